@@ -1,0 +1,170 @@
+"""A small, realistic data set: a district's streets and communities, a few weeks of service."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
+
+from domain.ledger import Ledger
+from domain.values import Actor, WeeklyRecurrence
+
+ADMIN = Actor.account("demo-admin")
+SYSTEM_ORGANISER = Actor.account("demo-organiser")
+
+STREETS = {"和平里街道": ["和平里社区", "青年湖社区"], "东四街道": ["东四社区", "钱粮胡同社区"]}
+NAMES = [
+    "王秀英",
+    "李建国",
+    "张桂兰",
+    "刘志强",
+    "陈丽华",
+    "杨明",
+    "赵淑珍",
+    "黄伟",
+    "周晓燕",
+    "吴海涛",
+    "徐静",
+    "孙磊",
+    "马玉梅",
+    "朱文斌",
+    "胡欣怡",
+    "郭子轩",
+]
+ACTIVITIES = [
+    ("文明劝导", "早高峰文明交通劝导", "和平里北街路口", [0, 2, 4], time(7, 30), time(9, 0)),
+    ("义诊", "社区义诊：量血压、测血糖", "社区卫生服务站", [5], time(9, 0), time(11, 30)),
+    ("爱心理发", "为高龄老人上门理发", "社区活动室", [3], time(14, 0), time(16, 0)),
+    ("理论宣讲", "新时代文明实践理论宣讲", "新时代文明实践站", [1], time(19, 0), time(20, 30)),
+]
+
+
+class DemoRefusedError(Exception):
+    """The demo only fills an empty store."""
+
+
+class DemoClock:
+    """The demo replays a few weeks of history, so it moves its own clock forward."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class DemoSummary:
+    organisations: int = 0
+    volunteers: int = 0
+    shifts: list[str] = field(default_factory=list)
+    approved_records: int = 0
+    pending_records: int = 0
+
+
+def load_demo(
+    store: str, *, weeks: int = 3, seed: int = 7, progress: Callable[[str], None] = print
+) -> DemoSummary:
+    """Fill an empty store with ``weeks`` of past service and a week of shifts to come."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    clock = DemoClock(today - timedelta(weeks=weeks, days=1))
+    ledger = Ledger(store, clock=clock)
+    rng = random.Random(seed)
+    summary = DemoSummary()
+    try:
+        if ledger.recorder.max_notification_id():
+            raise DemoRefusedError(
+                "the store already holds events; the demo fills only an empty one"
+            )
+        district = ledger.create_organisation(name="东城区", kind="district", actor=ADMIN)
+        communities = []
+        for street_name, community_names in STREETS.items():
+            street = ledger.create_organisation(
+                name=street_name, kind="street", parent_id=district, actor=ADMIN
+            )
+            for name in community_names:
+                communities.append(
+                    ledger.create_organisation(
+                        name=name, kind="community", parent_id=street, actor=ADMIN
+                    )
+                )
+        summary.organisations = 1 + len(STREETS) + len(communities)
+        progress(f"organisations: {summary.organisations}")
+
+        volunteers = []
+        for i, name in enumerate(NAMES):
+            volunteers.append(
+                ledger.register_volunteer(
+                    name=name,
+                    phone=f"139{10000000 + i * 7919:08d}",
+                    birth_date=date(1950 + (i * 3) % 50, 1 + i % 12, 1 + i % 27),
+                    home_organisation_id=communities[i % len(communities)],
+                    skills=["急救"] if i % 3 == 0 else [],
+                    privacy_consent=True,
+                )
+            )
+        summary.volunteers = len(volunteers)
+        progress(f"volunteers: {summary.volunteers}")
+
+        first_day = clock.now.date() + timedelta(days=1)
+        last_day = today.date() + timedelta(days=7)
+        for index, (category, title, location, weekdays, start, end) in enumerate(ACTIVITIES):
+            organiser_community = communities[index % len(communities)]
+            activity = ledger.create_activity(
+                title=title,
+                category=category,
+                organisation_id=organiser_community,
+                location=location,
+                description=title,
+                actor=SYSTEM_ORGANISER,
+            )
+            shifts = ledger.add_recurring_shifts(
+                activity,
+                WeeklyRecurrence(frozenset(weekdays), first_day, last_day, start, end),
+                capacity=4,
+                actor=SYSTEM_ORGANISER,
+            )
+            for shift in shifts:
+                for volunteer in rng.sample(volunteers, 5):
+                    ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+            summary.shifts += [str(s) for s in shifts]
+        progress(f"shifts: {len(summary.shifts)}")
+        _serve_past_shifts(ledger, clock, today, rng, summary)
+        progress(
+            f"service records: {summary.approved_records} approved, "
+            f"{summary.pending_records} pending"
+        )
+    finally:
+        ledger.close()
+    return summary
+
+
+def _serve_past_shifts(
+    ledger: Ledger, clock: DemoClock, today: datetime, rng: random.Random, summary: DemoSummary
+) -> None:
+    """Walk the clock through the past shifts: check-ins, sheets, no-shows and approvals."""
+    shifts = sorted((ledger.shift(UUID(s)) for s in summary.shifts), key=lambda s: s.starts_at)
+    for shift in shifts:
+        if shift.ends_at > today:
+            break
+        for volunteer in shift.confirmed:
+            roll = rng.random()
+            if roll < 0.1:
+                clock.now = shift.starts_at + timedelta(minutes=30)
+                ledger.mark_no_show(shift.id, volunteer, "未到岗且未请假", SYSTEM_ORGANISER)
+                continue
+            clock.now = shift.starts_at - timedelta(minutes=rng.randint(0, 15))
+            ledger.check_in(shift.id, volunteer, Actor.volunteer(volunteer))
+            clock.now = shift.ends_at + timedelta(minutes=rng.randint(-10, 10))
+            record = ledger.check_out(shift.id, volunteer, Actor.volunteer(volunteer))
+            if record is None:
+                continue
+            if shift.ends_at < today - timedelta(days=3):
+                clock.now = shift.ends_at + timedelta(days=1)
+                ledger.approve_record(record, SYSTEM_ORGANISER)
+                summary.approved_records += 1
+            else:
+                summary.pending_records += 1
+    clock.now = datetime.now(UTC)

@@ -1,0 +1,181 @@
+"""A volunteer's attendance at one shift: check-in, check-out, or a no-show."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import AttendanceError
+from domain.values import SYSTEM, Actor, TimeRange, derived_id, require_reason
+
+
+class Attendance(Aggregate):
+    """Whether and when a confirmed volunteer served on a shift.
+
+    A volunteer checks in and out at the time (the server's clock), or an organiser records
+    explicit times from a paper sign-in sheet. A check-in left open past the shift's end and
+    the grace period is closed at that moment and flagged for review, so forgotten check-outs
+    never pile up hours.
+    """
+
+    class Opened(Aggregate.Created):
+        shift_id: UUID
+        volunteer_id: UUID
+
+    class CheckedIn(Aggregate.Event):
+        at: datetime
+        actor: str
+
+    class CheckedOut(Aggregate.Event):
+        at: datetime
+        actor: str
+
+    class ClosedAutomatically(Aggregate.Event):
+        """Nobody checked out: closed at the shift's end plus grace, for review."""
+
+        at: datetime
+        actor: str
+
+    class RecordedFromSheet(Aggregate.Event):
+        checked_in_at: datetime
+        checked_out_at: datetime
+        actor: str
+
+    class NoShowMarked(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class NoShowUndone(Aggregate.Event):
+        reason: str
+        actor: str
+
+    @staticmethod
+    def id_for(shift_id: UUID, volunteer_id: UUID) -> UUID:
+        return derived_id("attendance", shift_id, volunteer_id)
+
+    @classmethod
+    def open(cls, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+        attendance: Attendance = cls._create(
+            cls.Opened,
+            id=cls.id_for(shift_id, volunteer_id),
+            shift_id=shift_id,
+            volunteer_id=volunteer_id,
+        )
+        return attendance
+
+    @event(Opened)
+    def __init__(self, shift_id: UUID, volunteer_id: UUID) -> None:
+        self.shift_id = shift_id
+        self.volunteer_id = volunteer_id
+        self.checked_in_at: datetime | None = None
+        self.checked_out_at: datetime | None = None
+        self.needs_review = False
+        self.is_no_show = False
+
+    @property
+    def is_complete(self) -> bool:
+        return self.checked_out_at is not None
+
+    @property
+    def attended(self) -> TimeRange:
+        if self.checked_in_at is None or self.checked_out_at is None:
+            raise AttendanceError("attendance is not complete", attendance_id=str(self.id))
+        return TimeRange(self.checked_in_at, self.checked_out_at)
+
+    def check_in(self, at: datetime, actor: Actor) -> None:
+        self._require_not_no_show()
+        if self.checked_in_at is not None:
+            raise AttendanceError(
+                "the volunteer has already checked in",
+                volunteer_id=str(self.volunteer_id),
+                checked_in_at=self.checked_in_at.isoformat(),
+            )
+        self._check_in(at=at, actor=str(actor))
+
+    def check_out(self, at: datetime, *, deadline: datetime, actor: Actor) -> None:
+        """Check out at ``at``; past ``deadline`` the check-in is closed there, for review."""
+        if self.checked_in_at is None:
+            raise AttendanceError(
+                "the volunteer has not checked in", volunteer_id=str(self.volunteer_id)
+            )
+        if self.checked_out_at is not None:
+            raise AttendanceError(
+                "the volunteer has already checked out", volunteer_id=str(self.volunteer_id)
+            )
+        if at < self.checked_in_at:
+            raise AttendanceError(
+                "check-out cannot be before check-in", checked_in_at=self.checked_in_at.isoformat()
+            )
+        if at > deadline:
+            self._close_automatically(at=max(deadline, self.checked_in_at), actor=str(SYSTEM))
+        else:
+            self._check_out(at=at, actor=str(actor))
+
+    def close_if_overdue(self, now: datetime, deadline: datetime) -> bool:
+        """Close an open check-in whose deadline has passed; True when it did."""
+        if self.checked_in_at is None or self.checked_out_at is not None or now <= deadline:
+            return False
+        self._close_automatically(at=max(deadline, self.checked_in_at), actor=str(SYSTEM))
+        return True
+
+    def record_from_sheet(self, time: TimeRange, actor: Actor) -> None:
+        self._require_not_no_show()
+        if self.checked_in_at is not None:
+            raise AttendanceError(
+                "attendance is already recorded for this volunteer; correct the service record "
+                "instead",
+                volunteer_id=str(self.volunteer_id),
+            )
+        self._record_from_sheet(checked_in_at=time.start, checked_out_at=time.end, actor=str(actor))
+
+    def mark_no_show(self, reason: str, actor: Actor) -> None:
+        self._require_not_no_show()
+        if self.checked_in_at is not None:
+            raise AttendanceError(
+                "the volunteer checked in, so cannot be a no-show",
+                volunteer_id=str(self.volunteer_id),
+            )
+        self._mark_no_show(reason=require_reason(reason), actor=str(actor))
+
+    def undo_no_show(self, reason: str, actor: Actor) -> None:
+        if not self.is_no_show:
+            raise AttendanceError(
+                "the volunteer is not marked as a no-show", volunteer_id=str(self.volunteer_id)
+            )
+        self._undo_no_show(reason=require_reason(reason), actor=str(actor))
+
+    def _require_not_no_show(self) -> None:
+        if self.is_no_show:
+            raise AttendanceError(
+                "the volunteer is marked as a no-show; undo that first",
+                volunteer_id=str(self.volunteer_id),
+            )
+
+    @event(CheckedIn)
+    def _check_in(self, at: datetime, actor: str) -> None:
+        self.checked_in_at = at
+
+    @event(CheckedOut)
+    def _check_out(self, at: datetime, actor: str) -> None:
+        self.checked_out_at = at
+
+    @event(ClosedAutomatically)
+    def _close_automatically(self, at: datetime, actor: str) -> None:
+        self.checked_out_at = at
+        self.needs_review = True
+
+    @event(RecordedFromSheet)
+    def _record_from_sheet(
+        self, checked_in_at: datetime, checked_out_at: datetime, actor: str
+    ) -> None:
+        self.checked_in_at, self.checked_out_at = checked_in_at, checked_out_at
+
+    @event(NoShowMarked)
+    def _mark_no_show(self, reason: str, actor: str) -> None:
+        self.is_no_show = True
+
+    @event(NoShowUndone)
+    def _undo_no_show(self, reason: str, actor: str) -> None:
+        self.is_no_show = False

@@ -1,0 +1,198 @@
+"""The application service's foundation: storage, the clock, retries and loading by id."""
+
+from __future__ import annotations
+
+import functools
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+
+from domain.activity import Activity
+from domain.attendance import Attendance
+from domain.errors import ConcurrentUpdateError, NotFoundError
+from domain.organisation import Organisation
+from domain.policy import Policy
+from domain.service_record import ServiceRecord
+from domain.shift import Shift
+from domain.storage import MEMORY, store_env
+from domain.timesheet import Timesheet
+from domain.unique_key import UniqueKey
+from domain.values import Actor
+from domain.volunteer import Volunteer
+
+F = TypeVar("F", bound=Callable[..., Any])
+A = TypeVar("A", bound=Aggregate)
+
+SNAPSHOT_INTERVAL = 50
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LedgerBase(Application[UUID]):
+    """Holds what every command needs; the commands themselves live in the mixins."""
+
+    name = "Ledger"
+    snapshotting_intervals = dict.fromkeys(
+        (Organisation, Volunteer, Activity, Shift, Timesheet, ServiceRecord), SNAPSHOT_INTERVAL
+    )
+
+    def __init__(
+        self,
+        store: str = MEMORY,
+        *,
+        policy: Policy | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.policy = policy or Policy()
+        self.clock = clock
+        self._local = threading.local()
+        super().__init__({**store_env(store), **(env or {})})
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @property
+    def last_position(self) -> int | None:
+        """Global position of the last event stored by this thread's latest command."""
+        position: int | None = getattr(self._local, "position", None)
+        return position
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    def _save(self, *aggregates: Aggregate | None) -> None:
+        recordings = self.save(*aggregates)
+        if recordings:
+            self._local.position = max(r.notification.id for r in recordings)
+
+    def _load(self, cls: type[A], kind: str, id: UUID) -> A:
+        try:
+            aggregate: object = self.repository.get(id)
+        except AggregateNotFoundError:
+            raise NotFoundError(kind, id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(kind, id)
+        return aggregate
+
+    def _load_or_new(self, cls: type[A], id: UUID, new: Callable[[], A]) -> A:
+        """The aggregate with a derived id, or a new one if it does not exist yet."""
+        try:
+            aggregate: object = self.repository.get(id)
+        except AggregateNotFoundError:
+            return new()
+        assert isinstance(aggregate, cls)
+        return aggregate
+
+    def _unique_key(self, namespace: str, value: str) -> UniqueKey:
+        return self._load_or_new(
+            UniqueKey, UniqueKey.id_for(namespace, value), lambda: UniqueKey.open(namespace, value)
+        )
+
+    def _timesheet(self, volunteer_id: UUID) -> Timesheet:
+        return self._load_or_new(
+            Timesheet, Timesheet.id_for(volunteer_id), lambda: Timesheet.open(volunteer_id)
+        )
+
+    def _attendance(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+        return self._load_or_new(
+            Attendance,
+            Attendance.id_for(shift_id, volunteer_id),
+            lambda: Attendance.open(shift_id, volunteer_id),
+        )
+
+    def _fill_places(self, shift: Shift, actor: Actor) -> list[Timesheet]:
+        """Promote waitlisted volunteers, first in line first, while places remain.
+
+        Someone who can no longer take the place (suspended since, or now confirmed for an
+        overlapping shift) keeps their position and is passed over.
+        """
+        timesheets = []
+        for volunteer_id in list(shift.waitlist):
+            if shift.places_left == 0:
+                break
+            volunteer = self.volunteer(volunteer_id)
+            timesheet = self._timesheet(volunteer_id)
+            if not volunteer.is_active or timesheet.clashing_shift(shift.time, apart_from=shift.id):
+                continue
+            shift.promote(volunteer_id, actor)
+            timesheet.hold_shift(shift.id, shift.time)
+            timesheets.append(timesheet)
+        return timesheets
+
+    # By-id queries.
+
+    def organisation(self, id: UUID) -> Organisation:
+        return self._load(Organisation, "organisation", id)
+
+    def volunteer(self, id: UUID) -> Volunteer:
+        return self._load(Volunteer, "volunteer", id)
+
+    def activity(self, id: UUID) -> Activity:
+        return self._load(Activity, "activity", id)
+
+    def shift(self, id: UUID) -> Shift:
+        return self._load(Shift, "shift", id)
+
+    def service_record(self, id: UUID) -> ServiceRecord:
+        return self._load(ServiceRecord, "service record", id)
+
+    def attendance(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+        return self._load(Attendance, "attendance", Attendance.id_for(shift_id, volunteer_id))
+
+    def timesheet(self, volunteer_id: UUID) -> Timesheet:
+        return self._timesheet(volunteer_id)
+
+    def history(self, id: UUID) -> list[Any]:
+        """Every event of one aggregate, oldest first: the audit trail of a record."""
+        events = list(self.events.get(id))
+        if not events:
+            raise NotFoundError("aggregate", id)
+        return events
+
+
+def command(method: F) -> F:
+    """Run a command, retrying it when a concurrent change to the same aggregates wins the race.
+
+    Each attempt reloads the aggregates, so the rules are checked against the state that won.
+    After the policy's number of attempts, the caller gets a ConcurrentUpdateError.
+    """
+
+    @functools.wraps(method)
+    def run(self: LedgerBase, *args: Any, **kwargs: Any) -> Any:
+        self._local.position = None
+        attempts = self.policy.retry_attempts
+        for attempt in range(attempts):
+            try:
+                return method(self, *args, **kwargs)
+            except IntegrityError:
+                # Full jitter keeps colliding writers from colliding again in lockstep.
+                time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
+        raise ConcurrentUpdateError(
+            f"gave up after {attempts} attempts collided with concurrent changes; try again",
+            attempts=attempts,
+        )
+
+    return cast("F", run)

@@ -1,0 +1,202 @@
+"""Commands of organisers: organisations, activities and their shifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from domain.activity import Activity
+from domain.ledger.base import LedgerBase, command
+from domain.organisation import DEFAULT_TIMEZONE, Organisation
+from domain.shift import Shift
+from domain.timesheet import Timesheet
+from domain.values import SYSTEM, Actor, TimeRange, WeeklyRecurrence, derived_id
+
+
+@dataclass(frozen=True)
+class Clash:
+    """After a reschedule, a confirmed volunteer whose shifts now overlap."""
+
+    volunteer_id: UUID
+    overlapping_shift_id: UUID
+
+
+class OrganisingCommands(LedgerBase):
+    @command
+    def create_organisation(
+        self,
+        *,
+        name: str,
+        kind: str,
+        parent_id: UUID | None = None,
+        timezone: str = DEFAULT_TIMEZONE,
+        actor: Actor = SYSTEM,
+    ) -> UUID:
+        self.policy.require_organisation_kind(kind)
+        parent = self.organisation(parent_id) if parent_id is not None else None
+        organisation = Organisation.create(
+            id=uuid4(), name=name, kind=kind, parent=parent, timezone=timezone, actor=actor
+        )
+        self._save(organisation, parent)
+        return organisation.id
+
+    @command
+    def rename_organisation(self, organisation_id: UUID, name: str, actor: Actor) -> None:
+        organisation = self.organisation(organisation_id)
+        organisation.rename(name, actor)
+        self._save(organisation)
+
+    @command
+    def close_organisation(self, organisation_id: UUID, reason: str, actor: Actor) -> None:
+        organisation = self.organisation(organisation_id)
+        organisation.close(reason, actor)
+        self._save(organisation)
+
+    @command
+    def create_activity(
+        self,
+        *,
+        title: str,
+        category: str,
+        organisation_id: UUID,
+        location: str,
+        description: str = "",
+        actor: Actor,
+    ) -> UUID:
+        activity = Activity.create(
+            id=uuid4(),
+            title=title,
+            category=category,
+            organisation=self.organisation(organisation_id),
+            location=location,
+            description=description,
+            policy=self.policy,
+            actor=actor,
+        )
+        self._save(activity)
+        return activity.id
+
+    @command
+    def close_activity(self, activity_id: UUID, reason: str, actor: Actor) -> None:
+        """Close the activity; its shifts that have not started are cancelled with the reason."""
+        activity = self.activity(activity_id)
+        activity.close(reason, actor)
+        now = self.now()
+        changed: list[Shift | Timesheet] = []
+        for shift_id in activity.shift_ids:
+            shift = self.shift(shift_id)
+            if not shift.is_cancelled and not shift.has_started(now):
+                changed += self._cancel(shift, reason, now, actor)
+        self._save(activity, *changed)
+
+    @command
+    def add_shift(
+        self,
+        activity_id: UUID,
+        *,
+        starts_at: datetime,
+        ends_at: datetime,
+        capacity: int,
+        location: str | None = None,
+        required_skills: list[str] | None = None,
+        actor: Actor,
+    ) -> UUID:
+        activity = self.activity(activity_id)
+        shift = Shift.schedule(
+            id=uuid4(),
+            activity=activity,
+            time=TimeRange.checked(starts_at, ends_at, "shift"),
+            capacity=capacity,
+            location=location,
+            required_skills=required_skills or [],
+            now=self.now(),
+            actor=actor,
+        )
+        self._save(activity, shift)
+        return shift.id
+
+    @command
+    def add_recurring_shifts(
+        self,
+        activity_id: UUID,
+        recurrence: WeeklyRecurrence,
+        *,
+        capacity: int,
+        location: str | None = None,
+        required_skills: list[str] | None = None,
+        actor: Actor,
+    ) -> list[UUID]:
+        """One shift per matching day that has not started yet. Running the same rule again
+        creates nothing new: each shift's id derives from the activity and its start.
+        """
+        activity = self.activity(activity_id)
+        organisation = self.organisation(activity.organisation_id)
+        now = self.now()
+        shifts = []
+        for time in recurrence.ranges(organisation.timezone):
+            shift_id = derived_id("recurring-shift", activity.id, time.start.isoformat())
+            if time.start <= now or activity.has_shift(shift_id):
+                continue
+            shifts.append(
+                Shift.schedule(
+                    id=shift_id,
+                    activity=activity,
+                    time=time,
+                    capacity=capacity,
+                    location=location,
+                    required_skills=required_skills or [],
+                    now=now,
+                    actor=actor,
+                )
+            )
+        self._save(activity, *shifts)
+        return [shift.id for shift in shifts]
+
+    @command
+    def reschedule_shift(
+        self,
+        shift_id: UUID,
+        *,
+        starts_at: datetime,
+        ends_at: datetime,
+        reason: str,
+        actor: Actor,
+    ) -> list[Clash]:
+        """Move the shift; confirmed volunteers keep their places, and those whose other
+        shifts it now overlaps are returned so that they can be told.
+        """
+        shift = self.shift(shift_id)
+        time = TimeRange.checked(starts_at, ends_at, "shift")
+        shift.reschedule(time, reason=reason, now=self.now(), actor=actor)
+        clashes, timesheets = [], []
+        for volunteer_id in shift.confirmed:
+            timesheet = self._timesheet(volunteer_id)
+            clash = timesheet.move_shift(shift.id, time)
+            if clash is not None:
+                clashes.append(Clash(volunteer_id, clash))
+            timesheets.append(timesheet)
+        self._save(shift, *timesheets)
+        return clashes
+
+    @command
+    def cancel_shift(self, shift_id: UUID, reason: str, actor: Actor) -> None:
+        shift = self.shift(shift_id)
+        self._save(*self._cancel(shift, reason, self.now(), actor))
+
+    @command
+    def change_capacity(self, shift_id: UUID, capacity: int, actor: Actor) -> None:
+        """Raise or lower the places; raising promotes from the waitlist, in order."""
+        shift = self.shift(shift_id)
+        shift.change_capacity(capacity, now=self.now(), actor=actor)
+        self._save(shift, *self._fill_places(shift, actor))
+
+    def _cancel(
+        self, shift: Shift, reason: str, now: datetime, actor: Actor
+    ) -> list[Shift | Timesheet]:
+        confirmed = list(shift.confirmed)
+        shift.cancel(reason=reason, now=now, actor=actor)
+        timesheets = [self._timesheet(volunteer_id) for volunteer_id in confirmed]
+        for timesheet in timesheets:
+            timesheet.release_shift(shift.id)
+        return [shift, *timesheets]

@@ -1,0 +1,187 @@
+"""Commands of and for volunteers: registration, profile changes, sign-ups and cancellations."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.errors import InvalidInputError, NotFoundError, PhoneInUseError, SignUpRefusedError
+from domain.ledger.base import LedgerBase, command
+from domain.shift import SignUpStatus
+from domain.timesheet import Timesheet
+from domain.unique_key import UniqueKey
+from domain.values import Actor, is_volunteer_number, normalise_phone, volunteer_number_from
+from domain.volunteer import Volunteer
+
+PHONE = "phone"
+VOLUNTEER_NUMBER = "volunteer-number"
+
+
+class VolunteeringCommands(LedgerBase):
+    @command
+    def register_volunteer(
+        self,
+        *,
+        name: str,
+        phone: str,
+        birth_date: date,
+        home_organisation_id: UUID,
+        skills: list[str] | None = None,
+        privacy_consent: bool,
+        guardian_name: str | None = None,
+        guardian_consent: bool = False,
+        actor: Actor | None = None,
+    ) -> UUID:
+        """Register a volunteer (by themselves, unless an actor is given); returns the new id."""
+        volunteer_id = uuid4()
+        organisation = self.organisation(home_organisation_id)
+        organisation.require_open()
+        phone = normalise_phone(phone)
+        phone_key = self._unique_key(PHONE, phone)
+        if phone_key.is_held_by_other_than(volunteer_id):
+            raise PhoneInUseError(
+                "this phone number belongs to another registered volunteer", field="phone"
+            )
+        number_key, number = self._new_volunteer_number()
+        volunteer = Volunteer.register(
+            id=volunteer_id,
+            volunteer_number=number,
+            name=name,
+            phone=phone,
+            birth_date=birth_date,
+            home_organisation_id=organisation.id,
+            skills=skills or [],
+            privacy_consent=privacy_consent,
+            guardian_name=guardian_name,
+            guardian_consent=guardian_consent,
+            today=self.now().date(),
+            policy=self.policy,
+            actor=actor or Actor.volunteer(volunteer_id),
+        )
+        phone_key.claim(volunteer.id)
+        number_key.claim(volunteer.id)
+        self._save(volunteer, phone_key, number_key)
+        return volunteer.id
+
+    def _new_volunteer_number(self) -> tuple[UniqueKey, str]:
+        for _ in range(20):
+            number = volunteer_number_from(secrets.randbelow(10**8))
+            key = self._unique_key(VOLUNTEER_NUMBER, number)
+            if key.owner_id is None:
+                return key, number
+        raise RuntimeError("no free volunteer number after 20 draws")  # pragma: no cover
+
+    def volunteer_id_for_login(self, login: str) -> UUID:
+        """The volunteer who logs in with this phone number or volunteer number."""
+        login = login.strip()
+        if is_volunteer_number(login):
+            key_id = UniqueKey.id_for(VOLUNTEER_NUMBER, login)
+        else:
+            try:
+                key_id = UniqueKey.id_for(PHONE, normalise_phone(login))
+            except InvalidInputError:
+                raise NotFoundError("volunteer", login) from None
+        try:
+            key = self._load(UniqueKey, "volunteer", key_id)
+        except NotFoundError:
+            raise NotFoundError("volunteer", login) from None
+        if key.owner_id is None:
+            raise NotFoundError("volunteer", login)
+        return key.owner_id
+
+    @command
+    def change_volunteer_profile(
+        self,
+        volunteer_id: UUID,
+        *,
+        name: str | None = None,
+        phone: str | None = None,
+        skills: list[str] | None = None,
+        actor: Actor,
+    ) -> None:
+        volunteer = self.volunteer(volunteer_id)
+        old_phone = volunteer.phone
+        volunteer.change_profile(name=name, phone=phone, skills=skills, actor=actor)
+        if volunteer.phone == old_phone:
+            self._save(volunteer)
+            return
+        new_key = self._unique_key(PHONE, volunteer.phone)
+        if new_key.is_held_by_other_than(volunteer.id):
+            raise PhoneInUseError(
+                "this phone number belongs to another registered volunteer", field="phone"
+            )
+        old_key = self._unique_key(PHONE, old_phone)
+        new_key.claim(volunteer.id)
+        old_key.release(volunteer.id)
+        self._save(volunteer, new_key, old_key)
+
+    @command
+    def move_volunteer(
+        self, volunteer_id: UUID, organisation_id: UUID, reason: str, actor: Actor
+    ) -> None:
+        volunteer = self.volunteer(volunteer_id)
+        self.organisation(organisation_id).require_open()
+        volunteer.move_to(organisation_id, reason, actor)
+        self._save(volunteer)
+
+    @command
+    def suspend_volunteer(self, volunteer_id: UUID, reason: str, actor: Actor) -> None:
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.suspend(reason, actor)
+        self._save(volunteer)
+
+    @command
+    def reinstate_volunteer(self, volunteer_id: UUID, reason: str, actor: Actor) -> None:
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.reinstate(reason, actor)
+        self._save(volunteer)
+
+    @command
+    def withdraw_volunteer(self, volunteer_id: UUID, reason: str, actor: Actor) -> None:
+        """The volunteer leaves; their records stay, and their phone number is free again."""
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.withdraw(reason, actor)
+        phone_key = self._unique_key(PHONE, volunteer.phone)
+        phone_key.release(volunteer.id)
+        self._save(volunteer, phone_key)
+
+    @command
+    def sign_up(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> SignUpStatus:
+        """Confirmed while places remain, else waitlisted at the end of the line."""
+        shift = self.shift(shift_id)
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.require_active()
+        missing = sorted(set(shift.required_skills) - set(volunteer.skills))
+        if missing:
+            raise SignUpRefusedError(
+                f"the shift needs skills the volunteer has not registered: {', '.join(missing)}",
+                shift_id=str(shift.id),
+                missing_skills=missing,
+            )
+        timesheet = self._timesheet(volunteer_id)
+        clash = timesheet.clashing_shift(shift.time, apart_from=shift.id)
+        if clash is not None:
+            raise SignUpRefusedError(
+                "the shift overlaps another shift the volunteer is confirmed for",
+                shift_id=str(shift.id),
+                overlapping_shift_id=str(clash),
+            )
+        status = shift.sign_up(volunteer_id, now=self.now(), actor=actor)
+        if status == SignUpStatus.CONFIRMED:
+            timesheet.hold_shift(shift.id, shift.time)
+        self._save(shift, timesheet)
+        return status
+
+    @command
+    def cancel_sign_up(self, shift_id: UUID, volunteer_id: UUID, reason: str, actor: Actor) -> None:
+        """End a sign-up; a freed place goes to the first eligible volunteer on the waitlist."""
+        shift = self.shift(shift_id)
+        held = shift.cancel_sign_up(volunteer_id, reason=reason, now=self.now(), actor=actor)
+        changed: list[Timesheet] = []
+        if held == SignUpStatus.CONFIRMED:
+            timesheet = self._timesheet(volunteer_id)
+            timesheet.release_shift(shift.id)
+            changed.append(timesheet)
+        changed += self._fill_places(shift, actor)
+        self._save(shift, *changed)

@@ -1,0 +1,286 @@
+"""A service record: the unit of volunteer hours, from pending to approved, corrected or revoked."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import (
+    InvalidInputError,
+    NotOwnRecordError,
+    RecordStateError,
+    SelfApprovalError,
+)
+from domain.values import Actor, TimeRange, require_reason
+
+
+class RecordStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+class RecordSource(StrEnum):
+    ATTENDANCE = "attendance"
+    MANUAL = "manual"
+
+
+class ServiceRecord(Aggregate):
+    """Minutes of service by one volunteer, organised by one organisation.
+
+    Nothing here is ever overwritten: a correction is a new event with the new minutes, who
+    made it and why, so the history shows every figure the record ever had.
+    """
+
+    class Recorded(Aggregate.Created):
+        volunteer_id: UUID
+        activity_id: UUID
+        organisation_id: UUID
+        shift_id: UUID | None
+        source: str
+        started_at: datetime
+        ended_at: datetime
+        service_date: date
+        minutes: int
+        description: str
+        beneficiary: str | None
+        needs_review: bool
+        actor: str
+
+    class Approved(Aggregate.Event):
+        actor: str
+
+    class Rejected(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class Corrected(Aggregate.Event):
+        """The minutes that count from now on; ``previous_minutes`` keeps the old figure."""
+
+        minutes: int
+        previous_minutes: int
+        reason: str
+        actor: str
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class CorrectionRequested(Aggregate.Event):
+        minutes: int
+        reason: str
+        actor: str
+
+    class CorrectionRequestDeclined(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class CorrectionRequestAccepted(Aggregate.Event):
+        """Followed by the ``Corrected`` event that applies the new minutes."""
+
+        minutes: int
+        actor: str
+
+    @event(Recorded)
+    def __init__(
+        self,
+        volunteer_id: UUID,
+        activity_id: UUID,
+        organisation_id: UUID,
+        shift_id: UUID | None,
+        source: str,
+        started_at: datetime,
+        ended_at: datetime,
+        service_date: date,
+        minutes: int,
+        description: str,
+        beneficiary: str | None,
+        needs_review: bool,
+        actor: str,
+    ) -> None:
+        self.volunteer_id = volunteer_id
+        self.activity_id = activity_id
+        self.organisation_id = organisation_id
+        self.shift_id = shift_id
+        self.source = source
+        self.started_at = started_at
+        self.ended_at = ended_at
+        self.service_date = service_date
+        self.minutes = minutes
+        self.description = description
+        self.beneficiary = beneficiary
+        self.needs_review = needs_review
+        self.status = RecordStatus.PENDING
+        self.requested_minutes: int | None = None
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        id: UUID,
+        volunteer_id: UUID,
+        activity_id: UUID,
+        organisation_id: UUID,
+        shift_id: UUID | None,
+        source: RecordSource,
+        time: TimeRange,
+        service_date: date,
+        minutes: int,
+        description: str,
+        beneficiary: str | None,
+        needs_review: bool,
+        actor: Actor,
+    ) -> ServiceRecord:
+        if minutes <= 0:
+            raise InvalidInputError("the service time rounds to no minutes at all", minutes=minutes)
+        record: ServiceRecord = cls._create(
+            cls.Recorded,
+            id=id,
+            volunteer_id=volunteer_id,
+            activity_id=activity_id,
+            organisation_id=organisation_id,
+            shift_id=shift_id,
+            source=str(source),
+            started_at=time.start,
+            ended_at=time.end,
+            service_date=service_date,
+            minutes=minutes,
+            description=description.strip()[:2000],
+            beneficiary=(beneficiary or "").strip()[:200] or None,
+            needs_review=needs_review,
+            actor=str(actor),
+        )
+        return record
+
+    @property
+    def counts(self) -> bool:
+        """Whether the record's time is (or may become) counted: not rejected nor revoked."""
+        return self.status in (RecordStatus.PENDING, RecordStatus.APPROVED)
+
+    @property
+    def has_open_correction_request(self) -> bool:
+        return self.requested_minutes is not None
+
+    def approve(self, actor: Actor) -> None:
+        self._require_not_own(actor, "approve")
+        self._require_status(RecordStatus.PENDING, action="approve")
+        self._approve(actor=str(actor))
+
+    def reject(self, reason: str, actor: Actor) -> None:
+        self._require_not_own(actor, "reject")
+        self._require_status(RecordStatus.PENDING, action="reject")
+        self._reject(reason=require_reason(reason), actor=str(actor))
+
+    def correct(self, minutes: int, reason: str, actor: Actor) -> None:
+        self._require_not_own(actor, "correct")
+        self._require_status(RecordStatus.PENDING, RecordStatus.APPROVED, action="correct")
+        self._require_new_minutes(minutes)
+        self._correct(
+            minutes=minutes,
+            previous_minutes=self.minutes,
+            reason=require_reason(reason),
+            actor=str(actor),
+        )
+
+    def revoke(self, reason: str, actor: Actor) -> None:
+        self._require_not_own(actor, "revoke")
+        self._require_status(RecordStatus.APPROVED, action="revoke")
+        self._revoke(reason=require_reason(reason), actor=str(actor))
+
+    def request_correction(self, minutes: int, reason: str, actor: Actor) -> None:
+        if actor.volunteer_id != self.volunteer_id:
+            raise NotOwnRecordError(
+                "only the volunteer the record belongs to can ask for its correction",
+                record_id=str(self.id),
+            )
+        self._require_status(
+            RecordStatus.PENDING, RecordStatus.APPROVED, action="ask for a correction of"
+        )
+        if self.has_open_correction_request:
+            raise RecordStateError(
+                "a correction request for this record is already open", record_id=str(self.id)
+            )
+        self._require_new_minutes(minutes)
+        self._request_correction(minutes=minutes, reason=require_reason(reason), actor=str(actor))
+
+    def accept_correction_request(self, minutes: int | None, reason: str, actor: Actor) -> None:
+        """Accept the open request, with the requested minutes unless others are given."""
+        self._require_open_request()
+        new_minutes = self.requested_minutes if minutes is None else minutes
+        assert new_minutes is not None
+        self._require_not_own(actor, "correct")
+        self._require_status(RecordStatus.PENDING, RecordStatus.APPROVED, action="correct")
+        self._require_new_minutes(new_minutes)
+        reason = require_reason(reason)
+        self._accept_request(minutes=new_minutes, actor=str(actor))
+        self._correct(
+            minutes=new_minutes, previous_minutes=self.minutes, reason=reason, actor=str(actor)
+        )
+
+    def decline_correction_request(self, reason: str, actor: Actor) -> None:
+        self._require_open_request()
+        self._require_not_own(actor, "decline a correction of")
+        self._decline_request(reason=require_reason(reason), actor=str(actor))
+
+    def _require_not_own(self, actor: Actor, action: str) -> None:
+        if actor.volunteer_id == self.volunteer_id:
+            raise SelfApprovalError(
+                f"nobody may {action} their own service record", record_id=str(self.id)
+            )
+
+    def _require_status(self, *allowed: RecordStatus, action: str) -> None:
+        if self.status not in allowed:
+            raise RecordStateError(
+                f"cannot {action} a record that is {self.status}",
+                record_id=str(self.id),
+                status=str(self.status),
+            )
+
+    def _require_new_minutes(self, minutes: int) -> None:
+        if minutes <= 0:
+            raise InvalidInputError(
+                "minutes must be positive; revoke or reject a record that should not count",
+                minutes=minutes,
+            )
+        if minutes == self.minutes:
+            raise InvalidInputError("the record already counts these minutes", minutes=minutes)
+
+    def _require_open_request(self) -> None:
+        if not self.has_open_correction_request:
+            raise RecordStateError(
+                "there is no open correction request for this record", record_id=str(self.id)
+            )
+
+    @event(Approved)
+    def _approve(self, actor: str) -> None:
+        self.status = RecordStatus.APPROVED
+
+    @event(Rejected)
+    def _reject(self, reason: str, actor: str) -> None:
+        self.status = RecordStatus.REJECTED
+        self.requested_minutes = None
+
+    @event(Corrected)
+    def _correct(self, minutes: int, previous_minutes: int, reason: str, actor: str) -> None:
+        self.minutes = minutes
+
+    @event(Revoked)
+    def _revoke(self, reason: str, actor: str) -> None:
+        self.status = RecordStatus.REVOKED
+        self.requested_minutes = None
+
+    @event(CorrectionRequested)
+    def _request_correction(self, minutes: int, reason: str, actor: str) -> None:
+        self.requested_minutes = minutes
+
+    @event(CorrectionRequestAccepted)
+    def _accept_request(self, minutes: int, actor: str) -> None:
+        self.requested_minutes = None
+
+    @event(CorrectionRequestDeclined)
+    def _decline_request(self, reason: str, actor: str) -> None:
+        self.requested_minutes = None

@@ -1,0 +1,62 @@
+"""A claim on a unique value (a phone number, a volunteer number): uniqueness without a scan.
+
+Its id is derived from the value, so two registrations with the same phone number collide on
+the same aggregate and one of them loses, at the database's unique constraint.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.values import derived_id
+
+
+class UniqueKey(Aggregate):
+    """Who holds a unique value now; a released value can be claimed again."""
+
+    class Created(Aggregate.Created):
+        namespace: str
+
+    class Claimed(Aggregate.Event):
+        owner_id: UUID
+
+    class Released(Aggregate.Event):
+        owner_id: UUID
+
+    @staticmethod
+    def id_for(namespace: str, value: str) -> UUID:
+        return derived_id("unique-key", namespace, value)
+
+    @classmethod
+    def open(cls, namespace: str, value: str) -> UniqueKey:
+        """A new, unclaimed key; saving it fails if the key exists already."""
+        key: UniqueKey = cls._create(
+            cls.Created, id=cls.id_for(namespace, value), namespace=namespace
+        )
+        return key
+
+    @event(Created)
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.owner_id: UUID | None = None
+
+    def is_held_by_other_than(self, owner_id: UUID) -> bool:
+        return self.owner_id is not None and self.owner_id != owner_id
+
+    def claim(self, owner_id: UUID) -> None:
+        if self.owner_id != owner_id:
+            self._claim(owner_id=owner_id)
+
+    def release(self, owner_id: UUID) -> None:
+        if self.owner_id == owner_id:
+            self._release(owner_id=owner_id)
+
+    @event(Claimed)
+    def _claim(self, owner_id: UUID) -> None:
+        self.owner_id = owner_id
+
+    @event(Released)
+    def _release(self, owner_id: UUID) -> None:
+        self.owner_id = None

@@ -1,0 +1,228 @@
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import (
+    AttendanceError,
+    DailyCapExceededError,
+    InvalidInputError,
+    SelfApprovalError,
+    TimeAlreadyCountedError,
+)
+from domain.service_record import RecordStatus
+from domain.values import Actor
+from tests import factories as f
+from tests.factories import ORGANISER
+
+
+@pytest.fixture
+def served(ledger):
+    """A community, an activity, a two-hour shift tomorrow and a confirmed volunteer."""
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    shift = f.shift(ledger, activity, hours=2)
+    volunteer = f.volunteer(ledger, community)
+    ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+    return activity, shift, volunteer
+
+
+def test_checking_in_and_out_makes_a_pending_record_of_time_within_the_shift(ledger, clock, served):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, -20))  # early arrival does not count
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 95.5))
+    record_id = ledger.check_out(shift, volunteer, me)
+    record = ledger.service_record(record_id)
+    assert (record.minutes, record.status, record.needs_review) == (95, RecordStatus.PENDING, False)
+
+
+def test_check_in_is_closed_well_before_the_shift(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, -60))
+    with pytest.raises(AttendanceError, match="check-in is open"):
+        ledger.check_in(shift, volunteer, Actor.volunteer(volunteer))
+
+
+def test_only_a_confirmed_volunteer_checks_in(ledger, clock, served):
+    activity, shift, _ = served
+    stranger = f.volunteer(ledger, ledger.activity(activity).organisation_id, name="路人")
+    clock.set(f.at(ledger, shift, 0))
+    with pytest.raises(AttendanceError, match="no confirmed place"):
+        ledger.check_in(shift, stranger, Actor.volunteer(stranger))
+
+
+def test_a_forgotten_check_out_is_closed_at_the_end_plus_grace_and_flagged(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, 0))
+    ledger.check_in(shift, volunteer, Actor.volunteer(volunteer))
+    clock.set(f.at(ledger, shift, 600))
+    [record_id] = ledger.close_overdue_attendance(shift, ORGANISER)
+    record = ledger.service_record(record_id)
+    assert (record.minutes, record.needs_review) == (120, True)
+    assert ledger.attendance(shift, volunteer).checked_out_at == f.at(ledger, shift, 150)
+
+
+def test_a_very_late_check_out_counts_no_more_than_the_shift(ledger, clock, served):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, 0))
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 24 * 60))
+    record = ledger.service_record(ledger.check_out(shift, volunteer, me))
+    assert (record.minutes, record.needs_review) == (120, True)
+
+
+def test_an_organiser_records_attendance_from_a_sign_in_sheet(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, 300))
+    record_id = ledger.record_attendance(
+        shift,
+        volunteer,
+        checked_in_at=f.at(ledger, shift, 10),
+        checked_out_at=f.at(ledger, shift, 100),
+        actor=ORGANISER,
+    )
+    assert ledger.service_record(record_id).minutes == 90
+
+
+def test_a_sign_in_sheet_cannot_record_time_still_to_come(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, 30))
+    with pytest.raises(InvalidInputError, match="to come"):
+        ledger.record_attendance(
+            shift,
+            volunteer,
+            checked_in_at=f.at(ledger, shift, 0),
+            checked_out_at=f.at(ledger, shift, 120),
+            actor=ORGANISER,
+        )
+
+
+def test_a_no_show_can_be_marked_and_undone(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, 30))
+    ledger.mark_no_show(shift, volunteer, "未到岗", ORGANISER)
+    ledger.undo_no_show(shift, volunteer, "迟到但已到岗", ORGANISER)
+    ledger.check_in(shift, volunteer, ORGANISER)
+    assert ledger.attendance(shift, volunteer).checked_in_at == f.at(ledger, shift, 30)
+
+
+def test_a_no_show_cannot_be_marked_before_the_shift(ledger, served):
+    _, shift, volunteer = served
+    with pytest.raises(AttendanceError, match="started"):
+        ledger.mark_no_show(shift, volunteer, "未到岗", ORGANISER)
+
+
+def manual_record(ledger, clock, activity, volunteer, *, hours_ago: float = 5, hours: float = 2):
+    clock.advance(days=3)
+    start = ledger.now() - timedelta(hours=hours_ago)
+    return ledger.record_service(
+        volunteer_id=volunteer,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(hours=hours),
+        description="入户走访独居老人",
+        beneficiary="赵奶奶",
+        actor=ORGANISER,
+    )
+
+
+def test_a_manual_record_counts_its_whole_minutes(ledger, clock, served):
+    activity, _, volunteer = served
+    record = ledger.service_record(manual_record(ledger, clock, activity, volunteer, hours=1.5))
+    assert (record.minutes, record.source, record.beneficiary) == (90, "manual", "赵奶奶")
+
+
+def test_the_same_time_cannot_be_recorded_twice(ledger, clock, served):
+    activity, _, volunteer = served
+    manual_record(ledger, clock, activity, volunteer)
+    start = ledger.now() - timedelta(hours=4)
+    with pytest.raises(TimeAlreadyCountedError):
+        ledger.record_service(
+            volunteer_id=volunteer,
+            activity_id=activity,
+            started_at=start,
+            ended_at=start + timedelta(hours=1),
+            description="重复",
+            actor=ORGANISER,
+        )
+
+
+def test_rejected_time_can_be_recorded_again(ledger, clock, served):
+    activity, _, volunteer = served
+    first = manual_record(ledger, clock, activity, volunteer, hours_ago=5)
+    ledger.reject_record(first, "时间有误", ORGANISER)
+    start = ledger.now() - timedelta(hours=5)
+    again = ledger.record_service(
+        volunteer_id=volunteer,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(hours=1),
+        description="更正后重新录入",
+        actor=ORGANISER,
+    )
+    assert ledger.service_record(again).minutes == 60
+
+
+def test_the_daily_cap_is_configurable(store_url, clock):
+    from domain.ledger import Ledger
+    from domain.policy import Policy
+
+    ledger = Ledger(store_url, clock=clock, policy=Policy(daily_cap_minutes=8 * 60))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        volunteer = f.volunteer(ledger, community)
+        clock.set(clock.now.replace(hour=14))  # 22:00 in Beijing
+        start = ledger.now() - timedelta(hours=12)
+        with pytest.raises(DailyCapExceededError):
+            ledger.record_service(
+                volunteer_id=volunteer,
+                activity_id=activity,
+                started_at=start,
+                ended_at=start + timedelta(hours=9),
+                description="全天值守",
+                actor=ORGANISER,
+            )
+    finally:
+        ledger.close()
+
+
+def test_an_approved_record_can_be_corrected_and_both_figures_stay_in_history(
+    ledger, clock, served
+):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer, hours=2)
+    ledger.approve_record(record_id, ORGANISER)
+    ledger.correct_record(record_id, 90, "提前半小时离开", ORGANISER)
+    history = ledger.history(record_id)
+    assert [type(e).__name__ for e in history] == ["Recorded", "Approved", "Corrected"]
+    assert (history[0].minutes, history[-1].minutes) == (120, 90)
+    assert ledger.timesheet(volunteer).minutes_on(history[0].service_date) == 90
+
+
+def test_a_revoked_record_frees_its_time(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    ledger.approve_record(record_id, ORGANISER)
+    ledger.revoke_record(record_id, "经核查系虚报", ORGANISER)
+    record = ledger.service_record(record_id)
+    assert record.status == RecordStatus.REVOKED
+    assert ledger.timesheet(volunteer).minutes_on(record.service_date) == 0
+
+
+def test_an_organiser_who_is_also_the_volunteer_cannot_approve(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    with pytest.raises(SelfApprovalError):
+        ledger.approve_record(record_id, Actor.account("organiser-wang", volunteer_id=volunteer))
+
+
+def test_a_volunteers_correction_request_is_resolved_by_an_organiser(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer, hours=1)
+    ledger.approve_record(record_id, ORGANISER)
+    ledger.request_correction(record_id, 90, "实际服务一个半小时", Actor.volunteer(volunteer))
+    ledger.accept_correction_request(record_id, "核对属实", ORGANISER)
+    assert ledger.service_record(record_id).minutes == 90

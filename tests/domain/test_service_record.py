@@ -1,0 +1,159 @@
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.errors import (
+    InvalidInputError,
+    NotOwnRecordError,
+    RecordStateError,
+    SelfApprovalError,
+)
+from domain.service_record import RecordSource, RecordStatus, ServiceRecord
+from domain.values import Actor, TimeRange
+
+START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+ORGANISER = Actor.account("organiser")
+
+
+def a_record(minutes: int = 120) -> ServiceRecord:
+    return ServiceRecord.record(
+        id=uuid4(),
+        volunteer_id=uuid4(),
+        activity_id=uuid4(),
+        organisation_id=uuid4(),
+        shift_id=None,
+        source=RecordSource.MANUAL,
+        time=TimeRange(START, START + timedelta(minutes=minutes)),
+        service_date=date(2026, 3, 2),
+        minutes=minutes,
+        description="走访慰问独居老人",
+        beneficiary="赵奶奶",
+        needs_review=False,
+        actor=ORGANISER,
+    )
+
+
+def approved(minutes: int = 120) -> ServiceRecord:
+    record = a_record(minutes)
+    record.approve(ORGANISER)
+    return record
+
+
+def owner(record: ServiceRecord) -> Actor:
+    return Actor.volunteer(record.volunteer_id)
+
+
+def test_a_new_record_is_pending():
+    assert a_record().status == RecordStatus.PENDING
+
+
+def test_a_record_of_no_minutes_is_refused():
+    with pytest.raises(InvalidInputError, match="no minutes"):
+        a_record(minutes=0)
+
+
+def test_a_pending_record_can_be_rejected_with_a_reason():
+    record = a_record()
+    record.reject("时间与签到表不符", ORGANISER)
+    assert record.status == RecordStatus.REJECTED
+
+
+def test_a_rejected_record_cannot_be_approved():
+    record = a_record()
+    record.reject("重复录入", ORGANISER)
+    with pytest.raises(RecordStateError, match="rejected"):
+        record.approve(ORGANISER)
+
+
+def test_approving_twice_is_refused():
+    with pytest.raises(RecordStateError):
+        approved().approve(ORGANISER)
+
+
+def test_nobody_approves_their_own_record():
+    record = a_record()
+    organiser_who_volunteered = Actor.account("organiser-wang", volunteer_id=record.volunteer_id)
+    with pytest.raises(SelfApprovalError):
+        record.approve(organiser_who_volunteered)
+
+
+def test_nobody_corrects_their_own_record():
+    record = approved()
+    with pytest.raises(SelfApprovalError):
+        record.correct(180, "多算了", owner(record))
+
+
+def test_a_correction_keeps_the_previous_figure_in_the_history():
+    record = approved(120)
+    record.correct(90, "提前离开", ORGANISER)
+    corrected = record.collect_events()[-1]
+    assert (corrected.minutes, corrected.previous_minutes, record.minutes) == (90, 120, 90)
+
+
+def test_a_correction_to_the_same_minutes_is_refused():
+    with pytest.raises(InvalidInputError, match="already"):
+        approved(120).correct(120, "核对", ORGANISER)
+
+
+def test_only_an_approved_record_can_be_revoked():
+    with pytest.raises(RecordStateError, match="pending"):
+        a_record().revoke("虚报", ORGANISER)
+
+
+def test_a_revoked_record_no_longer_counts():
+    record = approved()
+    record.revoke("经核查系虚报", ORGANISER)
+    assert not record.counts
+
+
+def test_a_volunteer_can_ask_to_correct_their_own_record():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    assert record.requested_minutes == 120
+
+
+def test_only_the_records_volunteer_can_ask_for_a_correction():
+    record = approved(60)
+    with pytest.raises(NotOwnRecordError):
+        record.request_correction(120, "代为申请", Actor.volunteer(uuid4()))
+
+
+def test_a_second_open_correction_request_is_refused():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    with pytest.raises(RecordStateError, match="already open"):
+        record.request_correction(90, "再次申请", owner(record))
+
+
+def test_accepting_a_request_applies_the_requested_minutes():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    record.accept_correction_request(None, "核对签到表属实", ORGANISER)
+    assert (record.minutes, record.has_open_correction_request) == (120, False)
+
+
+def test_an_organiser_may_accept_a_request_with_other_minutes():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    record.accept_correction_request(100, "按签到表核定", ORGANISER)
+    assert record.minutes == 100
+
+
+def test_a_declined_request_leaves_the_minutes_alone():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    record.decline_correction_request("签到表显示60分钟", ORGANISER)
+    assert (record.minutes, record.has_open_correction_request) == (60, False)
+
+
+def test_a_volunteer_cannot_accept_their_own_request():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    with pytest.raises(SelfApprovalError):
+        record.accept_correction_request(None, "同意", owner(record))
+
+
+def test_resolving_without_an_open_request_is_refused():
+    with pytest.raises(RecordStateError, match="no open correction request"):
+        approved().decline_correction_request("无", ORGANISER)

@@ -1,0 +1,82 @@
+"""Plain factory functions for test data, with the names a district's records would carry."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from domain.ledger import Ledger
+from domain.values import Actor
+
+ADMIN = Actor.account("admin")
+ORGANISER = Actor.account("organiser-li")
+
+_phones = itertools.count(13800000000)
+
+
+def next_phone() -> str:
+    return str(next(_phones))
+
+
+def district(ledger: Ledger, name: str = "东城区") -> UUID:
+    return ledger.create_organisation(name=name, kind="district", actor=ADMIN)
+
+
+def community(ledger: Ledger, parent: UUID | None = None, name: str = "和平里社区") -> UUID:
+    parent = parent or district(ledger)
+    return ledger.create_organisation(name=name, kind="community", parent_id=parent, actor=ADMIN)
+
+
+def volunteer(
+    ledger: Ledger,
+    organisation: UUID,
+    *,
+    name: str = "王小明",
+    birth_date: date = date(1990, 5, 4),
+    skills: list[str] | None = None,
+    phone: str | None = None,
+) -> UUID:
+    return ledger.register_volunteer(
+        name=name,
+        phone=phone or next_phone(),
+        birth_date=birth_date,
+        home_organisation_id=organisation,
+        skills=skills or [],
+        privacy_consent=True,
+    )
+
+
+def activity(ledger: Ledger, organisation: UUID, title: str = "文明劝导进社区") -> UUID:
+    return ledger.create_activity(
+        title=title,
+        category="文明劝导",
+        organisation_id=organisation,
+        location="和平里街道十字路口",
+        description="早高峰文明交通劝导",
+        actor=ORGANISER,
+    )
+
+
+def shift(
+    ledger: Ledger,
+    activity_id: UUID,
+    *,
+    starts_in: timedelta = timedelta(days=1),
+    hours: float = 2,
+    capacity: int = 3,
+    required_skills: list[str] | None = None,
+) -> UUID:
+    starts_at = ledger.now() + starts_in
+    return ledger.add_shift(
+        activity_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        capacity=capacity,
+        required_skills=required_skills,
+        actor=ORGANISER,
+    )
+
+
+def at(ledger: Ledger, shift_id: UUID, minutes_after_start: float) -> datetime:
+    return ledger.shift(shift_id).starts_at + timedelta(minutes=minutes_after_start)
