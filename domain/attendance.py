@@ -23,6 +23,7 @@ class Attendance(Aggregate):
     class Opened(Aggregate.Created):
         shift_id: UUID
         volunteer_id: UUID
+        actor: str
 
     class CheckedIn(Aggregate.Event):
         at: datetime
@@ -56,17 +57,18 @@ class Attendance(Aggregate):
         return derived_id("attendance", shift_id, volunteer_id)
 
     @classmethod
-    def open(cls, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+    def open(cls, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> Attendance:
         attendance: Attendance = cls._create(
             cls.Opened,
             id=cls.id_for(shift_id, volunteer_id),
             shift_id=shift_id,
             volunteer_id=volunteer_id,
+            actor=str(actor),
         )
         return attendance
 
     @event(Opened)
-    def __init__(self, shift_id: UUID, volunteer_id: UUID) -> None:
+    def __init__(self, shift_id: UUID, volunteer_id: UUID, actor: str) -> None:
         self.shift_id = shift_id
         self.volunteer_id = volunteer_id
         self.checked_in_at: datetime | None = None

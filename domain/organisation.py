@@ -31,6 +31,7 @@ class Organisation(Aggregate):
 
     class ChildAttached(Aggregate.Event):
         child_id: UUID
+        actor: str
 
     class Renamed(Aggregate.Event):
         name: str
@@ -75,7 +76,7 @@ class Organisation(Aggregate):
             actor=str(actor),
         )
         if parent is not None:
-            parent._attach_child(organisation.id)
+            parent._attach_child(child_id=organisation.id, actor=str(actor))
         return organisation
 
     def require_open(self) -> None:
@@ -96,7 +97,7 @@ class Organisation(Aggregate):
         self._close(reason=require_reason(reason), actor=str(actor))
 
     @event(ChildAttached)
-    def _attach_child(self, child_id: UUID) -> None:
+    def _attach_child(self, child_id: UUID, actor: str) -> None:
         self.children.append(child_id)
 
     @event(Renamed)

@@ -14,7 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DailyCapExceededError, SignUpRefusedError, TimeAlreadyCountedError
-from domain.values import TimeRange, derived_id
+from domain.values import Actor, TimeRange, derived_id
 
 
 class Timesheet(Aggregate):
@@ -22,14 +22,17 @@ class Timesheet(Aggregate):
 
     class Opened(Aggregate.Created):
         volunteer_id: UUID
+        actor: str
 
     class ShiftHeld(Aggregate.Event):
         shift_id: UUID
         starts_at: datetime
         ends_at: datetime
+        actor: str
 
     class ShiftReleased(Aggregate.Event):
         shift_id: UUID
+        actor: str
 
     class TimeCounted(Aggregate.Event):
         record_id: UUID
@@ -37,27 +40,30 @@ class Timesheet(Aggregate):
         ended_at: datetime
         service_date: date
         minutes: int
+        actor: str
 
     class CountedMinutesChanged(Aggregate.Event):
         record_id: UUID
         minutes: int
+        actor: str
 
     class TimeUncounted(Aggregate.Event):
         record_id: UUID
+        actor: str
 
     @staticmethod
     def id_for(volunteer_id: UUID) -> UUID:
         return derived_id("timesheet", volunteer_id)
 
     @classmethod
-    def open(cls, volunteer_id: UUID) -> Timesheet:
+    def open(cls, volunteer_id: UUID, actor: Actor) -> Timesheet:
         timesheet: Timesheet = cls._create(
-            cls.Opened, id=cls.id_for(volunteer_id), volunteer_id=volunteer_id
+            cls.Opened, id=cls.id_for(volunteer_id), volunteer_id=volunteer_id, actor=str(actor)
         )
         return timesheet
 
     @event(Opened)
-    def __init__(self, volunteer_id: UUID) -> None:
+    def __init__(self, volunteer_id: UUID, actor: str) -> None:
         self.volunteer_id = volunteer_id
         # Keys are ids as strings, so that snapshots stay plain JSON.
         self.shifts: dict[str, list[datetime]] = {}
@@ -73,7 +79,7 @@ class Timesheet(Aggregate):
     def holds(self, shift_id: UUID) -> bool:
         return str(shift_id) in self.shifts
 
-    def hold_shift(self, shift_id: UUID, time: TimeRange) -> None:
+    def hold_shift(self, shift_id: UUID, time: TimeRange, actor: Actor) -> None:
         clash = self.clashing_shift(time, apart_from=shift_id)
         if clash is not None:
             raise SignUpRefusedError(
@@ -82,19 +88,25 @@ class Timesheet(Aggregate):
                 shift_id=str(shift_id),
                 overlapping_shift_id=str(clash),
             )
-        self._hold(shift_id=shift_id, starts_at=time.start, ends_at=time.end)
+        self._hold(shift_id=shift_id, starts_at=time.start, ends_at=time.end, actor=str(actor))
 
-    def move_shift(self, shift_id: UUID, time: TimeRange) -> UUID | None:
+    def move_shift(self, shift_id: UUID, time: TimeRange, actor: Actor) -> UUID | None:
         """Follow a rescheduled shift; returns a held shift it now overlaps, if any."""
-        self._hold(shift_id=shift_id, starts_at=time.start, ends_at=time.end)
+        self._hold(shift_id=shift_id, starts_at=time.start, ends_at=time.end, actor=str(actor))
         return self.clashing_shift(time, apart_from=shift_id)
 
-    def release_shift(self, shift_id: UUID) -> None:
+    def release_shift(self, shift_id: UUID, actor: Actor) -> None:
         if self.holds(shift_id):
-            self._release(shift_id=shift_id)
+            self._release(shift_id=shift_id, actor=str(actor))
 
     def count(
-        self, record_id: UUID, time: TimeRange, service_date: date, minutes: int, cap: int
+        self,
+        record_id: UUID,
+        time: TimeRange,
+        service_date: date,
+        minutes: int,
+        cap: int,
+        actor: Actor,
     ) -> None:
         """Count a record's time; refused if it overlaps counted time or passes the daily cap."""
         for other_id, entry in self.entries.items():
@@ -111,16 +123,17 @@ class Timesheet(Aggregate):
             ended_at=time.end,
             service_date=service_date,
             minutes=minutes,
+            actor=str(actor),
         )
 
-    def recount(self, record_id: UUID, minutes: int, cap: int) -> None:
+    def recount(self, record_id: UUID, minutes: int, cap: int, actor: Actor) -> None:
         entry = self.entries[str(record_id)]
         self._require_within_cap(entry["service_date"], minutes, cap, apart_from=record_id)
-        self._recount(record_id=record_id, minutes=minutes)
+        self._recount(record_id=record_id, minutes=minutes, actor=str(actor))
 
-    def uncount(self, record_id: UUID) -> None:
+    def uncount(self, record_id: UUID, actor: Actor) -> None:
         if str(record_id) in self.entries:
-            self._uncount(record_id=record_id)
+            self._uncount(record_id=record_id, actor=str(actor))
 
     def minutes_on(self, day: date) -> int:
         return sum(e["minutes"] for e in self.entries.values() if e["service_date"] == day)
@@ -142,11 +155,11 @@ class Timesheet(Aggregate):
             )
 
     @event(ShiftHeld)
-    def _hold(self, shift_id: UUID, starts_at: datetime, ends_at: datetime) -> None:
+    def _hold(self, shift_id: UUID, starts_at: datetime, ends_at: datetime, actor: str) -> None:
         self.shifts[str(shift_id)] = [starts_at, ends_at]
 
     @event(ShiftReleased)
-    def _release(self, shift_id: UUID) -> None:
+    def _release(self, shift_id: UUID, actor: str) -> None:
         del self.shifts[str(shift_id)]
 
     @event(TimeCounted)
@@ -157,6 +170,7 @@ class Timesheet(Aggregate):
         ended_at: datetime,
         service_date: date,
         minutes: int,
+        actor: str,
     ) -> None:
         self.entries[str(record_id)] = {
             "started_at": started_at,
@@ -166,9 +180,9 @@ class Timesheet(Aggregate):
         }
 
     @event(CountedMinutesChanged)
-    def _recount(self, record_id: UUID, minutes: int) -> None:
+    def _recount(self, record_id: UUID, minutes: int, actor: str) -> None:
         self.entries[str(record_id)]["minutes"] = minutes
 
     @event(TimeUncounted)
-    def _uncount(self, record_id: UUID) -> None:
+    def _uncount(self, record_id: UUID, actor: str) -> None:
         del self.entries[str(record_id)]

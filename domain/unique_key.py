@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.values import derived_id
+from domain.values import Actor, derived_id
 
 
 class UniqueKey(Aggregate):
@@ -18,45 +18,48 @@ class UniqueKey(Aggregate):
 
     class Created(Aggregate.Created):
         namespace: str
+        actor: str
 
     class Claimed(Aggregate.Event):
         owner_id: UUID
+        actor: str
 
     class Released(Aggregate.Event):
         owner_id: UUID
+        actor: str
 
     @staticmethod
     def id_for(namespace: str, value: str) -> UUID:
         return derived_id("unique-key", namespace, value)
 
     @classmethod
-    def open(cls, namespace: str, value: str) -> UniqueKey:
+    def open(cls, namespace: str, value: str, actor: Actor) -> UniqueKey:
         """A new, unclaimed key; saving it fails if the key exists already."""
         key: UniqueKey = cls._create(
-            cls.Created, id=cls.id_for(namespace, value), namespace=namespace
+            cls.Created, id=cls.id_for(namespace, value), namespace=namespace, actor=str(actor)
         )
         return key
 
     @event(Created)
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str, actor: str) -> None:
         self.namespace = namespace
         self.owner_id: UUID | None = None
 
     def is_held_by_other_than(self, owner_id: UUID) -> bool:
         return self.owner_id is not None and self.owner_id != owner_id
 
-    def claim(self, owner_id: UUID) -> None:
+    def claim(self, owner_id: UUID, actor: Actor) -> None:
         if self.owner_id != owner_id:
-            self._claim(owner_id=owner_id)
+            self._claim(owner_id=owner_id, actor=str(actor))
 
-    def release(self, owner_id: UUID) -> None:
+    def release(self, owner_id: UUID, actor: Actor) -> None:
         if self.owner_id == owner_id:
-            self._release(owner_id=owner_id)
+            self._release(owner_id=owner_id, actor=str(actor))
 
     @event(Claimed)
-    def _claim(self, owner_id: UUID) -> None:
+    def _claim(self, owner_id: UUID, actor: str) -> None:
         self.owner_id = owner_id
 
     @event(Released)
-    def _release(self, owner_id: UUID) -> None:
+    def _release(self, owner_id: UUID, actor: str) -> None:
         self.owner_id = None

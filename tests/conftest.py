@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,7 @@ def ledger(store_url: str, clock: Clock) -> Iterator[Ledger]:
         yield app
     finally:
         app.close()
+
+
+#: The official test vectors live in shared/, beside the repository's checkout.
+TEST_VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "test-vectors"

@@ -25,7 +25,7 @@ from domain.shift import Shift
 from domain.storage import MEMORY, store_env
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
-from domain.values import Actor
+from domain.values import SYSTEM, Actor
 from domain.volunteer import Volunteer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,21 +106,23 @@ class LedgerBase(Application[UUID]):
         assert isinstance(aggregate, cls)
         return aggregate
 
-    def _unique_key(self, namespace: str, value: str) -> UniqueKey:
+    def _unique_key(self, namespace: str, value: str, actor: Actor) -> UniqueKey:
         return self._load_or_new(
-            UniqueKey, UniqueKey.id_for(namespace, value), lambda: UniqueKey.open(namespace, value)
+            UniqueKey,
+            UniqueKey.id_for(namespace, value),
+            lambda: UniqueKey.open(namespace, value, actor),
         )
 
-    def _timesheet(self, volunteer_id: UUID) -> Timesheet:
+    def _timesheet(self, volunteer_id: UUID, actor: Actor = SYSTEM) -> Timesheet:
         return self._load_or_new(
-            Timesheet, Timesheet.id_for(volunteer_id), lambda: Timesheet.open(volunteer_id)
+            Timesheet, Timesheet.id_for(volunteer_id), lambda: Timesheet.open(volunteer_id, actor)
         )
 
-    def _attendance(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+    def _attendance(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> Attendance:
         return self._load_or_new(
             Attendance,
             Attendance.id_for(shift_id, volunteer_id),
-            lambda: Attendance.open(shift_id, volunteer_id),
+            lambda: Attendance.open(shift_id, volunteer_id, actor),
         )
 
     def _fill_places(self, shift: Shift, actor: Actor) -> list[Timesheet]:
@@ -134,11 +136,11 @@ class LedgerBase(Application[UUID]):
             if shift.places_left == 0:
                 break
             volunteer = self.volunteer(volunteer_id)
-            timesheet = self._timesheet(volunteer_id)
+            timesheet = self._timesheet(volunteer_id, actor)
             if not volunteer.is_active or timesheet.clashing_shift(shift.time, apart_from=shift.id):
                 continue
             shift.promote(volunteer_id, actor)
-            timesheet.hold_shift(shift.id, shift.time)
+            timesheet.hold_shift(shift.id, shift.time, actor)
             timesheets.append(timesheet)
         return timesheets
 

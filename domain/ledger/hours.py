@@ -31,7 +31,7 @@ class HoursCommands(LedgerBase):
                 starts_at=shift.starts_at.isoformat(),
                 ends_at=shift.ends_at.isoformat(),
             )
-        attendance = self._attendance(shift.id, volunteer_id)
+        attendance = self._attendance(shift.id, volunteer_id, actor)
         attendance.check_in(moment, actor)
         self._save(attendance)
 
@@ -62,7 +62,7 @@ class HoursCommands(LedgerBase):
         time = TimeRange.checked(checked_in_at, checked_out_at, "attendance")
         if time.end > self.now():
             raise InvalidInputError("attendance cannot be recorded for times still to come")
-        attendance = self._attendance(shift.id, volunteer_id)
+        attendance = self._attendance(shift.id, volunteer_id, actor)
         attendance.record_from_sheet(time, actor)
         return self._record_attendance(shift, attendance, actor)
 
@@ -92,7 +92,7 @@ class HoursCommands(LedgerBase):
         shift = self._confirmed_shift(shift_id, volunteer_id)
         if not shift.has_started(self.now()):
             raise AttendanceError("a no-show can only be marked once the shift has started")
-        attendance = self._attendance(shift.id, volunteer_id)
+        attendance = self._attendance(shift.id, volunteer_id, actor)
         attendance.mark_no_show(reason, actor)
         self._save(attendance)
 
@@ -149,7 +149,7 @@ class HoursCommands(LedgerBase):
             needs_review=attendance.needs_review,
             actor=actor,
         )
-        timesheet = self._count(record)
+        timesheet = self._count(record, actor)
         self._save(attendance, record, timesheet)
         return record.id
 
@@ -189,7 +189,7 @@ class HoursCommands(LedgerBase):
             needs_review=False,
             actor=actor,
         )
-        timesheet = self._count(record)
+        timesheet = self._count(record, actor)
         self._save(record, timesheet)
         return record.id
 
@@ -203,19 +203,19 @@ class HoursCommands(LedgerBase):
     def reject_record(self, record_id: UUID, reason: str, actor: Actor) -> None:
         record = self.service_record(record_id)
         record.reject(reason, actor)
-        self._save(record, self._uncount(record))
+        self._save(record, self._uncount(record, actor))
 
     @command
     def correct_record(self, record_id: UUID, minutes: int, reason: str, actor: Actor) -> None:
         record = self.service_record(record_id)
         record.correct(minutes, reason, actor)
-        self._save(record, self._recount(record))
+        self._save(record, self._recount(record, actor))
 
     @command
     def revoke_record(self, record_id: UUID, reason: str, actor: Actor) -> None:
         record = self.service_record(record_id)
         record.revoke(reason, actor)
-        self._save(record, self._uncount(record))
+        self._save(record, self._uncount(record, actor))
 
     @command
     def request_correction(self, record_id: UUID, minutes: int, reason: str, actor: Actor) -> None:
@@ -229,7 +229,7 @@ class HoursCommands(LedgerBase):
     ) -> None:
         record = self.service_record(record_id)
         record.accept_correction_request(minutes, reason, actor)
-        self._save(record, self._recount(record))
+        self._save(record, self._recount(record, actor))
 
     @command
     def decline_correction_request(self, record_id: UUID, reason: str, actor: Actor) -> None:
@@ -237,23 +237,24 @@ class HoursCommands(LedgerBase):
         record.decline_correction_request(reason, actor)
         self._save(record)
 
-    def _count(self, record: ServiceRecord) -> Timesheet:
-        timesheet = self._timesheet(record.volunteer_id)
+    def _count(self, record: ServiceRecord, actor: Actor) -> Timesheet:
+        timesheet = self._timesheet(record.volunteer_id, actor)
         timesheet.count(
             record.id,
             TimeRange(record.started_at, record.ended_at),
             record.service_date,
             record.minutes,
             self.policy.daily_cap_minutes,
+            actor,
         )
         return timesheet
 
-    def _recount(self, record: ServiceRecord) -> Timesheet:
-        timesheet = self._timesheet(record.volunteer_id)
-        timesheet.recount(record.id, record.minutes, self.policy.daily_cap_minutes)
+    def _recount(self, record: ServiceRecord, actor: Actor) -> Timesheet:
+        timesheet = self._timesheet(record.volunteer_id, actor)
+        timesheet.recount(record.id, record.minutes, self.policy.daily_cap_minutes, actor)
         return timesheet
 
-    def _uncount(self, record: ServiceRecord) -> Timesheet:
-        timesheet = self._timesheet(record.volunteer_id)
-        timesheet.uncount(record.id)
+    def _uncount(self, record: ServiceRecord, actor: Actor) -> Timesheet:
+        timesheet = self._timesheet(record.volunteer_id, actor)
+        timesheet.uncount(record.id, actor)
         return timesheet

@@ -171,8 +171,8 @@ class OrganisingCommands(LedgerBase):
         shift.reschedule(time, reason=reason, now=self.now(), actor=actor)
         clashes, timesheets = [], []
         for volunteer_id in shift.confirmed:
-            timesheet = self._timesheet(volunteer_id)
-            clash = timesheet.move_shift(shift.id, time)
+            timesheet = self._timesheet(volunteer_id, actor)
+            clash = timesheet.move_shift(shift.id, time, actor)
             if clash is not None:
                 clashes.append(Clash(volunteer_id, clash))
             timesheets.append(timesheet)
@@ -196,7 +196,7 @@ class OrganisingCommands(LedgerBase):
     ) -> list[Shift | Timesheet]:
         confirmed = list(shift.confirmed)
         shift.cancel(reason=reason, now=now, actor=actor)
-        timesheets = [self._timesheet(volunteer_id) for volunteer_id in confirmed]
+        timesheets = [self._timesheet(volunteer_id, actor) for volunteer_id in confirmed]
         for timesheet in timesheets:
-            timesheet.release_shift(shift.id)
+            timesheet.release_shift(shift.id, actor)
         return [shift, *timesheets]

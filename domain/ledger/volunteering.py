@@ -11,7 +11,13 @@ from domain.ledger.base import LedgerBase, command
 from domain.shift import SignUpStatus
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
-from domain.values import Actor, is_volunteer_number, normalise_phone, volunteer_number_from
+from domain.values import (
+    Actor,
+    is_volunteer_number,
+    local_date,
+    normalise_phone,
+    volunteer_number_from,
+)
 from domain.volunteer import Volunteer
 
 PHONE = "phone"
@@ -35,15 +41,16 @@ class VolunteeringCommands(LedgerBase):
     ) -> UUID:
         """Register a volunteer (by themselves, unless an actor is given); returns the new id."""
         volunteer_id = uuid4()
+        actor = actor or Actor.volunteer(volunteer_id)
         organisation = self.organisation(home_organisation_id)
         organisation.require_open()
         phone = normalise_phone(phone)
-        phone_key = self._unique_key(PHONE, phone)
+        phone_key = self._unique_key(PHONE, phone, actor)
         if phone_key.is_held_by_other_than(volunteer_id):
             raise PhoneInUseError(
                 "this phone number belongs to another registered volunteer", field="phone"
             )
-        number_key, number = self._new_volunteer_number()
+        number_key, number = self._new_volunteer_number(actor)
         volunteer = Volunteer.register(
             id=volunteer_id,
             volunteer_number=number,
@@ -55,19 +62,19 @@ class VolunteeringCommands(LedgerBase):
             privacy_consent=privacy_consent,
             guardian_name=guardian_name,
             guardian_consent=guardian_consent,
-            today=self.now().date(),
+            today=local_date(self.now(), organisation.timezone),
             policy=self.policy,
-            actor=actor or Actor.volunteer(volunteer_id),
+            actor=actor,
         )
-        phone_key.claim(volunteer.id)
-        number_key.claim(volunteer.id)
+        phone_key.claim(volunteer.id, actor)
+        number_key.claim(volunteer.id, actor)
         self._save(volunteer, phone_key, number_key)
         return volunteer.id
 
-    def _new_volunteer_number(self) -> tuple[UniqueKey, str]:
+    def _new_volunteer_number(self, actor: Actor) -> tuple[UniqueKey, str]:
         for _ in range(20):
             number = volunteer_number_from(secrets.randbelow(10**8))
-            key = self._unique_key(VOLUNTEER_NUMBER, number)
+            key = self._unique_key(VOLUNTEER_NUMBER, number, actor)
             if key.owner_id is None:
                 return key, number
         raise RuntimeError("no free volunteer number after 20 draws")  # pragma: no cover
@@ -106,14 +113,14 @@ class VolunteeringCommands(LedgerBase):
         if volunteer.phone == old_phone:
             self._save(volunteer)
             return
-        new_key = self._unique_key(PHONE, volunteer.phone)
+        new_key = self._unique_key(PHONE, volunteer.phone, actor)
         if new_key.is_held_by_other_than(volunteer.id):
             raise PhoneInUseError(
                 "this phone number belongs to another registered volunteer", field="phone"
             )
-        old_key = self._unique_key(PHONE, old_phone)
-        new_key.claim(volunteer.id)
-        old_key.release(volunteer.id)
+        old_key = self._unique_key(PHONE, old_phone, actor)
+        new_key.claim(volunteer.id, actor)
+        old_key.release(volunteer.id, actor)
         self._save(volunteer, new_key, old_key)
 
     @command
@@ -142,8 +149,8 @@ class VolunteeringCommands(LedgerBase):
         """The volunteer leaves; their records stay, and their phone number is free again."""
         volunteer = self.volunteer(volunteer_id)
         volunteer.withdraw(reason, actor)
-        phone_key = self._unique_key(PHONE, volunteer.phone)
-        phone_key.release(volunteer.id)
+        phone_key = self._unique_key(PHONE, volunteer.phone, actor)
+        phone_key.release(volunteer.id, actor)
         self._save(volunteer, phone_key)
 
     @command
@@ -159,7 +166,7 @@ class VolunteeringCommands(LedgerBase):
                 shift_id=str(shift.id),
                 missing_skills=missing,
             )
-        timesheet = self._timesheet(volunteer_id)
+        timesheet = self._timesheet(volunteer_id, actor)
         clash = timesheet.clashing_shift(shift.time, apart_from=shift.id)
         if clash is not None:
             raise SignUpRefusedError(
@@ -169,7 +176,7 @@ class VolunteeringCommands(LedgerBase):
             )
         status = shift.sign_up(volunteer_id, now=self.now(), actor=actor)
         if status == SignUpStatus.CONFIRMED:
-            timesheet.hold_shift(shift.id, shift.time)
+            timesheet.hold_shift(shift.id, shift.time, actor)
         self._save(shift, timesheet)
         return status
 
@@ -180,8 +187,8 @@ class VolunteeringCommands(LedgerBase):
         held = shift.cancel_sign_up(volunteer_id, reason=reason, now=self.now(), actor=actor)
         changed: list[Timesheet] = []
         if held == SignUpStatus.CONFIRMED:
-            timesheet = self._timesheet(volunteer_id)
-            timesheet.release_shift(shift.id)
+            timesheet = self._timesheet(volunteer_id, actor)
+            timesheet.release_shift(shift.id, actor)
             changed.append(timesheet)
         changed += self._fill_places(shift, actor)
         self._save(shift, *changed)

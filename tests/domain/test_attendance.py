@@ -15,7 +15,7 @@ ORGANISER = Actor.account("organiser")
 
 
 def checked_in(at: datetime = START) -> Attendance:
-    attendance = Attendance.open(uuid4(), uuid4())
+    attendance = Attendance.open(uuid4(), uuid4(), ORGANISER)
     attendance.check_in(at, VOLUNTEER)
     return attendance
 
@@ -28,7 +28,9 @@ def test_checking_in_twice_is_refused():
 
 def test_checking_out_without_checking_in_is_refused():
     with pytest.raises(AttendanceError, match="not checked in"):
-        Attendance.open(uuid4(), uuid4()).check_out(END, deadline=DEADLINE, actor=VOLUNTEER)
+        Attendance.open(uuid4(), uuid4(), ORGANISER).check_out(
+            END, deadline=DEADLINE, actor=VOLUNTEER
+        )
 
 
 def test_a_check_out_before_the_check_in_is_refused():
@@ -62,7 +64,7 @@ def test_an_open_check_in_is_left_alone_before_its_deadline():
 
 
 def test_a_no_show_cannot_check_in_until_it_is_undone():
-    attendance = Attendance.open(uuid4(), uuid4())
+    attendance = Attendance.open(uuid4(), uuid4(), ORGANISER)
     attendance.mark_no_show("未到岗", ORGANISER)
     with pytest.raises(AttendanceError, match="no-show"):
         attendance.check_in(START, ORGANISER)
@@ -78,7 +80,7 @@ def test_someone_who_checked_in_cannot_be_marked_a_no_show():
 
 def test_undoing_a_no_show_that_was_never_marked_is_refused():
     with pytest.raises(AttendanceError):
-        Attendance.open(uuid4(), uuid4()).undo_no_show("误操作", ORGANISER)
+        Attendance.open(uuid4(), uuid4(), ORGANISER).undo_no_show("误操作", ORGANISER)
 
 
 def test_a_sign_in_sheet_cannot_overwrite_recorded_attendance():
