@@ -1,0 +1,36 @@
+"""The trust layer's errors form one tree, and the module docstring draws all of it."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from trust import errors
+from trust.errors import TrustError
+
+ERROR_CLASSES = [
+    cls
+    for _, cls in inspect.getmembers(errors, inspect.isclass)
+    if issubclass(cls, Exception) and cls.__module__ == errors.__name__
+]
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_error_is_rooted_at_trust_error(cls):
+    assert issubclass(cls, TrustError)
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_error_name_ends_in_error(cls):
+    assert cls.__name__.endswith("Error")
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+def test_every_error_is_drawn_in_the_module_docstring(cls):
+    assert cls.__name__ in (errors.__doc__ or "")
+
+
+def test_errors_carry_their_context():
+    error = errors.MerkleTreeError("leaf 9 is not in a tree of size 3", index=9)
+    assert (error.message, error.context) == ("leaf 9 is not in a tree of size 3", {"index": 9})
