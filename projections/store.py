@@ -136,9 +136,12 @@ class PostgresViewStore(ViewStore):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self.pool.connection() as connection, connection.transaction():
-            with connection.cursor() as cursor:
-                yield _PostgresTransaction(cursor)
+        with (
+            self.pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+        ):
+            yield _PostgresTransaction(cursor)
 
     def close(self) -> None:
         self.pool.close()
