@@ -14,7 +14,9 @@
     │   ├── AttendanceError
     │   ├── RecordStateError          a service record is not in a state that allows this
     │   ├── TimeAlreadyCountedError   overlaps time already counted for the volunteer
-    │   └── DailyCapExceededError
+    │   ├── DailyCapExceededError
+    │   ├── UsernameTakenError
+    │   └── AccountDisabledError
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
     │   └── NotOwnRecordError         only the record's volunteer asks for its correction
@@ -106,6 +108,14 @@ class DailyCapExceededError(RuleViolationError):
 
 class PermissionDeniedError(LedgerError):
     """The ledger's own rules of who may do this refuse this actor."""
+
+
+class UsernameTakenError(RuleViolationError):
+    """Another account has this username."""
+
+
+class AccountDisabledError(RuleViolationError):
+    """The account is disabled and cannot log in or act."""
 
 
 class SelfApprovalError(PermissionDeniedError):

@@ -6,6 +6,7 @@ completeness test fails until someone decides whether it handles or ignores it.
 
 from __future__ import annotations
 
+from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.organisation import Organisation
@@ -77,5 +78,14 @@ SERVICE_RECORD_EVENTS: frozenset[type] = frozenset(
         ServiceRecord.CorrectionRequested,
         ServiceRecord.CorrectionRequestDeclined,
         ServiceRecord.CorrectionRequestAccepted,
+    }
+)
+ACCOUNT_EVENTS: frozenset[type] = frozenset(
+    {
+        Account.Created,
+        Account.OrganiserAppointed,
+        Account.OrganiserDismissed,
+        Account.PasswordChanged,
+        Account.Disabled,
     }
 )

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
+from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.errors import ConcurrentUpdateError, NotFoundError
@@ -54,7 +55,8 @@ class LedgerBase(Application[UUID]):
 
     name = "Ledger"
     snapshotting_intervals = dict.fromkeys(
-        (Organisation, Volunteer, Activity, Shift, Timesheet, ServiceRecord), SNAPSHOT_INTERVAL
+        (Organisation, Volunteer, Activity, Shift, Timesheet, ServiceRecord, Account),
+        SNAPSHOT_INTERVAL,
     )
 
     def __init__(

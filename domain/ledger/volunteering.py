@@ -6,22 +6,20 @@ import secrets
 from datetime import date
 from uuid import UUID, uuid4
 
-from domain.errors import InvalidInputError, NotFoundError, PhoneInUseError, SignUpRefusedError
+from domain.account import Account
+from domain.errors import PhoneInUseError, SignUpRefusedError
+from domain.ledger.accounts import PHONE, VOLUNTEER_NUMBER
 from domain.ledger.base import LedgerBase, command
 from domain.shift import SignUpStatus
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
 from domain.values import (
     Actor,
-    is_volunteer_number,
     local_date,
     normalise_phone,
     volunteer_number_from,
 )
 from domain.volunteer import Volunteer
-
-PHONE = "phone"
-VOLUNTEER_NUMBER = "volunteer-number"
 
 
 class VolunteeringCommands(LedgerBase):
@@ -37,9 +35,13 @@ class VolunteeringCommands(LedgerBase):
         privacy_consent: bool,
         guardian_name: str | None = None,
         guardian_consent: bool = False,
+        password_hash: str | None = None,
         actor: Actor | None = None,
     ) -> UUID:
-        """Register a volunteer (by themselves, unless an actor is given); returns the new id."""
+        """Register a volunteer (by themselves, unless an actor is given); returns the new id.
+
+        With a password hash, the volunteer's own login account is created in the same save.
+        """
         volunteer_id = uuid4()
         actor = actor or Actor.volunteer(volunteer_id)
         organisation = self.organisation(home_organisation_id)
@@ -68,7 +70,15 @@ class VolunteeringCommands(LedgerBase):
         )
         phone_key.claim(volunteer.id, actor)
         number_key.claim(volunteer.id, actor)
-        self._save(volunteer, phone_key, number_key)
+        account = None
+        if password_hash is not None:
+            account = Account.for_volunteer(
+                volunteer_id=volunteer.id,
+                display_name=volunteer.name,
+                password_hash=password_hash,
+                actor=actor,
+            )
+        self._save(volunteer, phone_key, number_key, account)
         return volunteer.id
 
     def _new_volunteer_number(self, actor: Actor) -> tuple[UniqueKey, str]:
@@ -78,24 +88,6 @@ class VolunteeringCommands(LedgerBase):
             if key.owner_id is None:
                 return key, number
         raise RuntimeError("no free volunteer number after 20 draws")  # pragma: no cover
-
-    def volunteer_id_for_login(self, login: str) -> UUID:
-        """The volunteer who logs in with this phone number or volunteer number."""
-        login = login.strip()
-        if is_volunteer_number(login):
-            key_id = UniqueKey.id_for(VOLUNTEER_NUMBER, login)
-        else:
-            try:
-                key_id = UniqueKey.id_for(PHONE, normalise_phone(login))
-            except InvalidInputError:
-                raise NotFoundError("volunteer", login) from None
-        try:
-            key = self._load(UniqueKey, "volunteer", key_id)
-        except NotFoundError:
-            raise NotFoundError("volunteer", login) from None
-        if key.owner_id is None:
-            raise NotFoundError("volunteer", login)
-        return key.owner_id
 
     @command
     def change_volunteer_profile(

@@ -10,6 +10,7 @@ from domain.organisation import Organisation
 from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
+    ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
     SERVICE_RECORD_EVENTS,
     SHIFT_EVENTS,
@@ -25,6 +26,7 @@ class Directory(Projection):
     name = "directory"
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
+            *ACCOUNT_EVENTS,
             Organisation.ChildAttached,
             Activity.ShiftAdded,
             *SHIFT_EVENTS,

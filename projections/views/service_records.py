@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from domain.service_record import ServiceRecord
 from projections.base import Projection, on
 from projections.events import (
+    ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
     ATTENDANCE_EVENTS,
     ORGANISATION_EVENTS,
@@ -30,6 +31,7 @@ class ServiceRecords(Projection):
     name = "service_records"
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
+            *ACCOUNT_EVENTS,
             *ORGANISATION_EVENTS,
             *VOLUNTEER_EVENTS,
             *UNIQUE_KEY_EVENTS,

@@ -9,6 +9,7 @@ from domain.activity import Activity
 from domain.shift import Shift
 from projections.base import Projection, on
 from projections.events import (
+    ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
     ORGANISATION_EVENTS,
     SERVICE_RECORD_EVENTS,
@@ -29,6 +30,7 @@ class ShiftBoard(Projection):
     name = "shift_board"
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
+            *ACCOUNT_EVENTS,
             Activity.Created,
             Activity.ShiftAdded,
             Activity.Closed,

@@ -1,0 +1,162 @@
+"""An account that logs in: an admin, an organiser of organisations, or a volunteer.
+
+The ledger stores only a password hash made outside the domain; it never sees a password.
+"""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import AccountDisabledError, InvalidInputError
+from domain.values import Actor, derived_id, require_reason, require_text
+
+_USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
+
+
+def check_username(username: str) -> str:
+    """3 to 32 letters, digits, ``_.-``, with at least one letter, so that a username is never
+    mistaken for a phone number or a volunteer number at login."""
+    if not _USERNAME.fullmatch(username) or not re.search(r"[A-Za-z]", username):
+        raise InvalidInputError(
+            "a username has 3 to 32 letters, digits or _.- and at least one letter",
+            field="username",
+        )
+    return username.lower()
+
+
+class Account(Aggregate):
+    """Who may log in, and in what role: admin, organiser of some organisations, or volunteer."""
+
+    class Created(Aggregate.Created):
+        username: str | None
+        display_name: str
+        password_hash: str
+        is_admin: bool
+        volunteer_id: UUID | None
+        actor: str
+
+    class OrganiserAppointed(Aggregate.Event):
+        organisation_id: UUID
+        actor: str
+
+    class OrganiserDismissed(Aggregate.Event):
+        organisation_id: UUID
+        reason: str
+        actor: str
+
+    class PasswordChanged(Aggregate.Event):
+        password_hash: str
+        actor: str
+
+    class Disabled(Aggregate.Event):
+        reason: str
+        actor: str
+
+    @staticmethod
+    def id_for_volunteer(volunteer_id: UUID) -> UUID:
+        return derived_id("volunteer-account", volunteer_id)
+
+    @classmethod
+    def for_staff(
+        cls,
+        *,
+        id: UUID,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        is_admin: bool,
+        actor: Actor,
+    ) -> Account:
+        account: Account = cls._create(
+            cls.Created,
+            id=id,
+            username=check_username(username),
+            display_name=require_text(display_name, "a display name", 50),
+            password_hash=password_hash,
+            is_admin=is_admin,
+            volunteer_id=None,
+            actor=str(actor),
+        )
+        return account
+
+    @classmethod
+    def for_volunteer(
+        cls, *, volunteer_id: UUID, display_name: str, password_hash: str, actor: Actor
+    ) -> Account:
+        account: Account = cls._create(
+            cls.Created,
+            id=cls.id_for_volunteer(volunteer_id),
+            username=None,
+            display_name=display_name,
+            password_hash=password_hash,
+            is_admin=False,
+            volunteer_id=volunteer_id,
+            actor=str(actor),
+        )
+        return account
+
+    @event(Created)
+    def __init__(
+        self,
+        username: str | None,
+        display_name: str,
+        password_hash: str,
+        is_admin: bool,
+        volunteer_id: UUID | None,
+        actor: str,
+    ) -> None:
+        self.username = username
+        self.display_name = display_name
+        self.password_hash = password_hash
+        self.is_admin = is_admin
+        self.volunteer_id = volunteer_id
+        self.organisations: list[UUID] = []
+        self.is_disabled = False
+
+    def as_actor(self) -> Actor:
+        return Actor.account(self.id, volunteer_id=self.volunteer_id)
+
+    def require_enabled(self) -> None:
+        if self.is_disabled:
+            raise AccountDisabledError("the account is disabled", account_id=str(self.id))
+
+    def appoint_organiser(self, organisation_id: UUID, actor: Actor) -> None:
+        self.require_enabled()
+        if self.volunteer_id is not None and self.username is None:
+            raise InvalidInputError("a volunteer's own account cannot organise; create a staff one")
+        if organisation_id not in self.organisations:
+            self._appoint(organisation_id=organisation_id, actor=str(actor))
+
+    def dismiss_organiser(self, organisation_id: UUID, reason: str, actor: Actor) -> None:
+        if organisation_id not in self.organisations:
+            raise InvalidInputError("the account does not organise that organisation")
+        self._dismiss(
+            organisation_id=organisation_id, reason=require_reason(reason), actor=str(actor)
+        )
+
+    def change_password(self, password_hash: str, actor: Actor) -> None:
+        self.require_enabled()
+        self._change_password(password_hash=password_hash, actor=str(actor))
+
+    def disable(self, reason: str, actor: Actor) -> None:
+        self.require_enabled()
+        self._disable(reason=require_reason(reason), actor=str(actor))
+
+    @event(OrganiserAppointed)
+    def _appoint(self, organisation_id: UUID, actor: str) -> None:
+        self.organisations.append(organisation_id)
+
+    @event(OrganiserDismissed)
+    def _dismiss(self, organisation_id: UUID, reason: str, actor: str) -> None:
+        self.organisations.remove(organisation_id)
+
+    @event(PasswordChanged)
+    def _change_password(self, password_hash: str, actor: str) -> None:
+        self.password_hash = password_hash
+
+    @event(Disabled)
+    def _disable(self, reason: str, actor: str) -> None:
+        self.is_disabled = True

@@ -1,0 +1,116 @@
+"""Commands and lookups for accounts: admins, organisers, and volunteers' own logins."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from domain.account import Account, check_username
+from domain.errors import InvalidInputError, NotFoundError, UsernameTakenError
+from domain.ledger.base import LedgerBase, command
+from domain.unique_key import UniqueKey
+from domain.values import SYSTEM, Actor, is_volunteer_number, normalise_phone
+
+USERNAME = "username"
+PHONE = "phone"
+VOLUNTEER_NUMBER = "volunteer-number"
+
+
+class AccountCommands(LedgerBase):
+    @command
+    def create_staff_account(
+        self,
+        *,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        is_admin: bool = False,
+        organisation_id: UUID | None = None,
+        actor: Actor = SYSTEM,
+    ) -> UUID:
+        """An admin, or an organiser of ``organisation_id``; the username must be free."""
+        username = check_username(username)
+        key = self._unique_key(USERNAME, username, actor)
+        account_id = uuid4()
+        if key.is_held_by_other_than(account_id):
+            raise UsernameTakenError(f"the username {username} is taken", field="username")
+        account = Account.for_staff(
+            id=account_id,
+            username=username,
+            display_name=display_name,
+            password_hash=password_hash,
+            is_admin=is_admin,
+            actor=actor,
+        )
+        if organisation_id is not None:
+            self.organisation(organisation_id).require_open()
+            account.appoint_organiser(organisation_id, actor)
+        key.claim(account.id, actor)
+        self._save(account, key)
+        return account.id
+
+    @command
+    def appoint_organiser(self, account_id: UUID, organisation_id: UUID, actor: Actor) -> None:
+        account = self.account(account_id)
+        self.organisation(organisation_id).require_open()
+        account.appoint_organiser(organisation_id, actor)
+        self._save(account)
+
+    @command
+    def dismiss_organiser(
+        self, account_id: UUID, organisation_id: UUID, reason: str, actor: Actor
+    ) -> None:
+        account = self.account(account_id)
+        account.dismiss_organiser(organisation_id, reason, actor)
+        self._save(account)
+
+    @command
+    def change_password(self, account_id: UUID, password_hash: str, actor: Actor) -> None:
+        account = self.account(account_id)
+        account.change_password(password_hash, actor)
+        self._save(account)
+
+    @command
+    def disable_account(self, account_id: UUID, reason: str, actor: Actor) -> None:
+        account = self.account(account_id)
+        account.disable(reason, actor)
+        self._save(account)
+
+    def account(self, id: UUID) -> Account:
+        return self._load(Account, "account", id)
+
+    def account_for_login(self, login: str) -> Account:
+        """The account that logs in with a username, a phone number or a volunteer number."""
+        try:
+            volunteer_id = self.volunteer_id_for_login(login)
+        except NotFoundError:
+            return self.account(self._key_owner(USERNAME, login.strip().lower()))
+        return self.account(Account.id_for_volunteer(volunteer_id))
+
+    def volunteer_id_for_login(self, login: str) -> UUID:
+        """The volunteer who logs in with this phone number or volunteer number."""
+        login = login.strip()
+        if is_volunteer_number(login):
+            return self._key_owner(VOLUNTEER_NUMBER, login)
+        try:
+            phone = normalise_phone(login)
+        except InvalidInputError:
+            raise NotFoundError("volunteer", login) from None
+        return self._key_owner(PHONE, phone)
+
+    def _key_owner(self, namespace: str, value: str) -> UUID:
+        try:
+            key = self._load(UniqueKey, "login", UniqueKey.id_for(namespace, value))
+        except NotFoundError:
+            raise NotFoundError("account", value) from None
+        if key.owner_id is None:
+            raise NotFoundError("account", value)
+        return key.owner_id
+
+    def organisation_and_ancestors(self, organisation_id: UUID) -> list[UUID]:
+        """The organisation, its parent, and so on up to the root: the scopes that cover it."""
+        chain: list[UUID] = []
+        current: UUID | None = organisation_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.organisation(current).parent_id
+        return chain
