@@ -1,6 +1,7 @@
 """Completeness checks over every event class of the domain."""
 
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -34,8 +35,8 @@ def all_event_classes() -> list[type]:
 
 def _is_library_base(event_class: type) -> bool:
     """The library gives each aggregate an empty ``Event`` and ``Created``; ours have fields."""
-    return event_class.__name__ in ("Event", "Created") and not event_class.__dict__.get(
-        "__annotations__"
+    return event_class.__name__ in ("Event", "Created") and not inspect.get_annotations(
+        event_class
     )
 
 
