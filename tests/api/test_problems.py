@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 import logging
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field, field_validator
 
@@ -22,8 +24,16 @@ from api.problems import (
     problem_for,
 )
 from domain import errors
-from domain.errors import LedgerError, NotFoundError, PhoneInUseError, RuleViolationError
+from domain.errors import (
+    CapacityError,
+    LedgerError,
+    NotFoundError,
+    PhoneInUseError,
+    RuleViolationError,
+)
 
+SHIFT_ID = uuid.UUID("6f1e0c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b")
+STARTS_AT = datetime(2026, 3, 7, 1, 30, tzinfo=UTC)
 LEDGER_ERRORS = [
     cls
     for _, cls in inspect.getmembers(errors, inspect.isclass)
@@ -72,6 +82,10 @@ def make_app() -> FastAPI:
     @app.get("/crash")
     def crash() -> None:
         raise RuntimeError("password=hunter2 at /srv/secret.db")
+
+    @app.get("/full-shift")
+    def full_shift() -> None:
+        raise CapacityError("the shift is full", shift_id=SHIFT_ID, starts_at=STARTS_AT)
 
     @app.post("/sign-ups")
     def sign_up(body: SignUp) -> dict[str, str]:
@@ -135,6 +149,11 @@ def test_ledger_error_is_sent_as_problem_json(client: TestClient, cls: type[Ledg
 def test_ledger_error_context_is_sent_with_the_problem(client: TestClient) -> None:
     body = client.get("/ledger/NotFoundError").json()
     assert body["context"] == {"kind": "shift", "id": "7d1f"}
+
+
+def test_context_that_is_not_json_is_sent_as_text(client: TestClient) -> None:
+    body = client.get("/full-shift").json()
+    assert body["context"] == {"shift_id": str(SHIFT_ID), "starts_at": "2026-03-07T01:30:00+00:00"}
 
 
 @pytest.mark.parametrize("cls", API_ERRORS, ids=lambda cls: cls.__name__)
@@ -267,3 +286,21 @@ def test_each_request_gets_its_own_id(client: TestClient) -> None:
     first = client.get("/no/such/route").headers["x-request-id"]
     second = client.get("/no/such/route").headers["x-request-id"]
     assert first != second
+
+
+def test_a_crash_in_an_outer_middleware_is_still_a_problem_with_a_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app()
+
+    @app.middleware("http")
+    async def broken_middleware(request: Request, call_next: Any) -> Any:
+        raise RuntimeError("password=hunter2")
+
+    with caplog.at_level(logging.ERROR, logger="api.problems"):
+        response = TestClient(app, raise_server_exceptions=False).get("/crash")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "hunter2" not in response.text
+    assert response.headers["x-request-id"] == response.json()["request_id"]
+    assert [r.name for r in caplog.records].count("api.problems") == 1

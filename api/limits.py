@@ -1,0 +1,194 @@
+"""Limits on what one client may ask: failed logins per account and address, and body size."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import threading
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import PayloadTooLarge, TooManyRequests, api_error_response
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Failures:
+    """The most recent failures per key, oldest key first, each key's deque newest last."""
+
+    def __init__(self, limit: int, window: timedelta, max_keys: int) -> None:
+        self.limit = limit
+        self.window = window
+        self.max_keys = max_keys
+        self._by_key: dict[str, deque[datetime]] = {}
+
+    def add(self, key: str, now: datetime) -> None:
+        times = self._by_key.pop(key, None) or deque(maxlen=self.limit)
+        times.append(now)
+        self._by_key[key] = times  # re-inserted: the dict stays ordered by latest failure
+        self.prune(now)
+        while len(self._by_key) > self.max_keys:
+            del self._by_key[next(iter(self._by_key))]
+
+    def clear(self, key: str) -> None:
+        self._by_key.pop(key, None)
+
+    def blocked_for(self, key: str, now: datetime) -> float:
+        """Seconds until the key may try again; 0 when it may now."""
+        times = self._by_key.get(key)
+        if times is None or len(times) < self.limit:
+            return 0.0
+        # The deque holds exactly the last `limit` failures: the oldest decides.
+        return max(0.0, (times[0] + self.window - now).total_seconds())
+
+    def prune(self, now: datetime) -> None:
+        while self._by_key:
+            key = next(iter(self._by_key))
+            if self._by_key[key][-1] + self.window > now:
+                break
+            del self._by_key[key]
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+
+class LoginThrottle:
+    """Refuses logins after too many failures, per account name and per client address.
+
+    An account is blocked after ``max_failures`` failures within ``window``; an address (an
+    IPv6 client by its /64) after ``max_address_failures``. A success clears the account's count,
+    not the address's. Counts live in this process's memory: with several workers, each keeps
+    its own, so the real limit is that many times higher; a restart forgets them. Memory stays
+    bounded: stale entries are pruned, and past ``max_keys`` the longest-quiet ones are dropped.
+    """
+
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = _utc_now,
+        *,
+        max_address_failures: int = 20,
+        max_keys: int = 100_000,
+    ) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._accounts = _Failures(max_failures, window, max_keys)
+        self._addresses = _Failures(max_address_failures, window, max_keys)
+
+    def check(self, account: str, address: str) -> None:
+        """Raise ``TooManyRequests`` while the account or the address is blocked."""
+        with self._lock:
+            now = self._clock()
+            wait = max(
+                self._accounts.blocked_for(_account_key(account), now),
+                self._addresses.blocked_for(_address_key(address), now),
+            )
+        if wait > 0:
+            raise TooManyRequests(
+                retry_after=math.ceil(wait), detail="Too many failed logins; try again later."
+            )
+
+    def failed(self, account: str, address: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._accounts.add(_account_key(account), now)
+            self._addresses.add(_address_key(address), now)
+
+    def succeeded(self, account: str, address: str) -> None:
+        with self._lock:
+            self._accounts.clear(_account_key(account))
+
+    def tracked(self) -> int:
+        """How many accounts and addresses are counted now (for tests and metrics)."""
+        with self._lock:
+            now = self._clock()
+            self._accounts.prune(now)
+            self._addresses.prune(now)
+            return len(self._accounts) + len(self._addresses)
+
+
+def _account_key(account: str) -> str:
+    return account.strip().casefold()
+
+
+def _address_key(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+class BodySizeLimit:
+    """Refuses request bodies over ``max_bytes`` with a 413 problem, before the app runs.
+
+    A declared Content-Length is checked up front. A body without one (chunked) is read into
+    memory, at most ``max_bytes``, and handed on to the app once complete.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and length.isdigit():
+            if int(length) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        try:
+            body = await read_body(receive, self.max_bytes)
+        except PayloadTooLarge:
+            await self._refuse(scope, receive, send)
+            return
+        if body is not None:
+            await self.app(scope, replay_body(body, receive), send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
+        await api_error_response(error, scope["path"])(scope, receive, send)
+
+
+async def read_body(receive: Receive, max_bytes: int | None = None) -> bytes | None:
+    """The whole request body; None if the client went away, PayloadTooLarge past max_bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise PayloadTooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands over ``body`` whole, then waits on the client as before."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
