@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 
-from api.demo import DemoRefusedError, load_demo
+from api.demo import DemoRefusedError, DemoSummary, load_demo
+from api.security import hash_password
 from api.settings import Settings
 from domain.errors import LedgerError
+from domain.ledger import Ledger
+
+MIN_PASSWORD = 8
+
+
+class CliError(Exception):
+    """A mistake the person at the terminal can fix: printed as one line, exit status 1."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,9 +26,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="volunteer-ledger", description="An event-sourced ledger of volunteer service."
     )
     parser.add_argument(
-        "--store", help="store URL (default: $VOLUNTEER_LEDGER_STORE or SQLite in ./data)"
+        "--store", help="store URL (default: $VOLUNTEER_LEDGER_STORE, else SQLite in ./data)"
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API (docs at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="more than 1 needs PostgreSQL")
+    serve.add_argument("--demo", action="store_true", help="load the demo data into an empty store")
+    admin = commands.add_parser("create-admin", help="create an admin account")
+    admin.add_argument("username")
+    admin.add_argument("--display-name", default="Administrator")
     demo = commands.add_parser("demo", help="fill an empty store with a realistic data set")
     demo.add_argument("--weeks", type=int, default=3, help="weeks of past service (default 3)")
     return parser
@@ -26,16 +44,72 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.store:
+        os.environ["VOLUNTEER_LEDGER_STORE"] = args.store
     settings = Settings()
-    store = args.store or settings.store_url()
     try:
-        if args.command == "demo":
-            summary = load_demo(store, weeks=args.weeks, progress=lambda line: print(line))
-            print(f"demo data loaded into {store}: {len(summary.shifts)} shifts")
-    except (LedgerError, DemoRefusedError) as error:
+        if args.command == "serve":
+            _serve(settings, args)
+        elif args.command == "create-admin":
+            _create_admin(settings, args.username, args.display_name)
+        elif args.command == "demo":
+            _print_demo(load_demo(settings.store_url(), weeks=args.weeks, progress=print))
+    except (LedgerError, DemoRefusedError, CliError) as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
     return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    store = settings.store_url()
+    if args.workers > 1 and not store.startswith(("postgresql:", "postgres:")):
+        raise CliError("--workers above 1 needs PostgreSQL: set VOLUNTEER_LEDGER_STORE")
+    if args.demo:
+        try:
+            _print_demo(load_demo(store, progress=print))
+        except DemoRefusedError:
+            print("the store already holds data; serving it without loading the demo")
+    print(f"serving {store} at http://{args.host}:{args.port}/docs")
+    uvicorn.run(
+        "api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+    )
+
+
+def _create_admin(settings: Settings, username: str, display_name: str) -> None:
+    password = _read_password()
+    ledger = Ledger(settings.store_url())
+    try:
+        ledger.create_staff_account(
+            username=username,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            is_admin=True,
+        )
+    finally:
+        ledger.close()
+    print(f"admin {username.lower()} created")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise CliError("the passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < MIN_PASSWORD:
+        raise CliError(f"the password needs at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _print_demo(summary: DemoSummary) -> None:
+    print(f"demo data: {summary.volunteers} volunteers, {len(summary.shifts)} shifts")
+    for role, login, password in summary.logins:
+        print(f"  log in as {role}: {login} / {password}")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from api.security import hash_password
 from domain.ledger import Ledger
 from domain.values import Actor, WeeklyRecurrence
 
@@ -62,6 +64,8 @@ class DemoSummary:
     shifts: list[str] = field(default_factory=list)
     approved_records: int = 0
     pending_records: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    """(role, login, password) of the demo accounts: printed once, stored only hashed."""
 
 
 def load_demo(
@@ -92,6 +96,26 @@ def load_demo(
                 )
         summary.organisations = 1 + len(STREETS) + len(communities)
         progress(f"organisations: {summary.organisations}")
+        password = secrets.token_urlsafe(9)
+        password_hash = hash_password(password)
+        ledger.create_staff_account(
+            username="demo.admin",
+            display_name="演示管理员",
+            password_hash=password_hash,
+            is_admin=True,
+            actor=ADMIN,
+        )
+        ledger.create_staff_account(
+            username="demo.organiser",
+            display_name="东城区组织员",
+            password_hash=password_hash,
+            organisation_id=district,
+            actor=ADMIN,
+        )
+        summary.logins += [
+            ("admin", "demo.admin", password),
+            ("organiser of 东城区", "demo.organiser", password),
+        ]
 
         volunteers = []
         for i, name in enumerate(NAMES):
@@ -103,9 +127,13 @@ def load_demo(
                     home_organisation_id=communities[i % len(communities)],
                     skills=["急救"] if i % 3 == 0 else [],
                     privacy_consent=True,
+                    password_hash=password_hash,
                 )
             )
         summary.volunteers = len(volunteers)
+        summary.logins.append(
+            ("volunteer " + NAMES[0], ledger.volunteer(volunteers[0]).phone, password)
+        )
         progress(f"volunteers: {summary.volunteers}")
 
         first_day = clock.now.date() + timedelta(days=1)

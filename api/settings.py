@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,17 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     store: str | None = None
     """``sqlite:///FILE`` or ``postgresql://USER@HOST:PORT/DB``; default: SQLite in data_dir."""
+    token_minutes: int = 30
+    max_body_bytes: int = 256 * 1024
+    read_wait_seconds: float = 5.0
+    follow_projections: bool = True
+    """Run the projections inside the API process (the embedded default)."""
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
 
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'ledger.db'}"
+
+    @property
+    def token_ttl(self) -> timedelta:
+        return timedelta(minutes=self.token_minutes)

@@ -35,9 +35,7 @@ def all_event_classes() -> list[type]:
 
 def _is_library_base(event_class: type) -> bool:
     """The library gives each aggregate an empty ``Event`` and ``Created``; ours have fields."""
-    return event_class.__name__ in ("Event", "Created") and not inspect.get_annotations(
-        event_class
-    )
+    return event_class.__name__ in ("Event", "Created") and not inspect.get_annotations(event_class)
 
 
 def annotations_of(cls: type) -> set[str]:

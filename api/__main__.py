@@ -1,0 +1,7 @@
+"""``python -m api`` serves the API, as ``volunteer-ledger serve`` does."""
+
+import sys
+
+from api.cli import main
+
+sys.exit(main(["serve", *sys.argv[1:]]))

@@ -1,0 +1,87 @@
+"""The FastAPI application factory: wiring, middleware and lifespan, nothing at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from api.deps import Services
+from api.idempotency import IdempotencyMiddleware, idempotency_store_for
+from api.limits import BodySizeLimit, LoginThrottle
+from api.problems import install_problem_handlers
+from api.routes import (
+    activities,
+    auth,
+    health,
+    organizations,
+    service_records,
+    shifts,
+    volunteers,
+)
+from api.security import TokenService, load_or_create_secret
+from api.settings import Settings
+from domain.ledger import Ledger
+from projections import all_projections
+from projections.runner import ProjectionRunner
+from projections.store import view_store_for
+
+
+def build_services(settings: Settings, clock: Callable[[], datetime] | None = None) -> Services:
+    store = settings.store_url()
+    ledger = Ledger(store, clock=clock) if clock else Ledger(store)
+    views = view_store_for(store)
+    return Services(
+        settings=settings,
+        ledger=ledger,
+        views=views,
+        runner=ProjectionRunner(ledger, views, all_projections()),
+        tokens=TokenService(
+            load_or_create_secret(settings.data_dir / "token-secret.key"), settings.token_ttl
+        ),
+        throttle=LoginThrottle(
+            max_failures=settings.login_failures_per_account,
+            max_address_failures=settings.login_failures_per_address,
+        ),
+    )
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    """The service for these settings; the store is opened when the app starts.
+
+    ``clock`` is for tests that need to stand at a shift's start; it defaults to UTC now.
+    """
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    idempotency = idempotency_store_for(settings.store_url(), settings.data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = build_services(settings, clock)
+        app.state.services = services
+        if settings.follow_projections:
+            services.runner.follow()
+        try:
+            yield
+        finally:
+            services.runner.stop()
+            services.views.close()
+            services.ledger.close()
+            idempotency.close()
+
+    app = FastAPI(
+        title="Volunteer ledger",
+        version="0.1.0",
+        summary="An event-sourced ledger of volunteer service hours.",
+        lifespan=lifespan,
+    )
+    for module in (health, auth, organizations, volunteers, activities, shifts, service_records):
+        app.include_router(module.router)
+    app.add_middleware(IdempotencyMiddleware, store=idempotency)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_problem_handlers(app)
+    return app

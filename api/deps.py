@@ -1,0 +1,83 @@
+"""FastAPI dependencies: the services of the running app, and the principal of a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api.access import Principal
+from api.limits import LoginThrottle
+from api.problems import Unauthenticated
+from api.security import TokenService
+from api.settings import Settings
+from domain.errors import NotFoundError
+from domain.ledger import Ledger
+from projections.runner import ProjectionRunner
+from projections.store import ViewStore
+
+
+@dataclass
+class Services:
+    """Everything the routes use, built once by the app's lifespan."""
+
+    settings: Settings
+    ledger: Ledger
+    views: ViewStore
+    runner: ProjectionRunner
+    tokens: TokenService
+    throttle: LoginThrottle
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
+
+
+def get_principal(
+    services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Principal:
+    if token is None:
+        raise Unauthenticated("log in first: send Authorization: Bearer <token>")
+    subject = services.tokens.verify(token)
+    kind, _, account_id = subject.partition(":")
+    if kind != "account":
+        raise Unauthenticated("the token does not name an account")
+    try:
+        account = services.ledger.account(UUID(account_id))
+    except (NotFoundError, ValueError):
+        raise Unauthenticated("the token's account does not exist") from None
+    if account.is_disabled:
+        raise Unauthenticated("the account is disabled")
+    return Principal.of(account)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
+Cursor = Annotated[str | None, Query(description="from the previous page's next_cursor")]
+MinPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        description="wait (briefly) until the read models have processed this position, "
+        "the `position` of a command's response",
+    ),
+]
+
+
+def wait_for_position(services: Services, min_position: int | None) -> int:
+    """Read your own writes: wait until the read models reach ``min_position`` (bounded).
+
+    Returns the position the read models reflect.
+    """
+    target = min_position if min_position is not None else 0
+    return services.runner.wait_for(target, timeout=services.settings.read_wait_seconds)

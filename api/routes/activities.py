@@ -1,0 +1,158 @@
+"""Activities and their shifts."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Body, status
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.access import require_organiser_of
+from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.pagination import decode_cursor, encode_cursor
+from api.schemas import Command, Created, Done
+from domain.errors import InvalidInputError
+from domain.values import WeeklyRecurrence
+from projections.queries import shifts_of_activity
+
+router = APIRouter(prefix="/v1/activities", tags=["activities"])
+
+
+class CreateActivity(Command):
+    title: str = Field(min_length=1, max_length=100, examples=["早高峰文明交通劝导"])
+    category: str = Field(examples=["文明劝导"])
+    organization_id: UUID
+    location: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+
+
+class Recurrence(Command):
+    weekdays: list[int] = Field(min_length=1, max_length=7, description="0 = Monday … 6 = Sunday")
+    first_day: date
+    last_day: date
+    start_time: time = Field(description="local time of the organising organisation")
+    end_time: time = Field(description="at or before start_time: the next day")
+
+
+class ScheduleShift(Command):
+    """Either ``starts_at`` and ``ends_at`` for one shift, or a weekly ``recurrence``."""
+
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    recurrence: Recurrence | None = None
+    capacity: int = Field(ge=1, le=10_000)
+    location: str | None = Field(default=None, max_length=200)
+    required_skills: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ShiftsScheduled(Done):
+    ids: list[UUID] = Field(description="the shifts created (a recurrence skips existing ones)")
+
+
+class ShiftPublic(BaseModel):
+    id: UUID
+    activity_id: UUID
+    organisation_id: UUID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    capacity: int
+    confirmed: int
+    waitlisted: int
+    status: str
+    location: str | None
+    required_skills: list[str]
+
+
+class ShiftPage(BaseModel):
+    items: list[ShiftPublic]
+    next_cursor: str | None
+    position: int
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+def create_activity(
+    body: CreateActivity, services: ServicesDep, principal: PrincipalDep
+) -> Created:
+    require_organiser_of(services.ledger, principal, body.organization_id)
+    ledger = services.ledger
+    activity_id = ledger.create_activity(
+        title=body.title,
+        category=body.category,
+        organisation_id=body.organization_id,
+        location=body.location,
+        description=body.description,
+        actor=principal.actor,
+    )
+    return Created(id=activity_id, position=ledger.last_position)
+
+
+@router.post(
+    "/{activity_id}/shifts",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
+def schedule_shifts(
+    activity_id: UUID,
+    body: Annotated[ScheduleShift, Body()],
+    services: ServicesDep,
+    principal: PrincipalDep,
+) -> ShiftsScheduled:
+    """One shift, or a weekly recurrence that creates one per matching day (idempotently)."""
+    ledger = services.ledger
+    activity = ledger.activity(activity_id)
+    require_organiser_of(ledger, principal, activity.organisation_id)
+    if body.recurrence is not None and body.starts_at is None and body.ends_at is None:
+        rule = body.recurrence
+        ids = ledger.add_recurring_shifts(
+            activity_id,
+            WeeklyRecurrence(
+                frozenset(rule.weekdays),
+                rule.first_day,
+                rule.last_day,
+                rule.start_time,
+                rule.end_time,
+            ),
+            capacity=body.capacity,
+            location=body.location,
+            required_skills=body.required_skills,
+            actor=principal.actor,
+        )
+    elif body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
+        ids = [
+            ledger.add_shift(
+                activity_id,
+                starts_at=body.starts_at,
+                ends_at=body.ends_at,
+                capacity=body.capacity,
+                location=body.location,
+                required_skills=body.required_skills,
+                actor=principal.actor,
+            )
+        ]
+    else:
+        raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
+    return ShiftsScheduled(ids=ids, position=ledger.last_position)
+
+
+@router.get("/{activity_id}/shifts", responses={404: {}})
+def list_shifts(
+    activity_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> ShiftPage:
+    """The activity's shifts by start time, with places taken and waitlisted."""
+    services.ledger.activity(activity_id)
+    position = wait_for_position(services, min_position)
+    page = shifts_of_activity(
+        services.views, str(activity_id), limit=limit, after=decode_cursor(cursor)
+    )
+    return ShiftPage(
+        items=[ShiftPublic.model_validate(item) for item in page.items],
+        next_cursor=encode_cursor(page.next_after),
+        position=position,
+    )

@@ -1,0 +1,96 @@
+"""Organisations: the district–street–community tree, and their organisers."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from api.access import require_admin, require_organiser_of
+from api.deps import PrincipalDep, ServicesDep
+from api.schemas import Command, Created
+from api.security import hash_password
+from domain.organisation import DEFAULT_TIMEZONE
+
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+
+
+class CreateOrganization(Command):
+    name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
+    kind: str = Field(examples=["street"])
+    parent_id: UUID | None = None
+    timezone: str = DEFAULT_TIMEZONE
+
+
+class OrganizationPublic(BaseModel):
+    id: UUID
+    name: str
+    kind: str
+    parent_id: UUID | None
+    children: list[UUID]
+    timezone: str
+    closed: bool
+
+
+class AddOrganiser(Command):
+    username: str = Field(min_length=3, max_length=32)
+    password: str = Field(min_length=8, max_length=128)
+    display_name: str = Field(min_length=1, max_length=50)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+def create_organization(
+    body: CreateOrganization, services: ServicesDep, principal: PrincipalDep
+) -> Created:
+    """An admin creates any organisation; an organiser creates one below theirs."""
+    if body.parent_id is None:
+        require_admin(principal)
+    else:
+        require_organiser_of(services.ledger, principal, body.parent_id)
+    ledger = services.ledger
+    new_id = ledger.create_organisation(
+        name=body.name,
+        kind=body.kind,
+        parent_id=body.parent_id,
+        timezone=body.timezone,
+        actor=principal.actor,
+    )
+    return Created(id=new_id, position=ledger.last_position)
+
+
+@router.get("/{organization_id}", responses={404: {}})
+def get_organization(
+    organization_id: UUID, services: ServicesDep, principal: PrincipalDep
+) -> OrganizationPublic:
+    organisation = services.ledger.organisation(organization_id)
+    return OrganizationPublic(
+        id=organisation.id,
+        name=organisation.name,
+        kind=organisation.kind,
+        parent_id=organisation.parent_id,
+        children=organisation.children,
+        timezone=organisation.timezone,
+        closed=organisation.is_closed,
+    )
+
+
+@router.post(
+    "/{organization_id}/organisers",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
+def add_organiser(
+    organization_id: UUID, body: AddOrganiser, services: ServicesDep, principal: PrincipalDep
+) -> Created:
+    """Create an organiser account for this organisation (and everything below it)."""
+    require_organiser_of(services.ledger, principal, organization_id)
+    ledger = services.ledger
+    account_id = ledger.create_staff_account(
+        username=body.username,
+        display_name=body.display_name,
+        password_hash=hash_password(body.password),
+        organisation_id=organization_id,
+        actor=principal.actor,
+    )
+    return Created(id=account_id, position=ledger.last_position)

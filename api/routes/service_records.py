@@ -1,0 +1,127 @@
+"""Service records: manual entry and the hours workflow of approval and correction."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import AwareDatetime, Field
+
+from api.access import Principal, require_organiser_of
+from api.deps import PrincipalDep, Services, ServicesDep
+from api.problems import Forbidden
+from api.schemas import Command, Created, Done, Reason
+
+router = APIRouter(prefix="/v1/service-records", tags=["service records"])
+
+MAX_MINUTES = 24 * 60
+
+
+class RecordService(Command):
+    volunteer_id: UUID
+    activity_id: UUID
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    description: str = Field(min_length=1, max_length=2000)
+    beneficiary: str | None = Field(default=None, max_length=200)
+
+
+class Correct(Command):
+    minutes: int = Field(ge=1, le=MAX_MINUTES)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ResolveCorrectionRequest(Command):
+    accept: bool
+    minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_MINUTES,
+        description="when accepting: minutes other than those requested",
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _organise_record(services: Services, principal: Principal, record_id: UUID) -> None:
+    record = services.ledger.service_record(record_id)
+    require_organiser_of(services.ledger, principal, record.organisation_id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+def record_service(body: RecordService, services: ServicesDep, principal: PrincipalDep) -> Created:
+    """An organiser records service outside shifts (a home visit, say); it starts pending."""
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, ledger.activity(body.activity_id).organisation_id)
+    record_id = ledger.record_service(
+        volunteer_id=body.volunteer_id,
+        activity_id=body.activity_id,
+        started_at=body.started_at,
+        ended_at=body.ended_at,
+        description=body.description,
+        beneficiary=body.beneficiary,
+        actor=principal.actor,
+    )
+    return Created(id=record_id, position=ledger.last_position)
+
+
+@router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
+def approve(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+    _organise_record(services, principal, record_id)
+    services.ledger.approve_record(record_id, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{record_id}/reject", responses={403: {}, 404: {}, 409: {}})
+def reject(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+    _organise_record(services, principal, record_id)
+    services.ledger.reject_record(record_id, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
+def correct(record_id: UUID, body: Correct, services: ServicesDep, principal: PrincipalDep) -> Done:
+    """New minutes, with the reason; the earlier figure stays in the record's history."""
+    _organise_record(services, principal, record_id)
+    services.ledger.correct_record(record_id, body.minutes, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{record_id}/revoke", responses={403: {}, 404: {}, 409: {}})
+def revoke(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+    _organise_record(services, principal, record_id)
+    services.ledger.revoke_record(record_id, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post(
+    "/{record_id}/correction-requests",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
+def request_correction(
+    record_id: UUID, body: Correct, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    """The volunteer asks for their record to be corrected; an organiser resolves it."""
+    record = services.ledger.service_record(record_id)
+    if not principal.is_volunteer(record.volunteer_id):
+        raise Forbidden("only the volunteer the record belongs to can ask for its correction")
+    services.ledger.request_correction(record_id, body.minutes, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{record_id}/correction-requests/resolve", responses={403: {}, 404: {}, 409: {}})
+def resolve_correction_request(
+    record_id: UUID,
+    body: ResolveCorrectionRequest,
+    services: ServicesDep,
+    principal: PrincipalDep,
+) -> Done:
+    _organise_record(services, principal, record_id)
+    ledger = services.ledger
+    if body.accept:
+        ledger.accept_correction_request(
+            record_id, body.reason, principal.actor, minutes=body.minutes
+        )
+    else:
+        ledger.decline_correction_request(record_id, body.reason, principal.actor)
+    return Done(position=ledger.last_position)

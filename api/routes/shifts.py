@@ -1,0 +1,280 @@
+"""Shifts: sign-ups, the roster, attendance, and organisers' changes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.access import Principal, require_organiser_of, require_self_or_organiser
+from api.deps import MinPosition, PrincipalDep, Services, ServicesDep, wait_for_position
+from api.problems import Forbidden
+from api.schemas import Command, Done, Reason
+from domain.shift import Shift
+from projections.queries import roster
+
+router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
+
+
+class ShiftDetail(BaseModel):
+    id: UUID
+    activity_id: UUID
+    organisation_id: UUID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    capacity: int
+    confirmed: int
+    waitlisted: int
+    status: str
+    location: str | None
+    required_skills: list[str]
+
+
+class SignUp(Command):
+    volunteer_id: UUID
+
+
+class SignedUp(Done):
+    status: Literal["confirmed", "waitlisted"]
+    waitlist_position: int | None = None
+
+
+class RosterEntry(BaseModel):
+    volunteer_id: UUID
+    status: str
+    name: str | None
+    volunteer_number: str | None
+
+
+class RosterPublic(BaseModel):
+    shift_id: UUID
+    confirmed: list[RosterEntry]
+    waitlisted: list[RosterEntry]
+    position: int
+
+
+class Attend(Command):
+    volunteer_id: UUID
+    at: AwareDatetime | None = Field(
+        default=None, description="organisers only: the time from the sign-in sheet"
+    )
+
+
+class RecordAttendance(Command):
+    volunteer_id: UUID
+    checked_in_at: AwareDatetime
+    checked_out_at: AwareDatetime
+
+
+class Attended(Done):
+    service_record_id: UUID | None = Field(
+        default=None, description="the pending record created, when time was served"
+    )
+
+
+class ChangeCapacity(Command):
+    capacity: int = Field(ge=1, le=10_000)
+
+
+class Reschedule(Command):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ClashPublic(BaseModel):
+    volunteer_id: UUID
+    overlapping_shift_id: UUID
+
+
+class Rescheduled(Done):
+    clashes: list[ClashPublic] = Field(
+        description="confirmed volunteers whose other shifts this one now overlaps"
+    )
+
+
+class NoShow(Command):
+    volunteer_id: UUID
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _detail(shift: Shift) -> ShiftDetail:
+    return ShiftDetail(
+        id=shift.id,
+        activity_id=shift.activity_id,
+        organisation_id=shift.organisation_id,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        capacity=shift.capacity,
+        confirmed=len(shift.confirmed),
+        waitlisted=len(shift.waitlist),
+        status=str(shift.status),
+        location=shift.location,
+        required_skills=shift.required_skills,
+    )
+
+
+def _organised_shift(services: Services, principal: Principal, shift_id: UUID) -> Shift:
+    shift = services.ledger.shift(shift_id)
+    require_organiser_of(services.ledger, principal, shift.organisation_id)
+    return shift
+
+
+@router.get("/{shift_id}", responses={404: {}})
+def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftDetail:
+    return _detail(services.ledger.shift(shift_id))
+
+
+@router.post(
+    "/{shift_id}/signups",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
+def sign_up(
+    shift_id: UUID, body: SignUp, services: ServicesDep, principal: PrincipalDep
+) -> SignedUp:
+    """Confirmed while places remain, else waitlisted in order."""
+    ledger = services.ledger
+    shift = ledger.shift(shift_id)
+    require_self_or_organiser(ledger, principal, body.volunteer_id, shift.organisation_id)
+    outcome = ledger.sign_up(shift_id, body.volunteer_id, principal.actor)
+    position = ledger.last_position
+    waitlist_position = ledger.shift(shift_id).waitlist_position(body.volunteer_id)
+    return SignedUp(status=outcome.value, waitlist_position=waitlist_position, position=position)
+
+
+@router.delete("/{shift_id}/signups/{volunteer_id}", responses={403: {}, 404: {}, 409: {}})
+def cancel_sign_up(
+    shift_id: UUID,
+    volunteer_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Query(min_length=1, max_length=500)] = "cancelled by the volunteer",
+) -> Done:
+    """Cancel a sign-up; a freed place goes to the first on the waitlist."""
+    ledger = services.ledger
+    shift = ledger.shift(shift_id)
+    require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
+    ledger.cancel_sign_up(shift_id, volunteer_id, reason, principal.actor)
+    return Done(position=ledger.last_position)
+
+
+@router.get("/{shift_id}/roster", responses={403: {}, 404: {}})
+def get_roster(
+    shift_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    min_position: MinPosition = None,
+) -> RosterPublic:
+    """Confirmed volunteers in order of sign-up, then the waitlist in order. Organisers only."""
+    _organised_shift(services, principal, shift_id)
+    position = wait_for_position(services, min_position)
+    entries = [RosterEntry.model_validate(e) for e in roster(services.views, str(shift_id))]
+    return RosterPublic(
+        shift_id=shift_id,
+        confirmed=[e for e in entries if e.status == "confirmed"],
+        waitlisted=[e for e in entries if e.status == "waitlisted"],
+        position=position,
+    )
+
+
+def _attendance_actor(services: Services, principal: Principal, shift: Shift, body: Attend) -> None:
+    require_self_or_organiser(services.ledger, principal, body.volunteer_id, shift.organisation_id)
+    if body.at is not None and principal.is_volunteer(body.volunteer_id):
+        raise Forbidden("volunteers check in and out at the time; only organisers give a time")
+
+
+@router.post("/{shift_id}/check-in", responses={403: {}, 404: {}, 409: {}})
+def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
+    ledger = services.ledger
+    _attendance_actor(services, principal, ledger.shift(shift_id), body)
+    ledger.check_in(shift_id, body.volunteer_id, principal.actor, at=body.at)
+    return Done(position=ledger.last_position)
+
+
+@router.post("/{shift_id}/check-out", responses={403: {}, 404: {}, 409: {}})
+def check_out(
+    shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep
+) -> Attended:
+    ledger = services.ledger
+    _attendance_actor(services, principal, ledger.shift(shift_id), body)
+    record = ledger.check_out(shift_id, body.volunteer_id, principal.actor, at=body.at)
+    return Attended(service_record_id=record, position=ledger.last_position)
+
+
+@router.post("/{shift_id}/attendance", responses={403: {}, 404: {}, 409: {}})
+def record_attendance(
+    shift_id: UUID, body: RecordAttendance, services: ServicesDep, principal: PrincipalDep
+) -> Attended:
+    """An organiser records attendance from a paper sign-in sheet."""
+    _organised_shift(services, principal, shift_id)
+    ledger = services.ledger
+    record = ledger.record_attendance(
+        shift_id,
+        body.volunteer_id,
+        checked_in_at=body.checked_in_at,
+        checked_out_at=body.checked_out_at,
+        actor=principal.actor,
+    )
+    return Attended(service_record_id=record, position=ledger.last_position)
+
+
+@router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
+def change_capacity(
+    shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    """Raise (promoting from the waitlist) or lower (never below the confirmed count)."""
+    _organised_shift(services, principal, shift_id)
+    services.ledger.change_capacity(shift_id, body.capacity, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
+def reschedule(
+    shift_id: UUID, body: Reschedule, services: ServicesDep, principal: PrincipalDep
+) -> Rescheduled:
+    _organised_shift(services, principal, shift_id)
+    clashes = services.ledger.reschedule_shift(
+        shift_id,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        reason=body.reason,
+        actor=principal.actor,
+    )
+    return Rescheduled(
+        clashes=[
+            ClashPublic(volunteer_id=c.volunteer_id, overlapping_shift_id=c.overlapping_shift_id)
+            for c in clashes
+        ],
+        position=services.ledger.last_position,
+    )
+
+
+@router.post("/{shift_id}/cancel", responses={403: {}, 404: {}, 409: {}})
+def cancel_shift(
+    shift_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    """Cancel the shift: every sign-up ends, with the reason."""
+    _organised_shift(services, principal, shift_id)
+    services.ledger.cancel_shift(shift_id, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{shift_id}/no-shows", responses={403: {}, 404: {}, 409: {}})
+def mark_no_show(
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    _organised_shift(services, principal, shift_id)
+    services.ledger.mark_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/{shift_id}/no-shows/undo", responses={403: {}, 404: {}, 409: {}})
+def undo_no_show(
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    _organised_shift(services, principal, shift_id)
+    services.ledger.undo_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
+    return Done(position=services.ledger.last_position)

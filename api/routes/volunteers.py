@@ -1,0 +1,147 @@
+"""Volunteers: self-registration, profiles, and their service records."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from api.access import mask_phone, require_may_see_volunteer
+from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.pagination import decode_cursor, encode_cursor
+from api.schemas import Command, Done
+from api.security import hash_password
+from projections.queries import records_of_volunteer
+
+router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
+
+
+class Guardian(Command):
+    name: str = Field(min_length=1, max_length=50)
+    consent: bool
+
+
+class RegisterVolunteer(Command):
+    name: str = Field(min_length=1, max_length=50, examples=["王小明"])
+    phone: str = Field(min_length=11, max_length=20, examples=["13800138000"])
+    password: str = Field(min_length=8, max_length=128)
+    birth_date: date
+    organization_id: UUID
+    skills: list[str] = Field(default_factory=list, max_length=30)
+    guardian: Guardian | None = None
+    consent: bool = Field(description="consent to the privacy notice; registration needs it")
+
+
+class Registered(Done):
+    id: UUID
+    volunteer_number: str
+
+
+class VolunteerPublic(BaseModel):
+    id: UUID
+    volunteer_number: str
+    name: str
+    phone: str
+    birth_date: date
+    organization_id: UUID
+    skills: list[str]
+    status: str
+    guardian_name: str | None
+
+
+class HistoryEntryPublic(BaseModel):
+    position: int
+    event: str
+    at: str
+    actor: str
+    minutes: int | None
+    reason: str | None
+
+
+class ServiceRecordPublic(BaseModel):
+    id: UUID
+    volunteer_id: UUID
+    activity_id: UUID
+    organisation_id: UUID
+    shift_id: UUID | None
+    source: str
+    started_at: str
+    ended_at: str
+    service_date: date
+    minutes: int
+    status: str
+    needs_review: bool
+    description: str
+    beneficiary: str | None
+    requested_minutes: int | None
+    history: list[HistoryEntryPublic]
+
+
+class ServiceRecordPage(BaseModel):
+    items: list[ServiceRecordPublic]
+    next_cursor: str | None
+    position: int = Field(description="the ledger position these read models reflect")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
+def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
+    """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
+    ledger = services.ledger
+    volunteer_id = ledger.register_volunteer(
+        name=body.name,
+        phone=body.phone,
+        birth_date=body.birth_date,
+        home_organisation_id=body.organization_id,
+        skills=body.skills,
+        privacy_consent=body.consent,
+        guardian_name=body.guardian.name if body.guardian else None,
+        guardian_consent=body.guardian.consent if body.guardian else False,
+        password_hash=hash_password(body.password),
+    )
+    position = ledger.last_position
+    number = ledger.volunteer(volunteer_id).volunteer_number
+    return Registered(id=volunteer_id, volunteer_number=number, position=position)
+
+
+@router.get("/{volunteer_id}", responses={404: {}})
+def get_volunteer(
+    volunteer_id: UUID, services: ServicesDep, principal: PrincipalDep
+) -> VolunteerPublic:
+    """The volunteer sees their profile; organisers of their organisation see the phone masked."""
+    as_organiser = require_may_see_volunteer(services.ledger, principal, volunteer_id)
+    volunteer = services.ledger.volunteer(volunteer_id)
+    return VolunteerPublic(
+        id=volunteer.id,
+        volunteer_number=volunteer.volunteer_number,
+        name=volunteer.name,
+        phone=mask_phone(volunteer.phone) if as_organiser else volunteer.phone,
+        birth_date=volunteer.birth_date,
+        organization_id=volunteer.home_organisation_id,
+        skills=volunteer.skills,
+        status=str(volunteer.status),
+        guardian_name=volunteer.guardian_name,
+    )
+
+
+@router.get("/{volunteer_id}/service-records", responses={404: {}})
+def list_service_records(
+    volunteer_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> ServiceRecordPage:
+    """The volunteer's records, newest first, with status and every change made to each."""
+    require_may_see_volunteer(services.ledger, principal, volunteer_id)
+    position = wait_for_position(services, min_position)
+    page = records_of_volunteer(
+        services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
+    )
+    return ServiceRecordPage(
+        items=[ServiceRecordPublic.model_validate(item) for item in page.items],
+        next_cursor=encode_cursor(page.next_after),
+        position=position,
+    )

@@ -1,0 +1,121 @@
+"""Queries over the read models: every list the API serves comes from here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from projections.store import ViewStore
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_after: tuple[str, str] | None
+    """The sort key of the last item, when more may follow."""
+
+
+def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> Page:
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        return Page(rows, (str(last[key[0]]), str(last[key[1]])))
+    return Page(rows, None)
+
+
+SHIFT_COLUMNS = (
+    "id",
+    "activity_id",
+    "organisation_id",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "confirmed",
+    "waitlisted",
+    "status",
+    "location",
+    "required_skills",
+)
+
+
+def shifts_of_activity(
+    views: ViewStore, activity_id: str, *, limit: int, after: tuple[str, str] | None
+) -> Page:
+    """The activity's shifts by start time."""
+    sql = f"SELECT {', '.join(SHIFT_COLUMNS)} FROM board_shifts WHERE activity_id = ?"
+    params: list[Any] = [activity_id]
+    if after is not None:
+        sql += " AND (starts_at > ? OR (starts_at = ? AND id > ?))"
+        params += [after[0], after[0], after[1]]
+    sql += " ORDER BY starts_at, id LIMIT ?"
+    rows = [
+        dict(zip(SHIFT_COLUMNS, row, strict=True)) for row in views.query(sql, [*params, limit + 1])
+    ]
+    for row in rows:
+        row["required_skills"] = json.loads(row["required_skills"])
+    return _page(rows, limit, ("starts_at", "id"))
+
+
+def roster(views: ViewStore, shift_id: str) -> list[dict[str, Any]]:
+    """Confirmed volunteers in the order they got their place, then the waitlist in order."""
+    rows = views.query(
+        "SELECT r.volunteer_id, r.status, v.name, v.volunteer_number FROM board_roster r "
+        "LEFT JOIN dir_volunteers v ON v.id = r.volunteer_id WHERE r.shift_id = ? "
+        "ORDER BY CASE r.status WHEN 'confirmed' THEN 0 ELSE 1 END, r.seq",
+        (shift_id,),
+    )
+    return [
+        {"volunteer_id": r[0], "status": r[1], "name": r[2], "volunteer_number": r[3]} for r in rows
+    ]
+
+
+RECORD_COLUMNS = (
+    "id",
+    "volunteer_id",
+    "activity_id",
+    "organisation_id",
+    "shift_id",
+    "source",
+    "started_at",
+    "ended_at",
+    "service_date",
+    "minutes",
+    "status",
+    "needs_review",
+    "description",
+    "beneficiary",
+    "requested_minutes",
+)
+HISTORY_COLUMNS = ("record_id", "position", "event", "at", "actor", "minutes", "reason")
+
+
+def records_of_volunteer(
+    views: ViewStore, volunteer_id: str, *, limit: int, after: tuple[str, str] | None
+) -> Page:
+    """The volunteer's records, newest service first, each with its history."""
+    sql = f"SELECT {', '.join(RECORD_COLUMNS)} FROM rec_records WHERE volunteer_id = ?"
+    params: list[Any] = [volunteer_id]
+    if after is not None:
+        sql += " AND (started_at < ? OR (started_at = ? AND id < ?))"
+        params += [after[0], after[0], after[1]]
+    sql += " ORDER BY started_at DESC, id DESC LIMIT ?"
+    rows = [
+        dict(zip(RECORD_COLUMNS, r, strict=True)) for r in views.query(sql, [*params, limit + 1])
+    ]
+    page = _page(rows, limit, ("started_at", "id"))
+    if page.items:
+        ids = [row["id"] for row in page.items]
+        history = views.query(
+            f"SELECT {', '.join(HISTORY_COLUMNS)} FROM rec_history "
+            f"WHERE record_id IN ({', '.join('?' * len(ids))}) ORDER BY position",
+            ids,
+        )
+        by_record: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+        for h in history:
+            entry = dict(zip(HISTORY_COLUMNS, h, strict=True))
+            by_record[entry.pop("record_id")].append(entry)
+        for row in page.items:
+            row["needs_review"] = bool(row["needs_review"])
+            row["history"] = by_record[row["id"]]
+    return page
