@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.deps import Services
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.limits import BodySizeLimit, LoginThrottle
+from api.openapi import install_problem_openapi
 from api.problems import install_problem_handlers
 from api.routes import (
     activities,
@@ -84,4 +85,5 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
+    install_problem_openapi(app)
     return app

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzz the running service against its own OpenAPI schema: no 5xx, no response that breaks
+# the schema. Starts the API on SQLite with the demo data in a temporary folder, logs in as the
+# demo admin, and runs a bounded number of examples per operation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+examples="${SCHEMATHESIS_EXAMPLES:-25}"
+port="${SCHEMATHESIS_PORT:-8799}"
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cd "$work"
+VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ACCOUNT=100000 \
+VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ADDRESS=100000 \
+  "$OLDPWD/.venv/bin/volunteer-ledger" serve --demo --port "$port" >server.log 2>&1 &
+server=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  sleep 0.5
+done
+password=$(awk '/log in as admin:/ {print $NF}' server.log)
+token=$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/token" \
+  -d "username=demo.admin&password=$password" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+"$OLDPWD/.venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+  --header "Authorization: Bearer $token" \
+  --checks not_a_server_error,response_schema_conformance,content_type_conformance \
+  --max-examples "$examples" --seed 20261129 --phases examples,coverage,fuzzing \
+  --request-timeout 30 --workers 1 --no-color || { tail -50 server.log; exit 1; }
