@@ -140,6 +140,9 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.DailyCapExceededError: Problem(_RULE, "daily-cap-exceeded", "Daily cap exceeded"),
     ledger.UsernameTakenError: Problem(_RULE, "username-taken", "Username taken"),
     ledger.AccountDisabledError: Problem(_RULE, "account-disabled", "Account disabled"),
+    ledger.RecognitionListError: Problem(
+        _RULE, "recognition-list", "Not allowed for this recognition list now"
+    ),
     ledger.PermissionDeniedError: Problem(403, "permission-denied", "Permission denied"),
     ledger.SelfApprovalError: Problem(403, "self-approval", "Nobody approves their own record"),
     ledger.NotOwnRecordError: Problem(403, "not-own-record", "Not your service record"),

@@ -16,7 +16,8 @@
     │   ├── TimeAlreadyCountedError   overlaps time already counted for the volunteer
     │   ├── DailyCapExceededError
     │   ├── UsernameTakenError
-    │   └── AccountDisabledError
+    │   ├── AccountDisabledError
+    │   └── RecognitionListError      a published list is final, its window closed …
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
     │   └── NotOwnRecordError         only the record's volunteer asks for its correction
@@ -116,6 +117,10 @@ class UsernameTakenError(RuleViolationError):
 
 class AccountDisabledError(RuleViolationError):
     """The account is disabled and cannot log in or act."""
+
+
+class RecognitionListError(RuleViolationError):
+    """The list is not in a state that allows this (final, window closed, objection open …)."""
 
 
 class SelfApprovalError(PermissionDeniedError):

@@ -70,6 +70,13 @@ class Volunteer(Aggregate):
         reason: str
         actor: str
 
+    class ListingPreferencesChanged(Aggregate.Event):
+        """Whether the volunteer appears on public lists; a minor also needs the guardian's yes."""
+
+        public: bool
+        guardian_consent: bool
+        actor: str
+
     @event(Registered)
     def __init__(
         self,
@@ -92,6 +99,8 @@ class Volunteer(Aggregate):
         self.guardian_name = guardian_name
         self.guardian_consent = guardian_consent
         self.status = VolunteerStatus.ACTIVE
+        self.listed_publicly = True
+        self.guardian_listing_consent = False
 
     @classmethod
     def register(
@@ -192,6 +201,15 @@ class Volunteer(Aggregate):
         self._require_not_withdrawn()
         self._withdraw(reason=require_reason(reason), actor=str(actor))
 
+    def change_listing(self, *, public: bool, guardian_consent: bool, actor: Actor) -> None:
+        """Opt out of (or back into) public recognition lists. A minor is shown only when the
+        guardian has said yes too; that consent is recorded here, by whoever relays it.
+        """
+        self._require_not_withdrawn()
+        if (public, guardian_consent) == (self.listed_publicly, self.guardian_listing_consent):
+            raise InvalidInputError("the listing preferences already have these values")
+        self._change_listing(public=public, guardian_consent=guardian_consent, actor=str(actor))
+
     def _require_not_withdrawn(self) -> None:
         if self.status == VolunteerStatus.WITHDRAWN:
             raise VolunteerInactiveError(
@@ -213,6 +231,11 @@ class Volunteer(Aggregate):
     @event(Reinstated)
     def _reinstate(self, reason: str, actor: str) -> None:
         self.status = VolunteerStatus.ACTIVE
+
+    @event(ListingPreferencesChanged)
+    def _change_listing(self, public: bool, guardian_consent: bool, actor: str) -> None:
+        self.listed_publicly = public
+        self.guardian_listing_consent = guardian_consent
 
     @event(Withdrew)
     def _withdraw(self, reason: str, actor: str) -> None:

@@ -10,6 +10,7 @@ from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.organisation import Organisation
+from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.timesheet import Timesheet
@@ -27,6 +28,7 @@ VOLUNTEER_EVENTS: frozenset[type] = frozenset(
         Volunteer.Suspended,
         Volunteer.Reinstated,
         Volunteer.Withdrew,
+        Volunteer.ListingPreferencesChanged,
     }
 )
 UNIQUE_KEY_EVENTS: frozenset[type] = frozenset(
@@ -87,5 +89,13 @@ ACCOUNT_EVENTS: frozenset[type] = frozenset(
         Account.OrganiserDismissed,
         Account.PasswordChanged,
         Account.Disabled,
+    }
+)
+RECOGNITION_EVENTS: frozenset[type] = frozenset(
+    {
+        RecognitionList.Published,
+        RecognitionList.ObjectionFiled,
+        RecognitionList.ObjectionResolved,
+        RecognitionList.Finalised,
     }
 )

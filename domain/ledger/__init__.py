@@ -4,10 +4,13 @@ from domain.ledger.accounts import AccountCommands
 from domain.ledger.base import LedgerBase, command
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import Clash, OrganisingCommands
+from domain.ledger.recognition import RecognitionCommands
 from domain.ledger.volunteering import VolunteeringCommands
 
 
-class Ledger(OrganisingCommands, VolunteeringCommands, HoursCommands, AccountCommands):
+class Ledger(
+    OrganisingCommands, VolunteeringCommands, HoursCommands, AccountCommands, RecognitionCommands
+):
     """Commands return the new id or nothing (or the outcome a caller must show, such as a
     sign-up's status); ``last_position`` then holds the global position of the last event the
     command stored, for readers that want to wait until projections have caught up.

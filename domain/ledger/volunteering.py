@@ -146,6 +146,14 @@ class VolunteeringCommands(LedgerBase):
         self._save(volunteer, phone_key)
 
     @command
+    def change_listing(
+        self, volunteer_id: UUID, *, public: bool, guardian_consent: bool, actor: Actor
+    ) -> None:
+        volunteer = self.volunteer(volunteer_id)
+        volunteer.change_listing(public=public, guardian_consent=guardian_consent, actor=actor)
+        self._save(volunteer)
+
+    @command
     def sign_up(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> SignUpStatus:
         """Confirmed while places remain, else waitlisted at the end of the line."""
         shift = self.shift(shift_id)

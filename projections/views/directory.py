@@ -12,6 +12,7 @@ from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
+    RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -24,9 +25,11 @@ class Directory(Projection):
     """Names, numbers and statuses, for rosters, lists and lookups."""
 
     name = "directory"
+    version = 2
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *RECOGNITION_EVENTS,
             Organisation.ChildAttached,
             Activity.ShiftAdded,
             *SHIFT_EVENTS,
@@ -47,7 +50,9 @@ class Directory(Projection):
             """CREATE TABLE IF NOT EXISTS dir_volunteers (
                 id TEXT PRIMARY KEY, volunteer_number TEXT NOT NULL, name TEXT NOT NULL,
                 phone TEXT NOT NULL, birth_date TEXT NOT NULL, organisation_id TEXT NOT NULL,
-                skills TEXT NOT NULL, status TEXT NOT NULL, registered_position BIGINT NOT NULL)"""
+                skills TEXT NOT NULL, status TEXT NOT NULL, registered_position BIGINT NOT NULL,
+                listed_publicly INTEGER NOT NULL DEFAULT 1,
+                guardian_listing_consent INTEGER NOT NULL DEFAULT 0)"""
         )
         tx.execute(
             "CREATE INDEX IF NOT EXISTS dir_volunteers_org ON dir_volunteers (organisation_id)"
@@ -119,6 +124,14 @@ class Directory(Projection):
         tx.execute(
             "UPDATE dir_volunteers SET status = ? WHERE id = ?",
             (status[type(e).__name__], str(e.originator_id)),
+        )
+
+    @on(Volunteer.ListingPreferencesChanged)
+    def _listing(self, tx: Transaction, e: Any, position: int) -> None:
+        tx.execute(
+            "UPDATE dir_volunteers SET listed_publicly = ?, guardian_listing_consent = ? "
+            "WHERE id = ?",
+            (int(e.public), int(e.guardian_consent), str(e.originator_id)),
         )
 
     @on(Activity.Created)

@@ -11,6 +11,7 @@ from projections.events import (
     ACTIVITY_EVENTS,
     ATTENDANCE_EVENTS,
     ORGANISATION_EVENTS,
+    RECOGNITION_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -32,6 +33,7 @@ class ServiceRecords(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *RECOGNITION_EVENTS,
             *ORGANISATION_EVENTS,
             *VOLUNTEER_EVENTS,
             *UNIQUE_KEY_EVENTS,

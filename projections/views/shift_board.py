@@ -12,6 +12,7 @@ from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
     ORGANISATION_EVENTS,
+    RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -31,6 +32,7 @@ class ShiftBoard(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *RECOGNITION_EVENTS,
             Activity.Created,
             Activity.ShiftAdded,
             Activity.Closed,

@@ -124,3 +124,14 @@ def test_replaying_a_volunteers_history_rebuilds_the_same_state():
     for recorded in volunteer.collect_events():
         replayed = recorded.mutate(replayed)
     assert replayed.__dict__ == volunteer.__dict__
+
+
+def test_a_volunteer_can_opt_out_of_public_lists():
+    volunteer = register()
+    volunteer.change_listing(public=False, guardian_consent=False, actor=ORGANISER)
+    assert not volunteer.listed_publicly
+
+
+def test_unchanged_listing_preferences_are_refused():
+    with pytest.raises(InvalidInputError):
+        register().change_listing(public=True, guardian_consent=False, actor=ORGANISER)
