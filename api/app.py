@@ -13,15 +13,7 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.limits import BodySizeLimit, LoginThrottle
 from api.openapi import install_problem_openapi
 from api.problems import install_problem_handlers
-from api.routes import (
-    activities,
-    auth,
-    health,
-    organizations,
-    service_records,
-    shifts,
-    volunteers,
-)
+from api.routes import all_routers
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
@@ -80,8 +72,8 @@ def create_app(
         summary="An event-sourced ledger of volunteer service hours.",
         lifespan=lifespan,
     )
-    for module in (health, auth, organizations, volunteers, activities, shifts, service_records):
-        app.include_router(module.router)
+    for router in all_routers():
+        app.include_router(router)
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
