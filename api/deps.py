@@ -47,6 +47,17 @@ def get_principal(
 ) -> Principal:
     if token is None:
         raise Unauthenticated("log in first: send Authorization: Bearer <token>")
+    return _principal_for(services, token)
+
+
+def get_optional_principal(
+    services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Principal | None:
+    """The principal if a token was sent (an invalid one is still a 401), else None."""
+    return None if token is None else _principal_for(services, token)
+
+
+def _principal_for(services: Services, token: str) -> Principal:
     subject = services.tokens.verify(token)
     kind, _, account_id = subject.partition(":")
     if kind != "account":
@@ -61,6 +72,7 @@ def get_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+OptionalPrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]
 
 Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
 Cursor = Annotated[str | None, Query(description="from the previous page's next_cursor")]

@@ -25,9 +25,18 @@ class Settings(BaseSettings):
     """Run the projections inside the API process (the embedded default)."""
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    star_hours: list[int] = [100, 300, 600, 1000, 1500]
+    """Cumulative approved hours for 1 to 5 stars."""
+    red_black_list_size: int = 3
+    publicity_days: int = 7
+    """How long a published recognition list is open to objections."""
 
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'ledger.db'}"
+
+    @property
+    def star_minutes(self) -> list[int]:
+        return [hours * 60 for hours in self.star_hours]
 
     @property
     def token_ttl(self) -> timedelta:

@@ -119,3 +119,13 @@ def records_of_volunteer(
             row["needs_review"] = bool(row["needs_review"])
             row["history"] = by_record[row["id"]]
     return page
+
+
+def upcoming_shifts(views: ViewStore, volunteer_id: str, now_iso: str) -> int:
+    """Confirmed places the volunteer holds on shifts that have not started."""
+    [(count,)] = views.query(
+        "SELECT COUNT(*) FROM board_roster r JOIN board_shifts s ON s.id = r.shift_id "
+        "WHERE r.volunteer_id = ? AND r.status = 'confirmed' AND s.starts_at > ?",
+        (volunteer_id, now_iso),
+    )
+    return int(count)

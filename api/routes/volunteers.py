@@ -11,9 +11,12 @@ from pydantic import BaseModel, Field
 from api.access import mask_phone, require_may_see_volunteer
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import decode_cursor, encode_cursor
+from api.problems import Forbidden
 from api.schemas import Command, Done
 from api.security import hash_password
-from projections.queries import records_of_volunteer
+from domain.values import local_date
+from projections.hours_queries import volunteer_summary
+from projections.queries import records_of_volunteer, upcoming_shifts
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
 
@@ -145,3 +148,76 @@ def list_service_records(
         next_cursor=encode_cursor(page.next_after),
         position=position,
     )
+
+
+class CategoryMinutes(BaseModel):
+    category: str
+    approved_minutes: int
+
+
+class PeriodMinutes(BaseModel):
+    period: str
+    approved_minutes: int
+
+
+class SummaryPublic(BaseModel):
+    volunteer_id: UUID
+    approved_minutes: int
+    this_year: PeriodMinutes
+    this_bimonth: PeriodMinutes
+    by_category: list[CategoryMinutes]
+    pending_minutes: int = Field(description="awaiting approval; never counted above")
+    pending_records: int
+    stars: int
+    next_star_at_minutes: int | None
+    minutes_to_next_star: int | None
+    upcoming_shifts: int = Field(description="confirmed places on shifts still to come")
+    position: int
+
+
+class ChangeListing(Command):
+    public: bool = Field(description="appear on public recognition lists")
+    guardian_consent: bool | None = Field(
+        default=None, description="for a minor: the guardian's consent, relayed by an organiser"
+    )
+
+
+@router.get("/{volunteer_id}/summary", responses={404: {}})
+def get_summary(
+    volunteer_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    min_position: MinPosition = None,
+) -> SummaryPublic:
+    """Approved hours as they stand (corrections and revocations included) and the star level."""
+    ledger = services.ledger
+    require_may_see_volunteer(ledger, principal, volunteer_id)
+    volunteer = ledger.volunteer(volunteer_id)
+    today = local_date(ledger.now(), ledger.organisation(volunteer.home_organisation_id).timezone)
+    position = wait_for_position(services, min_position)
+    summary = volunteer_summary(
+        services.views, str(volunteer_id), today, services.settings.star_minutes
+    )
+    upcoming = upcoming_shifts(services.views, str(volunteer_id), ledger.now().isoformat())
+    return SummaryPublic(
+        volunteer_id=volunteer_id, upcoming_shifts=upcoming, position=position, **summary
+    )
+
+
+@router.post("/{volunteer_id}/listing", responses={403: {}, 404: {}})
+def change_listing(
+    volunteer_id: UUID, body: ChangeListing, services: ServicesDep, principal: PrincipalDep
+) -> Done:
+    """Opt out of public lists, or back in; a guardian's consent is relayed by an organiser."""
+    ledger = services.ledger
+    is_organiser = require_may_see_volunteer(ledger, principal, volunteer_id)
+    volunteer = ledger.volunteer(volunteer_id)
+    guardian_consent = volunteer.guardian_listing_consent
+    if body.guardian_consent is not None and body.guardian_consent != guardian_consent:
+        if not is_organiser:
+            raise Forbidden("a guardian's consent is recorded by an organiser")
+        guardian_consent = body.guardian_consent
+    ledger.change_listing(
+        volunteer_id, public=body.public, guardian_consent=guardian_consent, actor=principal.actor
+    )
+    return Done(position=ledger.last_position)

@@ -1,0 +1,128 @@
+"""Leaderboards: volunteers of an organisation's subtree ranked by approved minutes in a period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from api.access import covers
+from api.deps import (
+    Cursor,
+    Limit,
+    MinPosition,
+    OptionalPrincipalDep,
+    Services,
+    ServicesDep,
+    wait_for_position,
+)
+from api.pagination import decode_cursor, encode_cursor
+from domain.periods import Period
+from domain.values import local_date
+from projections.hours_queries import Board, leaderboard, mask_name
+
+router = APIRouter(prefix="/v1/leaderboards", tags=["recognition"])
+
+
+class EntryPublic(BaseModel):
+    rank: int
+    volunteer_id: UUID | None = None
+    volunteer_number: str
+    name: str
+    approved_minutes: int
+
+
+class LeaderboardPublic(BaseModel):
+    organization_id: UUID
+    period: str
+    category: str | None
+    full_names: bool
+    entries: list[EntryPublic]
+    next_cursor: str | None
+    position: int
+
+
+def adult_born_by(today: date, adult_age: int) -> date:
+    """The latest birth date of someone who is an adult today (29 February → 28 February)."""
+    try:
+        return today.replace(year=today.year - adult_age)
+    except ValueError:
+        return today.replace(year=today.year - adult_age, day=28)
+
+
+def board_for(
+    services: Services,
+    organisation_id: UUID,
+    period: Period,
+    category: str | None,
+    *,
+    full_names: bool,
+    limit: int,
+    after: tuple[str, str] | None,
+) -> Board:
+    """The ranked board: everyone for the scope's organisers, the public view for others."""
+    ledger = services.ledger
+    today = local_date(ledger.now(), ledger.organisation(organisation_id).timezone)
+    return leaderboard(
+        services.views,
+        str(organisation_id),
+        period,
+        category=category,
+        public_as_of=None if full_names else today,
+        adult_born_by=None if full_names else adult_born_by(today, ledger.policy.adult_age),
+        limit=limit,
+        after=after,
+    )
+
+
+def public_entries(board: Board, full_names: bool) -> list[EntryPublic]:
+    return [
+        EntryPublic(
+            rank=entry["rank"],
+            volunteer_id=entry["volunteer_id"] if full_names else None,
+            volunteer_number=entry["volunteer_number"],
+            name=entry["name"] if full_names else mask_name(entry["name"]),
+            approved_minutes=entry["approved_minutes"],
+        )
+        for entry in board.entries
+    ]
+
+
+@router.get("", responses={404: {}, 422: {}})
+def get_leaderboard(
+    services: ServicesDep,
+    principal: OptionalPrincipalDep,
+    organization_id: UUID,
+    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
+    category: str | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> LeaderboardPublic:
+    """Public: masked names of those who agreed to be listed (minors only with a guardian's
+    consent). Organisers of the organisation see everyone with full names.
+    """
+    parsed = Period.parse(period)
+    full_names = principal is not None and covers(services.ledger, principal, organization_id)
+    position = wait_for_position(services, min_position)
+    board = board_for(
+        services,
+        organization_id,
+        parsed,
+        category,
+        full_names=full_names,
+        limit=limit,
+        after=decode_cursor(cursor),
+    )
+    return LeaderboardPublic(
+        organization_id=organization_id,
+        period=parsed.text,
+        category=category,
+        full_names=full_names,
+        entries=public_entries(board, full_names),
+        next_cursor=encode_cursor(board.next_after),
+        position=position,
+    )

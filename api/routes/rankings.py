@@ -1,0 +1,61 @@
+"""Organisation rankings: the red and black lists of child organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from domain.periods import Period
+from projections.hours_queries import rank_children
+
+router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
+
+
+class StandingPublic(BaseModel):
+    rank: int
+    organization_id: UUID
+    name: str
+    active_volunteers: int
+    participants: int = Field(description="active volunteers with approved service in the period")
+    approved_minutes: int
+    minutes_per_active_volunteer: int
+    participation_percent: int
+    list: str | None = Field(description='"red", "black" or null')
+
+
+class RankingsPublic(BaseModel):
+    organization_id: UUID
+    period: str
+    children: list[StandingPublic]
+    position: int
+
+
+@router.get("/{organization_id}/rankings", responses={404: {}, 422: {}})
+def get_rankings(
+    organization_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
+    n: Annotated[
+        int | None, Query(ge=1, le=50, description="size of the red and black lists")
+    ] = None,
+    min_position: MinPosition = None,
+) -> RankingsPublic:
+    """Child organisations by approved minutes per active volunteer, then participation rate."""
+    parsed = Period.parse(period)
+    ledger = services.ledger
+    organisation = ledger.organisation(organization_id)
+    position = wait_for_position(services, min_position)
+    children = [(str(c), ledger.organisation(c).name) for c in organisation.children]
+    size = n if n is not None else services.settings.red_black_list_size
+    ranked = rank_children(services.views, children, parsed, size)
+    return RankingsPublic(
+        organization_id=organization_id,
+        period=parsed.text,
+        children=[StandingPublic.model_validate(row) for row in ranked],
+        position=position,
+    )

@@ -1,0 +1,167 @@
+"""Published recognition lists (好人榜): publish a period's board, object, resolve, finalise."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from api.access import require_organiser_of
+from api.deps import PrincipalDep, ServicesDep
+from api.routes.leaderboards import board_for, public_entries
+from api.schemas import Command, Created, Done
+from domain.errors import InvalidInputError
+from domain.periods import Period
+
+router = APIRouter(prefix="/v1/recognition-lists", tags=["recognition"])
+
+
+class Publish(Command):
+    organization_id: UUID
+    period: str = Field(examples=["2026-B1"])
+    category: str | None = None
+    title: str = Field(min_length=1, max_length=100, examples=["2026年第一期“好人榜”"])
+    size: int = Field(default=10, ge=1, le=200, description="how many places the list has")
+
+
+class FileObjection(Command):
+    volunteer_number: str
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ResolveObjection(Command):
+    upheld: bool
+    resolution: str = Field(min_length=1, max_length=500)
+
+
+class ListedEntry(BaseModel):
+    rank: int
+    volunteer_number: str
+    name: str
+    approved_minutes: int
+    withdrawn: bool
+
+
+class RecognitionListPublic(BaseModel):
+    id: UUID
+    organization_id: UUID
+    period: str
+    category: str | None
+    title: str
+    entries: list[ListedEntry]
+    publicity_ends_at: datetime
+    open_objections: int
+    final: bool
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Created:
+    """Freeze the public view of the period's leaderboard as a numbered list."""
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, body.organization_id)
+    period = Period.parse(body.period)
+    services.runner.wait_for(
+        ledger.recorder.max_notification_id() or 0, timeout=services.settings.read_wait_seconds
+    )
+    board = board_for(
+        services,
+        body.organization_id,
+        period,
+        body.category,
+        full_names=False,
+        limit=body.size,
+        after=None,
+    )
+    shown = public_entries(board, full_names=False)
+    entries = [
+        {
+            "rank": e.rank,
+            "volunteer_id": entry["volunteer_id"],
+            "volunteer_number": e.volunteer_number,
+            "name": e.name,
+            "minutes": e.approved_minutes,
+        }
+        for e, entry in zip(shown, board.entries, strict=True)
+    ]
+    list_id = ledger.publish_recognition_list(
+        organisation_id=body.organization_id,
+        period=period.text,
+        category=body.category,
+        title=body.title,
+        entries=entries,
+        actor=principal.actor,
+        publicity=timedelta(days=services.settings.publicity_days),
+    )
+    return Created(id=list_id, position=ledger.last_position)
+
+
+@router.get("/{list_id}", responses={404: {}})
+def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
+    """Public: the list as published, withdrawn entries marked."""
+    published = services.ledger.recognition_list(list_id)
+    return RecognitionListPublic(
+        id=published.id,
+        organization_id=published.organisation_id,
+        period=published.period,
+        category=published.category,
+        title=published.title,
+        entries=[
+            ListedEntry(
+                rank=e["rank"],
+                volunteer_number=e["volunteer_number"],
+                name=e["name"],
+                approved_minutes=e["minutes"],
+                withdrawn=e["volunteer_id"] in published.withdrawn,
+            )
+            for e in published.entries
+        ],
+        publicity_ends_at=published.publicity_ends_at,
+        open_objections=len(published.open_objections),
+        final=published.is_final,
+    )
+
+
+@router.post(
+    "/{list_id}/objections",
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {}, 409: {}, 422: {}},
+)
+def file_objection(
+    list_id: UUID, body: FileObjection, services: ServicesDep, principal: PrincipalDep
+) -> Created:
+    """Anyone logged in may object to an entry during the publicity window."""
+    ledger = services.ledger
+    published = ledger.recognition_list(list_id)
+    matching = [e for e in published.entries if e["volunteer_number"] == body.volunteer_number]
+    if not matching:
+        raise InvalidInputError("no entry with that volunteer number on this list")
+    objection = ledger.file_objection(
+        list_id, UUID(matching[0]["volunteer_id"]), body.reason, principal.actor
+    )
+    return Created(id=objection, position=ledger.last_position)
+
+
+@router.post("/{list_id}/objections/{objection_id}/resolve", responses={403: {}, 404: {}, 409: {}})
+def resolve_objection(
+    list_id: UUID,
+    objection_id: UUID,
+    body: ResolveObjection,
+    services: ServicesDep,
+    principal: PrincipalDep,
+) -> Done:
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
+    ledger.resolve_objection(
+        list_id, objection_id, upheld=body.upheld, resolution=body.resolution, actor=principal.actor
+    )
+    return Done(position=ledger.last_position)
+
+
+@router.post("/{list_id}/finalise", responses={403: {}, 404: {}, 409: {}})
+def finalise(list_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
+    ledger.finalise_recognition_list(list_id, principal.actor)
+    return Done(position=ledger.last_position)

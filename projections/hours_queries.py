@@ -1,0 +1,207 @@
+"""Queries over the hours read model: a volunteer's summary, leaderboards, organisation rankings.
+
+They join the directory (names, home organisations, listing preferences) and walk the
+organisation tree with a recursive query; both SQLite and PostgreSQL run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from domain.periods import Period, periods_of
+from projections.store import ViewStore
+
+SUBTREE = (
+    "subtree(id) AS (SELECT id FROM dir_organisations WHERE id = ? "
+    "UNION ALL SELECT o.id FROM dir_organisations o JOIN subtree s ON o.parent_id = s.id)"
+)
+
+
+def _period_filter(period: Period) -> tuple[str, list[Any]]:
+    if period.kind == "all":
+        return "", []
+    return f" AND r.{period.kind} = ?", [period.text]
+
+
+def star_level(total_minutes: int, star_minutes: Sequence[int]) -> dict[str, int | None]:
+    """Stars earned by cumulative approved minutes, and what the next star needs."""
+    level = sum(1 for threshold in star_minutes if total_minutes >= threshold)
+    next_threshold = star_minutes[level] if level < len(star_minutes) else None
+    return {
+        "stars": level,
+        "next_star_at_minutes": next_threshold,
+        "minutes_to_next_star": None if next_threshold is None else next_threshold - total_minutes,
+    }
+
+
+def volunteer_summary(
+    views: ViewStore, volunteer_id: str, today: date, star_minutes: Sequence[int]
+) -> dict[str, Any]:
+    """Approved minutes in total, this year and this bi-month, by category; pending apart."""
+    periods = periods_of(today)
+    [(total, year, bimonth, pending, pending_count)] = views.query(
+        "SELECT "
+        "COALESCE(SUM(CASE WHEN status = 'approved' THEN minutes END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'approved' AND year = ? THEN minutes END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'approved' AND bimonth = ? THEN minutes END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'pending' THEN minutes END), 0), "
+        "COUNT(CASE WHEN status = 'pending' THEN 1 END) "
+        "FROM hours_records WHERE volunteer_id = ?",
+        (periods["year"], periods["bimonth"], volunteer_id),
+    )
+    categories = views.query(
+        "SELECT category, SUM(minutes) FROM hours_records "
+        "WHERE volunteer_id = ? AND status = 'approved' GROUP BY category ORDER BY category",
+        (volunteer_id,),
+    )
+    return {
+        "approved_minutes": int(total),
+        "this_year": {"period": periods["year"], "approved_minutes": int(year)},
+        "this_bimonth": {"period": periods["bimonth"], "approved_minutes": int(bimonth)},
+        "by_category": [{"category": c, "approved_minutes": int(m)} for c, m in categories],
+        "pending_minutes": int(pending),
+        "pending_records": int(pending_count),
+        **star_level(int(total), star_minutes),
+    }
+
+
+def mask_name(name: str) -> str:
+    """张*明, 李*, 欧阳**明: the first and last characters, the rest masked."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass(frozen=True)
+class Board:
+    entries: list[dict[str, Any]]
+    next_after: tuple[str, str] | None
+
+
+def leaderboard(
+    views: ViewStore,
+    organisation_id: str,
+    period: Period,
+    *,
+    category: str | None,
+    public_as_of: date | None,
+    adult_born_by: date | None,
+    limit: int,
+    after: tuple[str, str] | None,
+) -> Board:
+    """Volunteers whose home organisation is in the subtree, ranked by approved minutes.
+
+    Competition ranking (1, 2, 2, 4); equal minutes are listed by volunteer number. With
+    ``public_as_of`` only those shown publicly are ranked: active, not opted out, and adults
+    (born by ``adult_born_by``) unless a guardian consented.
+    """
+    where, params = _period_filter(period)
+    if category is not None:
+        where += " AND r.category = ?"
+        params.append(category)
+    visible = ""
+    visible_params: list[Any] = []
+    if public_as_of is not None:
+        visible = (
+            " AND v.status = 'active' AND v.listed_publicly = 1"
+            " AND (v.birth_date <= ? OR v.guardian_listing_consent = 1)"
+        )
+        visible_params = [(adult_born_by or public_as_of).isoformat()]
+    page = ""
+    page_params: list[Any] = []
+    if after is not None:
+        page = " WHERE minutes < ? OR (minutes = ? AND volunteer_number > ?)"
+        page_params = [int(after[0]), int(after[0]), after[1]]
+    rows = views.query(
+        f"WITH RECURSIVE {SUBTREE}, "
+        "totals AS (SELECT r.volunteer_id, SUM(r.minutes) AS minutes FROM hours_records r "
+        f"WHERE r.status = 'approved'{where} GROUP BY r.volunteer_id), "
+        "ranked AS (SELECT v.id, v.volunteer_number, v.name, t.minutes, "
+        "RANK() OVER (ORDER BY t.minutes DESC) AS rank "
+        "FROM totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
+        f"WHERE t.minutes > 0 AND v.organisation_id IN (SELECT id FROM subtree){visible}) "
+        f"SELECT id, volunteer_number, name, minutes, rank FROM ranked{page} "
+        "ORDER BY minutes DESC, volunteer_number LIMIT ?",
+        [organisation_id, *params, *visible_params, *page_params, limit + 1],
+    )
+    entries = [
+        {
+            "rank": int(rank),
+            "volunteer_id": vid,
+            "volunteer_number": number,
+            "name": name,
+            "approved_minutes": int(minutes),
+        }
+        for vid, number, name, minutes, rank in rows
+    ]
+    next_after = None
+    if len(entries) > limit:
+        entries = entries[:limit]
+        next_after = (str(entries[-1]["approved_minutes"]), entries[-1]["volunteer_number"])
+    return Board(entries, next_after)
+
+
+def organisation_standing(views: ViewStore, organisation_id: str, period: Period) -> dict[str, Any]:
+    """One organisation's subtree: active volunteers, approved minutes, participants."""
+    where, params = _period_filter(period)
+    [(active,)] = views.query(
+        f"WITH RECURSIVE {SUBTREE} SELECT COUNT(*) FROM dir_volunteers "
+        "WHERE status = 'active' AND organisation_id IN (SELECT id FROM subtree)",
+        (organisation_id,),
+    )
+    [(participants, minutes)] = views.query(
+        f"WITH RECURSIVE {SUBTREE} SELECT COUNT(DISTINCT r.volunteer_id), "
+        "COALESCE(SUM(r.minutes), 0) FROM hours_records r "
+        "JOIN dir_volunteers v ON v.id = r.volunteer_id "
+        "WHERE r.status = 'approved' AND v.status = 'active' "
+        f"AND v.organisation_id IN (SELECT id FROM subtree){where}",
+        [organisation_id, *params],
+    )
+    return {
+        "active_volunteers": int(active),
+        "participants": int(participants),
+        "approved_minutes": int(minutes),
+    }
+
+
+def rank_children(
+    views: ViewStore, children: Sequence[tuple[str, str]], period: Period, flagged: int
+) -> list[dict[str, Any]]:
+    """Child organisations by approved minutes per active volunteer, then participation.
+
+    The top ``flagged`` are the red list, the bottom ``flagged`` (not already red) the black
+    list. Ratios are compared exactly and shown as whole minutes and whole percent.
+    """
+    rows = []
+    for child_id, name in children:
+        standing = organisation_standing(views, child_id, period)
+        active = standing["active_volunteers"]
+        per_volunteer = Fraction(standing["approved_minutes"], active) if active else Fraction(0)
+        participation = Fraction(standing["participants"], active) if active else Fraction(0)
+        rows.append(
+            (
+                (per_volunteer, participation),
+                {
+                    "organization_id": child_id,
+                    "name": name,
+                    **standing,
+                    "minutes_per_active_volunteer": int(per_volunteer),
+                    "participation_percent": int(participation * 100),
+                },
+            )
+        )
+    rows.sort(key=lambda row: (-row[0][0], -row[0][1], row[1]["name"]))
+    ranked = []
+    for index, (_, row) in enumerate(rows):
+        red = index < flagged
+        black = not red and index >= len(rows) - flagged
+        ranked.append(
+            {**row, "rank": index + 1, "list": "red" if red else "black" if black else None}
+        )
+    return ranked

@@ -1,0 +1,170 @@
+"""Summaries, leaderboards, rankings and published lists through HTTP."""
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.conftest import Api
+from tests.conftest import Clock
+
+
+def approve_hours(api, world, volunteer, minutes, days_ago=1):
+    organiser = world.tokens["organiser"]
+    start = api.clock.now - timedelta(days=days_ago)
+    record = api.client.post(
+        "/v1/service-records",
+        headers=organiser,
+        json={
+            "volunteer_id": str(volunteer),
+            "activity_id": str(world.activity),
+            "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
+            "description": "文明劝导",
+        },
+    ).json()["id"]
+    return api.client.post(f"/v1/service-records/{record}/approve", headers=organiser).json()
+
+
+def test_the_summary_shows_approved_hours_and_stars(api, world):
+    done = approve_hours(api, world, world.volunteer, 120)
+    summary = api.client.get(
+        f"/v1/volunteers/{world.volunteer}/summary",
+        params={"min_position": done["position"]},
+        headers=world.tokens["volunteer"],
+    ).json()
+    assert (summary["approved_minutes"], summary["stars"]) == (120, 0)
+    assert summary["minutes_to_next_star"] == 100 * 60 - 120
+
+
+def test_the_public_leaderboard_masks_names(api, world):
+    done = approve_hours(api, world, world.volunteer, 120)
+    board = api.client.get(
+        "/v1/leaderboards",
+        params={
+            "organization_id": str(world.district),
+            "min_position": done["position"],
+        },
+    ).json()
+    assert [(e["name"], e["volunteer_id"]) for e in board["entries"]] == [("王*明", None)]
+
+
+def test_organisers_of_the_scope_see_full_names(api, world):
+    done = approve_hours(api, world, world.volunteer, 120)
+    board = api.client.get(
+        "/v1/leaderboards",
+        headers=world.tokens["organiser"],
+        params={
+            "organization_id": str(world.street_a),
+            "min_position": done["position"],
+        },
+    ).json()
+    assert board["full_names"] is True
+    assert board["entries"][0]["name"] == "王小明"
+
+
+def test_an_unknown_period_is_invalid_input(api, world):
+    response = api.client.get(
+        "/v1/leaderboards",
+        params={
+            "organization_id": str(world.district),
+            "period": "2026-B9",
+        },
+    )
+    assert response.status_code == 422
+
+
+def test_rankings_flag_the_red_and_black_lists(api, world):
+    done = approve_hours(api, world, world.volunteer, 120)
+    rankings = api.client.get(
+        f"/v1/organizations/{world.district}/rankings",
+        params={"n": 1, "min_position": done["position"]},
+        headers=world.tokens["admin"],
+    ).json()
+    assert [(c["name"], c["list"]) for c in rankings["children"]] == [
+        ("和平里街道", "red"),
+        ("东四街道", "black"),
+    ]
+
+
+def test_a_published_list_takes_objections_and_withdraws_upheld_entries(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    organiser = world.tokens["organiser"]
+    published = api.client.post(
+        "/v1/recognition-lists",
+        headers=organiser,
+        json={
+            "organization_id": str(world.street_a),
+            "period": "all",
+            "title": "第一期好人榜",
+        },
+    )
+    list_id = published.json()["id"]
+    number = api.services.ledger.volunteer(world.volunteer).volunteer_number
+    objection = api.client.post(
+        f"/v1/recognition-lists/{list_id}/objections",
+        headers=world.tokens["other volunteer"],
+        json={"volunteer_number": number, "reason": "时长存疑"},
+    ).json()
+    api.client.post(
+        f"/v1/recognition-lists/{list_id}/objections/{objection['id']}/resolve",
+        headers=organiser,
+        json={"upheld": True, "resolution": "核查属实"},
+    )
+    api.clock.advance(days=8)
+    final = api.client.post(f"/v1/recognition-lists/{list_id}/finalise", headers=organiser)
+    shown = api.client.get(f"/v1/recognition-lists/{list_id}").json()
+    assert (published.status_code, final.status_code) == (201, 200)
+    assert shown["final"] is True
+    assert [(e["name"], e["withdrawn"]) for e in shown["entries"]] == [("王*明", True)]
+
+
+def test_publishing_the_same_period_twice_is_a_conflict(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    body = {"organization_id": str(world.street_a), "period": "all", "title": "好人榜"}
+    api.client.post("/v1/recognition-lists", headers=world.tokens["organiser"], json=body)
+    again = api.client.post("/v1/recognition-lists", headers=world.tokens["organiser"], json=body)
+    assert again.status_code == 409
+
+
+@pytest.fixture
+def following_api(tmp_path):
+    """The app as it runs embedded: projections followed by a background thread."""
+    from datetime import UTC, datetime
+
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
+    settings = Settings(data_dir=tmp_path / "data", store=f"sqlite:///{tmp_path}/data/ledger.db")
+    with TestClient(create_app(settings, clock=clock)) as client:
+        yield Api(client, client.app.state.services, clock)
+
+
+def test_a_summary_read_with_the_sign_ups_position_sees_the_sign_up(following_api):
+    api = following_api
+    ledger = api.services.ledger
+    community = ledger.create_organisation(name="和平里社区", kind="community")
+    api.staff("organiser.li", organisation=community)
+    account_of = ledger.account_for_login("organiser.li").as_actor()
+    activity = ledger.create_activity(
+        title="义诊",
+        category="义诊",
+        organisation_id=community,
+        location="卫生站",
+        actor=account_of,
+    )
+    start = api.clock.now + timedelta(days=1)
+    shift = ledger.add_shift(
+        activity, starts_at=start, ends_at=start + timedelta(hours=2), capacity=3, actor=account_of
+    )
+    volunteer, me = api.volunteer(community, "13911110009")
+    signed = api.client.post(
+        f"/v1/shifts/{shift}/signups", json={"volunteer_id": str(volunteer)}, headers=me
+    ).json()
+    summary = api.client.get(
+        f"/v1/volunteers/{volunteer}/summary",
+        params={"min_position": signed["position"]},
+        headers=me,
+    ).json()
+    assert summary["upcoming_shifts"] == 1
+    assert summary["position"] >= signed["position"]

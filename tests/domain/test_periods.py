@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+
+from domain.errors import InvalidInputError
+from domain.periods import Period, periods_of
+
+
+@pytest.mark.parametrize(
+    ("day", "bimonth"),
+    [(date(2026, 1, 1), "2026-B1"), (date(2026, 2, 28), "2026-B1"), (date(2026, 3, 1), "2026-B2"),
+     (date(2026, 12, 31), "2026-B6")],
+)
+def test_bimonths_are_two_calendar_months(day, bimonth):
+    assert periods_of(day)["bimonth"] == bimonth
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("all", "all"), ("2026", "year"), ("2026-B3", "bimonth"), ("2026-11", "month")]
+)
+def test_periods_are_parsed_by_kind(text, kind):
+    assert Period.parse(text).kind == kind
+
+
+@pytest.mark.parametrize("text", ["2026-B7", "2026-B0", "2026-13", "26", "2026-1", "", "ALL"])
+def test_a_malformed_period_is_refused(text):
+    with pytest.raises(InvalidInputError):
+        Period.parse(text)
+
+
+def test_a_month_contains_its_last_day_and_not_the_next():
+    november = Period.parse("2026-11")
+    assert november.contains(date(2026, 11, 30))
+    assert not november.contains(date(2026, 12, 1))
