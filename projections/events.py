@@ -9,6 +9,8 @@ from __future__ import annotations
 from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
+from domain.certificate import Certificate
+from domain.certificate_request import CertificateRequest
 from domain.organisation import Organisation
 from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
@@ -97,5 +99,14 @@ RECOGNITION_EVENTS: frozenset[type] = frozenset(
         RecognitionList.ObjectionFiled,
         RecognitionList.ObjectionResolved,
         RecognitionList.Finalised,
+    }
+)
+CERTIFICATE_EVENTS: frozenset[type] = frozenset(
+    {
+        Certificate.Issued,
+        Certificate.Revoked,
+        CertificateRequest.Requested,
+        CertificateRequest.Fulfilled,
+        CertificateRequest.Declined,
     }
 )

@@ -2,6 +2,7 @@
 
 from domain.ledger.accounts import AccountCommands
 from domain.ledger.base import LedgerBase, command
+from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import Clash, OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
@@ -9,7 +10,12 @@ from domain.ledger.volunteering import VolunteeringCommands
 
 
 class Ledger(
-    OrganisingCommands, VolunteeringCommands, HoursCommands, AccountCommands, RecognitionCommands
+    OrganisingCommands,
+    VolunteeringCommands,
+    HoursCommands,
+    AccountCommands,
+    RecognitionCommands,
+    CertificateCommands,
 ):
     """Commands return the new id or nothing (or the outcome a caller must show, such as a
     sign-up's status); ``last_position`` then holds the global position of the last event the
@@ -19,4 +25,4 @@ class Ledger(
     name = "Ledger"
 
 
-__all__ = ["Clash", "Ledger", "LedgerBase", "command"]
+__all__ = ["CertificateStatus", "Clash", "Ledger", "LedgerBase", "command"]

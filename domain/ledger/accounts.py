@@ -105,12 +105,3 @@ class AccountCommands(LedgerBase):
         if key.owner_id is None:
             raise NotFoundError("account", value)
         return key.owner_id
-
-    def organisation_and_ancestors(self, organisation_id: UUID) -> list[UUID]:
-        """The organisation, its parent, and so on up to the root: the scopes that cover it."""
-        chain: list[UUID] = []
-        current: UUID | None = organisation_id
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = self.organisation(current).parent_id
-        return chain

@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
+from domain.certificate import Certificate
 from domain.errors import ConcurrentUpdateError, NotFoundError
 from domain.organisation import Organisation
 from domain.policy import Policy
@@ -55,7 +56,7 @@ class LedgerBase(Application[UUID]):
 
     name = "Ledger"
     snapshotting_intervals = dict.fromkeys(
-        (Organisation, Volunteer, Activity, Shift, Timesheet, ServiceRecord, Account),
+        (Organisation, Volunteer, Activity, Shift, Timesheet, ServiceRecord, Account, Certificate),
         SNAPSHOT_INTERVAL,
     )
 
@@ -165,6 +166,15 @@ class LedgerBase(Application[UUID]):
 
     def attendance(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
         return self._load(Attendance, "attendance", Attendance.id_for(shift_id, volunteer_id))
+
+    def organisation_and_ancestors(self, organisation_id: UUID) -> list[UUID]:
+        """The organisation, its parent, and so on up to the root: the scopes that cover it."""
+        chain: list[UUID] = []
+        current: UUID | None = organisation_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.organisation(current).parent_id
+        return chain
 
     def timesheet(self, volunteer_id: UUID) -> Timesheet:
         return self._timesheet(volunteer_id)

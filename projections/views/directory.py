@@ -12,6 +12,7 @@ from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
+    CERTIFICATE_EVENTS,
     RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
     SHIFT_EVENTS,
@@ -29,6 +30,7 @@ class Directory(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *CERTIFICATE_EVENTS,
             *RECOGNITION_EVENTS,
             Organisation.ChildAttached,
             Activity.ShiftAdded,

@@ -15,6 +15,7 @@ from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
+    CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
@@ -41,6 +42,7 @@ class Hours(Projection):
             ServiceRecord.CorrectionRequestAccepted,
             ServiceRecord.CorrectionRequestDeclined,
             *ACCOUNT_EVENTS,
+            *CERTIFICATE_EVENTS,
             *ATTENDANCE_EVENTS,
             *ORGANISATION_EVENTS,
             *RECOGNITION_EVENTS,

@@ -10,6 +10,7 @@ from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
     ATTENDANCE_EVENTS,
+    CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
@@ -33,6 +34,7 @@ class ServiceRecords(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *CERTIFICATE_EVENTS,
             *RECOGNITION_EVENTS,
             *ORGANISATION_EVENTS,
             *VOLUNTEER_EVENTS,

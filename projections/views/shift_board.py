@@ -11,6 +11,7 @@ from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
+    CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
     RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
@@ -32,6 +33,7 @@ class ShiftBoard(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
+            *CERTIFICATE_EVENTS,
             *RECOGNITION_EVENTS,
             Activity.Created,
             Activity.ShiftAdded,

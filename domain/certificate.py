@@ -1,0 +1,151 @@
+"""A certificate of volunteer service hours, issued by the organisation that organised them.
+
+China's rules: certificates are free; "whoever organises records, whoever records certifies".
+A certificate counts approved records of one volunteer that its issuer's subtree organised.
+Issuing and revoking are events; whether it still holds (revoked, or superseded because a
+counted record changed after issue) is read from the ledger when it is verified.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidInputError, RecordStateError
+from domain.values import (
+    Actor,
+    derived_id,
+    require_reason,
+    require_text,
+    volunteer_number_from,
+)
+
+
+def certificate_number_from(year: int, random_value: int) -> str:
+    """``VC`` + year + eight digits + a check digit: upper case and digits only, so the
+    verification URL fits a QR code's alphanumeric mode."""
+    return f"VC{year}{volunteer_number_from(random_value)}"
+
+
+class Certificate(Aggregate):
+    """A certificate of one volunteer's approved hours, from one issuing organisation."""
+
+    class Issued(Aggregate.Created):
+        number: str
+        volunteer_id: UUID
+        issuer_id: UUID
+        record_ids: list[UUID]
+        record_minutes: list[int]
+        total_minutes: int
+        period_start: date
+        period_end: date
+        person_in_charge: str
+        handler: str
+        contact: str
+        issued_on: date
+        actor: str
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        actor: str
+
+    @staticmethod
+    def id_for(number: str) -> UUID:
+        return derived_id("certificate", number)
+
+    @classmethod
+    def issue(
+        cls,
+        *,
+        number: str,
+        volunteer_id: UUID,
+        issuer_id: UUID,
+        records: list[Any],
+        person_in_charge: str,
+        handler: str,
+        contact: str,
+        issued_on: date,
+        actor: Actor,
+    ) -> Certificate:
+        """``records``: the ServiceRecord aggregates counted, all approved and the volunteer's.
+
+        The caller has checked that the issuer's subtree organised each of them.
+        """
+        if not records:
+            raise InvalidInputError("a certificate counts at least one approved record")
+        for record in records:
+            if record.volunteer_id != volunteer_id:
+                raise InvalidInputError(
+                    "a certificate counts one volunteer's records", record_id=str(record.id)
+                )
+            if record.status != "approved":
+                raise RecordStateError(
+                    f"only approved records count; this one is {record.status}",
+                    record_id=str(record.id),
+                )
+        ordered = sorted(records, key=lambda r: (r.service_date, str(r.id)))
+        certificate: Certificate = cls._create(
+            cls.Issued,
+            id=cls.id_for(number),
+            number=number,
+            volunteer_id=volunteer_id,
+            issuer_id=issuer_id,
+            record_ids=[r.id for r in ordered],
+            record_minutes=[r.minutes for r in ordered],
+            total_minutes=sum(r.minutes for r in ordered),
+            period_start=ordered[0].service_date,
+            period_end=ordered[-1].service_date,
+            person_in_charge=require_text(person_in_charge, "the person in charge", 50),
+            handler=require_text(handler, "the handler", 50),
+            contact=require_text(contact, "a contact", 100),
+            issued_on=issued_on,
+            actor=str(actor),
+        )
+        return certificate
+
+    @event(Issued)
+    def __init__(
+        self,
+        number: str,
+        volunteer_id: UUID,
+        issuer_id: UUID,
+        record_ids: list[UUID],
+        record_minutes: list[int],
+        total_minutes: int,
+        period_start: date,
+        period_end: date,
+        person_in_charge: str,
+        handler: str,
+        contact: str,
+        issued_on: date,
+        actor: str,
+    ) -> None:
+        self.number = number
+        self.volunteer_id = volunteer_id
+        self.issuer_id = issuer_id
+        self.record_ids = list(record_ids)
+        self.record_minutes = list(record_minutes)
+        self.total_minutes = total_minutes
+        self.period_start = period_start
+        self.period_end = period_end
+        self.person_in_charge = person_in_charge
+        self.handler = handler
+        self.contact = contact
+        self.issued_on = issued_on
+        self.revocation_reason: str | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revocation_reason is not None
+
+    def revoke(self, reason: str, actor: Actor) -> None:
+        if self.is_revoked:
+            raise RecordStateError("the certificate is already revoked", number=self.number)
+        self._revoke(reason=require_reason(reason), actor=str(actor))
+
+    @event(Revoked)
+    def _revoke(self, reason: str, actor: str) -> None:
+        self.revocation_reason = reason
