@@ -8,15 +8,20 @@ from domain.periods import Period, periods_of
 
 @pytest.mark.parametrize(
     ("day", "bimonth"),
-    [(date(2026, 1, 1), "2026-B1"), (date(2026, 2, 28), "2026-B1"), (date(2026, 3, 1), "2026-B2"),
-     (date(2026, 12, 31), "2026-B6")],
+    [
+        (date(2026, 1, 1), "2026-B1"),
+        (date(2026, 2, 28), "2026-B1"),
+        (date(2026, 3, 1), "2026-B2"),
+        (date(2026, 12, 31), "2026-B6"),
+    ],
 )
 def test_bimonths_are_two_calendar_months(day, bimonth):
     assert periods_of(day)["bimonth"] == bimonth
 
 
 @pytest.mark.parametrize(
-    ("text", "kind"), [("all", "all"), ("2026", "year"), ("2026-B3", "bimonth"), ("2026-11", "month")]
+    ("text", "kind"),
+    [("all", "all"), ("2026", "year"), ("2026-B3", "bimonth"), ("2026-11", "month")],
 )
 def test_periods_are_parsed_by_kind(text, kind):
     assert Period.parse(text).kind == kind

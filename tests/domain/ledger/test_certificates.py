@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -61,7 +61,9 @@ def test_a_certificate_counts_the_approved_records_it_names(ledger, hours):
 
 def test_a_certificate_number_is_upper_case_letters_and_digits(ledger, hours):
     number = ledger.repository.get(issue(ledger, hours)).number
-    assert number.startswith("VC2026") and number.isalnum() and number.upper() == number
+    assert number.startswith("VC2026")
+    assert number.isalnum()
+    assert number.upper() == number
 
 
 def test_a_pending_record_is_not_certified(ledger, hours):
