@@ -105,8 +105,8 @@ def test_a_volunteers_request_is_fulfilled_by_the_issued_certificate(ledger, hou
     request = ledger.request_certificate(
         volunteer_id=hours["volunteer"],
         issuer_id=hours["community"],
-        period_start=datetime(2026, 3, 1).date(),
-        period_end=datetime(2026, 3, 31).date(),
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
         actor=me,
     )
     ledger.issue_certificate(
