@@ -2,9 +2,14 @@
 
 Only the values certificates need are accepted: ``None``, ``bool``, ``int`` within the I-JSON
 safe range (±(2**53 - 1)), ``str``, lists (or tuples) and mappings with ``str`` keys, nested
-at most ``MAX_DEPTH`` deep so hostile input cannot exhaust the stack. Floats are refused,
-integral or not: service time is whole minutes, so a float in a signed document is a bug, and
-refusing it spares us ECMAScript number formatting.
+at most ``MAX_DEPTH`` deep so hostile input cannot exhaust the stack.
+
+Service time is whole minutes everywhere; the one float a certificate carries is Open Badges'
+``creditsEarned`` (hours, at most two decimals). A float is written as ECMAScript's
+``Number.prototype.toString`` would, which RFC 8785 requires, only where that provably equals
+Python's shortest round-trip ``repr``: integral values up to 2**53 - 1, and values whose
+``repr`` is plain decimal notation. Floats that either language writes with an exponent, NaN
+and infinities are refused rather than risk a form another implementation would not produce.
 """
 
 from __future__ import annotations
@@ -55,8 +60,7 @@ def _write(value: object, out: list[str], path: str, depth: int) -> None:
     elif isinstance(value, int):
         out.append(_integer(value, path))
     elif isinstance(value, float):
-        kind = "NaN or infinity" if not math.isfinite(value) else "a float"
-        raise CanonicalizationError(f"{kind} at {path} has no canonical form here", path=path)
+        out.append(_float(value, path))
     elif isinstance(value, str):
         out.append(_string(value))
     elif isinstance(value, list | tuple):
@@ -98,6 +102,19 @@ def _write_object(members: Mapping[object, object], out: list[str], path: str, d
 
 def _utf16_units(key: str) -> bytes:
     return key.encode("utf-16-be", "surrogatepass")
+
+
+def _float(value: float, path: str) -> str:
+    if not math.isfinite(value):
+        raise CanonicalizationError(f"NaN or infinity at {path} has no JSON form", path=path)
+    if value.is_integer() and abs(value) <= MAX_SAFE_INTEGER:
+        return str(int(value))  # ES writes 3.0 as "3" and -0.0 as "0"
+    text = repr(value)
+    if "e" in text:
+        raise CanonicalizationError(
+            f"the float at {path} needs an exponent; it has no canonical form here", path=path
+        )
+    return text
 
 
 def _integer(value: int, path: str) -> str:

@@ -104,11 +104,27 @@ def test_keys_sort_by_utf16_even_where_code_point_order_differs():
 
 
 @pytest.mark.parametrize(
-    "number", [1.0, 0.5, -0.0, 1e30, float("nan"), float("inf"), float("-inf")]
+    "number", [1e30, 1e-7, 2.0**60, float("nan"), float("inf"), float("-inf")]
 )
-def test_floats_are_refused(number):
+def test_floats_without_a_plain_decimal_form_are_refused(number):
     with pytest.raises(CanonicalizationError):
-        canonicalize({"minutes": number})
+        canonicalize({"hours": number})
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1.5, "1.5"),
+        (3.0, "3"),
+        (-0.0, "0"),
+        (1.67, "1.67"),
+        (0.1, "0.1"),
+        (333333333.33333329, "333333333.3333333"),  # RFC 8785 appendix, ECMAScript's form
+        (4.5e15, "4500000000000000"),
+    ],
+)
+def test_plain_decimal_floats_are_written_as_ecmascript_writes_them(number, text):
+    assert canonicalize(number) == text.encode()
 
 
 @pytest.mark.parametrize("number", [MAX_SAFE_INTEGER + 1, -MAX_SAFE_INTEGER - 1, 10**30])
@@ -147,7 +163,7 @@ def test_lone_surrogates_are_refused(text):
 
 def test_error_names_where_the_refused_value_is():
     with pytest.raises(CanonicalizationError) as caught:
-        canonicalize({"record": {"minutes": [30, 1.5]}})
+        canonicalize({"record": {"minutes": [30, 1e-9]}})
     assert caught.value.context["path"] == "$.record.minutes[1]"
 
 
