@@ -1,0 +1,261 @@
+"""The certificate verifier against a log built here from the trust primitives."""
+
+import base64
+import copy
+import json
+from datetime import date
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from trust.certificate_check import CurrentLog, IssuerKeys, LedgerStatus, verify_certificate
+from trust.checkpoint import sign_checkpoint
+from trust.credential import (
+    CertificateFacts,
+    CertifiedRecord,
+    LogEvidence,
+    LoggedEntry,
+    build_credential,
+    hours,
+    sign_credential,
+)
+from trust.jcs import canonicalize
+from trust.merkle import MerkleTree, leaf_hash
+from trust.note import vkey
+from trust.tlog_proof import TlogProof, format_tlog_proof
+
+ISSUER = "did:web:ledger.example"
+METHOD = ISSUER + "#key-1"
+ORIGIN = "ledger.example/log"
+ISSUER_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+LOG_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+RECORDS = [
+    CertifiedRecord("rec-1", date(2026, 3, 3), "早高峰文明交通劝导", "文明劝导", 120),
+    CertifiedRecord("rec-2", date(2026, 3, 10), "社区义诊", "义诊", 100),
+]
+
+
+def leaf(position, public):
+    return canonicalize({"v": 1, "position": position, "public": public})
+
+
+class Log:
+    """A tiny log: leaves for the two records' events, an unrelated event, and the issue."""
+
+    def __init__(self):
+        self.leaves = [
+            (
+                "record:rec-1",
+                leaf(1, {"record_id": "rec-1", "service_date": "2026-03-03", "minutes": 150}),
+            ),
+            ("other", leaf(2, {})),
+            (
+                "record:rec-2",
+                leaf(3, {"record_id": "rec-2", "service_date": "2026-03-10", "minutes": 100}),
+            ),
+            (
+                "record:rec-1",
+                leaf(4, {"record_id": "rec-1", "minutes": 120, "previous_minutes": 150}),
+            ),
+            ("record:rec-1", leaf(5, {"record_id": "rec-1", "status": "approved"})),
+            ("record:rec-2", leaf(6, {"record_id": "rec-2", "status": "approved"})),
+            (
+                "issuance",
+                leaf(
+                    7,
+                    {
+                        "number": "VC2026123456782",
+                        "total_minutes": 220,
+                        "record_ids": ["rec-1", "rec-2"],
+                    },
+                ),
+            ),
+        ]
+        self.tree = MerkleTree(leaf_hash(data) for _, data in self.leaves)
+
+    def append(self, count):
+        for n in range(count):
+            self.tree.append(leaf_hash(leaf(100 + n, {})))
+
+    def checkpoint(self):
+        return sign_checkpoint(ORIGIN, self.tree.size, self.tree.root(), ORIGIN, LOG_KEY)
+
+    def evidence(self):
+        note = self.checkpoint()
+        entries = [
+            LoggedEntry(
+                about,
+                index,
+                data,
+                format_tlog_proof(TlogProof(index, tuple(self.tree.inclusion_proof(index)), note)),
+            )
+            for index, (about, data) in enumerate(self.leaves)
+            if about != "other"
+        ]
+        return LogEvidence(ORIGIN, log_vkey(), note, entries)
+
+
+def log_vkey():
+    return vkey(ORIGIN, LOG_KEY.public_key())
+
+
+def issuer_keys():
+    return IssuerKeys(ISSUER, {METHOD: ISSUER_KEY.public_key()}, log_vkey())
+
+
+def facts():
+    return CertificateFacts(
+        number="VC2026123456782",
+        volunteer_name="王小明",
+        volunteer_number="123456782",
+        issuer_id=ISSUER,
+        issuer_name="和平里社区",
+        person_in_charge="李主任",
+        handler="王干事",
+        contact="010-64200000",
+        issued_on=date(2026, 3, 20),
+        period_start=date(2026, 3, 3),
+        period_end=date(2026, 3, 10),
+        records=RECORDS,
+        verification_url="https://ledger.example/V/VC2026123456782",
+        status_url="https://ledger.example/v1/certificates/VC2026123456782/status",
+    )
+
+
+@pytest.fixture
+def log():
+    return Log()
+
+
+@pytest.fixture
+def credential(log):
+    return sign_credential(build_credential(facts(), log.evidence()), ISSUER_KEY, METHOD)
+
+
+def failed(verdict):
+    return sorted({c.name.split("[")[0].split(" ")[0] for c in verdict.checks if c.passed is False})
+
+
+def test_an_untouched_certificate_is_authentic_offline(credential):
+    verdict = verify_certificate(credential, issuer_keys())
+    assert (verdict.verdict, failed(verdict)) == ("authentic", [])
+    assert {c.name for c in verdict.checks if c.passed is None} == {"status", "log_consistency"}
+
+
+def test_it_still_verifies_after_thousands_more_events(log, credential):
+    old_size = log.tree.size
+    log.append(3000)
+    current = CurrentLog(log.checkpoint(), log.tree.consistency_proof(old_size))
+    verdict = verify_certificate(
+        credential, issuer_keys(), current_log=current, status=LedgerStatus("valid")
+    )
+    assert (verdict.verdict, failed(verdict)) == ("valid", [])
+
+
+def test_hours_are_credits_at_two_decimals_and_minutes_stay_whole(credential):
+    subject = credential["credentialSubject"]
+    assert (subject["creditsEarned"], subject["result"][0]["value"]) == (hours(220), "220")
+    assert hours(220) == 3.67
+
+
+def all_paths(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from all_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from all_paths(item, (*path, index))
+    else:
+        yield path
+
+
+def tampered(credential, path):
+    copied = copy.deepcopy(credential)
+    target = copied
+    for step in path[:-1]:
+        target = target[step]
+    value = target[path[-1]]
+    target[path[-1]] = (
+        not value
+        if isinstance(value, bool)
+        else value + 1
+        if isinstance(value, int | float)
+        else value + "x"
+    )
+    return copied
+
+
+def test_tampering_with_any_field_is_detected(credential):
+    paths = [p for p in all_paths(credential) if p[0] != "proof"]
+    assert len(paths) > 60
+    for path in paths:
+        verdict = verify_certificate(tampered(credential, path), issuer_keys())
+        assert verdict.verdict == "invalid", path
+        assert "signature" in failed(verdict), path
+
+
+def test_a_forged_minute_count_re_signed_with_a_stolen_key_still_fails_the_log(log, credential):
+    forged = copy.deepcopy(credential)
+    del forged["proof"]
+    forged["credentialSubject"]["certificate"]["records"][0]["minutes"] = 150
+    resigned = sign_credential(forged, ISSUER_KEY, METHOD)
+    assert failed(verify_certificate(resigned, issuer_keys())) == ["record"]
+
+
+def test_a_tampered_inclusion_proof_is_detected(credential):
+    forged = copy.deepcopy(credential)
+    del forged["proof"]
+    entry = forged["evidence"][0]["entries"][0]
+    lines = entry["proof"].split("\n")
+    lines[2] = lines[3]  # replace the first sibling hash with the second
+    entry["proof"] = "\n".join(lines)
+    verdict = verify_certificate(sign_credential(forged, ISSUER_KEY, METHOD), issuer_keys())
+    assert "inclusion" in failed(verdict)
+
+
+def test_a_checkpoint_signed_by_another_key_is_detected(log):
+    other = Ed25519PrivateKey.generate()
+    evidence = log.evidence()
+    note = sign_checkpoint(ORIGIN, log.tree.size, log.tree.root(), ORIGIN, other)
+    forged = LogEvidence(ORIGIN, evidence.log_key, note, evidence.entries)
+    signed = sign_credential(build_credential(facts(), forged), ISSUER_KEY, METHOD)
+    assert failed(verify_certificate(signed, issuer_keys())) == ["checkpoint_signature"]
+
+
+def test_a_key_the_issuer_does_not_publish_is_detected(log):
+    stranger = Ed25519PrivateKey.generate()
+    signed = sign_credential(build_credential(facts(), log.evidence()), stranger, METHOD)
+    assert failed(verify_certificate(signed, issuer_keys())) == ["signature"]
+
+
+def test_a_rewritten_log_fails_consistency(log, credential):
+    old_size = log.tree.size
+    rewritten = Log()
+    rewritten.leaves[1] = ("other", leaf(2, {"changed": True}))
+    rewritten.tree = MerkleTree(leaf_hash(data) for _, data in rewritten.leaves)
+    rewritten.append(10)
+    current = CurrentLog(rewritten.checkpoint(), rewritten.tree.consistency_proof(old_size))
+    assert failed(verify_certificate(credential, issuer_keys(), current_log=current)) == [
+        "log_consistency"
+    ]
+
+
+@pytest.mark.parametrize("status", ["revoked", "superseded"])
+def test_the_ledgers_status_is_the_verdict(credential, status):
+    verdict = verify_certificate(credential, issuer_keys(), status=LedgerStatus(status, "原因"))
+    assert (verdict.verdict, verdict.reason) == (status, "原因")
+
+
+def test_leaves_reveal_no_more_than_the_certificate_needs(credential):
+    for entry in credential["evidence"][0]["entries"]:
+        public = json.loads(base64.b64decode(entry["leaf"]))["public"]
+        assert set(public) <= {
+            "record_id",
+            "service_date",
+            "minutes",
+            "previous_minutes",
+            "status",
+            "number",
+            "total_minutes",
+            "record_ids",
+        }

@@ -1,0 +1,260 @@
+"""Verifying a certificate without trusting the server: one verdict, every check named.
+
+Checks: the signature; that the signing key belongs to the issuer; the checkpoint's signature
+by the log key; each inclusion proof, and that the leaves say what the certificate claims
+(each record approved with the claimed minutes and date; the issuing event with the number,
+records and total); that the checkpoint is consistent with the current log (when the current
+checkpoint and a consistency proof are at hand); and the status (when the ledger was asked).
+A check that could not be made offline is reported as not checked, never as passed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from trust.checkpoint import Checkpoint, open_checkpoint
+from trust.credential import EVIDENCE_TYPE
+from trust.eddsa_jcs import verify_document
+from trust.errors import TrustError
+from trust.merkle import leaf_hash, verify_consistency
+from trust.note import parse_vkey
+from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool | None
+    """True, False, or None when it could not be checked here."""
+    detail: str
+
+
+@dataclass(frozen=True)
+class IssuerKeys:
+    """What the issuer publishes: its id, its signing keys (retired ones too), its log key."""
+
+    issuer_id: str
+    keys: Mapping[str, Ed25519PublicKey]
+    """Verification method id → public key."""
+    log_key: str
+
+
+@dataclass(frozen=True)
+class CurrentLog:
+    checkpoint: str
+    consistency_proof: list[bytes]
+    """From the certificate's checkpoint size to the current one."""
+
+
+@dataclass(frozen=True)
+class LedgerStatus:
+    status: str
+    reason: str | None = None
+
+
+@dataclass
+class Verdict:
+    checks: list[Check] = field(default_factory=list)
+    status: str | None = None
+    reason: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """``invalid`` if any check failed; else the status (``valid``, ``revoked``,
+        ``superseded``), or ``authentic`` when the status could not be asked."""
+        if any(check.passed is False and check.name != "status" for check in self.checks):
+            return "invalid"
+        return self.status or "authentic"
+
+    def add(self, name: str, passed: bool | None, detail: str) -> bool:
+        self.checks.append(Check(name, passed, detail))
+        return passed is True
+
+
+def verify_certificate(
+    credential: Mapping[str, Any],
+    issuer: IssuerKeys,
+    *,
+    current_log: CurrentLog | None = None,
+    status: LedgerStatus | None = None,
+) -> Verdict:
+    verdict = Verdict()
+    _check_signature(credential, issuer, verdict)
+    checkpoint = _check_checkpoint(credential, issuer, verdict)
+    if checkpoint is not None:
+        _check_inclusions(credential, issuer, checkpoint, verdict)
+        _check_consistency(checkpoint, issuer, current_log, verdict)
+    if status is None:
+        verdict.add("status", None, "not checked: ask the issuer's status endpoint")
+    else:
+        verdict.status, verdict.reason = status.status, status.reason
+        verdict.add("status", status.status == "valid", status.reason or status.status)
+    return verdict
+
+
+def _check_signature(credential: Mapping[str, Any], issuer: IssuerKeys, verdict: Verdict) -> None:
+    proof = credential.get("proof")
+    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
+    key = issuer.keys.get(method) if isinstance(method, str) else None
+    issuer_member = credential.get("issuer")
+    claimed = issuer_member.get("id") if isinstance(issuer_member, Mapping) else issuer_member
+    belongs = (
+        key is not None
+        and claimed == issuer.issuer_id
+        and str(method).startswith(issuer.issuer_id + "#")
+    )
+    verdict.add(
+        "issuer_key",
+        belongs,
+        "the signing key is one the issuer publishes"
+        if belongs
+        else f"{method!r} is not a key of {issuer.issuer_id}",
+    )
+    if key is None:
+        verdict.add("signature", False, "no published key to check the signature with")
+        return
+    result = verify_document(credential, key, expected_verification_method=method)
+    verdict.add("signature", result.verified, result.outcome.value)
+
+
+def _evidence(credential: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for item in credential.get("evidence") or []:
+        if isinstance(item, Mapping) and EVIDENCE_TYPE in (item.get("type") or []):
+            return item
+    return None
+
+
+def _check_checkpoint(
+    credential: Mapping[str, Any], issuer: IssuerKeys, verdict: Verdict
+) -> Checkpoint | None:
+    evidence = _evidence(credential)
+    if evidence is None:
+        verdict.add("checkpoint_signature", False, "the credential carries no log evidence")
+        return None
+    key_name, key = parse_vkey(issuer.log_key)
+    checkpoint = open_checkpoint(
+        str(evidence.get("checkpoint")), str(evidence.get("origin")), key_name, key
+    )
+    verdict.add(
+        "checkpoint_signature",
+        checkpoint is not None,
+        f"size {checkpoint.size}, signed by the log key"
+        if checkpoint
+        else "the checkpoint is not signed by the issuer's log key for this origin",
+    )
+    return checkpoint
+
+
+def _check_inclusions(
+    credential: Mapping[str, Any], issuer: IssuerKeys, checkpoint: Checkpoint, verdict: Verdict
+) -> None:
+    evidence = _evidence(credential)
+    assert evidence is not None
+    key_name, key = parse_vkey(issuer.log_key)
+    leaves: dict[str, list[dict[str, Any]]] = {}
+    for entry in evidence.get("entries") or []:
+        about = str(entry.get("about"))
+        name = f"inclusion[{entry.get('leafIndex')}] {about}"
+        try:
+            leaf = base64.b64decode(str(entry["leaf"]), validate=True)
+            proof = parse_tlog_proof(str(entry["proof"]))
+        except (KeyError, ValueError, TrustError):
+            verdict.add(name, False, "malformed evidence entry")
+            continue
+        included = (
+            proof.index == entry.get("leafIndex")
+            and proof.checkpoint == evidence.get("checkpoint")
+            and verify_tlog_proof(
+                str(entry["proof"]), leaf_hash(leaf), checkpoint.origin, key_name, key
+            )
+        )
+        verdict.add(
+            name,
+            included,
+            "in the log at the certificate's checkpoint"
+            if included
+            else "the proof does not lead from this leaf to the signed checkpoint",
+        )
+        if included:
+            leaves.setdefault(about, []).append(json.loads(leaf))
+    _check_claims(credential, leaves, verdict)
+
+
+def _check_claims(
+    credential: Mapping[str, Any], leaves: dict[str, list[dict[str, Any]]], verdict: Verdict
+) -> None:
+    claims = credential.get("credentialSubject", {}).get("certificate", {})
+    records = claims.get("records") or []
+    for record in records:
+        logged = leaves.get(f"record:{record.get('id')}", [])
+        state: dict[str, Any] = {}
+        for leaf in sorted(logged, key=lambda item: item.get("position", 0)):
+            public = leaf.get("public") or {}
+            state.update(
+                {k: public[k] for k in ("minutes", "service_date", "status") if k in public}
+            )
+            if "service_date" in public:
+                state.setdefault("status", "pending")
+        matches = (
+            state.get("status") == "approved"
+            and state.get("minutes") == record.get("minutes")
+            and state.get("service_date") == record.get("serviceDate")
+        )
+        verdict.add(
+            f"record {record.get('id')}",
+            matches,
+            "the log shows it approved with these minutes on this date"
+            if matches
+            else f"the log shows {state or 'nothing'} for this record",
+        )
+    issued = [leaf.get("public") or {} for leaf in leaves.get("issuance", [])]
+    expected = {
+        "number": claims.get("number"),
+        "total_minutes": claims.get("totalMinutes"),
+        "record_ids": sorted(str(r.get("id")) for r in records),
+    }
+    found = [
+        {
+            "number": p.get("number"),
+            "total_minutes": p.get("total_minutes"),
+            "record_ids": sorted(map(str, p.get("record_ids") or [])),
+        }
+        for p in issued
+    ]
+    verdict.add(
+        "issuance",
+        expected in found,
+        "the log records this certificate's issue"
+        if expected in found
+        else "no issuing event in the log matches the certificate",
+    )
+
+
+def _check_consistency(
+    checkpoint: Checkpoint, issuer: IssuerKeys, current_log: CurrentLog | None, verdict: Verdict
+) -> None:
+    if current_log is None:
+        verdict.add("log_consistency", None, "not checked: needs the log's current checkpoint")
+        return
+    key_name, key = parse_vkey(issuer.log_key)
+    current = open_checkpoint(current_log.checkpoint, checkpoint.origin, key_name, key)
+    consistent = current is not None and verify_consistency(
+        checkpoint.size,
+        current.size,
+        checkpoint.root,
+        current.root,
+        current_log.consistency_proof,
+    )
+    verdict.add(
+        "log_consistency",
+        consistent,
+        f"the log grew from {checkpoint.size} to {current.size} without rewriting"
+        if consistent and current
+        else "the current log is not an extension of it",
+    )

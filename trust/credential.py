@@ -1,0 +1,185 @@
+"""A certificate of service hours as a W3C Verifiable Credential 2.0 / Open Badges 3.0
+``OpenBadgeCredential``, signed with ``eddsa-jcs-2022``.
+
+Minutes stay integers (in ``result`` and in each record); ``creditsEarned`` is the hours at
+two decimals, rounded half up from the minutes with decimal arithmetic. The evidence carries
+C2SP tlog-proof inclusion proofs, all against one signed checkpoint, for every event of every
+counted record and for the issuing event, with each leaf's data, so that a verifier can read
+from the log itself what the certificate claims.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from trust.eddsa_jcs import ProofOptions, sign_document
+
+CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+EVIDENCE_TYPE = "TransparencyLogEvidence"
+
+
+@dataclass(frozen=True)
+class CertifiedRecord:
+    record_id: str
+    service_date: date
+    activity: str
+    category: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class LoggedEntry:
+    """One leaf of the log that the certificate rests on."""
+
+    about: str
+    """``record:<id>`` for an event of a counted record, ``issuance`` for the issuing event."""
+    leaf_index: int
+    leaf: bytes
+    tlog_proof: str
+
+
+@dataclass(frozen=True)
+class LogEvidence:
+    origin: str
+    log_key: str
+    """The log's verifier key (signed-note vkey) that signs its checkpoints."""
+    checkpoint: str
+    entries: list[LoggedEntry]
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    number: str
+    volunteer_name: str
+    volunteer_number: str
+    issuer_id: str
+    issuer_name: str
+    person_in_charge: str
+    handler: str
+    contact: str
+    issued_on: date
+    period_start: date
+    period_end: date
+    records: list[CertifiedRecord]
+    verification_url: str
+    status_url: str
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(record.minutes for record in self.records)
+
+
+def hours(minutes: int) -> float:
+    """Hours at two decimals, half up, as a float JCS writes exactly (1.67 for 100 minutes)."""
+    return float((Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str, Any]:
+    """The unsigned credential."""
+    return {
+        "@context": CONTEXTS,
+        "id": f"urn:volunteer-ledger:certificate:{facts.number}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "志愿服务证明 / Certificate of Volunteer Service",
+        "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name},
+        "validFrom": f"{facts.issued_on.isoformat()}T00:00:00Z",
+        "credentialStatus": {"id": facts.status_url, "type": "VolunteerLedgerStatus"},
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": facts.volunteer_name,
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityType": "identifier",
+                    "hashed": False,
+                    "identityHash": facts.volunteer_number,
+                },
+            ],
+            "achievement": {
+                "id": "urn:volunteer-ledger:achievement:volunteer-service",
+                "type": ["Achievement"],
+                "achievementType": "CommunityService",
+                "name": "志愿服务 / Volunteer service",
+                "description": "Approved hours of volunteer service recorded in the ledger.",
+                "criteria": {
+                    "narrative": "Each counted record was approved by an organiser "
+                    "of the organisation that organised the service."
+                },
+            },
+            "creditsEarned": hours(facts.total_minutes),
+            "activityStartDate": f"{facts.period_start.isoformat()}T00:00:00Z",
+            "activityEndDate": f"{facts.period_end.isoformat()}T00:00:00Z",
+            "result": [
+                {
+                    "type": ["Result"],
+                    "resultDescription": "minutes",
+                    "value": str(facts.total_minutes),
+                }
+            ],
+            "certificate": {
+                "number": facts.number,
+                "issuedOn": facts.issued_on.isoformat(),
+                "totalMinutes": facts.total_minutes,
+                "personInCharge": facts.person_in_charge,
+                "handler": facts.handler,
+                "contact": facts.contact,
+                "verificationUrl": facts.verification_url,
+                "records": [
+                    {
+                        "id": r.record_id,
+                        "serviceDate": r.service_date.isoformat(),
+                        "activity": r.activity,
+                        "category": r.category,
+                        "minutes": r.minutes,
+                    }
+                    for r in facts.records
+                ],
+            },
+        },
+        "evidence": [
+            {
+                "type": ["Evidence", EVIDENCE_TYPE],
+                "name": "Transparency log inclusion proofs",
+                "description": "RFC 9162 inclusion proofs (C2SP tlog-proof) of the counted "
+                "records' events and of the issuing event, against one checkpoint.",
+                "origin": evidence.origin,
+                "logKey": evidence.log_key,
+                "checkpoint": evidence.checkpoint,
+                "entries": [
+                    {
+                        "about": e.about,
+                        "leafIndex": e.leaf_index,
+                        "leaf": base64.b64encode(e.leaf).decode(),
+                        "proof": e.tlog_proof,
+                    }
+                    for e in evidence.entries
+                ],
+            }
+        ],
+    }
+
+
+def sign_credential(
+    credential: dict[str, Any],
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: datetime | None = None,
+) -> dict[str, Any]:
+    options = ProofOptions(
+        verification_method=verification_method, created=created or datetime.now(UTC)
+    )
+    return sign_document(credential, options, private_key)
