@@ -1,0 +1,178 @@
+"""The audit trail: every event of the ledger, filtered, limited to what the reader may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime, BaseModel
+
+from api.access import Principal, require_organiser_of
+from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.pagination import decode_cursor, encode_cursor
+from api.problems import Forbidden, NotFound
+from domain.errors import InvalidInputError
+from domain.ledger import Ledger
+from projections.audit_queries import AUDIT_COLUMNS, AuditFilter, audit_page, audit_rows
+
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+CSV = "text/csv"
+#: Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AuditEntryPublic(BaseModel):
+    position: int
+    at: AwareDatetime
+    actor: str
+    aggregate_id: UUID | None
+    aggregate_kind: str
+    volunteer_id: UUID | None
+    organisation_id: UUID | None
+    event_type: str
+    summary: str
+    reason: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryPublic]
+    next_cursor: str | None
+    position: int
+
+
+def organisation_subtree(ledger: Ledger, roots: Iterable[UUID]) -> list[str]:
+    """The organisations given and every one below them, as text ids."""
+    found: set[UUID] = set()
+    todo = list(roots)
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo += ledger.organisation(current).children
+    return sorted(str(organisation) for organisation in found)
+
+
+def _scope(
+    ledger: Ledger, principal: Principal, volunteer_id: UUID | None, organisation_id: UUID | None
+) -> tuple[UUID | None, list[str] | None]:
+    """The volunteer and the organisations the reader's rows are limited to (None: any).
+
+    Admins read everything; an organiser, the rows of the organisations they organise and
+    those below; a volunteer, the rows about themselves.
+    """
+    if principal.is_admin:
+        pass
+    elif principal.volunteer_id is not None:
+        if volunteer_id not in (None, principal.volunteer_id):
+            raise NotFound(f"volunteer {volunteer_id} was not found")
+        volunteer_id = principal.volunteer_id
+    elif not principal.is_organiser:
+        raise Forbidden("only admins, organisers and volunteers themselves read the audit trail")
+    elif organisation_id is None:
+        return volunteer_id, organisation_subtree(ledger, principal.organisations)
+    else:
+        require_organiser_of(ledger, principal, organisation_id)
+    if organisation_id is None:
+        return volunteer_id, None
+    return volunteer_id, organisation_subtree(ledger, [organisation_id])
+
+
+def _utc(moment: datetime | None, field: str) -> datetime | None:
+    try:
+        return None if moment is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInputError(f"{field} is out of range", field=field) from None
+
+
+@router.get(
+    "",
+    response_model=AuditPage,
+    responses={
+        200: {"content": {CSV: {"schema": {"type": "string"}}}},
+        403: {},
+        404: {},
+        422: {},
+    },
+)
+def read_audit_trail(
+    services: ServicesDep,
+    principal: PrincipalDep,
+    volunteer_id: UUID | None = None,
+    organization_id: Annotated[
+        UUID | None, Query(description="this organisation and those below it")
+    ] = None,
+    actor_id: Annotated[
+        str | None, Query(max_length=100, description="the id in an event's actor")
+    ] = None,
+    event_type: Annotated[
+        str | None, Query(max_length=100, examples=["ServiceRecord.Corrected"])
+    ] = None,
+    since: Annotated[AwareDatetime | None, Query(description="from this time on")] = None,
+    until: Annotated[AwareDatetime | None, Query(description="before this time")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+    accept: Annotated[str | None, Header(description=f"{CSV}: every matching row")] = None,
+) -> AuditPage | StreamingResponse:
+    """Events oldest first, each with a one-line summary. With ``Accept: text/csv``, every
+    matching row as CSV (the cursor and limit do not apply)."""
+    volunteer, organisations = _scope(services.ledger, principal, volunteer_id, organization_id)
+    where = AuditFilter(
+        volunteer_id=None if volunteer is None else str(volunteer),
+        organisation_ids=organisations,
+        actor_id=actor_id,
+        event_type=event_type,
+        since=_utc(since, "since"),
+        until=_utc(until, "until"),
+    )
+    position = wait_for_position(services, min_position)
+    if CSV in [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]:
+        return StreamingResponse(
+            _csv(audit_rows(services.views, where)),
+            media_type=f"{CSV}; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+        )
+    items, after = audit_page(services.views, where, limit=limit, after=_after(cursor))
+    return AuditPage(
+        items=[AuditEntryPublic.model_validate(item) for item in items],
+        next_cursor=encode_cursor(None if after is None else (str(after), "")),
+        position=position,
+    )
+
+
+def _after(cursor: str | None) -> int | None:
+    decoded = decode_cursor(cursor)
+    if decoded is None:
+        return None
+    try:
+        return int(decoded[0])
+    except ValueError:
+        raise InvalidInputError("the cursor is not one this service gave out") from None
+
+
+def _csv(rows: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator[str]:
+    """A header row, then the rows, sent a chunk at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_COLUMNS)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_cell(row[column]) for column in AUDIT_COLUMNS])
+        if count % chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    """Text as it is, unless a spreadsheet would run it as a formula (a name or a reason
+    anyone typed could start with ``=``): then with a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

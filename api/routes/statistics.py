@@ -1,0 +1,64 @@
+"""Statistics of an activity and its shifts, for the organisers who run it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.access import require_organiser_of
+from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from projections.activity_stats_queries import activity_statistics
+
+router = APIRouter(prefix="/v1/activities", tags=["statistics"])
+
+
+class CountsPublic(BaseModel):
+    sign_ups: int = Field(description="every sign-up ever made, waitlisted ones included")
+    confirmed: int = Field(description="places held now")
+    waitlisted: int = Field(description="on the waitlist now")
+    attended: int = Field(description="checked out, closed automatically, or from a sheet")
+    no_shows: int = Field(description="marked and not undone")
+    attendance_rate_percent: int | None = Field(
+        description="attended / (attended + no-shows), rounded to a whole percentage; "
+        "null while both are 0"
+    )
+    approved_minutes: int = Field(description="approved records' current minutes")
+    beneficiaries: int = Field(description="distinct beneficiaries named on approved records")
+
+
+class ShiftStatisticsPublic(CountsPublic):
+    shift_id: UUID
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    status: str
+
+
+class ActivityStatisticsPublic(BaseModel):
+    activity_id: UUID
+    title: str
+    totals: CountsPublic = Field(
+        description="the shifts' sums; minutes and beneficiaries also count records made "
+        "outside shifts"
+    )
+    shifts: list[ShiftStatisticsPublic]
+    position: int = Field(description="the ledger position these read models reflect")
+
+
+@router.get("/{activity_id}/statistics", responses={403: {}, 404: {}})
+def get_activity_statistics(
+    activity_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    min_position: MinPosition = None,
+) -> ActivityStatisticsPublic:
+    """Sign-ups, places, attendance, no-shows and approved minutes, in total and per shift.
+    Organisers of the activity's organisation (or above it) and admins."""
+    activity = services.ledger.activity(activity_id)
+    require_organiser_of(services.ledger, principal, activity.organisation_id)
+    position = wait_for_position(services, min_position)
+    statistics = activity_statistics(services.views, str(activity_id))
+    return ActivityStatisticsPublic.model_validate(
+        {**statistics, "title": activity.title, "position": position}
+    )

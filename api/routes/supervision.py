@@ -1,0 +1,124 @@
+"""The supervision ledger (督查台账) of an organisation and everything below it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.access import require_organiser_of
+from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.routes.audit import organisation_subtree
+from domain.periods import Period
+from projections.supervision_queries import supervision
+
+router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
+
+PERIOD_PATTERN = r"^(all|\d{4}(-B[1-6]|-(0[1-9]|1[0-2]))?)$"
+
+
+class RecordDuePublic(BaseModel):
+    record_id: UUID
+    volunteer_id: UUID
+    volunteer_name: str | None
+    volunteer_number: str | None
+    activity_id: UUID
+    activity_title: str | None
+    organisation_id: UUID
+    service_date: date
+    minutes: int
+    recorded_at: AwareDatetime
+    days_pending: int
+
+
+class CorrectionRequestPublic(BaseModel):
+    record_id: UUID
+    volunteer_id: UUID
+    volunteer_name: str | None
+    volunteer_number: str | None
+    activity_id: UUID
+    activity_title: str | None
+    organisation_id: UUID
+    service_date: date
+    minutes: int
+    status: str
+    requested_minutes: int
+    requested_at: AwareDatetime
+    reason: str
+
+
+class NoShowPublic(BaseModel):
+    shift_id: UUID
+    volunteer_id: UUID
+    volunteer_name: str | None
+    volunteer_number: str | None
+    activity_id: UUID
+    activity_title: str | None
+    organisation_id: UUID
+    starts_at: AwareDatetime
+    local_date: date
+    reason: str
+
+
+class SupervisionPublic(BaseModel):
+    organisation_id: UUID
+    pending_days: int
+    period: str
+    now: AwareDatetime = Field(description="the ledger's time the waits are measured at")
+    pending_approval: list[RecordDuePublic] = Field(
+        description="pending longer than pending_days since they were recorded"
+    )
+    awaiting_review: list[RecordDuePublic] = Field(
+        description="pending records of check-ins closed automatically"
+    )
+    open_correction_requests: list[CorrectionRequestPublic]
+    no_shows: list[NoShowPublic] = Field(
+        description="on shifts whose local start date falls in the period"
+    )
+    position: int = Field(description="the ledger position these read models reflect")
+
+
+@router.get("/{organization_id}/supervision", responses={403: {}, 404: {}, 422: {}})
+def get_supervision(
+    organization_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    pending_days: Annotated[int, Query(ge=0, le=3650)] = 7,
+    period: Annotated[
+        str,
+        Query(
+            pattern=PERIOD_PATTERN,
+            description="all, a year (2026), a two-month cycle (2026-B1 … 2026-B6) or a "
+            "month (2026-11), by the shift's local date",
+        ),
+    ] = "all",
+    min_position: MinPosition = None,
+) -> SupervisionPublic:
+    """What needs attention in the organisation and below: records waiting for approval,
+    check-ins closed for review, open correction requests, and the period's no-shows.
+    Organisers of the organisation (or above it) and admins."""
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, organization_id)
+    chosen = Period.parse(period)
+    position = wait_for_position(services, min_position)
+    now = ledger.now()
+    found = supervision(
+        services.views,
+        organisation_subtree(ledger, [organization_id]),
+        now=now,
+        pending_days=pending_days,
+        period=chosen,
+    )
+    return SupervisionPublic.model_validate(
+        {
+            **found,
+            "organisation_id": organization_id,
+            "pending_days": pending_days,
+            "period": chosen.text,
+            "now": now,
+            "position": position,
+        }
+    )

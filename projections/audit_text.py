@@ -1,0 +1,174 @@
+"""The audit trail's one-line summaries: a template per event class, and what fills it in.
+
+A template names roles (``{volunteer}``, ``{shift}`` …), shown by the label the audit trail
+keeps for that aggregate, and a few event fields chosen one by one. Personal details an event
+carries (a phone number, a birth date, a guardian, a password hash) have no placeholder, so
+no summary can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.values import zone
+
+RECORD = "{volunteer} at {service_record}"
+
+TEMPLATES: dict[str, str] = {
+    "Organisation.Created": "organisation {organisation} ({kind}) created",
+    "Organisation.ChildAttached": "{child} placed under {organisation}",
+    "Organisation.Renamed": "organisation {organisation} renamed to {name}",
+    "Organisation.Closed": "organisation {organisation} closed",
+    "Volunteer.Registered": (
+        "{volunteer} registered as volunteer {volunteer_number} at {organisation}"
+    ),
+    "Volunteer.ProfileChanged": "profile of {volunteer} changed",
+    "Volunteer.Moved": "{volunteer} moved to {organisation}",
+    "Volunteer.Suspended": "{volunteer} suspended",
+    "Volunteer.Reinstated": "{volunteer} reinstated",
+    "Volunteer.Withdrew": "{volunteer} withdrew",
+    "Volunteer.ListingPreferencesChanged": (
+        "public listing of {volunteer}: {public}; guardian's consent: {guardian_consent}"
+    ),
+    "UniqueKey.Created": "{namespace} key opened",
+    "UniqueKey.Claimed": "{namespace} claimed by {owner}",
+    "UniqueKey.Released": "{namespace} released by {owner}",
+    "Activity.Created": "activity {activity} ({category}) created at {organisation}",
+    "Activity.ShiftAdded": "a shift was added to {activity}",
+    "Activity.Closed": "activity {activity} closed",
+    "Shift.Scheduled": "shift {shift} scheduled with {capacity} places",
+    "Shift.VolunteerSignedUp": "{volunteer} signed up for {shift} (confirmed)",
+    "Shift.VolunteerWaitlisted": "{volunteer} signed up for {shift} (waitlisted)",
+    "Shift.VolunteerPromoted": "{volunteer} moved from the waitlist to a place on {shift}",
+    "Shift.SignUpCancelled": "{volunteer} cancelled the sign-up for {shift}",
+    "Shift.CapacityChanged": "places on {shift} changed to {capacity}",
+    "Shift.Rescheduled": "{shift} moved to {starts_at} – {ends_at}",
+    "Shift.Cancelled": "{shift} cancelled",
+    "Timesheet.Opened": "timesheet of {volunteer} opened",
+    "Timesheet.ShiftHeld": "{shift} held on the timesheet of {volunteer}",
+    "Timesheet.ShiftReleased": "{shift} released from the timesheet of {volunteer}",
+    "Timesheet.TimeCounted": "{minutes} minutes of " + RECORD + " counted",
+    "Timesheet.CountedMinutesChanged": "counted minutes of " + RECORD + " changed to {minutes}",
+    "Timesheet.TimeUncounted": "minutes of " + RECORD + " no longer counted",
+    "Attendance.Opened": "attendance of {volunteer} at {shift} opened",
+    "Attendance.CheckedIn": "{volunteer} checked in at {shift} at {at}",
+    "Attendance.CheckedOut": "{volunteer} checked out of {shift} at {at}",
+    "Attendance.ClosedAutomatically": (
+        "check-in of {volunteer} at {shift} closed automatically at {at}, for review"
+    ),
+    "Attendance.RecordedFromSheet": (
+        "attendance of {volunteer} at {shift} recorded from the sign-in sheet: "
+        "{checked_in_at} – {checked_out_at}"
+    ),
+    "Attendance.NoShowMarked": "{volunteer} marked as a no-show at {shift}",
+    "Attendance.NoShowUndone": "no-show of {volunteer} at {shift} undone",
+    "ServiceRecord.Recorded": "{minutes} minutes of " + RECORD + " recorded from {source}{review}",
+    "ServiceRecord.Approved": "record of " + RECORD + " approved",
+    "ServiceRecord.Rejected": "record of " + RECORD + " rejected",
+    "ServiceRecord.Corrected": (
+        "record of " + RECORD + " corrected from {previous_minutes} to {minutes} minutes"
+    ),
+    "ServiceRecord.Revoked": "record of " + RECORD + " revoked",
+    "ServiceRecord.CorrectionRequested": "{volunteer} asked to correct {service_record} to "
+    "{minutes} minutes",
+    "ServiceRecord.CorrectionRequestAccepted": "correction request of " + RECORD + " accepted: "
+    "{minutes} minutes",
+    "ServiceRecord.CorrectionRequestDeclined": "correction request of " + RECORD + " declined",
+    "Account.Created": "{account_kind} account {account} created",
+    "Account.OrganiserAppointed": "{account} appointed organiser of {organisation}",
+    "Account.OrganiserDismissed": "{account} no longer organiser of {organisation}",
+    "Account.PasswordChanged": "password of {account} changed",
+    "Account.Disabled": "account {account} disabled",
+    "RecognitionList.Published": (
+        "recognition list {recognition_list} ({period}) published with {entry_count} entries"
+    ),
+    "RecognitionList.ObjectionFiled": "objection about {volunteer} filed on {recognition_list}",
+    "RecognitionList.ObjectionResolved": (
+        "objection about {volunteer} on {recognition_list} {outcome}"
+    ),
+    "RecognitionList.Finalised": "recognition list {recognition_list} final",
+    "Certificate.Issued": (
+        "certificate {number} issued to {volunteer} by {organisation}: {total_minutes} minutes"
+    ),
+    "Certificate.Revoked": "certificate {certificate} revoked",
+    "CertificateRequest.Requested": (
+        "{volunteer} asked {organisation} for a certificate of {period_start} – {period_end}"
+    ),
+    "CertificateRequest.Fulfilled": "certificate request of {volunteer} fulfilled: {certificate}",
+    "CertificateRequest.Declined": "certificate request of {volunteer} declined",
+}
+
+#: Event fields a summary may show as they are.
+PLAIN_FIELDS = frozenset(
+    {
+        "minutes",
+        "previous_minutes",
+        "capacity",
+        "name",
+        "kind",
+        "category",
+        "period",
+        "volunteer_number",
+        "source",
+        "number",
+        "total_minutes",
+        "period_start",
+        "period_end",
+    }
+)
+TIME_FIELDS = frozenset({"at", "starts_at", "ends_at", "checked_in_at", "checked_out_at"})
+YES_NO_FIELDS = frozenset({"public", "guardian_consent"})
+
+COMPUTED: dict[str, Callable[[Any], str]] = {
+    "review": lambda e: ", needs review" if e.needs_review else "",
+    "account_kind": lambda e: "admin" if e.is_admin else "volunteer" if e.volunteer_id else "staff",
+    "entry_count": lambda e: str(len(e.entries)),
+    "outcome": lambda e: "upheld" if e.upheld else "dismissed",
+}
+
+
+def local_minute(moment: datetime, timezone: str) -> str:
+    """A moment as people read it there: ``2026-03-03 08:00``."""
+    return moment.astimezone(zone(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def kind_of(event_class: type) -> str:
+    """The kind of aggregate an event class belongs to, ``service_record`` for
+    ``ServiceRecord.Approved``; it is also the role that aggregate plays in a template."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", event_class.__qualname__.split(".")[0]).lower()
+
+
+def summary(event: Any, label: Callable[[str], str], timezone: str) -> str:
+    """The event's line; ``label(role)`` names the aggregate playing that role. An event class
+    without a template yet still gets a line: its name and its aggregate's label."""
+    event_type = type(event).__qualname__
+    template = TEMPLATES.get(event_type, event_type + " of {" + kind_of(type(event)) + "}")
+    return template.format_map(_Values(event, label, timezone))
+
+
+class _Values(dict[str, str]):
+    """What a template asks for, looked up only when asked."""
+
+    def __init__(self, event: Any, label: Callable[[str], str], timezone: str) -> None:
+        super().__init__()
+        self.event, self.label, self.timezone = event, label, timezone
+
+    def __missing__(self, key: str) -> str:
+        if key in COMPUTED:
+            return COMPUTED[key](self.event)
+        if key in PLAIN_FIELDS:
+            return str(getattr(self.event, key))
+        if key in TIME_FIELDS:
+            return local_minute(getattr(self.event, key), self.timezone)
+        if key in YES_NO_FIELDS:
+            return "yes" if getattr(self.event, key) else "no"
+        return self.label(key)
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as the audit trail stores it: UTC, always to the microsecond, so that text order
+    is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

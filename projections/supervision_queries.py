@@ -1,0 +1,114 @@
+"""Queries over the supervision ledger, for a set of organisations (a subtree) at a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.periods import Period
+from projections.store import ViewStore
+from projections.views.supervision import utc_text
+
+RECORD_COLUMNS = (
+    "record_id",
+    "volunteer_id",
+    "volunteer_name",
+    "volunteer_number",
+    "activity_id",
+    "activity_title",
+    "organisation_id",
+    "service_date",
+    "minutes",
+    "recorded_at",
+)
+REQUEST_COLUMNS = (*RECORD_COLUMNS, "status", "requested_minutes", "requested_at", "reason")
+NO_SHOW_COLUMNS = (
+    "shift_id",
+    "volunteer_id",
+    "volunteer_name",
+    "volunteer_number",
+    "activity_id",
+    "activity_title",
+    "organisation_id",
+    "starts_at",
+    "local_date",
+    "reason",
+)
+_NAMES = (
+    "LEFT JOIN dir_volunteers v ON v.id = r.volunteer_id "
+    "LEFT JOIN dir_activities a ON a.id = r.activity_id "
+)
+_RECORD_SELECT = (
+    "SELECT r.id, r.volunteer_id, v.name, v.volunteer_number, r.activity_id, a.title, "
+    "r.organisation_id, r.service_date, r.minutes, r.recorded_at"
+)
+
+
+def supervision(
+    views: ViewStore,
+    organisation_ids: Sequence[str],
+    *,
+    now: datetime,
+    pending_days: int,
+    period: Period,
+) -> dict[str, list[dict[str, Any]]]:
+    """What needs an organiser's attention in these organisations, oldest first:
+
+    - ``pending_approval``: records still pending more than ``pending_days`` days after they
+      were recorded (by the time of their Recorded event, against ``now``);
+    - ``awaiting_review``: records made by closing a forgotten check-in, still pending;
+    - ``open_correction_requests``: volunteers' requests nobody has resolved yet;
+    - ``no_shows``: no-shows standing now, on shifts whose local start date is in ``period``.
+    """
+    ids = list(organisation_ids) or [""]
+    within = f"r.organisation_id IN ({', '.join('?' * len(ids))})"
+    pending = _records(
+        views,
+        f"{within} AND r.status = 'pending' AND r.recorded_at < ?",
+        [*ids, utc_text(now - timedelta(days=pending_days))],
+        now,
+    )
+    review = _records(views, f"{within} AND r.status = 'pending' AND r.needs_review = 1", ids, now)
+    requests = [
+        dict(zip(REQUEST_COLUMNS, row, strict=True))
+        for row in views.query(
+            f"{_RECORD_SELECT}, r.status, r.requested_minutes, r.requested_at, r.request_reason "
+            f"FROM supervision_records r {_NAMES}"
+            f"WHERE {within} AND r.requested_minutes IS NOT NULL ORDER BY r.requested_at, r.id",
+            ids,
+        )
+    ]
+    in_period, period_params = (
+        ("", []) if period.kind == "all" else (f" AND r.{period.kind} = ?", [period.text])
+    )
+    no_shows = [
+        dict(zip(NO_SHOW_COLUMNS, row, strict=True))
+        for row in views.query(
+            "SELECT r.shift_id, r.volunteer_id, v.name, v.volunteer_number, r.activity_id, "
+            f"a.title, r.organisation_id, r.starts_at, r.local_date, r.reason "
+            f"FROM supervision_no_shows r {_NAMES}"
+            f"WHERE {within}{in_period} ORDER BY r.starts_at, r.shift_id, r.volunteer_id",
+            [*ids, *period_params],
+        )
+    ]
+    return {
+        "pending_approval": pending,
+        "awaiting_review": review,
+        "open_correction_requests": requests,
+        "no_shows": no_shows,
+    }
+
+
+def _records(
+    views: ViewStore, where: str, params: list[Any], now: datetime
+) -> list[dict[str, Any]]:
+    rows = views.query(
+        f"{_RECORD_SELECT} FROM supervision_records r {_NAMES}"
+        f"WHERE {where} ORDER BY r.recorded_at, r.id",
+        params,
+    )
+    items = [dict(zip(RECORD_COLUMNS, row, strict=True)) for row in rows]
+    for item in items:
+        item["days_pending"] = (now - datetime.fromisoformat(item["recorded_at"])).days
+    return items

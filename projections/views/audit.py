@@ -1,0 +1,218 @@
+"""The audit trail: one readable row per event of the whole ledger, nothing ignored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate
+
+from domain.ledger.accounts import PHONE
+from domain.organisation import DEFAULT_TIMEZONE, Organisation
+from domain.recognition import RecognitionList
+from domain.shift import Shift
+from domain.volunteer import Volunteer
+from projections import events
+from projections.audit_text import kind_of, local_minute, summary, utc_text
+from projections.base import Projection, on
+from projections.store import Transaction
+
+#: Every event class of the domain, as the groups of ``projections.events`` spell them out.
+EVENT_CLASSES: frozenset[type] = frozenset().union(
+    *(group for name, group in vars(events).items() if name.endswith("_EVENTS"))
+)
+
+#: Event fields that name another aggregate, and the role it plays in the event.
+ROLE_OF_FIELD = {
+    "volunteer_id": "volunteer",
+    "organisation_id": "organisation",
+    "home_organisation_id": "organisation",
+    "activity_id": "activity",
+    "shift_id": "shift",
+    "record_id": "service_record",
+    "child_id": "child",
+    "owner_id": "owner",
+    "objection_id": "objection",
+    "issuer_id": "organisation",
+    "certificate_id": "certificate",
+}
+
+#: What ``refs`` holds beside ids: an organisation's time zone, a unique key's namespace.
+FACTS = frozenset({"timezone", "namespace"})
+
+#: Where an event that names no organisation finds one: the most specific aggregate first
+#: (a timesheet's counted time belongs to the record's organiser, not the volunteer's home).
+ORGANISATION_SOURCES = ("service_record", "shift", "activity", "volunteer")
+
+
+@dataclass
+class Subject:
+    """What the trail remembers of an aggregate to describe later events: a label (a name,
+    a title, a shift's activity and local start) and the ids of the aggregates it belongs to."""
+
+    kind: str
+    label: str
+    refs: dict[str, str]
+
+
+class Subjects:
+    """The ``audit_subjects`` helper table, read through within one event's handling."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self._seen: dict[str, Subject | None] = {}
+
+    def get(self, id: str | None) -> Subject | None:
+        if id is None:
+            return None
+        if id not in self._seen:
+            rows = self.tx.query("SELECT kind, label, refs FROM audit_subjects WHERE id = ?", (id,))
+            self._seen[id] = (
+                Subject(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
+            )
+        return self._seen[id]
+
+    def save(self, id: str, subject: Subject) -> None:
+        self.tx.execute(
+            "INSERT INTO audit_subjects (id, kind, label, refs) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET label = excluded.label, refs = excluded.refs",
+            (id, subject.kind, subject.label, json.dumps(subject.refs, sort_keys=True)),
+        )
+        self._seen[id] = subject
+
+    def label(self, refs: dict[str, str], role: str) -> str:
+        id = refs.get(role)
+        if role in FACTS:
+            return id or "?"
+        subject = self.get(id)
+        if subject is not None:
+            return subject.label
+        return f"{role.replace('_', ' ')} {id[:8]}" if id else f"an unknown {role}"
+
+    def timezone(self, organisation_id: str | None) -> str:
+        organisation = self.get(organisation_id)
+        return organisation.refs["timezone"] if organisation else DEFAULT_TIMEZONE
+
+
+class AuditTrail(Projection):
+    """Every event in order: when, who acted, on which aggregate, which volunteer and which
+    organisation it concerns (for scoping who may read it), what happened, and why.
+    """
+
+    name = "audit"
+    ignores: ClassVar[frozenset[type]] = frozenset()
+
+    def create(self, tx: Transaction) -> None:
+        tx.execute(
+            """CREATE TABLE IF NOT EXISTS audit_entries (
+                position BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+                actor_id TEXT NOT NULL, aggregate_id TEXT, aggregate_kind TEXT NOT NULL,
+                volunteer_id TEXT, organisation_id TEXT, event_type TEXT NOT NULL,
+                summary TEXT NOT NULL, reason TEXT)"""
+        )
+        for column in ("volunteer_id", "organisation_id", "actor_id", "event_type", "at"):
+            tx.execute(
+                f"CREATE INDEX IF NOT EXISTS audit_entries_{column} "
+                f"ON audit_entries ({column}, position)"
+            )
+        tx.execute(
+            """CREATE TABLE IF NOT EXISTS audit_subjects (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL,
+                refs TEXT NOT NULL)"""
+        )
+
+    def drop(self, tx: Transaction) -> None:
+        tx.execute("DROP TABLE IF EXISTS audit_entries")
+        tx.execute("DROP TABLE IF EXISTS audit_subjects")
+
+    @on(*EVENT_CLASSES)
+    def _event(self, tx: Transaction, e: Any, position: int) -> None:
+        subjects = Subjects(tx)
+        kind, own = kind_of(type(e)), str(e.originator_id)
+        known = subjects.get(own)
+        refs = {**(known.refs if known else {}), kind: own}
+        for field, role in ROLE_OF_FIELD.items():
+            value = getattr(e, field, None)
+            if value is not None:
+                refs[role] = str(value)
+        if isinstance(e, Aggregate.Created):
+            created = _new_subject(subjects, e, kind, dict(refs))
+            subjects.save(own, created)
+            refs.update(created.refs)
+        elif isinstance(e, RecognitionList.ObjectionFiled):
+            objection = {"volunteer": refs["volunteer"], "organisation": refs["organisation"]}
+            subjects.save(refs["objection"], Subject("objection", "objection", objection))
+        _derive(subjects, refs)
+        timezone = subjects.timezone(refs.get("organisation"))
+        line = summary(e, lambda role: subjects.label(refs, role), timezone)
+        if known is not None:
+            _follow_changes(subjects, e, own, known)
+        hidden = kind == "unique_key" and refs.get("namespace") == PHONE
+        tx.execute(
+            "INSERT INTO audit_entries (position, at, actor, actor_id, aggregate_id, "
+            "aggregate_kind, volunteer_id, organisation_id, event_type, summary, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                position,
+                utc_text(e.timestamp),
+                e.actor,
+                e.actor.partition(":")[2],
+                None if hidden else own,
+                kind,
+                refs.get("volunteer"),
+                refs.get("organisation"),
+                type(e).__qualname__,
+                line,
+                getattr(e, "reason", None) or getattr(e, "resolution", None),
+            ),
+        )
+
+
+def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
+    """Fill in the volunteer and organisation an event concerns but does not name."""
+    for role in ("owner", "objection"):
+        other = subjects.get(refs.get(role))
+        if other is not None:
+            refs.setdefault(other.kind, refs[role])
+            if "volunteer" in other.refs:
+                refs.setdefault("volunteer", other.refs["volunteer"])
+    if "organisation" not in refs:
+        for role in ORGANISATION_SOURCES:
+            other = subjects.get(refs.get(role))
+            if other is not None and "organisation" in other.refs:
+                refs["organisation"] = other.refs["organisation"]
+                return
+
+
+def _new_subject(subjects: Subjects, e: Any, kind: str, refs: dict[str, str]) -> Subject:
+    if kind == "organisation":
+        return Subject(kind, e.name, {**refs, "timezone": e.timezone})
+    if kind == "unique_key":
+        return Subject(kind, e.namespace, {**refs, "namespace": e.namespace})
+    if kind == "shift":
+        return Subject(kind, _shift_label(subjects, refs, e.starts_at), refs)
+    if kind == "service_record":
+        label = f"{subjects.label(refs, 'activity')} on {e.service_date.isoformat()}"
+        return Subject(kind, label, refs)
+    for field in ("name", "title", "number", "username", "display_name"):
+        if getattr(e, field, None):
+            return Subject(kind, getattr(e, field), refs)
+    return Subject(kind, kind.replace("_", " "), refs)
+
+
+def _follow_changes(subjects: Subjects, e: Any, own: str, known: Subject) -> None:
+    """Keep labels and home organisations current for the events that follow."""
+    if isinstance(e, Organisation.Renamed | Volunteer.ProfileChanged):
+        subjects.save(own, Subject(known.kind, e.name, known.refs))
+    elif isinstance(e, Volunteer.Moved):
+        refs = {**known.refs, "organisation": str(e.organisation_id)}
+        subjects.save(own, Subject(known.kind, known.label, refs))
+    elif isinstance(e, Shift.Rescheduled):
+        label = _shift_label(subjects, known.refs, e.starts_at)
+        subjects.save(own, Subject(known.kind, label, known.refs))
+
+
+def _shift_label(subjects: Subjects, refs: dict[str, str], starts_at: Any) -> str:
+    timezone = subjects.timezone(refs.get("organisation"))
+    return f"{subjects.label(refs, 'activity')} ({local_minute(starts_at, timezone)})"

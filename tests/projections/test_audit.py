@@ -1,0 +1,128 @@
+"""The audit trail holds one readable row per event, about the right volunteer and organisation."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from domain.attendance import Attendance
+from domain.service_record import ServiceRecord
+from domain.timesheet import Timesheet
+from domain.unique_key import UniqueKey
+from projections.audit_queries import AuditFilter, audit_page, audit_rows
+from projections.audit_text import TEMPLATES, utc_text
+from projections.runner import ProjectionRunner
+from projections.views.audit import AuditTrail
+from tests.domain.test_events import all_event_classes
+from tests.projections.test_activity_stats import all_events, served_activity
+
+
+@pytest.fixture
+def served(ledger, clock, views):
+    served = served_activity(ledger, clock)
+    ProjectionRunner(ledger, views, [AuditTrail()], batch_size=50).catch_up()
+    return served
+
+
+def rows(views, **where):
+    return list(audit_rows(views, AuditFilter(**where), page_size=40))
+
+
+def test_every_event_class_has_a_summary_template():
+    assert {cls.__qualname__ for cls in all_event_classes()} <= set(TEMPLATES)
+
+
+def numbered(ledger):
+    notifications = ledger.recorder.select_notifications(start=1, limit=1_000_000)
+    return [(n.id, ledger.mapper.to_domain_event(n)) for n in notifications]
+
+
+def test_there_is_one_row_per_event_in_order(ledger, views, served):
+    assert [
+        (row["position"], row["event_type"], row["at"], row["actor"]) for row in rows(views)
+    ] == [
+        (position, type(e).__qualname__, utc_text(e.timestamp), e.actor)
+        for position, e in numbered(ledger)
+    ]
+
+
+def test_the_rows_about_a_volunteer_are_their_aggregates_and_the_events_naming_them(
+    ledger, views, served
+):
+    events = numbered(ledger)
+    for volunteer in served.volunteers:
+        own = {volunteer, Timesheet.id_for(volunteer)} | {
+            e.originator_id
+            for _, e in events
+            if isinstance(e, Attendance.Opened | ServiceRecord.Recorded)
+            and e.volunteer_id == volunteer
+        }
+        expected = [
+            position
+            for position, e in events
+            if e.originator_id in own
+            or volunteer in (getattr(e, "volunteer_id", None), getattr(e, "owner_id", None))
+        ]
+        found = rows(views, volunteer_id=str(volunteer))
+        assert [row["position"] for row in found] == expected
+
+
+def test_every_row_names_the_organisation_it_happened_in(ledger, views, served):
+    [district] = ledger.organisation_and_ancestors(served.community)[1:]
+    found = {(row["organisation_id"], row["aggregate_kind"]) for row in rows(views)}
+    assert {kind for organisation, kind in found if organisation is None} == {"unique_key"}
+    assert {organisation for organisation, _ in found} == {
+        str(served.community),
+        str(district),
+        None,
+    }
+    unowned = rows(views, event_type="UniqueKey.Created")
+    assert {row["organisation_id"] for row in unowned} == {None}
+
+
+def test_summaries_say_who_did_what_without_phones_or_birth_dates(ledger, views, served):
+    wang = str(served.volunteers[0])
+    signed_up = rows(views, volunteer_id=wang, event_type="Shift.VolunteerSignedUp")[0]
+    assert (
+        signed_up["summary"] == "王小明 signed up for 文明劝导进社区 (2026-03-03 08:00) (confirmed)"
+    )
+    [corrected, accepted] = [
+        row
+        for row in rows(views, event_type="ServiceRecord.Corrected")
+        if row["aggregate_id"] in {str(served.records[k]) for k in ("checked out", "visit")}
+    ]
+    assert corrected["summary"].endswith("corrected from 90 to 80 minutes")
+    assert corrected["reason"] == "按实际服务时间核减"
+    assert accepted["summary"].endswith("corrected from 60 to 75 minutes")
+    secrets = {ledger.volunteer(v).phone for v in served.volunteers} | {"1990-05-04"}
+    assert not [row for row in rows(views) if any(s in row["summary"] for s in secrets)]
+
+
+def test_the_key_of_a_phone_number_is_not_named(ledger, views, served):
+    phone = ledger.volunteer(served.volunteers[0]).phone
+    key = str(UniqueKey.id_for("phone", phone))
+    assert key not in {row["aggregate_id"] for row in rows(views)}
+    claims = rows(views, volunteer_id=str(served.volunteers[0]), event_type="UniqueKey.Claimed")
+    assert [row["summary"] for row in claims] == [
+        "phone claimed by 王小明",
+        "volunteer-number claimed by 王小明",
+    ]
+
+
+def test_pages_filters_and_time_windows_select_the_same_rows_as_a_scan(ledger, views, served):
+    everything = rows(views)
+    pages, after = [], None
+    while True:
+        items, after = audit_page(views, AuditFilter(), limit=7, after=after)
+        pages += items
+        if after is None:
+            break
+    assert pages == everything
+    middle = everything[len(everything) // 2]["at"]
+    since = datetime.fromisoformat(middle)
+    window = {"since": since, "until": since + timedelta(microseconds=1)}
+    assert rows(views, **window) == [row for row in everything if row["at"] == middle]
+    assert rows(views, actor_id="organiser-li") == [
+        row for row in everything if row["actor"] == "account:organiser-li"
+    ]
+    records = rows(views, event_type="ServiceRecord.Recorded")
+    assert len(records) == sum(isinstance(e, ServiceRecord.Recorded) for e in all_events(ledger))

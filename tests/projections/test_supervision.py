@@ -1,0 +1,146 @@
+"""The supervision ledger agrees with the aggregates, and dates no-shows by local midnight."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from domain.attendance import Attendance
+from domain.periods import Period
+from domain.values import Actor, local_date
+from projections.runner import ProjectionRunner
+from projections.supervision_queries import supervision
+from projections.views.directory import Directory
+from projections.views.supervision import Supervision
+from tests import factories as f
+from tests.projections.test_activity_stats import records_of, served_activity
+
+
+@pytest.fixture
+def served(ledger, clock, views):
+    served = served_activity(ledger, clock)
+    ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+    return served
+
+
+def ledger_of(views, served, *, now=None, pending_days=7, period="all", organisations=None):
+    return supervision(
+        views,
+        organisations or [str(served.community)],
+        now=now or datetime.now(UTC),
+        pending_days=pending_days,
+        period=Period.parse(period),
+    )
+
+
+def recorded_at(ledger, record):
+    return ledger.history(record.id)[0].timestamp
+
+
+def test_records_pending_longer_than_n_days_are_listed(ledger, views, served):
+    pending = [r for r in records_of(ledger, served.activity) if r.status == "pending"]
+    latest = max(recorded_at(ledger, r) for r in pending)
+    found = ledger_of(views, served, now=latest + timedelta(days=7, seconds=1))
+    assert {item["record_id"] for item in found["pending_approval"]} == {str(r.id) for r in pending}
+    assert {item["days_pending"] for item in found["pending_approval"]} == {7}
+    first = min(pending, key=lambda r: recorded_at(ledger, r))
+    at_threshold = recorded_at(ledger, first) + timedelta(days=7)
+    assert ledger_of(views, served, now=at_threshold)["pending_approval"] == []
+    just_past = ledger_of(views, served, now=at_threshold + timedelta(microseconds=1))
+    assert [
+        (item["record_id"], item["volunteer_name"]) for item in just_past["pending_approval"]
+    ] == [(str(first.id), ledger.volunteer(first.volunteer_id).name)]
+
+
+def test_closed_check_ins_awaiting_review_and_open_requests_match_the_records(
+    ledger, views, served
+):
+    records = records_of(ledger, served.activity)
+    found = ledger_of(views, served)
+    review = {str(r.id) for r in records if r.needs_review and r.status == "pending"}
+    assert {item["record_id"] for item in found["awaiting_review"]} == review
+    requests = {(str(r.id), r.requested_minutes) for r in records if r.has_open_correction_request}
+    assert (
+        {
+            (item["record_id"], item["requested_minutes"])
+            for item in found["open_correction_requests"]
+        }
+        == requests
+        == {(str(served.records["checked out"]), 100)}
+    )
+
+
+def test_no_shows_are_those_standing_on_the_organisations_shifts_in_the_period(
+    ledger, views, served
+):
+    standing = [
+        (shift_id, volunteer, local_date(ledger.shift(shift_id).starts_at, "Asia/Shanghai"))
+        for shift_id in (served.first, served.second)
+        for volunteer in served.volunteers
+        if Attendance.id_for(shift_id, volunteer) in ledger.repository
+        and ledger.attendance(shift_id, volunteer).is_no_show
+    ]
+    for period, count in [("all", 1), ("2026", 1), ("2026-B2", 1), ("2026-03", 1), ("2026-B1", 0)]:
+        expected = {
+            (str(s), str(v)) for s, v, day in standing if Period.parse(period).contains(day)
+        }
+        found = ledger_of(views, served, period=period)["no_shows"]
+        assert {(item["shift_id"], item["volunteer_id"]) for item in found} == expected
+        assert len(expected) == count
+    elsewhere = f.community(ledger, name="东四社区")
+    found = ledger_of(views, served, organisations=[str(elsewhere)])
+    assert all(items == [] for items in found.values())
+
+
+PERIODS = {
+    "2026-B1": {"23:30 on the last day of February", "the same moment in London"},
+    "2026-02": {"23:30 on the last day of February", "the same moment in London"},
+    "2026-B2": {"midnight on the first of March"},
+    "2026-03": {"midnight on the first of March"},
+    "2026": {
+        "23:30 on the last day of February",
+        "the same moment in London",
+        "midnight on the first of March",
+    },
+}
+
+
+def test_a_no_show_is_dated_by_the_shifts_local_start(ledger, views, clock):
+    clock.set(datetime(2026, 2, 20, tzinfo=UTC))
+    shanghai = f.community(ledger)
+    london = ledger.create_organisation(
+        name="伦敦华人志愿者协会", kind="ngo", timezone="Europe/London", actor=f.ADMIN
+    )
+    starts = {
+        # 2026-02-28 15:30 UTC is 23:30 in Shanghai; 16:00 UTC is midnight there.
+        "23:30 on the last day of February": (shanghai, datetime(2026, 2, 28, 15, 30, tzinfo=UTC)),
+        "midnight on the first of March": (shanghai, datetime(2026, 2, 28, 16, 0, tzinfo=UTC)),
+        "the same moment in London": (london, datetime(2026, 2, 28, 16, 0, tzinfo=UTC)),
+    }
+    shifts = {}
+    for name, (organisation, start) in starts.items():
+        activity = f.activity(ledger, organisation, title=name)
+        shift = ledger.add_shift(
+            activity,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+            capacity=1,
+            actor=f.ORGANISER,
+        )
+        volunteer = f.volunteer(ledger, organisation)
+        ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+        shifts[shift] = name
+    clock.set(datetime(2026, 3, 1, tzinfo=UTC))
+    for shift in shifts:
+        [volunteer] = ledger.shift(shift).confirmed
+        ledger.mark_no_show(shift, volunteer, "未到岗", f.ORGANISER)
+    ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+    for period, expected in PERIODS.items():
+        found = supervision(
+            views,
+            [str(shanghai), str(london)],
+            now=clock.now,
+            pending_days=7,
+            period=Period.parse(period),
+        )
+        assert {shifts[UUID(item["shift_id"])] for item in found["no_shows"]} == expected
