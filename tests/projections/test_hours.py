@@ -21,8 +21,12 @@ def independent_minutes(ledger) -> dict[str, dict]:
         event = ledger.mapper.to_domain_event(notification)
         name, key = type(event).__qualname__, str(event.originator_id)
         if name == "ServiceRecord.Recorded":
-            records[key] = {"volunteer": str(event.volunteer_id), "minutes": event.minutes,
-                            "status": "pending", "date": event.service_date}
+            records[key] = {
+                "volunteer": str(event.volunteer_id),
+                "minutes": event.minutes,
+                "status": "pending",
+                "date": event.service_date,
+            }
         elif name == "ServiceRecord.Corrected":
             records[key]["minutes"] = event.minutes
         elif name in ("ServiceRecord.Approved", "ServiceRecord.Rejected", "ServiceRecord.Revoked"):
@@ -33,8 +37,12 @@ def independent_minutes(ledger) -> dict[str, dict]:
 def served(ledger, clock, activity, volunteer, *, start: datetime, minutes: int) -> str:
     clock.set(start + timedelta(days=1))
     return ledger.record_service(
-        volunteer_id=volunteer, activity_id=activity, started_at=start,
-        ended_at=start + timedelta(minutes=minutes), description="走访", actor=ORGANISER,
+        volunteer_id=volunteer,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(minutes=minutes),
+        description="走访",
+        actor=ORGANISER,
     )
 
 
@@ -58,7 +66,9 @@ def scenario(ledger, clock):
     ledger.correct_record(c, 300, "按签到表更正", ORGANISER)
     ledger.correct_record(e, 300, "按签到表更正", ORGANISER)  # ties 李建国 at 300 + …
     ledger.revoke_record(d, "重复录入", ORGANISER)
-    rejected = served(ledger, clock, activity, wang, start=mar_first + timedelta(days=5), minutes=30)
+    rejected = served(
+        ledger, clock, activity, wang, start=mar_first + timedelta(days=5), minutes=30
+    )
     ledger.reject_record(rejected, "无签到记录", ORGANISER)
     return {"community": community, "wang": wang, "li": li, "zhao": zhao}
 
@@ -74,17 +84,32 @@ def expected_approved(ledger, period: Period) -> dict[str, int]:
 @pytest.mark.parametrize("period", ["all", "2026", "2026-B1", "2026-B2", "2026-02", "2026-03"])
 def test_leaderboard_totals_match_the_events(ledger, runner, views, scenario, period):
     runner.catch_up()
-    board = leaderboard(views, str(scenario["community"]), Period.parse(period), category=None,
-                        public_as_of=None, adult_born_by=None, limit=50, after=None)
+    board = leaderboard(
+        views,
+        str(scenario["community"]),
+        Period.parse(period),
+        category=None,
+        public_as_of=None,
+        adult_born_by=None,
+        limit=50,
+        after=None,
+    )
     shown = {e["volunteer_id"]: e["approved_minutes"] for e in board.entries}
     assert shown == expected_approved(ledger, Period.parse(period))
 
 
 def test_midnight_in_beijing_splits_february_from_march(ledger, runner, views, scenario):
     runner.catch_up()
-    february = leaderboard(views, str(scenario["community"]), Period.parse("2026-02"),
-                           category=None, public_as_of=None, adult_born_by=None, limit=50,
-                           after=None)
+    february = leaderboard(
+        views,
+        str(scenario["community"]),
+        Period.parse("2026-02"),
+        category=None,
+        public_as_of=None,
+        adult_born_by=None,
+        limit=50,
+        after=None,
+    )
     assert [(e["volunteer_id"], e["approved_minutes"]) for e in february.entries] == [
         (str(scenario["wang"]), 120)
     ]
@@ -94,8 +119,16 @@ def test_equal_minutes_share_a_rank_and_are_listed_by_volunteer_number(
     ledger, runner, views, scenario
 ):
     runner.catch_up()
-    board = leaderboard(views, str(scenario["community"]), Period.parse("all"), category=None,
-                        public_as_of=None, adult_born_by=None, limit=50, after=None)
+    board = leaderboard(
+        views,
+        str(scenario["community"]),
+        Period.parse("all"),
+        category=None,
+        public_as_of=None,
+        adult_born_by=None,
+        limit=50,
+        after=None,
+    )
     ranks = [(e["rank"], e["approved_minutes"]) for e in board.entries]
     assert ranks == [(1, 300), (1, 300), (3, 210)]
     tied = [e["volunteer_number"] for e in board.entries[:2]]
@@ -105,21 +138,36 @@ def test_equal_minutes_share_a_rank_and_are_listed_by_volunteer_number(
 def test_pages_of_a_leaderboard_follow_each_other(ledger, runner, views, scenario):
     runner.catch_up()
     args = {"category": None, "public_as_of": None, "adult_born_by": None}
-    first = leaderboard(views, str(scenario["community"]), Period.parse("all"), limit=2,
-                        after=None, **args)
-    second = leaderboard(views, str(scenario["community"]), Period.parse("all"), limit=2,
-                         after=first.next_after, **args)
+    first = leaderboard(
+        views, str(scenario["community"]), Period.parse("all"), limit=2, after=None, **args
+    )
+    second = leaderboard(
+        views,
+        str(scenario["community"]),
+        Period.parse("all"),
+        limit=2,
+        after=first.next_after,
+        **args,
+    )
     assert [e["rank"] for e in first.entries + second.entries] == [1, 1, 3]
     assert second.next_after is None
 
 
 def test_an_opted_out_volunteer_is_left_off_the_public_board(ledger, runner, views, scenario):
-    ledger.change_listing(scenario["li"], public=False, guardian_consent=False,
-                          actor=Actor.volunteer(scenario["li"]))
+    ledger.change_listing(
+        scenario["li"], public=False, guardian_consent=False, actor=Actor.volunteer(scenario["li"])
+    )
     runner.catch_up()
-    board = leaderboard(views, str(scenario["community"]), Period.parse("all"), category=None,
-                        public_as_of=date(2026, 3, 10), adult_born_by=date(2008, 3, 10),
-                        limit=50, after=None)
+    board = leaderboard(
+        views,
+        str(scenario["community"]),
+        Period.parse("all"),
+        category=None,
+        public_as_of=date(2026, 3, 10),
+        adult_born_by=date(2008, 3, 10),
+        limit=50,
+        after=None,
+    )
     assert str(scenario["li"]) not in [e["volunteer_id"] for e in board.entries]
     assert [e["rank"] for e in board.entries] == [1, 2]
 
@@ -128,19 +176,31 @@ def test_a_minor_is_public_only_with_the_guardians_consent(ledger, runner, views
     community = f.community(ledger)
     activity = f.activity(ledger, community)
     minor = ledger.register_volunteer(
-        name="刘小雨", phone=f.next_phone(), birth_date=date(2011, 9, 1),
-        home_organisation_id=community, privacy_consent=True, guardian_name="刘建国",
+        name="刘小雨",
+        phone=f.next_phone(),
+        birth_date=date(2011, 9, 1),
+        home_organisation_id=community,
+        privacy_consent=True,
+        guardian_name="刘建国",
         guardian_consent=True,
     )
-    record = served(ledger, clock, activity, minor, start=datetime(2026, 3, 3, 1, tzinfo=UTC),
-                    minutes=60)
+    record = served(
+        ledger, clock, activity, minor, start=datetime(2026, 3, 3, 1, tzinfo=UTC), minutes=60
+    )
     ledger.approve_record(record, ORGANISER)
 
     def public_names():
         runner.catch_up()
-        board = leaderboard(views, str(community), Period.parse("all"), category=None,
-                            public_as_of=date(2026, 3, 10), adult_born_by=date(2008, 3, 10),
-                            limit=50, after=None)
+        board = leaderboard(
+            views,
+            str(community),
+            Period.parse("all"),
+            category=None,
+            public_as_of=date(2026, 3, 10),
+            adult_born_by=date(2008, 3, 10),
+            limit=50,
+            after=None,
+        )
         return [e["volunteer_id"] for e in board.entries]
 
     assert public_names() == []
@@ -176,7 +236,9 @@ def test_a_revocation_can_lower_the_star_level(ledger, runner, views, clock):
 
 def test_star_levels_say_what_the_next_star_needs():
     assert star_level(150 * 60, STARS) == {
-        "stars": 1, "next_star_at_minutes": 300 * 60, "minutes_to_next_star": 150 * 60,
+        "stars": 1,
+        "next_star_at_minutes": 300 * 60,
+        "minutes_to_next_star": 150 * 60,
     }
     assert star_level(300 * 60, STARS)["next_star_at_minutes"] is None
 
@@ -190,13 +252,27 @@ def test_child_organisations_are_ranked_with_red_and_black_lists(ledger, runner,
         for n in range(index + 1):  # 1, 2, 3 volunteers; only the first serves
             volunteer = f.volunteer(ledger, child, name=f"志愿者{index}{n}")
             if n == 0:
-                record = served(ledger, clock, activity, volunteer,
-                                start=datetime(2026, 3, 2 + index, tzinfo=UTC), minutes=120)
+                record = served(
+                    ledger,
+                    clock,
+                    activity,
+                    volunteer,
+                    start=datetime(2026, 3, 2 + index, tzinfo=UTC),
+                    minutes=120,
+                )
                 ledger.approve_record(record, ORGANISER)
     runner.catch_up()
-    ranked = rank_children(views, [(str(c), n) for c, n in zip(children, names, strict=True)],
-                           Period.parse("2026"), flagged=1)
-    assert [(r["name"], r["minutes_per_active_volunteer"], r["participation_percent"], r["list"])
-            for r in ranked] == [
-        ("和平里社区", 120, 100, "red"), ("青年湖社区", 60, 50, None), ("东四社区", 40, 33, "black"),
+    ranked = rank_children(
+        views,
+        [(str(c), n) for c, n in zip(children, names, strict=True)],
+        Period.parse("2026"),
+        flagged=1,
+    )
+    assert [
+        (r["name"], r["minutes_per_active_volunteer"], r["participation_percent"], r["list"])
+        for r in ranked
+    ] == [
+        ("和平里社区", 120, 100, "red"),
+        ("青年湖社区", 60, 50, None),
+        ("东四社区", 40, 33, "black"),
     ]

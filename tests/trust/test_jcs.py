@@ -103,9 +103,7 @@ def test_keys_sort_by_utf16_even_where_code_point_order_differs():
     assert canonicalize(value) == '{"\U00010000":1,"\uffff":2}'.encode()
 
 
-@pytest.mark.parametrize(
-    "number", [1e30, 1e-7, 2.0**60, float("nan"), float("inf"), float("-inf")]
-)
+@pytest.mark.parametrize("number", [1e30, 1e-7, 2.0**60, float("nan"), float("inf"), float("-inf")])
 def test_floats_without_a_plain_decimal_form_are_refused(number):
     with pytest.raises(CanonicalizationError):
         canonicalize({"hours": number})
