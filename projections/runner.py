@@ -1,10 +1,19 @@
-"""Runs projections over the notification log: in batches, exactly once, resumable.
+"""Runs projections over the notification log: in shared batches, exactly once, resumable.
 
-Each batch of events and the projection's new position are written in one transaction of the
-read-model store. A crash loses at most an uncommitted batch, which is read again on restart.
-Positions are the event store's notification ids: they increase with commit order (the
-PostgreSQL recorder locks the table on insert) but may have gaps, which reading
-"everything after my position" tolerates.
+Projections that stand at the same position form a group. A batch of notifications is read and
+decoded once and applied to every projection of the group; their view changes and their new
+positions are written in one transaction of the read-model store, so a crash loses at most the
+uncommitted batch, which is read again on restart. Inside that transaction each tracking row is
+read again with ``row_lock`` (``FOR UPDATE`` on PostgreSQL): a projection another runner has
+moved since (or a rebuild has reset) is left out of the batch, so no event is applied twice.
+
+A projection behind the others (new, or being rebuilt) catches up on its own, in batches that
+stop at the next group's position, and then joins that group.
+
+Positions are the event store's notification ids. They increase with commit order — the
+PostgreSQL recorder locks the events table on insert, and SQLite has one writer — but may have
+gaps (a rolled-back insert spends its ids), which reading "everything after my position"
+tolerates.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +38,8 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
     position BIGINT NOT NULL
 )"""
 
+BatchCallback = Callable[[str, int], None]
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -42,26 +53,38 @@ class Progress:
 
 
 class ProjectionRunner:
-    """Keeps a set of projections up to date with one ledger's events."""
+    """Keeps a set of projections up to date with one ledger's events.
+
+    ``prepare=False`` only reads: the tables are neither created nor rebuilt for a new version
+    (for status displays that must not change anything). ``catch_up_on_wait=False`` makes
+    ``wait_for`` only wait, when no follower runs here, instead of processing the events
+    itself: for API processes whose read models projection workers keep current.
+    """
 
     def __init__(
         self,
         ledger: Ledger,
         views: ViewStore,
         projections: Sequence[Projection],
-        batch_size: int = 500,
+        batch_size: int = 5000,
+        *,
+        prepare: bool = True,
+        catch_up_on_wait: bool = True,
     ) -> None:
         self.ledger = ledger
         self.views = views
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.catch_up_on_wait = catch_up_on_wait
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         with views.transaction() as tx:
+            views.serialise_setup(tx)
             tx.execute(TRACKING_TABLE)
-            for projection in self.projections:
-                self._prepare(tx, projection)
+            if prepare:
+                for projection in self.projections:
+                    self._prepare(tx, projection)
 
     def _prepare(self, tx: Transaction, projection: Projection) -> None:
         rows = tx.query(
@@ -78,63 +101,133 @@ class ProjectionRunner:
                 (projection.name, projection.version),
             )
 
+    def positions(self) -> dict[str, int]:
+        """Each projection's position, by name (0 for one never run)."""
+        rows = {
+            name: int(position)
+            for name, position in self.views.query("SELECT name, position FROM projection_tracking")
+        }
+        return {p.name: rows.get(p.name, 0) for p in self.projections}
+
     def position(self, projection: Projection) -> int:
         rows = self.views.query(
             "SELECT position FROM projection_tracking WHERE name = ?", (projection.name,)
         )
         return int(rows[0][0]) if rows else 0
 
-    def progress(self) -> list[Progress]:
-        head = self.ledger.recorder.max_notification_id() or 0
-        return [Progress(p.name, self.position(p), head) for p in self.projections]
+    def head(self) -> int:
+        """The position of the last stored event."""
+        return self.ledger.recorder.max_notification_id() or 0
 
-    def catch_up(self, on_batch: Callable[[str, int], None] | None = None) -> int:
-        """Process every stored event not yet processed; returns how many were applied."""
+    def progress(self) -> list[Progress]:
+        head = self.head()
+        positions = self.positions()
+        return [Progress(p.name, positions[p.name], head) for p in self.projections]
+
+    def catch_up(
+        self,
+        on_batch: BatchCallback | None = None,
+        *,
+        projections: Iterable[Projection] | None = None,
+        stop: threading.Event | None = None,
+        deadline: float | None = None,
+    ) -> int:
+        """Process every stored event not yet processed; returns how many events were applied.
+
+        An event applied to several projections in one batch counts once. ``projections``
+        limits the work to some of them; ``stop`` being set, or ``deadline`` (a
+        ``time.monotonic()`` value) passing, ends it between batches. ``on_batch`` is called
+        after each committed batch with each projection's name and the batch's size.
+        """
+        selected = self.projections if projections is None else list(projections)
         done = 0
-        for projection in self.projections:
-            while True:
-                applied = self._run_batch(projection)
-                if applied == 0:
-                    break
-                done += applied
-                if on_batch is not None:
-                    on_batch(projection.name, applied)
+        while not (stop is not None and stop.is_set()) and not (
+            deadline is not None and time.monotonic() >= deadline
+        ):
+            moved, applied = self._step(selected, on_batch)
+            done += applied
+            if not moved:
+                break
         if done:
             with self._changed:
                 self._changed.notify_all()
         return done
 
-    def _run_batch(self, projection: Projection) -> int:
-        start = self.position(projection) + 1
+    def _step(
+        self, selected: Sequence[Projection], on_batch: BatchCallback | None
+    ) -> tuple[bool, int]:
+        """One batch for the group furthest behind: whether any position moved, and how many
+        events were applied."""
+        if not selected:
+            return False, 0
+        positions = self.positions()
+        groups: dict[int, list[Projection]] = {}
+        for projection in selected:
+            groups.setdefault(positions[projection.name], []).append(projection)
+        start = min(groups)
+        group = groups[start]
+        ahead = [position for position in groups if position > start]
+        stop = min(ahead) if ahead else None
+        events = self._read(start, stop)
+        if stop is not None and len(events) < self.batch_size:
+            # Everything up to the group ahead has been read (ids commit in order, so no more
+            # will appear below it): join that group, even across a gap.
+            end = stop
+        elif events:
+            end = events[-1][1]
+        else:
+            return False, 0
+        applied, moved = self._apply(group, start, end, events)
+        if on_batch is not None:
+            for projection in applied:
+                on_batch(projection.name, len(events))
+        return moved, len(events) if applied else 0
+
+    def _read(self, after: int, stop: int | None) -> list[tuple[Any, int]]:
+        """The next batch after ``after`` (up to ``stop``), decoded: (event, position) pairs."""
         notifications = self.ledger.recorder.select_notifications(
-            start=start, limit=self.batch_size
+            start=after + 1, limit=self.batch_size, stop=stop
         )
-        if not notifications:
-            return 0
-        mapper = self.ledger.mapper
-        with self.views.transaction() as tx:
+        to_domain_event = self.ledger.mapper.to_domain_event
+        return [(to_domain_event(n), n.id) for n in notifications]
+
+    def _apply(
+        self, group: list[Projection], start: int, end: int, events: list[tuple[Any, int]]
+    ) -> tuple[list[Projection], bool]:
+        """Apply the events to the group and move it to ``end``, in one transaction.
+
+        Returns the projections it applied them to, and whether any position moved (by this
+        batch, or by another runner since we read it, in which case we read it again).
+        """
+        names = [p.name for p in group]
+        marks = ", ".join("?" * len(names))
+        with self.views.batch() as tx:
             rows = tx.query(
-                "SELECT position FROM projection_tracking WHERE name = ?" + self.views.row_lock,
-                (projection.name,),
+                f"SELECT name, position FROM projection_tracking WHERE name IN ({marks}) "
+                "ORDER BY name" + self.views.row_lock,
+                names,
             )
-            if int(rows[0][0]) >= start:  # another runner got there first
-                return 0
-            for notification in notifications:
-                event: Any = mapper.to_domain_event(notification)
-                projection.apply(tx, event, notification.id)
-            tx.execute(
-                "UPDATE projection_tracking SET position = ? WHERE name = ?",
-                (notifications[-1].id, projection.name),
-            )
-        return len(notifications)
+            current = {name: int(position) for name, position in rows}
+            # Another runner moved it, or a rebuild reset it, since we read the position.
+            active = [p for p in group if current.get(p.name) == start]
+            for projection in active:
+                _apply_all(projection, tx, events)
+            if active:
+                marks = ", ".join("?" * len(active))
+                tx.execute(
+                    f"UPDATE projection_tracking SET position = ? WHERE name IN ({marks})",
+                    [end, *(p.name for p in active)],
+                )
+        moved = bool(active) or any(current.get(p.name, start) != start for p in group)
+        return active, moved
 
     def rebuild(self, projection: Projection) -> None:
         """Drop the projection's tables and its position; the next catch-up replays it."""
         with self.views.transaction() as tx:
-            projection.drop(tx)
             tx.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (projection.name,)
             )
+            projection.drop(tx)
             projection.create(tx)
 
     def wait_for(self, position: int, timeout: float) -> int:
@@ -144,11 +237,11 @@ class ProjectionRunner:
         """
         deadline = time.monotonic() + timeout
         while True:
-            reached = min((self.position(p) for p in self.projections), default=position)
+            reached = min(self.positions().values(), default=position)
             remaining = deadline - time.monotonic()
             if reached >= position or remaining <= 0:
                 return reached
-            if self._thread is None:
+            if self._thread is None and self.catch_up_on_wait:
                 self.catch_up()
                 continue
             with self._changed:
@@ -156,11 +249,12 @@ class ProjectionRunner:
 
     def follow(self, interval: float = 0.1) -> None:
         """Follow the store in a background thread (the SQLite store has no push)."""
+        self._stopping.clear()
 
         def loop() -> None:
             while not self._stopping.is_set():
                 try:
-                    processed = self.catch_up()
+                    processed = self.catch_up(stop=self._stopping)
                 except Exception:  # keep following; the next round retries the batch
                     logger.exception("projection batch failed")
                     processed = 0
@@ -175,3 +269,16 @@ class ProjectionRunner:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+def _apply_all(projection: Projection, tx: Transaction, events: list[tuple[Any, int]]) -> None:
+    """Apply a batch to one projection; a plain ``@on`` projection skips ``apply``'s overhead."""
+    if type(projection).apply is not Projection.apply:
+        for event, position in events:
+            projection.apply(tx, event, position)
+        return
+    handlers = projection.handlers
+    for event, position in events:
+        handler = handlers.get(type(event))
+        if handler is not None:
+            handler(projection, tx, event, position)

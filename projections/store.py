@@ -3,18 +3,31 @@
 Projections write SQL with ``?`` placeholders; the PostgreSQL store translates them. Both
 stores give a transaction in which a projection's view changes and its tracking position are
 written together, so a crash leaves either both or neither.
+
+A runner writes its batches through ``batch()``: on PostgreSQL that transaction runs in
+pipeline mode, sending the statements whose results nobody reads without waiting for each
+answer, so a batch costs a few round trips instead of one per statement. An error then surfaces
+at the next read or at commit, and the whole transaction rolls back all the same. (The pool's
+sessions do not send notices: psycopg 3.3 in pipeline mode can hand a cursor the wrong result
+after two notices in a row, such as two ``CREATE … IF NOT EXISTS`` of existing objects.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    import psycopg
 
 Row = tuple[Any, ...]
 
@@ -33,9 +46,18 @@ class ViewStore(ABC):
     #: Appended to a SELECT that must lock the rows it reads until the transaction ends.
     row_lock = ""
 
+    def serialise_setup(self, tx: Transaction) -> None:  # noqa: B027 - most stores need nothing
+        """Make concurrent table set-ups (several processes starting at once) take turns."""
+
     @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[Transaction]: ...
+
+    @contextmanager
+    def batch(self) -> Iterator[Transaction]:
+        """A transaction for many writes and few reads: a runner's batch."""
+        with self.transaction() as tx:
+            yield tx
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction() as tx:
@@ -47,13 +69,14 @@ class ViewStore(ABC):
 
 class _SQLiteTransaction(Transaction):
     def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+        self.cursor = connection.cursor()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.connection.execute(sql, tuple(params))
+        self.cursor.execute(sql, params if isinstance(params, tuple | list) else tuple(params))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return [tuple(row) for row in self.connection.execute(sql, tuple(params)).fetchall()]
+        self.cursor.execute(sql, params if isinstance(params, tuple | list) else tuple(params))
+        return self.cursor.fetchall()
 
 
 class SQLiteViewStore(ViewStore):
@@ -68,15 +91,18 @@ class SQLiteViewStore(ViewStore):
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            with self.transaction() as tx:
-                tx.query("PRAGMA journal_mode=WAL")
+            # Outside any transaction: inside one, SQLite refuses (or quietly ignores) the
+            # switch. WAL lets the API read while a runner writes; it stays set in the file.
+            self._connection().execute("PRAGMA journal_mode=WAL")
 
     def _connection(self) -> sqlite3.Connection:
         if self._memory is not None:
             return self._memory
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, cached_statements=1024
+            )
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
         return connection
@@ -106,16 +132,139 @@ def _nothing() -> Iterator[None]:
     yield
 
 
+@lru_cache(maxsize=512)
+def _postgres_sql(sql: str) -> str:
+    return sql.replace("?", "%s")
+
+
 class _PostgresTransaction(Transaction):
     def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(sql.replace("?", "%s"), tuple(params))
+        self.cursor.execute(_postgres_sql(sql), params)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self.cursor.execute(sql.replace("?", "%s"), tuple(params))
-        return [tuple(row) for row in self.cursor.fetchall()]
+        self.cursor.execute(_postgres_sql(sql), params)
+        rows: list[Row] = self.cursor.fetchall()
+        return rows
+
+
+@lru_cache(maxsize=512)
+def _numbered_sql(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1, $2 …``, for PREPARE."""
+    parts = sql.split("?")
+    return parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+
+
+@lru_cache(maxsize=512)
+def _execute_template(name: str, arguments: int) -> str:
+    return f"EXECUTE {name}({', '.join(['%s'] * arguments)})" if arguments else f"EXECUTE {name}"
+
+
+def _literal(value: Any) -> str | None:
+    """The SQL literal of the commonest argument types, or None to leave it to psycopg.
+
+    Several times faster than psycopg's client-side binding, and as safe for these types: the
+    pool's sessions set ``standard_conforming_strings``, so only a quote needs doubling, and a
+    NUL character (which would cut the statement short) goes to psycopg, which refuses it.
+    """
+    kind = type(value)
+    if kind is str:
+        return None if "\x00" in value else "'" + value.replace("'", "''") + "'"
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "NULL"
+    if kind is bool:
+        return "true" if value else "false"
+    return None
+
+
+#: Per pooled connection: each statement's prepared name, or None if PostgreSQL cannot
+#: prepare it (a parameter of undetermined type); such a statement is sent as it is.
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
+
+
+class _PostgresBatch(_PostgresTransaction):
+    """A runner's batch: writes go as prepared statements, many to a round trip.
+
+    Each distinct statement is prepared once per connection (PREPARE); a write is then an
+    ``EXECUTE name(…)`` with its arguments bound on the client, and a thousand of them go in
+    one round trip. The server neither parses nor plans a write again, and the client does
+    little work per write. A read first sends the writes before it, so it sees them.
+    """
+
+    flush_at = 1000
+
+    def __init__(
+        self,
+        connection: psycopg.Connection[Any],
+        cursor: psycopg.Cursor[Any],
+        client: psycopg.ClientCursor[Any],
+    ) -> None:
+        super().__init__(cursor)
+        self.connection = connection
+        self.client = client
+        self.prepared = _PREPARED.setdefault(connection, {})
+        self.pending: list[str] = []
+        if self.prepared:  # trust the session, not our memory of it
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            alive = {name for (name,) in cursor.fetchall()}
+            for sql, name in list(self.prepared.items()):
+                if name is not None and name not in alive:
+                    del self.prepared[sql]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        statement = self._statement(sql, params)  # first: preparing may flush ``pending``
+        self.pending.append(statement)
+        if len(self.pending) >= self.flush_at:
+            self.flush()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        statement = self._statement(sql, params)
+        self.flush()
+        self.client.execute(statement)
+        rows: list[Row] = self.client.fetchall()
+        return rows
+
+    def _statement(self, sql: str, params: Sequence[Any]) -> str:
+        name = self.prepared[sql] if sql in self.prepared else self._prepare(sql)
+        if name is None:
+            return self.client.mogrify(_postgres_sql(sql), params)
+        literals = []
+        for value in params:
+            literal = _literal(value)
+            if literal is None:  # a type psycopg knows better: let it write them all
+                return self.client.mogrify(_execute_template(name, len(params)), params)
+            literals.append(literal)
+        return f"EXECUTE {name}({', '.join(literals)})" if literals else f"EXECUTE {name}"
+
+    def flush(self) -> None:
+        if self.pending:
+            self.client.execute(";\n".join(self.pending))
+            self.pending.clear()
+
+    def _prepare(self, sql: str) -> str | None:
+        import psycopg
+
+        self.flush()
+        name: str | None = "vl_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+        try:
+            with self.connection.transaction():  # a savepoint: a refusal leaves the batch intact
+                self.cursor.execute(f"PREPARE {name} AS {_numbered_sql(sql)}")
+        except psycopg.errors.DuplicatePreparedStatement:
+            pass  # the name derives from the statement: it is this one
+        except psycopg.Error:
+            name = None  # sent as it is; if it is wrong, it fails there
+        self.prepared[sql] = name
+        return name
+
+
+def _configure(connection: psycopg.Connection[Any]) -> None:
+    # psycopg's own automatic statement preparation would answer a DROP or a ROLLBACK with
+    # DEALLOCATE ALL, taking the batches' prepared statements with it.
+    connection.prepare_threshold = None
 
 
 class PostgresViewStore(ViewStore):
@@ -128,10 +277,20 @@ class PostgresViewStore(ViewStore):
 
         parts = urlsplit(url)
         schema = parse_qs(parts.query).get("schema", [None])[0]
-        conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-        options = {"options": f"-c search_path={schema}"} if schema else {}
+        self.schema = schema or "public"
+        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        search_path = f" -c search_path={schema}" if schema else ""
+        self.options = {
+            "options": "-c client_min_messages=warning -c standard_conforming_strings=on"
+            + search_path
+        }
         self.pool = ConnectionPool(
-            conninfo, min_size=1, max_size=pool_size, kwargs=options, open=True
+            self.conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs=self.options,
+            configure=_configure,
+            open=True,
         )
 
     @contextmanager
@@ -143,8 +302,44 @@ class PostgresViewStore(ViewStore):
         ):
             yield _PostgresTransaction(cursor)
 
+    @contextmanager
+    def batch(self) -> Iterator[Transaction]:
+        from psycopg import ClientCursor
+
+        with (
+            self.pool.connection() as connection,
+            connection.transaction(),
+            connection.cursor() as cursor,
+            ClientCursor(connection) as client,
+        ):
+            batch = _PostgresBatch(connection, cursor, client)
+            yield batch
+            batch.flush()
+
+    def lock_key(self, name: str) -> int:
+        """A stable 64-bit advisory-lock key for ``name`` within this store's schema.
+
+        Advisory locks are per database, so the schema is part of the key: two ledgers in
+        one database never block each other.
+        """
+        return _advisory_key("projection", self.schema, name)
+
+    def serialise_setup(self, tx: Transaction) -> None:
+        tx.query("SELECT pg_advisory_xact_lock(?)", (_advisory_key("set-up", self.schema),))
+
+    def connect(self) -> psycopg.Connection[Any]:
+        """A connection of its own, outside the pool, in autocommit mode (for session locks)."""
+        import psycopg
+
+        return psycopg.connect(self.conninfo, autocommit=True, options=self.options["options"])
+
     def close(self) -> None:
         self.pool.close()
+
+
+def _advisory_key(*parts: str) -> int:
+    digest = hashlib.blake2b("/".join(("volunteer-ledger", *parts)).encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def view_store_for(store_url: str) -> ViewStore:

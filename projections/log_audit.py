@@ -1,0 +1,322 @@
+"""Checks the transparency log against the event store: replay every event, recompute, compare.
+
+Each stored event's leaf is recomputed from its stored bytes and the tree rebuilt from them in
+the store's order. The leaves are compared with the log's own table, which says where the store
+differs (a changed, deleted, inserted or moved event, by position), and the rebuilt roots with
+every signed checkpoint, which someone with write access to the database cannot forge. Memory
+stays O(log n): the rebuilt tree is only its right edge.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+from projections.log_leaves import leaf_for, salt_key_fingerprint
+from projections.store import ViewStore
+from projections.transparency import SignedCheckpoint, StoredLeaf, TransparencyLog
+from trust.checkpoint import open_checkpoint
+from trust.log_store import Frontier
+from trust.merkle import leaf_hash
+
+ProgressCallback = Callable[[int, int, int], None]
+"""Called after each batch with (events read, position reached, head position)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way the store or the log differs from what was signed."""
+
+    message: str
+    position: int | None = None
+    leaf_index: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.position is not None:
+            where.append(f"position {self.position}")
+        if self.leaf_index is not None:
+            where.append(f"leaf {self.leaf_index}")
+        if not where:
+            return self.message
+        head = where[0] + (f" ({where[1]})" if len(where) > 1 else "")
+        return f"{head}: {self.message}"
+
+
+@dataclass
+class AuditReport:
+    events: int = 0
+    """Stored events read."""
+    leaves: int = 0
+    """Leaves in the log's table."""
+    checkpoints: int = 0
+    """Signed checkpoints whose root was compared."""
+    unlogged: int = 0
+    """Events after the log's last leaf: not yet in the log, so not yet protected by it."""
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    """All problems found; ``problems`` keeps only the first ``max_problems``."""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+
+class _Audit:
+    def __init__(
+        self,
+        log: TransparencyLog,
+        salt_key: bytes,
+        max_problems: int,
+        batch_size: int,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        self.log = log
+        self.salt_key = salt_key
+        self.max_problems = max_problems
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.report = AuditReport()
+        self.frontier = Frontier()
+
+    def problem(self, message: str, position: int | None = None, index: int | None = None) -> None:
+        self.report.problem_count += 1
+        if len(self.report.problems) < self.max_problems:
+            self.report.problems.append(Problem(message, position, index))
+
+    def run(self, public_key: Ed25519PublicKey) -> AuditReport:
+        signed = self.checkpoints(public_key)
+        if not self.same_salt_key():
+            return self.report
+        head = self.log.recorder.max_notification_id() or 0
+        pending = iter(signed)
+        next_checkpoint = self.check_roots(next(pending, None), pending)
+        stored = self.stored_leaves()
+        logged = next(stored, None)
+        expected_index = 0
+        for notification in self.notifications(head):
+            while logged is not None and logged.position < notification.id:
+                self.problem(
+                    f"event {_event(logged)} is in the log but no longer in the store: deleted",
+                    logged.position,
+                    logged.index,
+                )
+                expected_index = logged.index + 1
+                logged = next(stored, None)
+            data = self.recompute(notification)
+            if logged is not None and logged.position == notification.id:
+                if logged.index != expected_index:
+                    self.problem("the log's leaf indices skip", logged.position, logged.index)
+                self.compare(notification, data, logged)
+                expected_index = logged.index + 1
+                logged = next(stored, None)
+            elif logged is not None:
+                self.problem(
+                    f"event {_event(notification)} is in the store but not in the log: inserted",
+                    notification.id,
+                )
+            else:
+                self.report.unlogged += 1
+            self.frontier.append(leaf_hash(data) if data is not None else _unreadable(notification))
+            next_checkpoint = self.check_roots(next_checkpoint, pending)
+        while logged is not None:
+            self.problem(
+                f"event {_event(logged)} is in the log but no longer in the store: deleted",
+                logged.position,
+                logged.index,
+            )
+            logged = next(stored, None)
+        while next_checkpoint is not None:
+            self.problem(
+                f"the checkpoint of size {next_checkpoint.size} covers more events than the "
+                f"store holds ({self.frontier.size})"
+            )
+            next_checkpoint = next(pending, None)
+        return self.report
+
+    def checkpoints(self, public_key: Ed25519PublicKey) -> list[SignedCheckpoint]:
+        """The checkpoints whose signature verifies; a problem for each that does not."""
+        good = []
+        after = -1
+        while batch := self.log.checkpoints(after, 1000):
+            for checkpoint in batch:
+                opened = open_checkpoint(
+                    checkpoint.note, self.log.origin, self.log.key_name, public_key
+                )
+                if opened is None:
+                    self.problem(
+                        f"the checkpoint of size {checkpoint.size} is not signed by the log key "
+                        f"for {self.log.origin}"
+                    )
+                elif (opened.size, opened.root) != (checkpoint.size, checkpoint.root):
+                    self.problem(
+                        f"the checkpoint of size {checkpoint.size} was altered: its row differs "
+                        "from its signed note"
+                    )
+                else:
+                    good.append(checkpoint)
+            after = batch[-1].size
+        if not good and self.log.recorder.max_notification_id():
+            self.problem("the log has no signed checkpoint to check the store against")
+        return good
+
+    def same_salt_key(self) -> bool:
+        rows = self.log.views.query("SELECT value FROM tlog_meta WHERE name = 'salt_key'")
+        if rows and rows[0][0] != salt_key_fingerprint(self.salt_key):
+            self.problem("the salt key is not the one the log was built with: nothing compared")
+            return False
+        return True
+
+    def check_roots(
+        self, checkpoint: SignedCheckpoint | None, pending: Iterator[SignedCheckpoint]
+    ) -> SignedCheckpoint | None:
+        """Compare every checkpoint of the rebuilt tree's size; return the next one ahead."""
+        while checkpoint is not None and checkpoint.size == self.frontier.size:
+            self.report.checkpoints += 1
+            if self.frontier.root() != checkpoint.root:
+                self.problem(
+                    f"the checkpoint of size {checkpoint.size} signed at "
+                    f"{checkpoint.signed_at.isoformat()} does not match the events now stored: "
+                    "an event before it was changed, deleted, inserted or moved"
+                )
+            checkpoint = next(pending, None)
+        return checkpoint
+
+    def compare(self, notification: Notification, data: bytes | None, logged: StoredLeaf) -> None:
+        if leaf_hash(logged.data) != logged.hash:
+            self.problem(
+                "the log's stored leaf hash is not its data's", logged.position, logged.index
+            )
+        if data is None or data == logged.data:
+            return
+        position, index = notification.id, logged.index
+        if (str(notification.originator_id), notification.originator_version) != (
+            logged.aggregate_id,
+            logged.version,
+        ):
+            moved_from = self.logged_position(notification)
+            if moved_from is not None:
+                self.problem(
+                    f"holds event {_event(notification)}, which the log has at position "
+                    f"{moved_from}; the log has {_event(logged)} here: events were moved",
+                    position,
+                    index,
+                )
+            else:
+                self.problem(
+                    f"holds event {_event(notification)}, which the log never had; the log has "
+                    f"{_event(logged)} here: replaced",
+                    position,
+                    index,
+                )
+            return
+        fields = ", ".join(_differences(data, logged.data)) or "its bytes"
+        self.problem(f"event {_event(logged)} was changed ({fields} differ)", position, index)
+
+    def recompute(self, notification: Notification) -> bytes | None:
+        try:
+            event = self.log.mapper.to_domain_event(notification)
+            return leaf_for(notification, event, self.salt_key)
+        except Exception as error:  # whatever was written there, it is not an event we stored
+            self.problem(
+                f"event {_event(notification)} cannot be read: {type(error).__name__}",
+                notification.id,
+            )
+            return None
+
+    def logged_position(self, notification: Notification) -> int | None:
+        rows = self.log.views.query(
+            "SELECT position FROM tlog_leaves WHERE aggregate_id = ? AND version = ?",
+            (str(notification.originator_id), notification.originator_version),
+        )
+        return int(rows[0][0]) if rows else None
+
+    def notifications(self, head: int) -> Iterator[Notification]:
+        start: int | None = None
+        while True:
+            batch = self.log.recorder.select_notifications(start=start, limit=self.batch_size)
+            if not batch:
+                return
+            yield from batch
+            self.report.events += len(batch)
+            start = batch[-1].id + 1
+            if self.on_progress is not None:
+                self.on_progress(self.report.events, batch[-1].id, max(head, batch[-1].id))
+
+    def stored_leaves(self) -> Iterator[StoredLeaf]:
+        start = 0
+        while batch := self.log.leaves(start, self.batch_size):
+            self.report.leaves += len(batch)
+            yield from batch
+            start = batch[-1].index + 1
+
+
+def audit_log(
+    recorder: ApplicationRecorder,
+    mapper: Mapper[UUID],
+    views: ViewStore,
+    *,
+    salt_key: bytes,
+    public_key: Ed25519PublicKey,
+    origin: str,
+    key_name: str | None = None,
+    batch_size: int = 1000,
+    max_problems: int = 1000,
+    on_progress: ProgressCallback | None = None,
+) -> AuditReport:
+    """Replay the whole store against the log and its checkpoints; report every difference."""
+    try:
+        views.query("SELECT COUNT(*) FROM tlog_meta")
+    except Exception:  # the driver's "no such table", whichever driver it is
+        report = AuditReport(problem_count=1)
+        report.problems.append(Problem("this store has no transparency log (no tlog_* tables)"))
+        return report
+    log = TransparencyLog(
+        recorder,
+        mapper,
+        views,
+        salt_key=salt_key,
+        public_key=public_key,
+        origin=origin,
+        key_name=key_name,
+        read_only=True,
+    )
+    return _Audit(log, salt_key, max_problems, batch_size, on_progress).run(public_key)
+
+
+def _event(event: Notification | StoredLeaf) -> str:
+    if isinstance(event, StoredLeaf):
+        return f"{event.aggregate_id} v{event.version}"
+    return f"{event.originator_id} v{event.originator_version}"
+
+
+def _unreadable(notification: Notification) -> bytes:
+    """A stand-in leaf hash for an event that cannot be read: it matches no signed root."""
+    return leaf_hash(b"unreadable\x00" + notification.state)
+
+
+def _differences(recomputed: bytes, logged: bytes) -> list[str]:
+    """Which leaf fields differ: ``commitment`` alone means bytes no public field shows."""
+    try:
+        new, old = json.loads(recomputed), json.loads(logged)
+    except ValueError:
+        return []
+    if not isinstance(new, dict) or not isinstance(old, dict):
+        return []
+    found = []
+    for name in sorted(set(new) | set(old)):
+        if name == "public" and isinstance(new.get(name), dict) and isinstance(old.get(name), dict):
+            public_new, public_old = new[name], old[name]
+            found += [
+                f"public.{key}"
+                for key in sorted(set(public_new) | set(public_old))
+                if public_new.get(key) != public_old.get(key)
+            ]
+        elif new.get(name) != old.get(name):
+            found.append(name)
+    return found
