@@ -8,14 +8,17 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
+from api.certificate_service import CertificateService
 from api.deps import Services
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
+from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, LoginThrottle
 from api.openapi import install_problem_openapi
 from api.problems import install_problem_handlers
 from api.routes import all_routers
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
+from api.transparency import LogSettings, open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
@@ -56,11 +59,24 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings, clock)
         app.state.services = services
+        log_settings = LogSettings()
+        log = open_transparency_log(settings, services.ledger, services.views, log_settings)
+        app.state.transparency_log = log
+        keyring = IssuerKeyring(
+            settings.data_dir / "issuer-keys", did_web(settings.public_url), settings.issuer_key
+        )
+        app.state.certificates = CertificateService(
+            services.ledger, log, keyring, settings.public_url
+        )
+        timer = None
         if settings.follow_projections:
             services.runner.follow()
+            timer = start_checkpoint_timer(log, log_settings.log_checkpoint_seconds)
         try:
             yield
         finally:
+            if timer is not None:
+                timer.stop()
             services.runner.stop()
             services.views.close()
             services.ledger.close()

@@ -64,6 +64,9 @@ class DemoSummary:
     shifts: list[str] = field(default_factory=list)
     approved_records: int = 0
     pending_records: int = 0
+    approved: dict[UUID, list[UUID]] = field(default_factory=dict)
+    """Approved record ids by volunteer."""
+    certificate: str | None = None
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     """(role, login, password) of the demo accounts: printed once, stored only hashed."""
 
@@ -164,6 +167,18 @@ def load_demo(
             f"service records: {summary.approved_records} approved, "
             f"{summary.pending_records} pending"
         )
+        if summary.approved.get(volunteers[0]):
+            certificate = ledger.issue_certificate(
+                issuer_id=district,
+                volunteer_id=volunteers[0],
+                record_ids=summary.approved[volunteers[0]],
+                person_in_charge="张主任",
+                handler="李干事",
+                contact="010-64000000",
+                actor=SYSTEM_ORGANISER,
+            )
+            summary.certificate = ledger.certificate_number_of(certificate)
+            progress(f"certificate: {summary.certificate} for {NAMES[0]}")
     finally:
         ledger.close()
     return summary
@@ -193,6 +208,7 @@ def _serve_past_shifts(
                 clock.now = shift.ends_at + timedelta(days=1)
                 ledger.approve_record(record, SYSTEM_ORGANISER)
                 summary.approved_records += 1
+                summary.approved.setdefault(volunteer, []).append(record)
             else:
                 summary.pending_records += 1
     clock.now = datetime.now(UTC)

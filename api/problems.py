@@ -10,7 +10,8 @@ The API's own errors form one tree beside the ledger's ``LedgerError``:
     ├── InvalidIdempotencyKey    422, not 1–255 visible ASCII characters
     ├── IdempotencyKeyReused     422, the same key came with another request
     ├── IdempotencyKeyInFlight   409, the first request with that key is still running
-    └── TooManyRequests          429, with Retry-After
+    ├── TooManyRequests          429, with Retry-After
+    └── PdfUnavailable           503, no CJK font to render a certificate PDF
 
 They are named in HTTP's words, without the ``Error`` suffix (hence ``noqa: N818``).
 
@@ -117,6 +118,13 @@ class TooManyRequests(ApiError):  # noqa: N818
         return {"Retry-After": str(self.retry_after)}
 
 
+class PdfUnavailable(ApiError):  # noqa: N818
+    default_detail = (
+        "PDF certificates cannot be rendered here (no CJK font is available); "
+        "the JSON certificate at the same address without .pdf still works."
+    )
+
+
 _RULE = 409
 PROBLEMS: dict[type[Exception], Problem] = {
     ledger.LedgerError: Problem(400, "ledger-error", "The ledger refused the request"),
@@ -150,6 +158,7 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ApiError: Problem(400, "bad-request", "Bad request"),
     Unauthenticated: Problem(401, "unauthenticated", "Authentication required"),
     Forbidden: Problem(403, "forbidden", "Forbidden"),
+    PdfUnavailable: Problem(503, "pdf-unavailable", "PDF rendering unavailable"),
     NotFound: Problem(404, "resource-not-found", "Not found"),
     PayloadTooLarge: Problem(413, "payload-too-large", "Request body too large"),
     InvalidIdempotencyKey: Problem(422, "invalid-idempotency-key", "Invalid Idempotency-Key"),

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     """Cumulative approved hours for 1 to 5 stars."""
     red_black_list_size: int = 3
     publicity_days: int = 7
+    public_url: str = "http://127.0.0.1:8000"
+    """Where the service is reached: certificates' verification URLs and the did:web issuer."""
+    issuer_key: str | None = None
+    """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
     """How long a published recognition list is open to objections."""
 
     def store_url(self) -> str:

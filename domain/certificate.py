@@ -49,6 +49,7 @@ class Certificate(Aggregate):
         actor: str
 
     class Revoked(Aggregate.Event):
+        number: str
         reason: str
         actor: str
 
@@ -144,8 +145,8 @@ class Certificate(Aggregate):
     def revoke(self, reason: str, actor: Actor) -> None:
         if self.is_revoked:
             raise RecordStateError("the certificate is already revoked", number=self.number)
-        self._revoke(reason=require_reason(reason), actor=str(actor))
+        self._revoke(number=self.number, reason=require_reason(reason), actor=str(actor))
 
     @event(Revoked)
-    def _revoke(self, reason: str, actor: str) -> None:
+    def _revoke(self, number: str, reason: str, actor: str) -> None:
         self.revocation_reason = reason

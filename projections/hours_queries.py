@@ -205,3 +205,17 @@ def rank_children(
             {**row, "rank": index + 1, "list": "red" if red else "black" if black else None}
         )
     return ranked
+
+
+def certifiable_records(
+    views: ViewStore, volunteer_id: str, issuer_id: str, first_day: date, last_day: date
+) -> list[str]:
+    """Approved records of the volunteer in the date range that the issuer's subtree organised."""
+    rows = views.query(
+        f"WITH RECURSIVE {SUBTREE} SELECT r.id FROM hours_records r "
+        "WHERE r.volunteer_id = ? AND r.status = 'approved' "
+        "AND r.service_date >= ? AND r.service_date <= ? "
+        "AND r.organisation_id IN (SELECT id FROM subtree) ORDER BY r.service_date, r.id",
+        (issuer_id, volunteer_id, first_day.isoformat(), last_day.isoformat()),
+    )
+    return [row[0] for row in rows]

@@ -104,6 +104,9 @@ class CertificateCommands(LedgerBase):
         self._save(certificate, requested)
         return certificate.id
 
+    def certificate_number_of(self, certificate_id: UUID) -> str:
+        return self._load(Certificate, "certificate", certificate_id).number
+
     def certificate(self, number: str) -> Certificate:
         return self._load(Certificate, "certificate", Certificate.id_for(number))
 

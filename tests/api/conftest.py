@@ -136,3 +136,47 @@ def world(api: Api) -> World:
         spare,
         tokens,
     )
+
+
+@pytest.fixture
+def issued(api, world):
+    """Two approved records of the volunteer, certified by 和平里社区 for the past week."""
+    organiser = world.tokens["organiser"]
+    records = []
+    for days_ago, minutes in ((6, 120), (3, 100)):
+        start = api.clock.now - timedelta(days=days_ago)
+        record = api.client.post(
+            "/v1/service-records",
+            headers=organiser,
+            json={
+                "volunteer_id": str(world.volunteer),
+                "activity_id": str(world.activity),
+                "started_at": start.isoformat(),
+                "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
+                "description": "文明劝导",
+            },
+        ).json()["id"]
+        api.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+        records.append(record)
+    today = api.clock.now.date()
+    response = api.client.post(
+        "/v1/certificates",
+        headers=organiser,
+        json={
+            "organization_id": str(world.community_a),
+            "volunteer_id": str(world.volunteer),
+            "period_start": (today - timedelta(days=7)).isoformat(),
+            "period_end": today.isoformat(),
+            "person_in_charge": "李主任",
+            "handler": "王干事",
+            "contact": "010-64200000",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return {"number": response.json()["number"], "records": records}
+
+
+def credential_of(api, world, number):
+    response = api.client.get(f"/v1/certificates/{number}", headers=world.tokens["volunteer"])
+    assert response.status_code == 200, response.text
+    return response.json()

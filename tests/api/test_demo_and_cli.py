@@ -37,9 +37,11 @@ def test_the_demo_gives_working_logins_shifts_and_hours(demo_settings):
             params={"min_position": head},
             headers=volunteer_token,
         ).json()
+        status = client.get(f"/v1/certificates/{summary.certificate}/status").json()
     assert shift["confirmed"] > 0
     assert summary.approved_records > 0
     assert records["items"], "the demo volunteer has service records"
+    assert status == {"number": summary.certificate, "status": "valid", "reason": None}
 
 
 def test_the_demo_refuses_a_store_that_holds_data(demo_settings, capsys, monkeypatch):

@@ -1,0 +1,48 @@
+"""A volunteer asks for a certificate; an organiser of the issuer issues it or declines."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, status
+from pydantic import Field
+
+from api.access import require_organiser_of
+from api.deps import PrincipalDep, ServicesDep
+from api.problems import Forbidden
+from api.schemas import Command, Created, Done, Reason
+
+router = APIRouter(prefix="/v1/certificate-requests", tags=["certificates"])
+
+
+class RequestCertificate(Command):
+    organization_id: UUID = Field(description="the organisation asked to certify")
+    period_start: date
+    period_end: date
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 422: {}})
+def request_certificate(
+    body: RequestCertificate, services: ServicesDep, principal: PrincipalDep
+) -> Created:
+    """The volunteer's own request; issue it with ``request_id`` in POST /v1/certificates."""
+    if principal.volunteer_id is None:
+        raise Forbidden("only a volunteer asks for their own certificate")
+    ledger = services.ledger
+    request_id = ledger.request_certificate(
+        volunteer_id=principal.volunteer_id,
+        issuer_id=body.organization_id,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        actor=principal.actor,
+    )
+    return Created(id=request_id, position=ledger.last_position)
+
+
+@router.post("/{request_id}/decline", responses={403: {}, 404: {}, 409: {}})
+def decline(request_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, ledger.certificate_request(request_id).issuer_id)
+    ledger.decline_certificate_request(request_id, body.reason, principal.actor)
+    return Done(position=ledger.last_position)

@@ -1,0 +1,179 @@
+"""Certificates: issue, read as a signed credential or a PDF, check status, verify, revoke."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Depends, Path, Request, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from api.access import Principal, covers, require_organiser_of
+from api.certificate_service import CertificateService
+from api.deps import PrincipalDep, Services, ServicesDep
+from api.problems import NotFound, PdfUnavailable
+from api.schemas import Command, Done, Reason
+from certificates import FontUnavailableError
+from domain.errors import InvalidInputError
+from projections.hours_queries import certifiable_records
+
+router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
+
+Number = Annotated[str, Path(pattern=r"^VC\d{13}$", examples=["VC2026123456782"])]
+
+
+def get_certificates(request: Request) -> CertificateService:
+    service: CertificateService = request.app.state.certificates
+    return service
+
+
+CertificatesDep = Annotated[CertificateService, Depends(get_certificates)]
+
+
+class IssueCertificate(Command):
+    organization_id: UUID = Field(description="the issuing organisation")
+    volunteer_id: UUID
+    period_start: date | None = None
+    period_end: date | None = None
+    record_ids: list[UUID] | None = Field(
+        default=None, description="instead of a period: the records to count"
+    )
+    person_in_charge: str = Field(min_length=1, max_length=50)
+    handler: str = Field(min_length=1, max_length=50)
+    contact: str = Field(min_length=1, max_length=100)
+    request_id: UUID | None = None
+
+
+class Issued(Done):
+    id: UUID
+    number: str
+
+
+class StatusPublic(BaseModel):
+    number: str
+    status: str = Field(description="valid, revoked or superseded")
+    reason: str | None
+
+
+class CheckPublic(BaseModel):
+    name: str
+    passed: bool | None = Field(description="null: could not be checked here")
+    detail: str
+
+
+class VerdictPublic(BaseModel):
+    verdict: str = Field(description="valid, revoked, superseded, invalid or authentic")
+    status: str | None
+    reason: str | None
+    checks: list[CheckPublic]
+
+
+def _require_may_read(services: Services, principal: Principal, number: str) -> None:
+    """The volunteer, organisers of the issuer, admins; others learn nothing, not even that
+    the certificate exists (its status is public, without personal data)."""
+    certificate = services.ledger.certificate(number)
+    if principal.is_volunteer(certificate.volunteer_id):
+        return
+    if not covers(services.ledger, principal, certificate.issuer_id):
+        raise NotFound(f"certificate {number} was not found")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep) -> Issued:
+    """Certify a volunteer's approved records in a period (or the records named) that the
+    issuing organisation or those below it organised."""
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, body.organization_id)
+    if body.record_ids is not None:
+        record_ids = body.record_ids
+    elif body.period_start is not None and body.period_end is not None:
+        services.runner.wait_for(
+            ledger.recorder.max_notification_id() or 0, timeout=services.settings.read_wait_seconds
+        )
+        record_ids = [
+            UUID(r)
+            for r in certifiable_records(
+                services.views,
+                str(body.volunteer_id),
+                str(body.organization_id),
+                body.period_start,
+                body.period_end,
+            )
+        ]
+    else:
+        raise InvalidInputError("give a period (period_start and period_end) or record_ids")
+    certificate_id = ledger.issue_certificate(
+        issuer_id=body.organization_id,
+        volunteer_id=body.volunteer_id,
+        record_ids=record_ids,
+        person_in_charge=body.person_in_charge,
+        handler=body.handler,
+        contact=body.contact,
+        actor=principal.actor,
+        request_id=body.request_id,
+    )
+    position = ledger.last_position
+    number = ledger.certificate_number_of(certificate_id)
+    return Issued(id=certificate_id, number=number, position=position)
+
+
+@router.post("/verify")
+def verify(
+    credential: Annotated[dict[str, Any], Body(description="the signed credential, as issued")],
+    certificates: CertificatesDep,
+) -> VerdictPublic:
+    """Check a credential: signature, issuer key, log proofs, consistency, status. Public."""
+    verdict = certificates.verify(credential)
+    return VerdictPublic(
+        verdict=verdict.verdict,
+        status=verdict.status,
+        reason=verdict.reason,
+        checks=[CheckPublic(name=c.name, passed=c.passed, detail=c.detail) for c in verdict.checks],
+    )
+
+
+@router.get(
+    "/{number}.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
+)
+def pdf(
+    number: Number, services: ServicesDep, principal: PrincipalDep, certificates: CertificatesDep
+) -> Response:
+    """A4 PDF with a QR code; the credential is attached, so the file verifies offline."""
+    _require_may_read(services, principal, number)
+    try:
+        content = certificates.pdf(number)
+    except FontUnavailableError:
+        raise PdfUnavailable from None
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{number}.pdf"'},
+    )
+
+
+@router.get("/{number}", responses={404: {}})
+def credential(
+    number: Number, services: ServicesDep, principal: PrincipalDep, certificates: CertificatesDep
+) -> dict[str, Any]:
+    """The signed Open Badges 3.0 credential with its log proofs."""
+    _require_may_read(services, principal, number)
+    return certificates.credential(number)
+
+
+@router.get("/{number}/status", responses={404: {}})
+def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
+    """Public, and without personal data: valid, revoked (with the reason) or superseded."""
+    found = services.ledger.certificate_status(number)
+    return StatusPublic(number=found.number, status=found.status, reason=found.reason)
+
+
+@router.post("/{number}/revoke", responses={403: {}, 404: {}, 409: {}})
+def revoke(number: Number, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+    ledger = services.ledger
+    require_organiser_of(ledger, principal, ledger.certificate(number).issuer_id)
+    ledger.revoke_certificate(number, body.reason, principal.actor)
+    return Done(position=ledger.last_position)
