@@ -2,9 +2,14 @@
 
 import argparse
 import json
+import socket
+import threading
+import time
 
 import pytest
+import uvicorn
 
+from api.app import create_app
 from api.certificate_cli import add_verify_certificate_parser, run_verify_certificate
 from tests.api.conftest import credential_of
 
@@ -56,3 +61,50 @@ def test_an_unreadable_file_is_one_line_and_exit_2(files, capsys):
     missing = files["tmp"] / "nothing.json"
     assert run(missing, "--issuer", files["issuer"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.fixture
+def live_server(api):
+    """The same store served by uvicorn on a free loopback port, for --online."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(api.services.settings), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_online_the_cli_says_a_revoked_certificate_is_revoked(
+    api, world, issued, files, live_server, capsys
+):
+    api.client.post(
+        f"/v1/certificates/{issued['number']}/revoke",
+        json={"reason": "重新出具"},
+        headers=world.tokens["organiser"],
+    )
+    assert run(files["pdf"], "--issuer", files["issuer"], "--online", live_server) == 1
+    output = capsys.readouterr().out
+    assert output.strip().endswith("verdict: revoked (重新出具)")
+    assert "✔ log_consistency" in output
+
+
+def test_online_the_cli_says_a_corrected_certificate_is_superseded(
+    api, world, issued, files, live_server, capsys
+):
+    api.client.post(
+        f"/v1/service-records/{issued['records'][0]}/corrections",
+        json={"minutes": 90, "reason": "提前离开"},
+        headers=world.tokens["organiser"],
+    )
+    assert run(files["json"], "--issuer", files["issuer"], "--online", live_server) == 1
+    assert "verdict: superseded" in capsys.readouterr().out

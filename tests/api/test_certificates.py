@@ -132,3 +132,23 @@ def test_a_volunteers_request_is_fulfilled_by_the_certificate_issued_for_it(api,
     assert (requested.status_code, declined.status_code) == (201, 200)
     request = api.services.ledger.certificate_request(UUID(requested.json()["id"]))
     assert request.outcome == "declined"
+
+
+def test_the_qr_page_shows_a_revoked_certificate_as_revoked(api, world, issued):
+    api.client.post(
+        f"/v1/certificates/{issued['number']}/revoke",
+        json={"reason": "重新出具"},
+        headers=world.tokens["organiser"],
+    )
+    page = api.client.get(f"/V/{issued['number']}").text
+    assert "已撤销 / Revoked" in page
+    assert "重新出具" in page
+
+
+def test_the_qr_page_shows_a_superseded_certificate_as_superseded(api, world, issued):
+    api.client.post(
+        f"/v1/service-records/{issued['records'][0]}/corrections",
+        json={"minutes": 90, "reason": "提前离开"},
+        headers=world.tokens["organiser"],
+    )
+    assert "已被更正 / Superseded" in api.client.get(f"/V/{issued['number']}").text
