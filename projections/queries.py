@@ -57,17 +57,31 @@ def shifts_of_activity(
     return _page(rows, limit, ("starts_at", "id"))
 
 
-def roster(views: ViewStore, shift_id: str) -> list[dict[str, Any]]:
+def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str] | None) -> Page:
     """Confirmed volunteers in the order they got their place, then the waitlist in order."""
-    rows = views.query(
-        "SELECT r.volunteer_id, r.status, v.name, v.volunteer_number FROM board_roster r "
-        "LEFT JOIN dir_volunteers v ON v.id = r.volunteer_id WHERE r.shift_id = ? "
-        "ORDER BY CASE r.status WHEN 'confirmed' THEN 0 ELSE 1 END, r.seq",
-        (shift_id,),
+    sql = (
+        "SELECT * FROM (SELECT r.volunteer_id, r.status, v.name, v.volunteer_number, "
+        "CASE r.status WHEN 'confirmed' THEN 0 ELSE 1 END AS queue, r.seq "
+        "FROM board_roster r LEFT JOIN dir_volunteers v ON v.id = r.volunteer_id "
+        "WHERE r.shift_id = ?) roster"
     )
-    return [
-        {"volunteer_id": r[0], "status": r[1], "name": r[2], "volunteer_number": r[3]} for r in rows
+    params: list[Any] = [shift_id]
+    if after is not None:
+        sql += " WHERE queue > ? OR (queue = ? AND seq > ?)"
+        params += [int(after[0]), int(after[0]), int(after[1])]
+    rows = views.query(sql + " ORDER BY queue, seq LIMIT ?", [*params, limit + 1])
+    entries = [
+        {
+            "volunteer_id": r[0],
+            "status": r[1],
+            "name": r[2],
+            "volunteer_number": r[3],
+            "queue": r[4],
+            "seq": r[5],
+        }
+        for r in rows
     ]
+    return _page(entries, limit, ("queue", "seq"))
 
 
 RECORD_COLUMNS = (

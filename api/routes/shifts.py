@@ -9,7 +9,16 @@ from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import Principal, require_organiser_of, require_self_or_organiser
-from api.deps import MinPosition, PrincipalDep, Services, ServicesDep, wait_for_position
+from api.deps import (
+    Cursor,
+    Limit,
+    MinPosition,
+    PrincipalDep,
+    Services,
+    ServicesDep,
+    wait_for_position,
+)
+from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
 from api.schemas import Command, Done, Reason
 from domain.shift import Shift
@@ -52,6 +61,7 @@ class RosterPublic(BaseModel):
     shift_id: UUID
     confirmed: list[RosterEntry]
     waitlisted: list[RosterEntry]
+    next_cursor: str | None = Field(description="the next page: more confirmed, then waitlisted")
     position: int
 
 
@@ -166,16 +176,20 @@ def get_roster(
     shift_id: UUID,
     services: ServicesDep,
     principal: PrincipalDep,
+    limit: Limit = 200,
+    cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> RosterPublic:
     """Confirmed volunteers in order of sign-up, then the waitlist in order. Organisers only."""
     _organised_shift(services, principal, shift_id)
     position = wait_for_position(services, min_position)
-    entries = [RosterEntry.model_validate(e) for e in roster(services.views, str(shift_id))]
+    page = roster(services.views, str(shift_id), limit=limit, after=decode_cursor(cursor))
+    entries = [RosterEntry.model_validate(e) for e in page.items]
     return RosterPublic(
         shift_id=shift_id,
         confirmed=[e for e in entries if e.status == "confirmed"],
         waitlisted=[e for e in entries if e.status == "waitlisted"],
+        next_cursor=encode_cursor(page.next_after),
         position=position,
     )
 

@@ -252,3 +252,27 @@ def test_organisers_see_a_volunteers_phone_masked(api, world):
 def test_the_openapi_docs_are_served(api):
     assert api.client.get("/docs").status_code == 200
     assert "/v1/shifts/{shift_id}/signups" in api.client.get("/openapi.json").json()["paths"]
+
+
+def test_a_long_roster_comes_page_by_page_confirmed_first(api, world):
+    organiser = world.tokens["organiser"]
+    api.client.post(f"/v1/shifts/{world.shift}/capacity", json={"capacity": 1}, headers=organiser)
+    for volunteer in (world.volunteer, world.spare_volunteer):
+        done = api.client.post(
+            f"/v1/shifts/{world.shift}/signups",
+            json={"volunteer_id": str(volunteer)},
+            headers=organiser,
+        ).json()
+    first = api.client.get(
+        f"/v1/shifts/{world.shift}/roster",
+        headers=organiser,
+        params={"limit": 1, "min_position": done["position"]},
+    ).json()
+    second = api.client.get(
+        f"/v1/shifts/{world.shift}/roster",
+        headers=organiser,
+        params={"limit": 1, "cursor": first["next_cursor"]},
+    ).json()
+    assert [e["volunteer_id"] for e in first["confirmed"]] == [str(world.volunteer)]
+    assert [e["volunteer_id"] for e in second["waitlisted"]] == [str(world.spare_volunteer)]
+    assert second["next_cursor"] is None
