@@ -17,6 +17,7 @@ from typing import TextIO
 
 from api.certificate_cli import add_verify_certificate_parser, run_verify_certificate
 from api.demo import DemoRefusedError, DemoSummary, load_demo
+from api.issuer import IssuerKeyring, did_web
 from api.log_cli import add_verify_log_parser, run_verify_log
 from api.security import hash_password
 from api.settings import Settings
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     _projections_parser(commands)
     add_verify_log_parser(commands)
     add_verify_certificate_parser(commands)
+    commands.add_parser(
+        "rotate-issuer-key",
+        help="retire the certificate signing key (it stays published) and make a new one",
+    )
     return parser
 
 
@@ -123,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_verify_log(args, settings)
         elif args.command == "verify-certificate":
             return run_verify_certificate(args)
+        elif args.command == "rotate-issuer-key":
+            _rotate_issuer_key(settings)
     except (LedgerError, DemoRefusedError, CliError) as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 1
@@ -173,6 +180,18 @@ def _read_password() -> str:
     if len(password) < MIN_PASSWORD:
         raise CliError(f"the password needs at least {MIN_PASSWORD} characters")
     return password
+
+
+def _rotate_issuer_key(settings: Settings) -> None:
+    if settings.issuer_key:
+        raise CliError(
+            "the issuer key is configured (VOLUNTEER_LEDGER_ISSUER_KEY): rotate it there"
+        )
+    keyring = IssuerKeyring(
+        settings.data_dir / "issuer-keys", did_web(settings.public_url), settings.issuer_key
+    )
+    retired = keyring.signing_method
+    print(f"retired {retired}\nsigning with {keyring.rotate()}")
 
 
 def _print_demo(summary: DemoSummary) -> None:

@@ -152,3 +152,17 @@ def test_the_qr_page_shows_a_superseded_certificate_as_superseded(api, world, is
         headers=world.tokens["organiser"],
     )
     assert "已被更正 / Superseded" in api.client.get(f"/V/{issued['number']}").text
+
+
+def test_a_certificate_signed_before_a_key_rotation_still_verifies(api, world, issued):
+    credential = credential_of(api, world, issued["number"])
+    keyring = api.client.app.state.certificates.keyring
+    old_method = keyring.signing_method
+    new_method = keyring.rotate()
+    published = {
+        m["id"]: m["status"] for m in api.client.get("/v1/issuer").json()["verificationMethod"]
+    }
+    assert published == {old_method: "retired", new_method: "active"}
+    assert verdict_of(api, credential)["verdict"] == "valid"
+    fresh = credential_of(api, world, issued["number"])
+    assert fresh["proof"]["verificationMethod"] == new_method

@@ -74,3 +74,12 @@ def test_several_workers_need_postgresql(demo_settings, monkeypatch, capsys):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
     assert main(["serve", "--workers", "2"]) == 1
     assert "PostgreSQL" in capsys.readouterr().err
+
+
+def test_rotating_the_issuer_key_keeps_the_old_one_published(demo_settings, monkeypatch, capsys):
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
+    assert main(["rotate-issuer-key"]) == 0
+    assert main(["rotate-issuer-key"]) == 0
+    retired = list((demo_settings.data_dir / "issuer-keys" / "retired").glob("*.pub"))
+    assert len(retired) == 2
+    assert capsys.readouterr().out.count("retired did:web:") == 2
