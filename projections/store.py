@@ -4,12 +4,11 @@ Projections write SQL with ``?`` placeholders; the PostgreSQL store translates t
 stores give a transaction in which a projection's view changes and its tracking position are
 written together, so a crash leaves either both or neither.
 
-A runner writes its batches through ``batch()``: on PostgreSQL that transaction runs in
-pipeline mode, sending the statements whose results nobody reads without waiting for each
-answer, so a batch costs a few round trips instead of one per statement. An error then surfaces
-at the next read or at commit, and the whole transaction rolls back all the same. (The pool's
-sessions do not send notices: psycopg 3.3 in pipeline mode can hand a cursor the wrong result
-after two notices in a row, such as two ``CREATE … IF NOT EXISTS`` of existing objects.)
+A runner writes its batches through ``batch()``. On PostgreSQL each distinct statement is
+prepared once per connection, and a batch's writes go as ``EXECUTE`` statements, a thousand to
+a round trip, instead of one round trip each; an error then surfaces at the next read or at
+commit, and the whole transaction rolls back all the same. On SQLite the runner's connection
+gets a larger page cache and fewer, larger WAL checkpoints.
 """
 
 from __future__ import annotations
@@ -30,6 +29,10 @@ if TYPE_CHECKING:
     import psycopg
 
 Row = tuple[Any, ...]
+
+#: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
+RUNNER_CACHE_KIB = 256 * 1024
+RUNNER_CHECKPOINT_PAGES = 10_000
 
 
 class Transaction(ABC):
@@ -118,6 +121,20 @@ class SQLiteViewStore(ViewStore):
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[Transaction]:
+        if self._memory is None and not getattr(self._local, "batching", False):
+            # A runner's connection: a large page cache keeps the indexes it updates at
+            # random (ids are UUIDs) in memory, and fewer, larger checkpoints write each page
+            # back once for many batches. Both only for this thread's connection, not the
+            # API's readers. About a fifth faster over a million events.
+            connection = self._connection()
+            connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
+            connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
+            self._local.batching = True
+        with self.transaction() as tx:
+            yield tx
 
     def close(self) -> None:
         if self._memory is not None:
@@ -280,10 +297,7 @@ class PostgresViewStore(ViewStore):
         self.schema = schema or "public"
         self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         search_path = f" -c search_path={schema}" if schema else ""
-        self.options = {
-            "options": "-c client_min_messages=warning -c standard_conforming_strings=on"
-            + search_path
-        }
+        self.options = {"options": "-c standard_conforming_strings=on" + search_path}
         self.pool = ConnectionPool(
             self.conninfo,
             min_size=1,
