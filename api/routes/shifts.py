@@ -20,25 +20,12 @@ from api.deps import (
 )
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
+from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Reason
 from domain.shift import Shift
 from projections.queries import roster
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
-
-
-class ShiftDetail(BaseModel):
-    id: UUID
-    activity_id: UUID
-    organisation_id: UUID
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    capacity: int
-    confirmed: int
-    waitlisted: int
-    status: str
-    location: str | None
-    required_skills: list[str]
 
 
 class SignUp(Command):
@@ -110,8 +97,8 @@ class NoShow(Command):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _detail(shift: Shift) -> ShiftDetail:
-    return ShiftDetail(
+def _detail(shift: Shift) -> ShiftPublic:
+    return ShiftPublic(
         id=shift.id,
         activity_id=shift.activity_id,
         organisation_id=shift.organisation_id,
@@ -133,7 +120,7 @@ def _organised_shift(services: Services, principal: Principal, shift_id: UUID) -
 
 
 @router.get("/{shift_id}", responses={404: {}})
-def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftDetail:
+def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
     return _detail(services.ledger.shift(shift_id))
 
 
