@@ -122,6 +122,20 @@ class SQLiteViewStore(ViewStore):
                 raise
             connection.execute("COMMIT")
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """A read in a deferred transaction: in WAL mode it waits for no writer.
+
+        (A write transaction begins IMMEDIATE, taking the write lock at once; a reader that did
+        the same would queue behind a runner's batches, and could starve while it catches up.)
+        """
+        with self._lock if self._memory is not None else _nothing():
+            connection = self._connection()
+            connection.execute("BEGIN")
+            try:
+                return _SQLiteTransaction(connection).query(sql, params)
+            finally:
+                connection.execute("COMMIT")
+
     @contextmanager
     def batch(self) -> Iterator[Transaction]:
         if self._memory is None and not getattr(self._local, "batching", False):
@@ -240,8 +254,12 @@ class _PostgresBatch(_PostgresTransaction):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         statement = self._statement(sql, params)
-        self.flush()
-        self.client.execute(statement)
+        # The pending writes and the read in one round trip; the read's rows come last.
+        self.pending.append(statement)
+        self.client.execute(";\n".join(self.pending))
+        self.pending.clear()
+        while self.client.nextset():
+            pass
         rows: list[Row] = self.client.fetchall()
         return rows
 

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from eventsourcing.persistence import IntegrityError
 
@@ -190,6 +192,23 @@ def test_awkward_values_are_written_as_they_are(ledger, views):
     assert views.query("SELECT name, big, absent, ratio, day FROM odd_values") == [
         ("O'Brien \\ 区 -- '); DROP TABLE x; --", 2**62, None, 1.5, "2026-03-02")
     ]
+
+
+def test_a_sqlite_reader_does_not_wait_for_a_batch_in_progress(tmp_path):
+    views = SQLiteViewStore(str(tmp_path / "views.db"))
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE shifts_seen (id INTEGER)")
+        tx.execute("INSERT INTO shifts_seen VALUES (1)")
+    seen = []
+    with views.batch() as tx:
+        tx.execute("INSERT INTO shifts_seen VALUES (2)")
+        reader = threading.Thread(
+            target=lambda: seen.append(views.query("SELECT COUNT(*) FROM shifts_seen"))
+        )
+        reader.start()
+        reader.join(timeout=2)
+        assert seen == [[(1,)]]  # at once, as last committed
+    views.close()
 
 
 @pytest.mark.postgres
