@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from projections.store import Transaction
@@ -51,7 +51,26 @@ class Projection(ABC):
     def drop(self, tx: Transaction) -> None:
         """Drop the tables, for a rebuild."""
 
-    def apply(self, tx: Transaction, event: Any, position: int) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(self, tx, event, position)
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        """Apply a batch of ``(event, position)`` pairs, in order, within ``tx``.
+
+        By default each event goes to its ``@on`` handler. A projection may override this to
+        keep rows in memory during the batch and write them together at its end (with
+        ``tx.execute_many``): the runner commits the batch and the new position together
+        either way.
+        """
+        handlers = self.handlers
+        for event, position in events:
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(self, tx, event, position)
+
+    def forget(self) -> None:  # noqa: B027 - a projection that keeps nothing needs nothing
+        """Drop whatever the projection keeps in memory from one batch to the next.
+
+        A projection may remember what it wrote (a lookup it would otherwise query). The runner
+        calls this before a batch whenever it cannot vouch that the memory matches the tables:
+        before the first batch, after a batch failed, and when another runner or a rebuild
+        moved the position. Memory is then valid only as a function of the position, which is
+        what the folded tables are too.
+        """

@@ -79,6 +79,9 @@ class ProjectionRunner:
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        #: Each projection's position as its memory knows it (see ``Projection.forget``).
+        self._memory_at: dict[str, int] = {}
+        self._applying = threading.Lock()
         with views.transaction() as tx:
             views.serialise_setup(tx)
             tx.execute(TRACKING_TABLE)
@@ -201,7 +204,7 @@ class ProjectionRunner:
         """
         names = [p.name for p in group]
         marks = ", ".join("?" * len(names))
-        with self.views.batch() as tx:
+        with self._applying, self.views.batch() as tx:
             rows = tx.query(
                 f"SELECT name, position FROM projection_tracking WHERE name IN ({marks}) "
                 "ORDER BY name" + self.views.row_lock,
@@ -211,18 +214,24 @@ class ProjectionRunner:
             # Another runner moved it, or a rebuild reset it, since we read the position.
             active = [p for p in group if current.get(p.name) == start]
             for projection in active:
-                _apply_all(projection, tx, events)
+                if self._memory_at.get(projection.name) != start:
+                    projection.forget()
+                self._memory_at.pop(projection.name, None)
+                projection.apply_batch(tx, events)
             if active:
                 marks = ", ".join("?" * len(active))
                 tx.execute(
                     f"UPDATE projection_tracking SET position = ? WHERE name IN ({marks})",
                     [end, *(p.name for p in active)],
                 )
+        for projection in active:  # committed: their memory now matches the tables at ``end``
+            self._memory_at[projection.name] = end
         moved = bool(active) or any(current.get(p.name, start) != start for p in group)
         return active, moved
 
     def rebuild(self, projection: Projection) -> None:
         """Drop the projection's tables and its position; the next catch-up replays it."""
+        self._memory_at.pop(projection.name, None)
         with self.views.transaction() as tx:
             tx.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (projection.name,)
@@ -270,15 +279,3 @@ class ProjectionRunner:
             self._thread.join(timeout=5)
             self._thread = None
 
-
-def _apply_all(projection: Projection, tx: Transaction, events: list[tuple[Any, int]]) -> None:
-    """Apply a batch to one projection; a plain ``@on`` projection skips ``apply``'s overhead."""
-    if type(projection).apply is not Projection.apply:
-        for event, position in events:
-            projection.apply(tx, event, position)
-        return
-    handlers = projection.handlers
-    for event, position in events:
-        handler = handlers.get(type(event))
-        if handler is not None:
-            handler(projection, tx, event, position)

@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +43,11 @@ class Transaction(ABC):
 
     @abstractmethod
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """The same statement once per row, in order: cheaper than as many ``execute`` calls."""
+        for params in rows:
+            self.execute(sql, params)
 
 
 class ViewStore(ABC):
@@ -80,6 +85,9 @@ class _SQLiteTransaction(Transaction):
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         self.cursor.execute(sql, params if isinstance(params, tuple | list) else tuple(params))
         return self.cursor.fetchall()
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.cursor.executemany(sql, rows)
 
 
 class SQLiteViewStore(ViewStore):
@@ -180,6 +188,9 @@ class _PostgresTransaction(Transaction):
         rows: list[Row] = self.cursor.fetchall()
         return rows
 
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.cursor.executemany(_postgres_sql(sql), rows)
+
 
 @lru_cache(maxsize=512)
 def _numbered_sql(sql: str) -> str:
@@ -251,6 +262,10 @@ class _PostgresBatch(_PostgresTransaction):
         self.pending.append(statement)
         if len(self.pending) >= self.flush_at:
             self.flush()
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        for params in rows:
+            self.execute(sql, params)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         statement = self._statement(sql, params)

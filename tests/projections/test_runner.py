@@ -232,6 +232,79 @@ def test_a_gap_in_the_positions_is_passed_over(postgres_schema, clock):
         ledger.close()
 
 
+def test_memory_kept_through_a_failed_batch_is_forgotten(ledger, views):
+    f.community(ledger)  # a district and a community
+    counting = Counting()
+    runner = ProjectionRunner(ledger, views, [counting], batch_size=1)
+    counting.refuse = 2  # the second organisation
+    with pytest.raises(RuntimeError, match="refused"):
+        runner.catch_up()
+    counting.refuse = None
+    runner.catch_up()
+    assert views.query("SELECT n FROM counted") == [(2,)]
+
+
+def test_memory_is_forgotten_when_another_runner_moved_the_position(ledger, views):
+    f.district(ledger)
+    mine = ProjectionRunner(ledger, views, [Counting()])
+    mine.catch_up()
+    f.district(ledger, name="西城区")
+    ProjectionRunner(ledger, views, [Counting()]).catch_up()
+    f.district(ledger, name="朝阳区")
+    mine.catch_up()
+    assert views.query("SELECT n FROM counted") == [(3,)]
+
+
+def test_memory_is_kept_from_one_batch_to_the_next(ledger, views):
+    f.community(ledger)
+    counting = Counting()
+    ProjectionRunner(ledger, views, [counting], batch_size=1).catch_up()
+    assert counting.reads == 1
+
+
+def test_many_rows_written_at_once_are_seen_by_the_batch_and_committed(views):
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE many_rows (n INTEGER, name TEXT)")
+    with views.batch() as tx:
+        tx.execute_many("INSERT INTO many_rows (n, name) VALUES (?, ?)", [(1, "甲"), (2, None)])
+        assert tx.query("SELECT COUNT(*) FROM many_rows") == [(2,)]
+    assert views.query("SELECT n, name FROM many_rows ORDER BY n") == [(1, "甲"), (2, None)]
+
+
+class Counting(Projection):
+    """Counts organisations with the running count kept in memory between batches: a count
+    that outlived a failed batch, or another runner's batches, would come out too high or low.
+    ``refuse`` names the count at which a batch fails, after the memory has moved."""
+
+    name = "counted"
+
+    def __init__(self):
+        self.count = None
+        self.reads = 0
+        self.refuse = None
+
+    def create(self, tx):
+        tx.execute("CREATE TABLE IF NOT EXISTS counted (n INTEGER NOT NULL)")
+
+    def drop(self, tx):
+        tx.execute("DROP TABLE IF EXISTS counted")
+
+    def forget(self):
+        self.count = None
+
+    @on(Organisation.Created)
+    def _created(self, tx, e, position):
+        if self.count is None:
+            self.reads += 1
+            rows = tx.query("SELECT n FROM counted")
+            self.count = rows[0][0] if rows else 0
+        self.count += 1
+        if self.count == self.refuse:
+            raise RuntimeError("refused")
+        tx.execute("DELETE FROM counted")
+        tx.execute("INSERT INTO counted (n) VALUES (?)", (self.count,))
+
+
 class NamesTwice(Projection):
     """Inserts each organisation's name twice: the second insert breaks the primary key."""
 
