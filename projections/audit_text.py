@@ -9,6 +9,7 @@ no summary can show them.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -138,34 +139,50 @@ def local_minute(moment: datetime, timezone: str) -> str:
 def kind_of(event_class: type) -> str:
     """The kind of aggregate an event class belongs to, ``service_record`` for
     ``ServiceRecord.Approved``; it is also the role that aggregate plays in a template."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", event_class.__qualname__.split(".")[0]).lower()
+    kind = _KINDS.get(event_class)
+    if kind is None:
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "_", event_class.__qualname__.split(".")[0]).lower()
+        _KINDS[event_class] = kind
+    return kind
 
 
-def summary(event: Any, label: Callable[[str], str], timezone: str) -> str:
-    """The event's line; ``label(role)`` names the aggregate playing that role. An event class
-    without a template yet still gets a line: its name and its aggregate's label."""
-    event_type = type(event).__qualname__
-    template = TEMPLATES.get(event_type, event_type + " of {" + kind_of(type(event)) + "}")
-    return template.format_map(_Values(event, label, timezone))
+_KINDS: dict[type, str] = {}
 
 
-class _Values(dict[str, str]):
-    """What a template asks for, looked up only when asked."""
-
-    def __init__(self, event: Any, label: Callable[[str], str], timezone: str) -> None:
-        super().__init__()
-        self.event, self.label, self.timezone = event, label, timezone
-
-    def __missing__(self, key: str) -> str:
+def summary(event: Any, label: Callable[[str], str], timezone: Callable[[], str]) -> str:
+    """The event's line; ``label(role)`` names the aggregate playing that role, ``timezone()``
+    the zone its times are shown in. An event class without a template yet still gets a line:
+    its name and its aggregate's label."""
+    parts = []
+    for literal, key in _template_of(type(event)):
+        parts.append(literal)
+        if key is None:
+            continue
         if key in COMPUTED:
-            return COMPUTED[key](self.event)
-        if key in PLAIN_FIELDS:
-            return str(getattr(self.event, key))
-        if key in TIME_FIELDS:
-            return local_minute(getattr(self.event, key), self.timezone)
-        if key in YES_NO_FIELDS:
-            return "yes" if getattr(self.event, key) else "no"
-        return self.label(key)
+            parts.append(COMPUTED[key](event))
+        elif key in PLAIN_FIELDS:
+            parts.append(str(getattr(event, key)))
+        elif key in TIME_FIELDS:
+            parts.append(local_minute(getattr(event, key), timezone()))
+        elif key in YES_NO_FIELDS:
+            parts.append("yes" if getattr(event, key) else "no")
+        else:
+            parts.append(label(key))
+    return "".join(parts)
+
+
+def _template_of(event_class: type) -> list[tuple[str, str | None]]:
+    """An event class's template taken apart once: each literal text and the name after it."""
+    parts = _TEMPLATE_PARTS.get(event_class)
+    if parts is None:
+        event_type = event_class.__qualname__
+        template = TEMPLATES.get(event_type, event_type + " of {" + kind_of(event_class) + "}")
+        parts = [(literal, key) for literal, key, _, _ in string.Formatter().parse(template)]
+        _TEMPLATE_PARTS[event_class] = parts
+    return parts
+
+
+_TEMPLATE_PARTS: dict[type, list[tuple[str, str | None]]] = {}
 
 
 def utc_text(moment: datetime) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -57,29 +60,60 @@ class Subject:
 
 
 class Subjects:
-    """The ``audit_subjects`` helper table, read through within one event's handling."""
+    """The ``audit_subjects`` helper table, remembered between batches.
 
-    def __init__(self, tx: Transaction) -> None:
-        self.tx = tx
-        self._seen: dict[str, Subject | None] = {}
+    Subjects saved during a batch are written at its end (``write``). Those remembered are
+    bounded: past ``limit`` the older half is let go, to be read again if an event needs it.
+    """
+
+    limit = 100_000
+
+    def __init__(self) -> None:
+        self.tx: Transaction | None = None
+        self._known: dict[str, Subject | None] = {}
+        self._unsaved: dict[str, Subject] = {}
 
     def get(self, id: str | None) -> Subject | None:
         if id is None:
             return None
-        if id not in self._seen:
+        try:
+            return self._known[id]
+        except KeyError:
+            pass
+        subject = self._unsaved.get(id)
+        if subject is None:
+            assert self.tx is not None
             rows = self.tx.query("SELECT kind, label, refs FROM audit_subjects WHERE id = ?", (id,))
-            self._seen[id] = (
-                Subject(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
-            )
-        return self._seen[id]
+            subject = Subject(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
+        self._remember(id, subject)
+        return subject
 
     def save(self, id: str, subject: Subject) -> None:
-        self.tx.execute(
+        self._unsaved[id] = subject
+        self._remember(id, subject)
+
+    def _remember(self, id: str, subject: Subject | None) -> None:
+        known = self._known
+        if len(known) >= self.limit:
+            for old in list(itertools.islice(known, self.limit // 2)):
+                del known[old]
+        known[id] = subject
+
+    def write(self, tx: Transaction) -> None:
+        """Write the subjects saved since the last write."""
+        tx.execute_many(
             "INSERT INTO audit_subjects (id, kind, label, refs) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET label = excluded.label, refs = excluded.refs",
-            (id, subject.kind, subject.label, json.dumps(subject.refs, sort_keys=True)),
+            [
+                (id, subject.kind, subject.label, json.dumps(subject.refs, sort_keys=True))
+                for id, subject in self._unsaved.items()
+            ],
         )
-        self._seen[id] = subject
+        self._unsaved.clear()
+
+    def forget(self) -> None:
+        self._known.clear()
+        self._unsaved.clear()
 
     def label(self, refs: dict[str, str], role: str) -> str:
         id = refs.get(role)
@@ -102,6 +136,26 @@ class AuditTrail(Projection):
 
     name = "audit"
     ignores: ClassVar[frozenset[type]] = frozenset()
+
+    def __init__(self) -> None:
+        self.subjects = Subjects()
+        self._entries: list[tuple[Any, ...]] = []
+
+    def forget(self) -> None:
+        self.subjects.forget()
+
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        """Every event's row, and the subjects they changed, written together at the end."""
+        self.subjects.tx = tx
+        super().apply_batch(tx, events)
+        tx.execute_many(
+            "INSERT INTO audit_entries (position, at, actor, actor_id, aggregate_id, "
+            "aggregate_kind, volunteer_id, organisation_id, event_type, summary, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._entries,
+        )
+        self._entries.clear()
+        self.subjects.write(tx)
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -128,15 +182,15 @@ class AuditTrail(Projection):
 
     @on(*EVENT_CLASSES)
     def _event(self, tx: Transaction, e: Any, position: int) -> None:
-        subjects = Subjects(tx)
-        kind, own = kind_of(type(e)), str(e.originator_id)
-        known = subjects.get(own)
+        subjects = self.subjects
+        kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
+        known = None if new else subjects.get(own)  # a new aggregate has no subject yet
         refs = {**(known.refs if known else {}), kind: own}
-        for field, role in ROLE_OF_FIELD.items():
-            value = getattr(e, field, None)
+        for field, role in _roles_of(type(e)):
+            value = getattr(e, field)
             if value is not None:
                 refs[role] = str(value)
-        if isinstance(e, Aggregate.Created):
+        if new:
             created = _new_subject(subjects, e, kind, dict(refs))
             subjects.save(own, created)
             refs.update(created.refs)
@@ -144,15 +198,15 @@ class AuditTrail(Projection):
             objection = {"volunteer": refs["volunteer"], "organisation": refs["organisation"]}
             subjects.save(refs["objection"], Subject("objection", "objection", objection))
         _derive(subjects, refs)
-        timezone = subjects.timezone(refs.get("organisation"))
-        line = summary(e, lambda role: subjects.label(refs, role), timezone)
+        line = summary(
+            e,
+            lambda role: subjects.label(refs, role),
+            lambda: subjects.timezone(refs.get("organisation")),
+        )
         if known is not None:
             _follow_changes(subjects, e, own, known)
         hidden = kind == "unique_key" and refs.get("namespace") == PHONE
-        tx.execute(
-            "INSERT INTO audit_entries (position, at, actor, actor_id, aggregate_id, "
-            "aggregate_kind, volunteer_id, organisation_id, event_type, summary, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._entries.append(
             (
                 position,
                 utc_text(e.timestamp),
@@ -167,6 +221,19 @@ class AuditTrail(Projection):
                 getattr(e, "reason", None) or getattr(e, "resolution", None),
             ),
         )
+
+
+def _roles_of(event_class: type) -> list[tuple[str, str]]:
+    """The fields of an event class that name another aggregate, with their roles."""
+    roles = _ROLES.get(event_class)
+    if roles is None:
+        names = {field.name for field in dataclasses.fields(event_class)}
+        roles = [(field, role) for field, role in ROLE_OF_FIELD.items() if field in names]
+        _ROLES[event_class] = roles
+    return roles
+
+
+_ROLES: dict[type, list[tuple[str, str]]] = {}
 
 
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:

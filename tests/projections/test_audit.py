@@ -11,8 +11,9 @@ from domain.unique_key import UniqueKey
 from projections.audit_queries import AuditFilter, audit_page, audit_rows
 from projections.audit_text import TEMPLATES, utc_text
 from projections.runner import ProjectionRunner
-from projections.views.audit import AuditTrail
+from projections.views.audit import AuditTrail, Subjects
 from tests.domain.test_events import all_event_classes
+from tests.projections.read_models import other_views
 from tests.projections.test_activity_stats import all_events, served_activity
 
 
@@ -126,3 +127,12 @@ def test_pages_filters_and_time_windows_select_the_same_rows_as_a_scan(ledger, v
     ]
     records = rows(views, event_type="ServiceRecord.Recorded")
     assert len(records) == sum(isinstance(e, ServiceRecord.Recorded) for e in all_events(ledger))
+
+
+def test_a_trail_built_with_little_memory_reads_as_one_built_with_plenty(
+    ledger, views, served, store_url, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(Subjects, "limit", 4)  # most subjects are read back from the table
+    with other_views(store_url, tmp_path) as forgetful:
+        ProjectionRunner(ledger, forgetful, [AuditTrail()], batch_size=7).catch_up()
+        assert rows(forgetful) == rows(views)
