@@ -1,13 +1,13 @@
 """How fast the projection runner catches up, beside the raw speed of reading the same log.
 
     .venv/bin/python bench/bench_projections.py [--events 1000000] [--store sqlite|postgres|both]
-        [--batch-size 5000] [--without NAME[,NAME…]] [--breakdown]
+        [--batch-size 5000] [--only NAME[,NAME…]] [--without NAME[,NAME…]] [--breakdown]
 
 For each store: fill a fresh ledger with a realistic synthetic stream (projections.synthetic),
 time reading and decoding the whole notification log in batches (select_notifications and
 mapper.to_domain_event, no projection work), then time a catch-up of every projection from zero
 into a fresh read-model store, and print both and their ratio. ``--without`` adds a second
-catch-up that leaves those projections out; ``--breakdown`` times each projection alone over the
+catch-up that leaves those projections out, ``--only`` limits every catch-up to those named; ``--breakdown`` times each projection alone over the
 same log, to show which read model costs what (use fewer events for that).
 
 Prints figures; asserts nothing. PostgreSQL needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN; it works
@@ -112,20 +112,22 @@ def report(label: str, events: int, seconds: float, raw_rate: float) -> None:
     )
 
 
-def run(kind: str, events: int, batch_size: int, without: set[str], breakdown: bool) -> None:
+def run(
+    kind: str, events: int, batch_size: int, only: set[str], without: set[str], breakdown: bool
+) -> None:
     with store(kind) as url:
         ledger = Ledger(url)
         print(f"\n== {kind}: generating {events:,} events …", flush=True)
         seconds, stored = timed(lambda: generate(ledger, events, seed=2025, batch=10_000))
         print(f"stored {stored:,} events in {seconds:.1f} s ({stored / seconds:,.0f} events/s)")
-        names = [p.name for p in all_projections()]
+        names = [p.name for p in all_projections() if not only or p.name in only]
         print(f"projections ({len(names)}): {', '.join(names)}; batch size {batch_size}")
         raw_s, raw_n = timed(lambda: read_raw(ledger, batch_size))
         raw_rate = raw_n / raw_s
         report("raw read + decode", raw_n, raw_s, raw_rate)
         views_url = fresh_views(url, "views-all")
-        up_s, up_n = timed(lambda: catch_up(ledger, views_url, batch_size))
-        report(f"catch-up, all {len(names)} projections", up_n, up_s, raw_rate)
+        up_s, up_n = timed(lambda: catch_up(ledger, views_url, batch_size, set(names)))
+        report(f"catch-up, {len(names)} projections", up_n, up_s, raw_rate)
         if without:
             kept = set(names) - without
             views_url = fresh_views(url, "views-without")
@@ -146,12 +148,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--only", default="", help="comma-separated projection names")
     parser.add_argument("--without", default="", help="comma-separated projection names")
     parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
+    only = {name for name in args.only.split(",") if name}
     without = {name for name in args.without.split(",") if name}
     for kind in ("sqlite", "postgres") if args.store == "both" else (args.store,):
-        run(kind, args.events, args.batch_size, without, args.breakdown)
+        run(kind, args.events, args.batch_size, only, without, args.breakdown)
 
 
 if __name__ == "__main__":

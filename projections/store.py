@@ -49,6 +49,13 @@ class Transaction(ABC):
         for params in rows:
             self.execute(sql, params)
 
+    def insert_many(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert rows (values in the order of ``columns``): the cheapest way the store has."""
+        marks = ", ".join("?" * len(columns))
+        self.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
 
 class ViewStore(ABC):
     #: Appended to a SELECT that must lock the rows it reads until the transaction ends.
@@ -191,6 +198,15 @@ class _PostgresTransaction(Transaction):
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.cursor.executemany(_postgres_sql(sql), rows)
 
+    def insert_many(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """With COPY: the server takes the rows as they stream in, at a fraction of the cost
+        of one INSERT each, and the client writes them in C."""
+        with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
 
 @lru_cache(maxsize=512)
 def _numbered_sql(sql: str) -> str:
@@ -266,6 +282,12 @@ class _PostgresBatch(_PostgresTransaction):
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         for params in rows:
             self.execute(sql, params)
+
+    def insert_many(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        self.flush()  # the writes before it come first
+        super().insert_many(table, columns, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         statement = self._statement(sql, params)

@@ -41,6 +41,20 @@ ROLE_OF_FIELD = {
     "certificate_id": "certificate",
 }
 
+ENTRY_COLUMNS = (
+    "position",
+    "at",
+    "actor",
+    "actor_id",
+    "aggregate_id",
+    "aggregate_kind",
+    "volunteer_id",
+    "organisation_id",
+    "event_type",
+    "summary",
+    "reason",
+)
+
 #: What ``refs`` holds beside ids: an organisation's time zone, a unique key's namespace.
 FACTS = frozenset({"timezone", "namespace"})
 
@@ -148,12 +162,7 @@ class AuditTrail(Projection):
         """Every event's row, and the subjects they changed, written together at the end."""
         self.subjects.tx = tx
         super().apply_batch(tx, events)
-        tx.execute_many(
-            "INSERT INTO audit_entries (position, at, actor, actor_id, aggregate_id, "
-            "aggregate_kind, volunteer_id, organisation_id, event_type, summary, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self._entries,
-        )
+        tx.insert_many("audit_entries", ENTRY_COLUMNS, self._entries)
         self._entries.clear()
         self.subjects.write(tx)
 

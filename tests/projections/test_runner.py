@@ -271,6 +271,21 @@ def test_many_rows_written_at_once_are_seen_by_the_batch_and_committed(views):
     assert views.query("SELECT n, name FROM many_rows ORDER BY n") == [(1, "甲"), (2, None)]
 
 
+def test_rows_inserted_at_once_keep_awkward_values_and_follow_earlier_writes(views):
+    awkward = "O'Brien \\ 区\t--\n\\N"
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE inserted_rows (n BIGINT PRIMARY KEY, name TEXT)")
+    with views.batch() as tx:
+        tx.execute("INSERT INTO inserted_rows (n, name) VALUES (?, ?)", (1, "first"))
+        tx.insert_many("inserted_rows", ("n", "name"), [(2**62, awkward), (3, None)])
+        tx.execute("UPDATE inserted_rows SET name = ? WHERE n = ?", ("third", 3))
+    assert views.query("SELECT n, name FROM inserted_rows ORDER BY n") == [
+        (1, "first"),
+        (3, "third"),
+        (2**62, awkward),
+    ]
+
+
 class Counting(Projection):
     """Counts organisations with the running count kept in memory between batches: a count
     that outlived a failed batch, or another runner's batches, would come out too high or low.
