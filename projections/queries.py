@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections.store import ViewStore
+from projections.views.service_records import history_of
 
 
 @dataclass(frozen=True)
@@ -101,38 +102,25 @@ RECORD_COLUMNS = (
     "beneficiary",
     "requested_minutes",
 )
-HISTORY_COLUMNS = ("record_id", "position", "event", "at", "actor", "minutes", "reason")
 
 
 def records_of_volunteer(
     views: ViewStore, volunteer_id: str, *, limit: int, after: tuple[str, str] | None
 ) -> Page:
     """The volunteer's records, newest service first, each with its history."""
-    sql = f"SELECT {', '.join(RECORD_COLUMNS)} FROM rec_records WHERE volunteer_id = ?"
+    sql = f"SELECT {', '.join(RECORD_COLUMNS)}, history FROM rec_records WHERE volunteer_id = ?"
     params: list[Any] = [volunteer_id]
     if after is not None:
         sql += " AND (started_at < ? OR (started_at = ? AND id < ?))"
         params += [after[0], after[0], after[1]]
     sql += " ORDER BY started_at DESC, id DESC LIMIT ?"
-    rows = [
-        dict(zip(RECORD_COLUMNS, r, strict=True)) for r in views.query(sql, [*params, limit + 1])
-    ]
-    page = _page(rows, limit, ("started_at", "id"))
-    if page.items:
-        ids = [row["id"] for row in page.items]
-        history = views.query(
-            f"SELECT {', '.join(HISTORY_COLUMNS)} FROM rec_history "
-            f"WHERE record_id IN ({', '.join('?' * len(ids))}) ORDER BY position",
-            ids,
-        )
-        by_record: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-        for h in history:
-            entry = dict(zip(HISTORY_COLUMNS, h, strict=True))
-            by_record[entry.pop("record_id")].append(entry)
-        for row in page.items:
-            row["needs_review"] = bool(row["needs_review"])
-            row["history"] = by_record[row["id"]]
-    return page
+    rows = []
+    for *values, history in views.query(sql, [*params, limit + 1]):
+        row = dict(zip(RECORD_COLUMNS, values, strict=True))
+        row["needs_review"] = bool(row["needs_review"])
+        row["history"] = history_of(history)
+        rows.append(row)
+    return _page(rows, limit, ("started_at", "id"))
 
 
 def upcoming_shifts(views: ViewStore, volunteer_id: str, now_iso: str) -> int:

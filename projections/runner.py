@@ -278,4 +278,3 @@ class ProjectionRunner:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-

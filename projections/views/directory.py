@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.activity import Activity
 from domain.organisation import Organisation
 from domain.volunteer import Volunteer
 from projections.base import Projection, on
+from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
@@ -21,9 +23,41 @@ from projections.events import (
 )
 from projections.store import Transaction
 
+ORGANISATION_COLUMNS = ("id", "name", "kind", "parent_id", "timezone", "closed")
+VOLUNTEER_COLUMNS = (
+    "id",
+    "volunteer_number",
+    "name",
+    "phone",
+    "birth_date",
+    "organisation_id",
+    "skills",
+    "status",
+    "registered_position",
+    "listed_publicly",
+    "guardian_listing_consent",
+)
+ACTIVITY_COLUMNS = (
+    "id",
+    "title",
+    "category",
+    "organisation_id",
+    "location",
+    "description",
+    "closed",
+)
+STATUS_AFTER = {
+    Volunteer.Suspended: "suspended",
+    Volunteer.Reinstated: "active",
+    Volunteer.Withdrew: "withdrawn",
+}
+
 
 class Directory(Projection):
-    """Names, numbers and statuses, for rosters, lists and lookups."""
+    """Names, numbers and statuses, for rosters, lists and lookups.
+
+    Rows are held through each batch and written at its end (``BufferedTable``).
+    """
 
     name = "directory"
     version = 2
@@ -41,6 +75,12 @@ class Directory(Projection):
             *SERVICE_RECORD_EVENTS,
         }
     )
+
+    def __init__(self) -> None:
+        self._organisations = BufferedTable("dir_organisations", ORGANISATION_COLUMNS)
+        self._volunteers = BufferedTable("dir_volunteers", VOLUNTEER_COLUMNS)
+        self._activities = BufferedTable("dir_activities", ACTIVITY_COLUMNS)
+        self._tables = (self._organisations, self._volunteers, self._activities)
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -70,90 +110,83 @@ class Directory(Projection):
         for table in ("dir_organisations", "dir_volunteers", "dir_activities"):
             tx.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        for table in self._tables:
+            table.clear()
+        super().apply_batch(tx, events)
+        for table in self._tables:
+            table.write(tx)
+
     @on(Organisation.Created)
     def _organisation_created(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO dir_organisations (id, name, kind, parent_id, timezone) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (str(e.originator_id), e.name, e.kind, _str(e.parent_id), e.timezone),
+        self._organisations.insert(
+            str(e.originator_id), e.name, e.kind, _str(e.parent_id), e.timezone, 0
         )
 
     @on(Organisation.Renamed)
     def _organisation_renamed(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE dir_organisations SET name = ? WHERE id = ?", (e.name, str(e.originator_id))
-        )
+        self._organisations.update(str(e.originator_id), name=e.name)
 
     @on(Organisation.Closed)
     def _organisation_closed(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute("UPDATE dir_organisations SET closed = 1 WHERE id = ?", (str(e.originator_id),))
+        self._organisations.update(str(e.originator_id), closed=1)
 
     @on(Volunteer.Registered)
     def _registered(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO dir_volunteers (id, volunteer_number, name, phone, birth_date, "
-            "organisation_id, skills, status, registered_position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)",
-            (
-                str(e.originator_id),
-                e.volunteer_number,
-                e.name,
-                e.phone,
-                e.birth_date.isoformat(),
-                str(e.home_organisation_id),
-                json.dumps(e.skills, ensure_ascii=False),
-                position,
-            ),
+        self._volunteers.insert(
+            str(e.originator_id),
+            e.volunteer_number,
+            e.name,
+            e.phone,
+            e.birth_date.isoformat(),
+            str(e.home_organisation_id),
+            json.dumps(e.skills, ensure_ascii=False),
+            "active",
+            position,
+            1,
+            0,
         )
 
     @on(Volunteer.ProfileChanged)
     def _profile_changed(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE dir_volunteers SET name = ?, phone = ?, skills = ? WHERE id = ?",
-            (e.name, e.phone, json.dumps(e.skills, ensure_ascii=False), str(e.originator_id)),
+        self._volunteers.update(
+            str(e.originator_id),
+            name=e.name,
+            phone=e.phone,
+            skills=json.dumps(e.skills, ensure_ascii=False),
         )
 
     @on(Volunteer.Moved)
     def _moved(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE dir_volunteers SET organisation_id = ? WHERE id = ?",
-            (str(e.organisation_id), str(e.originator_id)),
-        )
+        self._volunteers.update(str(e.originator_id), organisation_id=str(e.organisation_id))
 
     @on(Volunteer.Suspended, Volunteer.Reinstated, Volunteer.Withdrew)
     def _status_changed(self, tx: Transaction, e: Any, position: int) -> None:
-        status = {"Suspended": "suspended", "Reinstated": "active", "Withdrew": "withdrawn"}
-        tx.execute(
-            "UPDATE dir_volunteers SET status = ? WHERE id = ?",
-            (status[type(e).__name__], str(e.originator_id)),
-        )
+        self._volunteers.update(str(e.originator_id), status=STATUS_AFTER[type(e)])
 
     @on(Volunteer.ListingPreferencesChanged)
     def _listing(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE dir_volunteers SET listed_publicly = ?, guardian_listing_consent = ? "
-            "WHERE id = ?",
-            (int(e.public), int(e.guardian_consent), str(e.originator_id)),
+        self._volunteers.update(
+            str(e.originator_id),
+            listed_publicly=int(e.public),
+            guardian_listing_consent=int(e.guardian_consent),
         )
 
     @on(Activity.Created)
     def _activity_created(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO dir_activities (id, title, category, organisation_id, location, "
-            "description) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                str(e.originator_id),
-                e.title,
-                e.category,
-                str(e.organisation_id),
-                e.location,
-                e.description,
-            ),
+        self._activities.insert(
+            str(e.originator_id),
+            e.title,
+            e.category,
+            str(e.organisation_id),
+            e.location,
+            e.description,
+            0,
         )
 
     @on(Activity.Closed)
     def _activity_closed(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute("UPDATE dir_activities SET closed = 1 WHERE id = ?", (str(e.originator_id),))
+        self._activities.update(str(e.originator_id), closed=1)
 
 
 def _str(value: object | None) -> str | None:

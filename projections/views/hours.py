@@ -6,12 +6,16 @@ a revocation changes them at once, and a star level can go down as well as up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from domain.activity import Activity
 from domain.periods import periods_of
 from domain.service_record import ServiceRecord
 from projections.base import Projection, on
+from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
@@ -30,9 +34,26 @@ STATUS_AFTER = {
     ServiceRecord.Rejected: "rejected",
     ServiceRecord.Revoked: "revoked",
 }
+ACTIVITY_COLUMNS = ("id", "category", "organisation_id")
+RECORD_COLUMNS = (
+    "id",
+    "volunteer_id",
+    "activity_id",
+    "organisation_id",
+    "category",
+    "service_date",
+    "year",
+    "bimonth",
+    "month",
+    "minutes",
+    "status",
+)
 
 
 class Hours(Projection):
+    """Rows are held through each batch and written at its end (``BufferedTable``); the
+    activities' categories stay in memory from one batch to the next."""
+
     name = "hours"
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
@@ -52,6 +73,17 @@ class Hours(Projection):
             *VOLUNTEER_EVENTS,
         }
     )
+
+    def __init__(self) -> None:
+        self._activities = BufferedTable("hours_activities", ACTIVITY_COLUMNS)
+        self._records = BufferedTable("hours_records", RECORD_COLUMNS)
+        #: Each activity's category, to file its records under; read from the table at first.
+        self._categories: dict[str, str] = {}
+        self._categories_read = False
+
+    def forget(self) -> None:
+        self._categories = {}
+        self._categories_read = False
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -77,46 +109,47 @@ class Hours(Projection):
         tx.execute("DROP TABLE IF EXISTS hours_activities")
         tx.execute("DROP TABLE IF EXISTS hours_records")
 
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        if not self._categories_read:
+            self._categories = dict(tx.query("SELECT id, category FROM hours_activities"))
+            self._categories_read = True
+        self._activities.clear()
+        self._records.clear()
+        super().apply_batch(tx, events)
+        self._activities.write(tx)
+        self._records.write(tx)
+
     @on(Activity.Created)
     def _activity(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO hours_activities (id, category, organisation_id) VALUES (?, ?, ?)",
-            (str(e.originator_id), e.category, str(e.organisation_id)),
-        )
+        activity = str(e.originator_id)
+        self._activities.insert(activity, e.category, str(e.organisation_id))
+        self._categories[activity] = e.category
 
     @on(ServiceRecord.Recorded)
     def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        [(category,)] = tx.query(
-            "SELECT category FROM hours_activities WHERE id = ?", (str(e.activity_id),)
-        )
-        periods = periods_of(e.service_date)
-        tx.execute(
-            "INSERT INTO hours_records (id, volunteer_id, activity_id, organisation_id, category, "
-            "service_date, year, bimonth, month, minutes, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
-            (
-                str(e.originator_id),
-                str(e.volunteer_id),
-                str(e.activity_id),
-                str(e.organisation_id),
-                category,
-                e.service_date.isoformat(),
-                periods["year"],
-                periods["bimonth"],
-                periods["month"],
-                e.minutes,
-            ),
+        activity = str(e.activity_id)
+        self._records.insert(
+            str(e.originator_id),
+            str(e.volunteer_id),
+            activity,
+            str(e.organisation_id),
+            self._categories[activity],
+            *_date_columns(e.service_date),
+            e.minutes,
+            "pending",
         )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _status(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE hours_records SET status = ? WHERE id = ?",
-            (STATUS_AFTER[type(e)], str(e.originator_id)),
-        )
+        self._records.update(str(e.originator_id), status=STATUS_AFTER[type(e)])
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE hours_records SET minutes = ? WHERE id = ?", (e.minutes, str(e.originator_id))
-        )
+        self._records.update(str(e.originator_id), minutes=e.minutes)
+
+
+@lru_cache(maxsize=4096)
+def _date_columns(day: date) -> tuple[str, str, str, str]:
+    """The service date and its periods, as stored: a few hundred dates recur all year."""
+    periods = periods_of(day)
+    return day.isoformat(), periods["year"], periods["bimonth"], periods["month"]
