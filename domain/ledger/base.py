@@ -13,7 +13,15 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    ProgrammingError,
+    Transcoding,
+)
+from eventsourcing.persistence import InternalError as EventStoreInternalError
 
 from domain.account import Account
 from domain.activity import Activity
@@ -32,6 +40,7 @@ from domain.volunteer import Volunteer
 
 F = TypeVar("F", bound=Callable[..., Any])
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
 
 SNAPSHOT_INTERVAL = 50
 
@@ -49,6 +58,29 @@ class DateAsISO(Transcoding):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+#: How often a ledger tries to open its store while other processes create the same tables.
+TABLE_CREATION_ATTEMPTS = 8
+
+
+def _creating_tables(construct: Callable[[], T]) -> T:
+    """``construct()``, which creates the store's tables if they are missing, tried again if
+    another process was creating them at the same moment.
+
+    Processes starting at once on an empty PostgreSQL schema (API and projection workers) all
+    create the tables, and PostgreSQL refuses all but one with an error ("tuple concurrently
+    updated", a duplicate type, an index that "already exists" despite IF NOT EXISTS). Once one
+    has created them, another try finds them.
+    """
+    for attempt in range(1, TABLE_CREATION_ATTEMPTS + 1):
+        try:
+            return construct()
+        except (EventStoreInternalError, IntegrityError, ProgrammingError):
+            if attempt == TABLE_CREATION_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")
 
 
 class LedgerBase(Application[UUID]):
@@ -72,6 +104,12 @@ class LedgerBase(Application[UUID]):
         self.clock = clock
         self._local = threading.local()
         super().__init__({**store_env(store), **(env or {})})
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        return _creating_tables(super().construct_recorder)
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        return _creating_tables(super().construct_snapshot_store)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

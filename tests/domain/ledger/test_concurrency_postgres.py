@@ -65,3 +65,28 @@ def test_concurrent_sign_ups_never_exceed_capacity(shared_ledger):
     after = ledger.shift(shift)
     assert after.confirmed == [*state.confirmed[1:], state.waitlist[0]]
     assert after.waitlist == state.waitlist[1:]
+
+
+def test_processes_starting_at_once_on_a_fresh_schema_all_open_the_store(postgres_schema, clock):
+    """Several API workers or projection workers start together on an empty schema: each
+    creates the event tables, and none may fail because another is creating them too."""
+    starters = 6
+    barrier = threading.Barrier(starters)
+    opened, failures = [], []
+
+    def start():
+        barrier.wait()
+        try:
+            opened.append(Ledger(postgres_schema, clock=clock))
+        except Exception as error:  # the failure is what the test reports
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=start) for _ in range(starters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for ledger in opened:
+        ledger.close()
+    assert failures == []
+    assert len(opened) == starters
