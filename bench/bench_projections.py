@@ -7,8 +7,11 @@ For each store: fill a fresh ledger with a realistic synthetic stream (projectio
 time reading and decoding the whole notification log in batches (select_notifications and
 mapper.to_domain_event, no projection work), then time a catch-up of every projection from zero
 into a fresh read-model store, and print both and their ratio. ``--without`` adds a second
-catch-up that leaves those projections out, ``--only`` limits every catch-up to those named; ``--breakdown`` times each projection alone over the
-same log, to show which read model costs what (use fewer events for that).
+catch-up that leaves those projections out, ``--only`` limits every catch-up to those named;
+``--breakdown`` times each projection alone over the same log, to show which read model costs
+what (use fewer events for that); ``--split audit`` adds a catch-up by two processes at once,
+one for the audit trail and one for the rest, as two ``projections run`` workers would share
+them.
 
 Prints figures; asserts nothing. PostgreSQL needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN; it works
 in a schema of its own, dropped afterwards.
@@ -17,6 +20,7 @@ in a schema of its own, dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -98,6 +102,40 @@ def catch_up(ledger: Ledger, url: str, batch_size: int, names: set[str] | None =
     return done
 
 
+def _catch_up_part(store_url: str, views_url: str, batch_size: int, names: set[str]) -> None:
+    ledger = Ledger(store_url)
+    views = view_store_for(views_url)
+    ProjectionRunner(
+        ledger, views, [p for p in all_projections() if p.name in names], batch_size=batch_size
+    ).catch_up()
+    views.close()
+    ledger.close()
+
+
+def catch_up_in_processes(
+    store_url: str, views_url: str, batch_size: int, parts: list[set[str]]
+) -> int:
+    """Every projection caught up by several processes at once, each with its own share (as
+    several ``projections run`` workers would share them); returns the events in the log."""
+    drop_views(views_url)
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_catch_up_part, args=(store_url, views_url, batch_size, part))
+        for part in parts
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise SystemExit(f"a catch-up process failed ({worker.exitcode})")
+    ledger = Ledger(store_url)
+    try:
+        return len(ledger.recorder.select_notifications(start=1, limit=10**9))
+    finally:
+        ledger.close()
+
+
 def timed(action: object) -> tuple[float, int]:
     start = time.perf_counter()
     result = action()  # type: ignore[operator]
@@ -113,7 +151,13 @@ def report(label: str, events: int, seconds: float, raw_rate: float) -> None:
 
 
 def run(
-    kind: str, events: int, batch_size: int, only: set[str], without: set[str], breakdown: bool
+    kind: str,
+    events: int,
+    batch_size: int,
+    only: set[str],
+    without: set[str],
+    breakdown: bool,
+    split: str,
 ) -> None:
     with store(kind) as url:
         ledger = Ledger(url)
@@ -128,6 +172,14 @@ def run(
         views_url = fresh_views(url, "views-all")
         up_s, up_n = timed(lambda: catch_up(ledger, views_url, batch_size, set(names)))
         report(f"catch-up, {len(names)} projections", up_n, up_s, raw_rate)
+        if split:
+            parts = [set(part.split(",")) for part in split.split("/")]
+            parts.append(set(names) - set().union(*parts))
+            views_url = fresh_views(url, "views-split")
+            up_s, up_n = timed(lambda: catch_up_in_processes(url, views_url, batch_size, parts))
+            shares = " | ".join(",".join(sorted(part)) for part in parts)
+            report(f"catch-up in {len(parts)} processes", up_n, up_s, raw_rate)
+            print(f"  (shares: {shares})")
         if without:
             kept = set(names) - without
             views_url = fresh_views(url, "views-without")
@@ -151,11 +203,16 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated projection names")
     parser.add_argument("--without", default="", help="comma-separated projection names")
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument(
+        "--split",
+        default="",
+        help="also catch up in processes: NAME[,NAME…][/…], the rest in one more process",
+    )
     args = parser.parse_args()
     only = {name for name in args.only.split(",") if name}
     without = {name for name in args.without.split(",") if name}
     for kind in ("sqlite", "postgres") if args.store == "both" else (args.store,):
-        run(kind, args.events, args.batch_size, only, without, args.breakdown)
+        run(kind, args.events, args.batch_size, only, without, args.breakdown, args.split)
 
 
 if __name__ == "__main__":
