@@ -7,7 +7,9 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -192,13 +194,13 @@ class AuditTrail(Projection):
     @on(*EVENT_CLASSES)
     def _event(self, tx: Transaction, e: Any, position: int) -> None:
         subjects = self.subjects
-        kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
+        kind, own, new = kind_of(type(e)), _text(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
         refs = {**(known.refs if known else {}), kind: own}
         for field, role in _roles_of(type(e)):
             value = getattr(e, field)
             if value is not None:
-                refs[role] = str(value)
+                refs[role] = _text(value)
         if new:
             created = _new_subject(subjects, e, kind, dict(refs))
             subjects.save(own, created)
@@ -212,7 +214,7 @@ class AuditTrail(Projection):
             lambda role: subjects.label(refs, role),
             lambda: subjects.timezone(refs.get("organisation")),
         )
-        if known is not None:
+        if known is not None and type(e) in FOLLOWED:
             _follow_changes(subjects, e, own, known)
         hidden = kind == "unique_key" and refs.get("namespace") == PHONE
         self._entries.append(
@@ -248,7 +250,7 @@ _ROLES: dict[type, list[tuple[str, str]]] = {}
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
     """Fill in the volunteer and organisation an event concerns but does not name."""
     for role in ("owner", "objection"):
-        other = subjects.get(refs.get(role))
+        other = subjects.get(refs[role]) if role in refs else None
         if other is not None:
             refs.setdefault(other.kind, refs[role])
             if "volunteer" in other.refs:
@@ -275,6 +277,19 @@ def _new_subject(subjects: Subjects, e: Any, kind: str, refs: dict[str, str]) ->
         if getattr(e, field, None):
             return Subject(kind, getattr(e, field), refs)
     return Subject(kind, kind.replace("_", " "), refs)
+
+
+#: The events that change what the trail remembers of their aggregate.
+FOLLOWED = frozenset(
+    {Organisation.Renamed, Volunteer.ProfileChanged, Volunteer.Moved, Shift.Rescheduled}
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(id: UUID) -> str:
+    """``str(id)``, remembered: the same aggregates recur from one event to the next, and
+    formatting a UUID costs several times a look-up."""
+    return str(id)
 
 
 def _follow_changes(subjects: Subjects, e: Any, own: str, known: Subject) -> None:
