@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.attendance import Attendance
@@ -18,12 +19,28 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
+from projections.lookups import select_in, text
 from projections.store import Transaction
 
 RECORD_STATUS_AFTER = {
     ServiceRecord.Approved: "approved",
     ServiceRecord.Rejected: "rejected",
     ServiceRecord.Revoked: "revoked",
+}
+#: Columns of the rows a batch inserts; the first is the key.
+SHIFT_COLUMNS = ("id", "activity_id", "starts_at", "ends_at", "status", "sign_ups")
+PLACE_COLUMNS = ("shift_id", "volunteer_id", "activity_id", "status")
+ATTENDANCE_COLUMNS = ("id", "shift_id", "activity_id", "attended", "no_show")
+RECORD_COLUMNS = ("id", "activity_id", "shift_id", "status", "minutes", "beneficiary")
+SIGN_UPS = SHIFT_COLUMNS.index("sign_ups")
+COLUMNS_OF = {
+    "activity_stats_shifts": SHIFT_COLUMNS,
+    "activity_stats_places": PLACE_COLUMNS,
+    "activity_stats_attendance": ATTENDANCE_COLUMNS,
+    "activity_stats_records": RECORD_COLUMNS,
+}
+COLUMN_INDEX = {
+    table: {column: i for i, column in enumerate(columns)} for table, columns in COLUMNS_OF.items()
 }
 
 
@@ -32,6 +49,10 @@ class ActivityStats(Projection):
     every sign-up ever made, who holds a place now, each attendance (attended: checked out,
     closed automatically or from a sign-in sheet; a no-show until undone), and each service
     record with its current minutes and status, so corrections and revocations count at once.
+
+    A batch is folded in memory and written at its end: a row new in the batch as one insert
+    with its final values, an older row's changes as one update, a shift's sign-ups as one
+    sum. Places from before the batch change rarely: those changes go at once, in event order.
     """
 
     name = "activity_stats"
@@ -52,6 +73,26 @@ class ActivityStats(Projection):
             ServiceRecord.CorrectionRequestDeclined,
         }
     )
+
+    def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        #: Rows inserted in this batch, by key: shifts, attendance and records. An attendance's
+        #: activity is that of its shift, filled in at the end of the batch.
+        self._shifts: dict[str, list[Any]] = {}
+        self._attendance: dict[str, list[Any]] = {}
+        self._records: dict[str, list[Any]] = {}
+        self._new = {  # by table
+            "activity_stats_shifts": self._shifts,
+            "activity_stats_attendance": self._attendance,
+            "activity_stats_records": self._records,
+        }
+        #: Places taken in this batch: each volunteer's status, by shift.
+        self._places: dict[str, dict[str, str]] = {}
+        #: Changes to older rows: sign-ups to add to each shift, and each column's last value.
+        self._sign_ups: dict[str, int] = {}
+        self._changes: dict[tuple[str, str], dict[str, Any]] = {}
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -84,108 +125,158 @@ class ActivityStats(Projection):
         for table in ("shifts", "places", "attendance", "records"):
             tx.execute(f"DROP TABLE IF EXISTS activity_stats_{table}")
 
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        self._start()
+        super().apply_batch(tx, events)
+        self._write(tx)
+
+    def _set(self, table: str, key: str, column: str, value: Any) -> None:
+        """Set a column of a row: in memory if the batch inserts it, else at the batch's end."""
+        row = self._new[table].get(key)
+        if row is None:
+            self._changes.setdefault((table, key), {})[column] = value
+        else:
+            row[COLUMN_INDEX[table][column]] = value
+
     @on(Shift.Scheduled)
     def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO activity_stats_shifts (id, activity_id, starts_at, ends_at, status, "
-            "sign_ups) VALUES (?, ?, ?, ?, 'scheduled', 0)",
-            (
-                str(e.originator_id),
-                str(e.activity_id),
-                e.starts_at.isoformat(),
-                e.ends_at.isoformat(),
-            ),
-        )
+        shift_id = text(e.originator_id)
+        self._shifts[shift_id] = [
+            shift_id,
+            text(e.activity_id),
+            e.starts_at.isoformat(),
+            e.ends_at.isoformat(),
+            "scheduled",
+            0,
+        ]
 
     @on(Shift.Rescheduled)
     def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_shifts SET starts_at = ?, ends_at = ? WHERE id = ?",
-            (e.starts_at.isoformat(), e.ends_at.isoformat(), str(e.originator_id)),
-        )
+        shift_id = text(e.originator_id)
+        self._set("activity_stats_shifts", shift_id, "starts_at", e.starts_at.isoformat())
+        self._set("activity_stats_shifts", shift_id, "ends_at", e.ends_at.isoformat())
 
     @on(Shift.VolunteerSignedUp, Shift.VolunteerWaitlisted)
     def _signed_up(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = str(e.originator_id)
-        status = "waitlisted" if isinstance(e, Shift.VolunteerWaitlisted) else "confirmed"
-        tx.execute(
-            "UPDATE activity_stats_shifts SET sign_ups = sign_ups + 1 WHERE id = ?", (shift_id,)
-        )
-        tx.execute(
-            "INSERT INTO activity_stats_places (shift_id, volunteer_id, activity_id, status) "
-            "SELECT id, ?, activity_id, ? FROM activity_stats_shifts WHERE id = ?",
-            (str(e.volunteer_id), status, shift_id),
-        )
+        shift_id = text(e.originator_id)
+        shift = self._shifts.get(shift_id)
+        if shift is None:
+            self._sign_ups[shift_id] = self._sign_ups.get(shift_id, 0) + 1
+        else:
+            shift[SIGN_UPS] += 1
+        status = "waitlisted" if type(e) is Shift.VolunteerWaitlisted else "confirmed"
+        self._places.setdefault(shift_id, {})[text(e.volunteer_id)] = status
 
     @on(Shift.VolunteerPromoted)
     def _promoted(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_places SET status = 'confirmed' "
-            "WHERE shift_id = ? AND volunteer_id = ?",
-            (str(e.originator_id), str(e.volunteer_id)),
-        )
+        shift_id, volunteer_id = text(e.originator_id), text(e.volunteer_id)
+        places = self._places.get(shift_id, {})
+        if volunteer_id in places:
+            places[volunteer_id] = "confirmed"
+        else:
+            tx.execute(
+                "UPDATE activity_stats_places SET status = 'confirmed' "
+                "WHERE shift_id = ? AND volunteer_id = ?",
+                (shift_id, volunteer_id),
+            )
 
     @on(Shift.SignUpCancelled)
     def _sign_up_cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "DELETE FROM activity_stats_places WHERE shift_id = ? AND volunteer_id = ?",
-            (str(e.originator_id), str(e.volunteer_id)),
-        )
+        shift_id, volunteer_id = text(e.originator_id), text(e.volunteer_id)
+        if self._places.get(shift_id, {}).pop(volunteer_id, None) is None:
+            tx.execute(
+                "DELETE FROM activity_stats_places WHERE shift_id = ? AND volunteer_id = ?",
+                (shift_id, volunteer_id),
+            )
 
     @on(Shift.Cancelled)
     def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = str(e.originator_id)
-        tx.execute("DELETE FROM activity_stats_places WHERE shift_id = ?", (shift_id,))
-        tx.execute(
-            "UPDATE activity_stats_shifts SET status = 'cancelled' WHERE id = ?", (shift_id,)
-        )
+        shift_id = text(e.originator_id)
+        self._places.pop(shift_id, None)
+        if shift_id not in self._shifts:  # else it has no places but those just dropped
+            tx.execute("DELETE FROM activity_stats_places WHERE shift_id = ?", (shift_id,))
+        self._set("activity_stats_shifts", shift_id, "status", "cancelled")
 
     @on(Attendance.Opened)
     def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO activity_stats_attendance (id, shift_id, activity_id, attended, "
-            "no_show) SELECT ?, id, activity_id, 0, 0 FROM activity_stats_shifts WHERE id = ?",
-            (str(e.originator_id), str(e.shift_id)),
-        )
+        attendance_id = text(e.originator_id)
+        self._attendance[attendance_id] = [attendance_id, text(e.shift_id), None, 0, 0]
 
     @on(Attendance.CheckedOut, Attendance.ClosedAutomatically, Attendance.RecordedFromSheet)
     def _attended(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_attendance SET attended = 1 WHERE id = ?",
-            (str(e.originator_id),),
-        )
+        self._set("activity_stats_attendance", text(e.originator_id), "attended", 1)
 
     @on(Attendance.NoShowMarked, Attendance.NoShowUndone)
     def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_attendance SET no_show = ? WHERE id = ?",
-            (int(isinstance(e, Attendance.NoShowMarked)), str(e.originator_id)),
-        )
+        marked = int(type(e) is Attendance.NoShowMarked)
+        self._set("activity_stats_attendance", text(e.originator_id), "no_show", marked)
 
     @on(ServiceRecord.Recorded)
     def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO activity_stats_records (id, activity_id, shift_id, status, minutes, "
-            "beneficiary) VALUES (?, ?, ?, 'pending', ?, ?)",
-            (
-                str(e.originator_id),
-                str(e.activity_id),
-                None if e.shift_id is None else str(e.shift_id),
-                e.minutes,
-                (e.beneficiary or "").strip() or None,
-            ),
-        )
+        record_id = text(e.originator_id)
+        self._records[record_id] = [
+            record_id,
+            text(e.activity_id),
+            None if e.shift_id is None else text(e.shift_id),
+            "pending",
+            e.minutes,
+            (e.beneficiary or "").strip() or None,
+        ]
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _record_status(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_records SET status = ? WHERE id = ?",
-            (RECORD_STATUS_AFTER[type(e)], str(e.originator_id)),
-        )
+        status = RECORD_STATUS_AFTER[type(e)]
+        self._set("activity_stats_records", text(e.originator_id), "status", status)
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE activity_stats_records SET minutes = ? WHERE id = ?",
-            (e.minutes, str(e.originator_id)),
+        self._set("activity_stats_records", text(e.originator_id), "minutes", e.minutes)
+
+    def _write(self, tx: Transaction) -> None:
+        """The batch's new rows, then the changes to older ones.
+
+        Places and attendance take their shift's activity, read here for older shifts; those
+        of a shift not on record are dropped, as an insert selecting from the shift would.
+        """
+        activity_of = {shift_id: row[1] for shift_id, row in self._shifts.items()}
+        named = {row[1] for row in self._attendance.values()} | self._places.keys()
+        activity_of.update(
+            select_in(
+                tx,
+                "SELECT id, activity_id FROM activity_stats_shifts WHERE id",
+                [shift_id for shift_id in named if shift_id not in activity_of],
+            )
         )
+        places = [
+            (shift_id, volunteer_id, activity_of[shift_id], status)
+            for shift_id, statuses in self._places.items()
+            if shift_id in activity_of
+            for volunteer_id, status in statuses.items()
+        ]
+        attendance = []
+        for row in self._attendance.values():
+            row[2] = activity_of.get(row[1])
+            if row[2] is not None:
+                attendance.append(row)
+        for table, rows in (
+            ("activity_stats_shifts", list(self._shifts.values())),
+            ("activity_stats_places", places),
+            ("activity_stats_attendance", attendance),
+            ("activity_stats_records", list(self._records.values())),
+        ):
+            if rows:
+                tx.insert_many(table, COLUMNS_OF[table], rows)
+        if self._sign_ups:
+            tx.execute_many(
+                "UPDATE activity_stats_shifts SET sign_ups = sign_ups + ? WHERE id = ?",
+                [(added, shift_id) for shift_id, added in self._sign_ups.items()],
+            )
+        # Changes only set columns to values, so only each column's last value counts.
+        shapes: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
+        for (table, key), values in self._changes.items():
+            columns = tuple(sorted(values))
+            shapes.setdefault((table, columns), []).append([*(values[c] for c in columns), key])
+        for (table, columns), rows in shapes.items():
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            tx.execute_many(f"UPDATE {table} SET {assignments} WHERE id = ?", rows)
+        self._start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.activity import Activity
@@ -19,7 +20,25 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
+from projections.lookups import select_in, text
 from projections.store import Transaction
+
+SHIFT_COLUMNS = (
+    "id",
+    "activity_id",
+    "organisation_id",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "confirmed",
+    "waitlisted",
+    "status",
+    "location",
+    "required_skills",
+)
+CONFIRMED, WAITLISTED = SHIFT_COLUMNS.index("confirmed"), SHIFT_COLUMNS.index("waitlisted")
+#: A place on a roster: its status and its ``seq``.
+Place = tuple[str, int]
 
 
 class ShiftBoard(Projection):
@@ -27,6 +46,12 @@ class ShiftBoard(Projection):
 
     The roster's ``seq`` is the position of the event that put a volunteer where they are:
     confirmed volunteers in the order they got their place, the waitlist in queue order.
+
+    A batch is folded in memory and written at its end: a shift scheduled in it as one insert
+    with its final values; for an older shift whose roster it changed, its roster is read once
+    and the places that changed and the counts are written once. The counts are the roster's,
+    as a recount after each change would give. Capacity, times and status change rarely: an
+    older shift's change goes at once.
     """
 
     name = "shift_board"
@@ -46,6 +71,17 @@ class ShiftBoard(Projection):
             *SERVICE_RECORD_EVENTS,
         }
     )
+
+    def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        #: Rows of the shifts scheduled in this batch, as they stand.
+        self._new: dict[str, list[Any]] = {}
+        #: For each shift whose roster the batch changed, each volunteer's place now (None:
+        #: none), and the shifts cancelled, whose places from before the batch are gone.
+        self._places: dict[str, dict[str, Place | None]] = {}
+        self._cleared: set[str] = set()
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -69,75 +105,124 @@ class ShiftBoard(Projection):
         tx.execute("DROP TABLE IF EXISTS board_shifts")
         tx.execute("DROP TABLE IF EXISTS board_roster")
 
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        self._start()
+        super().apply_batch(tx, events)
+        self._write(tx)
+
     @on(Shift.Scheduled)
     def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO board_shifts (id, activity_id, organisation_id, starts_at, ends_at, "
-            "capacity, status, location, required_skills) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
-            (
-                str(e.originator_id),
-                str(e.activity_id),
-                str(e.organisation_id),
-                e.starts_at.isoformat(),
-                e.ends_at.isoformat(),
-                e.capacity,
-                e.location,
-                json.dumps(e.required_skills, ensure_ascii=False),
-            ),
-        )
+        shift_id = text(e.originator_id)
+        self._new[shift_id] = [
+            shift_id,
+            text(e.activity_id),
+            text(e.organisation_id),
+            e.starts_at.isoformat(),
+            e.ends_at.isoformat(),
+            e.capacity,
+            0,
+            0,
+            "scheduled",
+            e.location,
+            json.dumps(e.required_skills, ensure_ascii=False),
+        ]
 
     @on(Shift.VolunteerSignedUp, Shift.VolunteerWaitlisted, Shift.VolunteerPromoted)
     def _placed(self, tx: Transaction, e: Any, position: int) -> None:
-        status = "waitlisted" if isinstance(e, Shift.VolunteerWaitlisted) else "confirmed"
-        shift_id, volunteer_id = str(e.originator_id), str(e.volunteer_id)
-        tx.execute(
-            "DELETE FROM board_roster WHERE shift_id = ? AND volunteer_id = ?",
-            (shift_id, volunteer_id),
-        )
-        tx.execute(
-            "INSERT INTO board_roster (shift_id, volunteer_id, status, seq) VALUES (?, ?, ?, ?)",
-            (shift_id, volunteer_id, status, position),
-        )
-        self._recount(tx, shift_id)
+        status = "waitlisted" if type(e) is Shift.VolunteerWaitlisted else "confirmed"
+        places = self._places.setdefault(text(e.originator_id), {})
+        places[text(e.volunteer_id)] = (status, position)
 
     @on(Shift.SignUpCancelled)
     def _cancelled_sign_up(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "DELETE FROM board_roster WHERE shift_id = ? AND volunteer_id = ?",
-            (str(e.originator_id), str(e.volunteer_id)),
-        )
-        self._recount(tx, str(e.originator_id))
+        self._places.setdefault(text(e.originator_id), {})[text(e.volunteer_id)] = None
 
     @on(Shift.CapacityChanged)
     def _capacity(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE board_shifts SET capacity = ? WHERE id = ?", (e.capacity, str(e.originator_id))
-        )
+        shift_id = text(e.originator_id)
+        if shift_id in self._new:
+            self._new[shift_id][SHIFT_COLUMNS.index("capacity")] = e.capacity
+        else:
+            tx.execute("UPDATE board_shifts SET capacity = ? WHERE id = ?", (e.capacity, shift_id))
 
     @on(Shift.Rescheduled)
     def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE board_shifts SET starts_at = ?, ends_at = ? WHERE id = ?",
-            (e.starts_at.isoformat(), e.ends_at.isoformat(), str(e.originator_id)),
-        )
+        shift_id, starts_at, ends_at = text(e.originator_id), e.starts_at, e.ends_at
+        if shift_id in self._new:
+            row = self._new[shift_id]
+            row[SHIFT_COLUMNS.index("starts_at")] = starts_at.isoformat()
+            row[SHIFT_COLUMNS.index("ends_at")] = ends_at.isoformat()
+        else:
+            tx.execute(
+                "UPDATE board_shifts SET starts_at = ?, ends_at = ? WHERE id = ?",
+                (starts_at.isoformat(), ends_at.isoformat(), shift_id),
+            )
 
     @on(Shift.Cancelled)
     def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute("DELETE FROM board_roster WHERE shift_id = ?", (str(e.originator_id),))
-        tx.execute(
-            "UPDATE board_shifts SET status = 'cancelled', confirmed = 0, waitlisted = 0 "
-            "WHERE id = ?",
-            (str(e.originator_id),),
-        )
+        shift_id = text(e.originator_id)
+        self._places[shift_id] = {}  # the counts follow at the end of the batch
+        self._cleared.add(shift_id)
+        if shift_id in self._new:
+            self._new[shift_id][SHIFT_COLUMNS.index("status")] = "cancelled"
+        else:
+            tx.execute("UPDATE board_shifts SET status = 'cancelled' WHERE id = ?", (shift_id,))
 
-    @staticmethod
-    def _recount(tx: Transaction, shift_id: str) -> None:
-        tx.execute(
-            "UPDATE board_shifts SET "
-            "confirmed = (SELECT COUNT(*) FROM board_roster "
-            "WHERE shift_id = ? AND status = 'confirmed'), "
-            "waitlisted = (SELECT COUNT(*) FROM board_roster "
-            "WHERE shift_id = ? AND status = 'waitlisted') WHERE id = ?",
-            (shift_id, shift_id, shift_id),
-        )
+    def _write(self, tx: Transaction) -> None:
+        """Each new shift, each older shift's counts, and each place that changed.
+
+        The rosters of the older shifts changed are read here, once: a roster is then what it
+        was (nothing, if the shift was cancelled) with the batch's places laid over it.
+        """
+        found: dict[str, dict[str, Place]] = {}
+        for shift_id, volunteer_id, status, seq in select_in(
+            tx,
+            "SELECT shift_id, volunteer_id, status, seq FROM board_roster WHERE shift_id",
+            [shift_id for shift_id in self._places if shift_id not in self._new],
+        ):
+            found.setdefault(shift_id, {})[volunteer_id] = (status, seq)
+        counts, deleted, changed, inserted = [], [], [], []
+        for shift_id, places in self._places.items():
+            before = found.get(shift_id, {})
+            roster = {} if shift_id in self._cleared else dict(before)
+            for volunteer_id, place in places.items():
+                if place is None:
+                    roster.pop(volunteer_id, None)
+                else:
+                    roster[volunteer_id] = place
+            confirmed = sum(1 for status, _ in roster.values() if status == "confirmed")
+            row = self._new.get(shift_id)
+            if row is None:
+                counts.append((confirmed, len(roster) - confirmed, shift_id))
+            else:
+                row[CONFIRMED], row[WAITLISTED] = confirmed, len(roster) - confirmed
+            for volunteer_id, place in before.items():
+                now = roster.get(volunteer_id)
+                if now is None:
+                    deleted.append((shift_id, volunteer_id))
+                elif now != place:
+                    changed.append((*now, shift_id, volunteer_id))
+            inserted += [
+                (shift_id, volunteer_id, *place)
+                for volunteer_id, place in roster.items()
+                if volunteer_id not in before
+            ]
+        if self._new:
+            tx.insert_many("board_shifts", SHIFT_COLUMNS, self._new.values())
+        if counts:
+            tx.execute_many(
+                "UPDATE board_shifts SET confirmed = ?, waitlisted = ? WHERE id = ?", counts
+            )
+        if deleted:
+            tx.execute_many(
+                "DELETE FROM board_roster WHERE shift_id = ? AND volunteer_id = ?", deleted
+            )
+        if changed:
+            tx.execute_many(
+                "UPDATE board_roster SET status = ?, seq = ? "
+                "WHERE shift_id = ? AND volunteer_id = ?",
+                changed,
+            )
+        if inserted:
+            tx.insert_many("board_roster", ("shift_id", "volunteer_id", "status", "seq"), inserted)
+        self._start()

@@ -3,6 +3,7 @@ open correction requests, and no-shows by period."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -22,6 +23,7 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
+from projections.lookups import text
 from projections.store import Transaction
 
 STATUS_AFTER = {
@@ -40,6 +42,11 @@ class Supervision(Projection):
     """Service records as they stand (status, whether flagged for review, the open correction
     request), and the no-shows standing now, each dated by its shift's local start date in
     the organising organisation's time zone.
+
+    A batch is folded in memory and written at its end: a row new in the batch as one insert
+    with its final values (most records are recorded and approved within one), an older
+    record's changes as one update per group of columns. No-shows and moved shifts are rare:
+    they go at once, a no-show reading what it needs from the batch's rows, else the tables.
     """
 
     name = "supervision"
@@ -67,6 +74,19 @@ class Supervision(Projection):
             Attendance.RecordedFromSheet,
         }
     )
+
+    def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        #: Rows inserted in this batch, by key: organisations' time zones, shifts as
+        #: (organisation, activity, start), attendance as (shift, volunteer), and records.
+        self._organisations: dict[str, str] = {}
+        self._shifts: dict[str, list[str]] = {}
+        self._attendance: dict[str, tuple[str, str]] = {}
+        self._records: dict[str, list[Any]] = {}
+        #: Changes to older records: each group of columns' last values, by record.
+        self._changes: dict[str, dict[str, tuple[Any, ...]]] = {}
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -111,48 +131,43 @@ class Supervision(Projection):
         for table in ("organisations", "shifts", "attendance", "records", "no_shows"):
             tx.execute(f"DROP TABLE IF EXISTS supervision_{table}")
 
+    def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
+        self._start()
+        super().apply_batch(tx, events)
+        self._write(tx)
+
     @on(Organisation.Created)
     def _organisation(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO supervision_organisations (id, timezone) VALUES (?, ?)",
-            (str(e.originator_id), e.timezone),
-        )
+        self._organisations[text(e.originator_id)] = e.timezone
 
     @on(Shift.Scheduled)
     def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO supervision_shifts (id, organisation_id, activity_id, starts_at) "
-            "VALUES (?, ?, ?, ?)",
-            (
-                str(e.originator_id),
-                str(e.organisation_id),
-                str(e.activity_id),
-                utc_text(e.starts_at),
-            ),
-        )
+        self._shifts[text(e.originator_id)] = [
+            text(e.organisation_id),
+            text(e.activity_id),
+            utc_text(e.starts_at),
+        ]
 
     @on(Shift.Rescheduled)
     def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE supervision_shifts SET starts_at = ? WHERE id = ?",
-            (utc_text(e.starts_at), str(e.originator_id)),
-        )
+        shift_id, starts_at = text(e.originator_id), utc_text(e.starts_at)
+        shift = self._shifts.get(shift_id)
+        if shift is None:  # rare: at once, so that a no-show later in the batch reads it
+            tx.execute(
+                "UPDATE supervision_shifts SET starts_at = ? WHERE id = ?", (starts_at, shift_id)
+            )
+        else:
+            shift[2] = starts_at
 
     @on(Attendance.Opened)
-    def _attendance(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO supervision_attendance (id, shift_id, volunteer_id) VALUES (?, ?, ?)",
-            (str(e.originator_id), str(e.shift_id), str(e.volunteer_id)),
-        )
+    def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
+        self._attendance[text(e.originator_id)] = (text(e.shift_id), text(e.volunteer_id))
 
     @on(Attendance.NoShowMarked)
     def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
-        [(shift_id, volunteer_id, organisation_id, activity_id, starts_at, timezone)] = tx.query(
-            "SELECT a.shift_id, a.volunteer_id, s.organisation_id, s.activity_id, s.starts_at, "
-            "o.timezone FROM supervision_attendance a "
-            "JOIN supervision_shifts s ON s.id = a.shift_id "
-            "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE a.id = ?",
-            (str(e.originator_id),),
+        attendance_id = text(e.originator_id)
+        shift_id, volunteer_id, organisation_id, activity_id, starts_at, timezone = (
+            self._no_show_facts(tx, attendance_id)
         )
         day = local_date(datetime.fromisoformat(starts_at), timezone)
         periods = periods_of(day)
@@ -161,7 +176,7 @@ class Supervision(Projection):
             "organisation_id, activity_id, starts_at, local_date, year, bimonth, month, "
             "marked_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id),
+                attendance_id,
                 shift_id,
                 volunteer_id,
                 organisation_id,
@@ -176,61 +191,140 @@ class Supervision(Projection):
             ),
         )
 
+    def _no_show_facts(self, tx: Transaction, attendance_id: str) -> tuple[str, ...]:
+        """The attendance's shift and volunteer, and the shift's organisation, activity, start
+        and time zone: from this batch's rows, else from the tables (older rows)."""
+        attendance = self._attendance.get(attendance_id)
+        if attendance is None:  # opened in an earlier batch, as were its shift and organisation
+            [facts] = tx.query(
+                "SELECT a.shift_id, a.volunteer_id, s.organisation_id, s.activity_id, "
+                "s.starts_at, o.timezone FROM supervision_attendance a "
+                "JOIN supervision_shifts s ON s.id = a.shift_id "
+                "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE a.id = ?",
+                (attendance_id,),
+            )
+            return tuple(facts)
+        shift = self._shifts.get(attendance[0])
+        if shift is None:
+            [facts] = tx.query(
+                "SELECT s.organisation_id, s.activity_id, s.starts_at, o.timezone "
+                "FROM supervision_shifts s "
+                "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE s.id = ?",
+                (attendance[0],),
+            )
+            return (*attendance, *facts)
+        timezone = self._organisations.get(shift[0])
+        if timezone is None:
+            [(timezone,)] = tx.query(
+                "SELECT timezone FROM supervision_organisations WHERE id = ?", (shift[0],)
+            )
+        return (*attendance, *shift, timezone)
+
     @on(Attendance.NoShowUndone)
     def _no_show_undone(self, tx: Transaction, e: Any, position: int) -> None:
         tx.execute(
-            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (str(e.originator_id),)
+            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (text(e.originator_id),)
         )
 
     @on(ServiceRecord.Recorded)
     def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "INSERT INTO supervision_records (id, volunteer_id, activity_id, organisation_id, "
-            "shift_id, service_date, minutes, status, needs_review, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-            (
-                str(e.originator_id),
-                str(e.volunteer_id),
-                str(e.activity_id),
-                str(e.organisation_id),
-                None if e.shift_id is None else str(e.shift_id),
-                e.service_date.isoformat(),
-                e.minutes,
-                int(e.needs_review),
-                utc_text(e.timestamp),
-            ),
-        )
+        record_id = text(e.originator_id)
+        self._records[record_id] = [
+            record_id,
+            text(e.volunteer_id),
+            text(e.activity_id),
+            text(e.organisation_id),
+            None if e.shift_id is None else text(e.shift_id),
+            e.service_date.isoformat(),
+            e.minutes,
+            "pending",
+            int(e.needs_review),
+            utc_text(e.timestamp),
+            None,
+            None,
+            None,
+        ]
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _status(self, tx: Transaction, e: Any, position: int) -> None:
-        # A rejected or revoked record drops its open request, as the aggregate does.
-        clear = "" if isinstance(e, ServiceRecord.Approved) else ", " + CLEAR_REQUEST
-        tx.execute(
-            f"UPDATE supervision_records SET status = ?{clear} WHERE id = ?",
-            (STATUS_AFTER[type(e)], str(e.originator_id)),
-        )
+        record_id, status = text(e.originator_id), STATUS_AFTER[type(e)]
+        self._change(record_id, "status", status)
+        if type(e) is not ServiceRecord.Approved:
+            # A rejected or revoked record drops its open request, as the aggregate does.
+            self._change(record_id, "request", None, None, None)
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE supervision_records SET minutes = ? WHERE id = ?",
-            (e.minutes, str(e.originator_id)),
-        )
+        self._change(text(e.originator_id), "minutes", e.minutes)
 
     @on(ServiceRecord.CorrectionRequested)
     def _requested(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            "UPDATE supervision_records SET requested_minutes = ?, requested_at = ?, "
-            "request_reason = ? WHERE id = ?",
-            (e.minutes, utc_text(e.timestamp), e.reason, str(e.originator_id)),
-        )
+        self._change(text(e.originator_id), "request", e.minutes, utc_text(e.timestamp), e.reason)
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
     def _request_resolved(self, tx: Transaction, e: Any, position: int) -> None:
-        tx.execute(
-            f"UPDATE supervision_records SET {CLEAR_REQUEST} WHERE id = ?",
-            (str(e.originator_id),),
-        )
+        self._change(text(e.originator_id), "request", None, None, None)
+
+    def _change(self, record_id: str, group: str, *values: Any) -> None:
+        """Set a group of a record's columns: in memory if the batch inserts the record, else
+        at the batch's end."""
+        row = self._records.get(record_id)
+        if row is None:
+            self._changes.setdefault(record_id, {})[group] = values
+        else:
+            start = RECORD_GROUPS[group][0]
+            row[start : start + len(values)] = values
+
+    def _write(self, tx: Transaction) -> None:
+        """The batch's new rows, then the older records' changes."""
+        for table, columns, rows in (
+            ("supervision_organisations", ("id", "timezone"), self._organisations.items()),
+            (
+                "supervision_shifts",
+                ("id", "organisation_id", "activity_id", "starts_at"),
+                [(shift_id, *shift) for shift_id, shift in self._shifts.items()],
+            ),
+            (
+                "supervision_attendance",
+                ("id", "shift_id", "volunteer_id"),
+                [(attendance_id, *rest) for attendance_id, rest in self._attendance.items()],
+            ),
+            ("supervision_records", RECORD_COLUMNS, self._records.values()),
+        ):
+            if rows:
+                tx.insert_many(table, columns, rows)
+        # Changes only set columns to values, so only each group's last values count.
+        by_group: dict[str, list[tuple[Any, ...]]] = {}
+        for record_id, groups in self._changes.items():
+            for group, values in groups.items():
+                by_group.setdefault(group, []).append((*values, record_id))
+        for group, rows in by_group.items():
+            assignments = ", ".join(f"{column} = ?" for column in RECORD_GROUPS[group][1])
+            tx.execute_many(f"UPDATE supervision_records SET {assignments} WHERE id = ?", rows)
+        self._start()
 
 
-CLEAR_REQUEST = "requested_minutes = NULL, requested_at = NULL, request_reason = NULL"
+RECORD_COLUMNS = (
+    "id",
+    "volunteer_id",
+    "activity_id",
+    "organisation_id",
+    "shift_id",
+    "service_date",
+    "minutes",
+    "status",
+    "needs_review",
+    "recorded_at",
+    "requested_minutes",
+    "requested_at",
+    "request_reason",
+)
+#: The groups of columns that change together: where each starts in a row, and its columns.
+RECORD_GROUPS = {
+    group: (RECORD_COLUMNS.index(columns[0]), columns)
+    for group, columns in (
+        ("status", ("status",)),
+        ("minutes", ("minutes",)),
+        ("request", ("requested_minutes", "requested_at", "request_reason")),
+    )
+}

@@ -14,6 +14,7 @@ from projections.activity_stats_queries import activity_statistics, attendance_r
 from projections.runner import ProjectionRunner
 from projections.views.activity_stats import ActivityStats
 from tests import factories as f
+from tests.projections.read_models import contents, other_views
 
 
 @dataclass
@@ -190,6 +191,16 @@ def test_a_cancelled_shift_keeps_its_sign_ups_but_holds_no_places(ledger, views,
     [figures] = activity_statistics(views, str(activity))["shifts"]
     assert (figures["status"], figures["sign_ups"], figures["confirmed"]) == ("cancelled", 2, 0)
     assert figures["attendance_rate_percent"] is None
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 5])
+def test_batches_of_any_size_give_the_same_statistics(
+    ledger, views, served, store_url, tmp_path, batch_size
+):
+    ProjectionRunner(ledger, views, [ActivityStats()]).catch_up()
+    with other_views(store_url, tmp_path) as small:
+        ProjectionRunner(ledger, small, [ActivityStats()], batch_size=batch_size).catch_up()
+        assert contents(small, [ActivityStats()]) == contents(views, [ActivityStats()])
 
 
 @pytest.mark.parametrize(

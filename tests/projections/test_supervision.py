@@ -13,6 +13,7 @@ from projections.supervision_queries import supervision
 from projections.views.directory import Directory
 from projections.views.supervision import Supervision
 from tests import factories as f
+from tests.projections.read_models import contents, other_views
 from tests.projections.test_activity_stats import records_of, served_activity
 
 
@@ -144,3 +145,31 @@ def test_a_no_show_is_dated_by_the_shifts_local_start(ledger, views, clock):
             period=Period.parse(period),
         )
         assert {shifts[UUID(item["shift_id"])] for item in found["no_shows"]} == expected
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 5])
+def test_batches_of_any_size_give_the_same_ledger(
+    ledger, views, clock, store_url, tmp_path, batch_size
+):
+    served = served_activity(ledger, clock)
+    shift = f.shift(ledger, served.activity, starts_in=timedelta(days=1), capacity=1)
+    volunteer = served.volunteers[0]
+    ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+    starts_at = ledger.shift(shift).starts_at + timedelta(hours=20)  # past local midnight
+    ledger.reschedule_shift(
+        shift,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        reason="改期",
+        actor=f.ORGANISER,
+    )
+    clock.set(starts_at + timedelta(hours=1))
+    ledger.mark_no_show(shift, volunteer, "未到岗", f.ORGANISER)
+    ProjectionRunner(ledger, views, [Supervision()]).catch_up()
+    with other_views(store_url, tmp_path) as small:
+        ProjectionRunner(ledger, small, [Supervision()], batch_size=batch_size).catch_up()
+        assert contents(small, [Supervision()]) == contents(views, [Supervision()])
+    [(starts,)] = views.query(
+        "SELECT starts_at FROM supervision_no_shows WHERE shift_id = ?", (str(shift),)
+    )
+    assert datetime.fromisoformat(starts) == starts_at
