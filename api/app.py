@@ -27,7 +27,8 @@ from projections.store import view_store_for
 
 def build_services(settings: Settings, clock: Callable[[], datetime] | None = None) -> Services:
     store = settings.store_url()
-    ledger = Ledger(store, clock=clock) if clock else Ledger(store)
+    policy = settings.policy()
+    ledger = Ledger(store, policy=policy, clock=clock) if clock else Ledger(store, policy=policy)
     views = view_store_for(store)
     return Services(
         settings=settings,

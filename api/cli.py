@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from api.certificate_cli import add_verify_certificate_parser, run_verify_certificate
 from api.demo import DemoRefusedError, DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
 from api.log_cli import add_verify_log_parser, run_verify_log
 from api.security import hash_password
-from api.settings import Settings
+from api.settings import Settings, setting_problems
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from projections import all_projections
@@ -114,7 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.store:
         os.environ["VOLUNTEER_LEDGER_STORE"] = args.store
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"volunteer-ledger: {setting_problems(error)}", file=sys.stderr)
+        return 2
     try:
         if args.command == "serve":
             _serve(settings, args)
@@ -157,7 +163,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 def _create_admin(settings: Settings, username: str, display_name: str) -> None:
     password = _read_password()
-    ledger = Ledger(settings.store_url())
+    ledger = Ledger(settings.store_url(), policy=settings.policy())
     try:
         ledger.create_staff_account(
             username=username,

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.errors import InvalidInputError
+from domain.policy import DEFAULT_CATEGORIES, DEFAULT_ORGANISATION_KINDS, Policy
 
 
 class Settings(BaseSettings):
@@ -29,11 +33,50 @@ class Settings(BaseSettings):
     """Cumulative approved hours for 1 to 5 stars."""
     red_black_list_size: int = 3
     publicity_days: int = 7
+    """How long a published recognition list is open to objections."""
     public_url: str = "http://127.0.0.1:8000"
     """Where the service is reached: certificates' verification URLs and the did:web issuer."""
     issuer_key: str | None = None
     """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
-    """How long a published recognition list is open to objections."""
+
+    # The deployment's rules (``domain.policy.Policy``); lists are JSON in the environment,
+    # e.g. VOLUNTEER_LEDGER_CATEGORIES='["义诊", "助老助残"]'.
+    minimum_age: int = Policy.minimum_age
+    """Volunteers younger than this cannot register."""
+    adult_age: int = Policy.adult_age
+    """Below it a volunteer needs a guardian, and is hidden from public lists by default."""
+    categories: list[str] = list(DEFAULT_CATEGORIES)
+    """The activity categories organisers choose from."""
+    organisation_kinds: list[str] = list(DEFAULT_ORGANISATION_KINDS)
+    rounding_minutes: int = Policy.rounding_minutes
+    """Each record's minutes are rounded down to a multiple of this."""
+    daily_cap_minutes: int = Policy.daily_cap_minutes
+    """The most minutes one volunteer can have counted for one service date."""
+    check_out_grace_minutes: int = int(Policy.check_out_grace.total_seconds() // 60)
+    """How long after a shift's end an open check-in is closed, and flagged for review."""
+    check_in_early_minutes: int = int(Policy.check_in_early.total_seconds() // 60)
+    """How long before a shift's start a volunteer may check in."""
+
+    @model_validator(mode="after")
+    def _rules_hold(self) -> Settings:
+        try:
+            self.policy()
+        except InvalidInputError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+    def policy(self) -> Policy:
+        """The rules these settings give; ``InvalidInputError`` if they contradict each other."""
+        return Policy(
+            minimum_age=self.minimum_age,
+            adult_age=self.adult_age,
+            categories=tuple(self.categories),
+            organisation_kinds=tuple(self.organisation_kinds),
+            rounding_minutes=self.rounding_minutes,
+            daily_cap_minutes=self.daily_cap_minutes,
+            check_out_grace=timedelta(minutes=self.check_out_grace_minutes),
+            check_in_early=timedelta(minutes=self.check_in_early_minutes),
+        )
 
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'ledger.db'}"
@@ -45,3 +88,16 @@ class Settings(BaseSettings):
     @property
     def token_ttl(self) -> timedelta:
         return timedelta(minutes=self.token_minutes)
+
+
+def setting_problems(error: ValidationError) -> str:
+    """A settings error on one line, naming the environment variables at fault."""
+    problems = []
+    for problem in error.errors():
+        message = problem["msg"].removeprefix("Value error, ")
+        names = [str(part) for part in problem["loc"]]
+        if names:
+            problems.append(f"VOLUNTEER_LEDGER_{names[0].upper()}: {message}")
+        else:
+            problems.append(message)
+    return "invalid settings: " + "; ".join(problems)

@@ -63,6 +63,14 @@ class Policy:
             raise InvalidInputError("rounding must be between 1 and 60 minutes")
         if not 1 <= self.daily_cap_minutes <= 24 * 60:
             raise InvalidInputError("the daily cap must be between 1 minute and 24 hours")
+        if self.check_out_grace < timedelta(0) or self.check_in_early < timedelta(0):
+            raise InvalidInputError("check-in and check-out windows cannot be negative")
+        for name, values in (
+            ("activity categories", self.categories),
+            ("organisation kinds", self.organisation_kinds),
+        ):
+            if not values or any(not value.strip() for value in values):
+                raise InvalidInputError(f"the {name} must be a list of non-empty names")
 
     def rounded(self, minutes: int) -> int:
         """Minutes rounded down to the deployment's increment."""

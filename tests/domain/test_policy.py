@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -40,6 +40,11 @@ def test_an_unknown_category_is_refused_with_the_choices():
         {"rounding_minutes": 0},
         {"daily_cap_minutes": 0},
         {"daily_cap_minutes": 24 * 60 + 1},
+        {"check_out_grace": timedelta(minutes=-1)},
+        {"check_in_early": timedelta(minutes=-1)},
+        {"categories": ()},
+        {"categories": ("义诊", " ")},
+        {"organisation_kinds": ()},
     ],
 )
 def test_an_impossible_policy_is_refused(settings):
