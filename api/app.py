@@ -12,7 +12,7 @@ from api.certificate_service import CertificateService
 from api.deps import Services
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
-from api.limits import BodySizeLimit, LoginThrottle
+from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.openapi import install_problem_openapi
 from api.problems import install_problem_handlers
 from api.routes import all_routers
@@ -38,7 +38,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
         tokens=TokenService(
             load_or_create_secret(settings.data_dir / "token-secret.key"), settings.token_ttl
         ),
-        throttle=LoginThrottle(
+        throttle=login_throttle_for(
+            store,
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
         ),
@@ -81,6 +82,8 @@ def create_app(
             services.runner.stop()
             services.views.close()
             services.ledger.close()
+            if isinstance(services.throttle, PostgresLoginThrottle):
+                services.throttle.close()
             idempotency.close()
 
     app = FastAPI(

@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.access import Principal
-from api.limits import LoginThrottle
+from api.limits import LoginThrottle, PostgresLoginThrottle
 from api.problems import Unauthenticated
 from api.security import TokenService
 from api.settings import Settings
@@ -29,7 +29,7 @@ class Services:
     views: ViewStore
     runner: ProjectionRunner
     tokens: TokenService
-    throttle: LoginThrottle
+    throttle: LoginThrottle | PostgresLoginThrottle
 
 
 def get_services(request: Request) -> Services:

@@ -8,6 +8,8 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,9 +65,10 @@ class LoginThrottle:
 
     An account is blocked after ``max_failures`` failures within ``window``; an address (an
     IPv6 client by its /64) after ``max_address_failures``. A success clears the account's count,
-    not the address's. Counts live in this process's memory: with several workers, each keeps
-    its own, so the real limit is that many times higher; a restart forgets them. Memory stays
-    bounded: stale entries are pruned, and past ``max_keys`` the longest-quiet ones are dropped.
+    not the address's. Counts live in this process's memory, which suits the embedded shape (one
+    process; several workers need PostgreSQL, where ``PostgresLoginThrottle`` shares them); a
+    restart forgets them. Memory stays bounded: stale entries are pruned, and past ``max_keys``
+    the longest-quiet ones are dropped.
     """
 
     def __init__(
@@ -112,6 +115,111 @@ class LoginThrottle:
             self._accounts.prune(now)
             self._addresses.prune(now)
             return len(self._accounts) + len(self._addresses)
+
+
+class PostgresLoginThrottle:
+    """``LoginThrottle``'s rules with the failures kept in PostgreSQL, so that every API worker
+    counts the same failures: with a count per process, N workers would allow N times the
+    attempts. A failure is a row (kind, key, time); a check reads at most the last ``limit``
+    rows of its key within the window, through an index; failures older than the window are
+    deleted as new ones come."""
+
+    def __init__(
+        self,
+        url: str,
+        max_failures: int = 5,
+        window: timedelta = timedelta(minutes=15),
+        clock: Callable[[], datetime] = _utc_now,
+        *,
+        max_address_failures: int = 20,
+    ) -> None:
+        from psycopg import sql
+        from psycopg_pool import ConnectionPool
+
+        self._limits = {"account": max_failures, "address": max_address_failures}
+        self._window = window
+        self._clock = clock
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        schema = query.pop("schema", [None])[0]
+        conninfo = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        table = sql.Identifier(*((schema, "login_failures") if schema else ("login_failures",)))
+        self._sql = {
+            name: sql.SQL(template).format(table=table).as_string(None)
+            for name, template in _FAILURE_SQL.items()
+        }
+        self._pool: Any = ConnectionPool(
+            conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+        )
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger logins'))")
+            conn.execute(self._sql["create"])
+            conn.execute(self._sql["index"])
+
+    def check(self, account: str, address: str) -> None:
+        """Raise ``TooManyRequests`` while the account or the address is blocked."""
+        now = self._clock()
+        with self._pool.connection() as conn:
+            wait = max(
+                self._blocked_for(conn, "account", _account_key(account), now),
+                self._blocked_for(conn, "address", _address_key(address), now),
+            )
+        if wait > 0:
+            raise TooManyRequests(
+                retry_after=math.ceil(wait), detail="Too many failed logins; try again later."
+            )
+
+    def _blocked_for(self, conn: Any, kind: str, key: str, now: datetime) -> float:
+        limit = self._limits[kind]
+        rows = conn.execute(self._sql["recent"], (kind, key, now - self._window, limit)).fetchall()
+        if len(rows) < limit:
+            return 0.0
+        oldest: datetime = rows[-1][0]  # the oldest of the last ``limit`` decides
+        return max(0.0, (oldest + self._window - now).total_seconds())
+
+    def failed(self, account: str, address: str) -> None:
+        now = self._clock()
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute(self._sql["add"], ("account", _account_key(account), now))
+            conn.execute(self._sql["add"], ("address", _address_key(address), now))
+            conn.execute(self._sql["prune"], (now - self._window,))
+
+    def succeeded(self, account: str, address: str) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(self._sql["clear"], ("account", _account_key(account)))
+
+    def tracked(self) -> int:
+        """How many accounts and addresses are counted now (for tests and metrics)."""
+        with self._pool.connection() as conn:
+            row = conn.execute(self._sql["tracked"], (self._clock() - self._window,)).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+_FAILURE_SQL = {
+    "create": "CREATE TABLE IF NOT EXISTS {table} "
+    "(kind TEXT NOT NULL, key TEXT NOT NULL, at TIMESTAMPTZ NOT NULL)",
+    "index": "CREATE INDEX IF NOT EXISTS login_failures_key ON {table} (kind, key, at)",
+    "recent": "SELECT at FROM {table} WHERE kind = %s AND key = %s AND at > %s "
+    "ORDER BY at DESC LIMIT %s",
+    "add": "INSERT INTO {table} (kind, key, at) VALUES (%s, %s, %s)",
+    "prune": "DELETE FROM {table} WHERE at <= %s",
+    "clear": "DELETE FROM {table} WHERE kind = %s AND key = %s",
+    "tracked": "SELECT COUNT(DISTINCT (kind, key)) FROM {table} WHERE at > %s",
+}
+
+
+def login_throttle_for(
+    store_url: str, *, max_failures: int, max_address_failures: int
+) -> LoginThrottle | PostgresLoginThrottle:
+    """Failures counted in PostgreSQL beside a PostgreSQL ledger, else in this process."""
+    if urlsplit(store_url).scheme in ("postgresql", "postgres"):
+        return PostgresLoginThrottle(
+            store_url, max_failures=max_failures, max_address_failures=max_address_failures
+        )
+    return LoginThrottle(max_failures=max_failures, max_address_failures=max_address_failures)
 
 
 def _account_key(account: str) -> str:
