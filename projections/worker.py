@@ -27,8 +27,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from projections.postgres_store import PostgresViewStore
 from projections.runner import ProjectionRunner
-from projections.store import PostgresViewStore, SQLiteViewStore, ViewStore
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import ViewStore
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from projections.base import Projection
-from projections.store import SQLiteViewStore, Transaction, ViewStore, view_store_for
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import Transaction, ViewStore, view_store_for
 
 CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
 

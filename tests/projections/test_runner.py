@@ -9,7 +9,8 @@ from domain.values import Actor
 from projections import all_projections
 from projections.base import Projection, on
 from projections.runner import ProjectionRunner
-from projections.store import SQLiteViewStore, view_store_for
+from projections.sqlite_store import SQLiteViewStore
+from projections.store import view_store_for
 from projections.synthetic import generate
 from projections.views.shift_board import ShiftBoard
 from tests import factories as f
