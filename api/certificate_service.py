@@ -14,7 +14,8 @@ from certificates import CertificateRecord, CertificateView, render_certificate_
 from domain.certificate import Certificate
 from domain.errors import LedgerError
 from domain.ledger import Ledger
-from projections.transparency import SignedCheckpoint, StoredLeaf, TransparencyLog
+from projections.log_records import SignedCheckpoint, StoredLeaf
+from projections.transparency import TransparencyLog
 from trust.certificate_check import (
     CurrentLog,
     IssuerKeys,

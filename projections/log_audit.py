@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.log_leaves import leaf_for, salt_key_fingerprint
+from projections.log_records import SignedCheckpoint, StoredLeaf
 from projections.store import ViewStore
-from projections.transparency import SignedCheckpoint, StoredLeaf, TransparencyLog
+from projections.transparency import TransparencyLog
 from trust.checkpoint import open_checkpoint
 from trust.log_store import Frontier
 from trust.merkle import leaf_hash

@@ -15,19 +15,14 @@ written in one transaction that first locks the tracking row: several processes 
 store and none appends twice. Hashes are base64 TEXT and a leaf is its canonical JSON as TEXT,
 so the same SQL runs on SQLite and PostgreSQL.
 
-    TransparencyLogError
-    ├── LogIntegrityError       the stored tree does not extend what was signed: nothing is signed
-    └── LogConfigurationError   keys or origin differ from the log's, or the log is read-only
+Its tables, records and errors are in ``projections.log_records``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
@@ -36,6 +31,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.log_leaves import leaf_for, salt_key_fingerprint
+from projections.log_records import (
+    TABLES,
+    LogConfigurationError,
+    LogIntegrityError,
+    SignedCheckpoint,
+    StoredLeaf,
+    b64,
+    checkpoint_of,
+    stored_leaf,
+    unb64,
+)
 from projections.store import Row, Transaction, ViewStore
 from trust.checkpoint import open_checkpoint, sign_checkpoint, vkey
 from trust.errors import MerkleTreeError
@@ -55,51 +61,7 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
     version INTEGER NOT NULL,
     position BIGINT NOT NULL
 )"""
-TABLES = (
-    """CREATE TABLE IF NOT EXISTS tlog_leaves (
-        leaf_index BIGINT PRIMARY KEY, position BIGINT NOT NULL UNIQUE,
-        aggregate_id TEXT NOT NULL, version INTEGER NOT NULL,
-        leaf TEXT NOT NULL, leaf_hash TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS tlog_leaves_event ON tlog_leaves (aggregate_id, version)",
-    """CREATE TABLE IF NOT EXISTS tlog_nodes (
-        level INTEGER NOT NULL, idx BIGINT NOT NULL, hash TEXT NOT NULL,
-        PRIMARY KEY (level, idx))""",
-    """CREATE TABLE IF NOT EXISTS tlog_checkpoints (
-        size BIGINT PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL,
-        signed_at TEXT NOT NULL)""",
-    "CREATE TABLE IF NOT EXISTS tlog_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-)
 _PARAMS_PER_SELECT = 400
-
-
-class TransparencyLogError(Exception):
-    """Base of the transparency log's errors."""
-
-
-class LogIntegrityError(TransparencyLogError):
-    """The stored tree is not an append-only extension of the last signed checkpoint."""
-
-
-class LogConfigurationError(TransparencyLogError):
-    """The keys or origin are not the ones this log was built with, or it cannot sign."""
-
-
-@dataclass(frozen=True)
-class StoredLeaf:
-    index: int
-    position: int
-    aggregate_id: str
-    version: int
-    data: bytes
-    hash: bytes
-
-
-@dataclass(frozen=True)
-class SignedCheckpoint:
-    size: int
-    root: bytes
-    note: str
-    signed_at: datetime
 
 
 def _utc_now() -> datetime:
@@ -228,12 +190,12 @@ class TransparencyLog:
                         str(notification.originator_id),
                         notification.originator_version,
                         data.decode(),
-                        _b64(hashed),
+                        b64(hashed),
                     )
                 )
                 for (level, idx), node in frontier.append(hashed):
                     if level:
-                        node_rows.append((level, idx, _b64(node)))
+                        node_rows.append((level, idx, b64(node)))
             _insert(
                 tx,
                 "tlog_leaves (leaf_index, position, aggregate_id, version, leaf, leaf_hash)",
@@ -270,7 +232,7 @@ class TransparencyLog:
             "WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
             (start, limit),
         )
-        return [_stored_leaf(row) for row in rows]
+        return [stored_leaf(row) for row in rows]
 
     def leaves_of(self, aggregate_id: str) -> list[StoredLeaf]:
         """One aggregate's leaves (its events), oldest first."""
@@ -279,7 +241,7 @@ class TransparencyLog:
             "WHERE aggregate_id = ? ORDER BY leaf_index",
             (aggregate_id,),
         )
-        return [_stored_leaf(row) for row in rows]
+        return [stored_leaf(row) for row in rows]
 
     @contextmanager
     def tree(self) -> Iterator[StoredTree]:
@@ -307,7 +269,7 @@ class TransparencyLog:
         rows = self.views.query(
             "SELECT size, root, note, signed_at FROM tlog_checkpoints WHERE size = ?", (size,)
         )
-        return _checkpoint(rows[0]) if rows else None
+        return checkpoint_of(rows[0]) if rows else None
 
     def checkpoints(self, after_size: int = -1, limit: int = 100) -> list[SignedCheckpoint]:
         """Signed checkpoints in order of size (the order they were signed in)."""
@@ -316,7 +278,7 @@ class TransparencyLog:
             "ORDER BY size LIMIT ?",
             (after_size, limit),
         )
-        return [_checkpoint(row) for row in rows]
+        return [checkpoint_of(row) for row in rows]
 
     # Signing.
 
@@ -353,7 +315,7 @@ class TransparencyLog:
             )
             tx.execute(
                 "INSERT INTO tlog_checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)",
-                (signed.size, _b64(signed.root), signed.note, signed.signed_at.isoformat()),
+                (signed.size, b64(signed.root), signed.note, signed.signed_at.isoformat()),
             )
         return signed
 
@@ -397,7 +359,7 @@ class TransparencyLog:
         rows = tx.query(
             "SELECT size, root, note, signed_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1"
         )
-        return _checkpoint(rows[0]) if rows else None
+        return checkpoint_of(rows[0]) if rows else None
 
     @staticmethod
     def _reader(tx: Transaction) -> NodeReader:
@@ -410,7 +372,7 @@ class TransparencyLog:
                     f"SELECT leaf_index, leaf_hash FROM tlog_leaves WHERE leaf_index IN ({marks})",
                     part,
                 ):
-                    found[(0, int(idx))] = _unb64(hashed)
+                    found[(0, int(idx))] = unb64(hashed)
             inner = sorted(node for node in wanted if node[0] > 0)
             for nodes in _chunks(inner, _PARAMS_PER_SELECT // 2):
                 where = " OR ".join(["(level = ? AND idx = ?)"] * len(nodes))
@@ -418,7 +380,7 @@ class TransparencyLog:
                 for level, idx, hashed in tx.query(
                     f"SELECT level, idx, hash FROM tlog_nodes WHERE {where}", params
                 ):
-                    found[(int(level), int(idx))] = _unb64(hashed)
+                    found[(int(level), int(idx))] = unb64(hashed)
             return found
 
         return read
@@ -436,36 +398,3 @@ def _insert(tx: Transaction, table: str, rows: Sequence[Row]) -> None:
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _stored_leaf(row: Row) -> StoredLeaf:
-    index, position, aggregate_id, version, data, hashed = row
-    return StoredLeaf(
-        int(index),
-        int(position),
-        str(aggregate_id),
-        int(version),
-        str(data).encode(),
-        _unb64(hashed),
-    )
-
-
-def _checkpoint(row: Row) -> SignedCheckpoint:
-    size, root, note, signed_at = row
-    try:
-        when = datetime.fromisoformat(str(signed_at))
-    except ValueError:  # not part of what is signed; a damaged one must not stop a check
-        when = datetime.fromtimestamp(0, UTC)
-    return SignedCheckpoint(int(size), _unb64(root), str(note), when)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
-def _unb64(text: str) -> bytes:
-    """Stored base64; damaged text reads as no bytes, which no hash check accepts."""
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError, TypeError):
-        return b""

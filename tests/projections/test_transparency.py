@@ -13,7 +13,8 @@ from domain.certificate import Certificate
 from domain.service_record import RecordSource, ServiceRecord
 from domain.values import Actor, TimeRange
 from projections.log_leaves import public_fields
-from projections.transparency import LogConfigurationError, LogIntegrityError, TransparencyLog
+from projections.log_records import LogConfigurationError, LogIntegrityError
+from projections.transparency import TransparencyLog
 from tests import factories as f
 from tests.event_store_sql import EventTable
 from tests.factories import ORGANISER
