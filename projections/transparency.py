@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
     version INTEGER NOT NULL,
     position BIGINT NOT NULL
 )"""
+LEAF_COLUMNS = ("leaf_index", "position", "aggregate_id", "version", "leaf", "leaf_hash")
 _PARAMS_PER_SELECT = 400
 
 
@@ -196,12 +197,8 @@ class TransparencyLog:
                 for (level, idx), node in frontier.append(hashed):
                     if level:
                         node_rows.append((level, idx, b64(node)))
-            _insert(
-                tx,
-                "tlog_leaves (leaf_index, position, aggregate_id, version, leaf, leaf_hash)",
-                leaf_rows,
-            )
-            _insert(tx, "tlog_nodes (level, idx, hash)", node_rows)
+            tx.insert_many("tlog_leaves", LEAF_COLUMNS, leaf_rows)
+            tx.insert_many("tlog_nodes", ("level", "idx", "hash"), node_rows)
             tx.execute(
                 "UPDATE projection_tracking SET position = ? WHERE name = ?",
                 (notifications[-1].id, LOG_NAME),
@@ -384,15 +381,6 @@ class TransparencyLog:
             return found
 
         return read
-
-
-def _insert(tx: Transaction, table: str, rows: Sequence[Row]) -> None:
-    """One statement per row: the same SQL each time, which a ``batch()`` pipelines."""
-    if not rows:
-        return
-    sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
-    for row in rows:
-        tx.execute(sql, row)
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
