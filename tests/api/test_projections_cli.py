@@ -4,7 +4,8 @@ import io
 
 import pytest
 
-from api.cli import RebuildProgress, main
+from api.cli import main
+from api.projections_cli import RebuildProgress
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.synthetic import generate
