@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from projections.store import ViewStore
+from projections.views.service_records import RECORD_COLUMNS as STORED_RECORD_COLUMNS
 from projections.views.service_records import history_of
+from projections.views.shift_board import SHIFT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -23,21 +25,6 @@ def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> Page:
         last = rows[-1]
         return Page(rows, (str(last[key[0]]), str(last[key[1]])))
     return Page(rows, None)
-
-
-SHIFT_COLUMNS = (
-    "id",
-    "activity_id",
-    "organisation_id",
-    "starts_at",
-    "ends_at",
-    "capacity",
-    "confirmed",
-    "waitlisted",
-    "status",
-    "location",
-    "required_skills",
-)
 
 
 def shifts_of_activity(
@@ -85,22 +72,10 @@ def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str
     return _page(entries, limit, ("queue", "seq"))
 
 
-RECORD_COLUMNS = (
-    "id",
-    "volunteer_id",
-    "activity_id",
-    "organisation_id",
-    "shift_id",
-    "source",
-    "started_at",
-    "ended_at",
-    "service_date",
-    "minutes",
-    "status",
-    "needs_review",
-    "description",
-    "beneficiary",
-    "requested_minutes",
+#: What a record shows: what the projection stores, but its position and its history (read
+#: apart, decoded).
+RECORD_COLUMNS = tuple(
+    column for column in STORED_RECORD_COLUMNS if column not in ("recorded_position", "history")
 )
 
 
