@@ -6,7 +6,7 @@ import pytest
 
 from projections.log_audit import audit_log
 from tests import factories as f
-from tests.projections.test_transparency import ORIGIN, SALT_KEY, SIGNING_KEY, open_log
+from tests.projections.log_helpers import ORIGIN, SALT_KEY, SIGNING_KEY, open_log
 
 pytestmark = pytest.mark.parametrize("store_url", ["memory"], indirect=True)
 
