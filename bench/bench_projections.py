@@ -21,41 +21,16 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
-import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
+from scratch_store import scratch_store
 
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
 from projections.store import view_store_for
 from projections.synthetic import generate
-
-
-@contextmanager
-def store(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    dsn = os.environ.get("VOLUNTEER_LEDGER_TEST_POSTGRES_DSN")
-    if not dsn:
-        sys.exit("the PostgreSQL run needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{dsn}?schema={schema}"
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def fresh_views(url: str, name: str) -> str:
@@ -159,7 +134,7 @@ def run(
     breakdown: bool,
     split: str,
 ) -> None:
-    with store(kind) as url:
+    with scratch_store(kind) as url:
         ledger = Ledger(url)
         print(f"\n== {kind}: generating {events:,} events …", flush=True)
         seconds, stored = timed(lambda: generate(ledger, events, seed=2025, batch=10_000))

@@ -16,15 +16,10 @@ import argparse
 import os
 import random
 import resource
-import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from scratch_store import scratch_store
 
 from domain.ledger import Ledger
 from projections.log_audit import audit_log
@@ -33,28 +28,9 @@ from projections.synthetic import generate
 from projections.transparency import TransparencyLog
 
 
-@contextmanager
-def store(kind: str) -> Iterator[str]:
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.db"
-        return
-    dsn = os.environ.get("VOLUNTEER_LEDGER_TEST_POSTGRES_DSN")
-    if not dsn:
-        sys.exit("the PostgreSQL run needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{dsn}?schema={schema}"
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 def run(kind: str, events: int, batch_size: int) -> None:
     key, salt = Ed25519PrivateKey.generate(), os.urandom(32)
-    with store(kind) as url:
+    with scratch_store(kind) as url:
         ledger = Ledger(url)
         views = view_store_for(url)
         print(f"\n== {kind}: generating {events:,} events …", flush=True)
