@@ -7,9 +7,7 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar
-from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -21,6 +19,7 @@ from domain.volunteer import Volunteer
 from projections import events
 from projections.audit_text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
+from projections.lookups import text
 from projections.store import Transaction
 
 #: Every event class of the domain, as the groups of ``projections.events`` spell them out.
@@ -194,13 +193,13 @@ class AuditTrail(Projection):
     @on(*EVENT_CLASSES)
     def _event(self, tx: Transaction, e: Any, position: int) -> None:
         subjects = self.subjects
-        kind, own, new = kind_of(type(e)), _text(e.originator_id), isinstance(e, Aggregate.Created)
+        kind, own, new = kind_of(type(e)), text(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
         refs = {**(known.refs if known else {}), kind: own}
         for field, role in _roles_of(type(e)):
             value = getattr(e, field)
             if value is not None:
-                refs[role] = _text(value)
+                refs[role] = text(value)
         if new:
             created = _new_subject(subjects, e, kind, dict(refs))
             subjects.save(own, created)
@@ -283,13 +282,6 @@ def _new_subject(subjects: Subjects, e: Any, kind: str, refs: dict[str, str]) ->
 FOLLOWED = frozenset(
     {Organisation.Renamed, Volunteer.ProfileChanged, Volunteer.Moved, Shift.Rescheduled}
 )
-
-
-@lru_cache(maxsize=1 << 16)
-def _text(id: UUID) -> str:
-    """``str(id)``, remembered: the same aggregates recur from one event to the next, and
-    formatting a UUID costs several times a look-up."""
-    return str(id)
 
 
 def _follow_changes(subjects: Subjects, e: Any, own: str, known: Subject) -> None:
