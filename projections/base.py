@@ -34,6 +34,10 @@ class Projection(ABC):
     version: ClassVar[int] = 1
     ignores: ClassVar[frozenset[type]] = frozenset()
     handlers: ClassVar[dict[type, Handler]]
+    #: Indexes that only queries use, never the projection's own writes, each as
+    #: ``name ON table (columns)``. ``create`` leaves them out: the runner builds them, after
+    #: a long catch-up has loaded the tables without them (see ``ProjectionRunner``).
+    indexes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -50,6 +54,14 @@ class Projection(ABC):
     @abstractmethod
     def drop(self, tx: Transaction) -> None:
         """Drop the tables, for a rebuild."""
+
+    def create_indexes(self, tx: Transaction) -> None:
+        for index in self.indexes:
+            tx.execute(f"CREATE INDEX IF NOT EXISTS {index}")
+
+    def drop_indexes(self, tx: Transaction) -> None:
+        for index in self.indexes:
+            tx.execute(f"DROP INDEX IF EXISTS {index.split()[0]}")
 
     def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
         """Apply a batch of ``(event, position)`` pairs, in order, within ``tx``.

@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
 
 BatchCallback = Callable[[str, int], None]
 
+#: A catch-up at least this many events behind the head, and behind by at least as many
+#: events as the projection has folded already, loads the tables without their query indexes
+#: and builds them in its last batch: one sort per index costs far less than an index entry
+#: placed at random for every row (the ids are UUIDs). Queries meanwhile work, more slowly.
+BULK_LAG = 50_000
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -59,6 +65,7 @@ class ProjectionRunner:
     (for status displays that must not change anything). ``catch_up_on_wait=False`` makes
     ``wait_for`` only wait, when no follower runs here, instead of processing the events
     itself: for API processes whose read models projection workers keep current.
+    ``bulk_lag``: how far behind a catch-up must start to defer the query indexes.
     """
 
     def __init__(
@@ -70,17 +77,22 @@ class ProjectionRunner:
         *,
         prepare: bool = True,
         catch_up_on_wait: bool = True,
+        bulk_lag: int = BULK_LAG,
     ) -> None:
         self.ledger = ledger
         self.views = views
         self.projections = list(projections)
         self.batch_size = batch_size
         self.catch_up_on_wait = catch_up_on_wait
+        self.bulk_lag = bulk_lag
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         #: Each projection's position as its memory knows it (see ``Projection.forget``).
         self._memory_at: dict[str, int] = {}
+        #: Whether each projection's query indexes are built (True) or left out (False), as
+        #: far as this runner knows; the same conditions as ``_memory_at`` hold it valid.
+        self._indexed: dict[str, bool] = {}
         self._applying = threading.Lock()
         with views.transaction() as tx:
             views.serialise_setup(tx)
@@ -98,7 +110,8 @@ class ProjectionRunner:
             tx.execute("DELETE FROM projection_tracking WHERE name = ?", (projection.name,))
             rows = []
         projection.create(tx)
-        if not rows:
+        if not rows:  # new tables: indexed from the start, unless a long catch-up drops them
+            projection.create_indexes(tx)
             tx.execute(
                 "INSERT INTO projection_tracking (name, version, position) VALUES (?, ?, 0)",
                 (projection.name, projection.version),
@@ -171,6 +184,7 @@ class ProjectionRunner:
         group = groups[start]
         ahead = [position for position in groups if position > start]
         stop = min(ahead) if ahead else None
+        head = self.head()
         events = self._read(start, stop)
         if stop is not None and len(events) < self.batch_size:
             # Everything up to the group ahead has been read (ids commit in order, so no more
@@ -180,7 +194,7 @@ class ProjectionRunner:
             end = events[-1][1]
         else:
             return False, 0
-        applied, moved = self._apply(group, start, end, events)
+        applied, moved = self._apply(group, start, end, head, events)
         if on_batch is not None:
             for projection in applied:
                 on_batch(projection.name, len(events))
@@ -195,9 +209,15 @@ class ProjectionRunner:
         return [(to_domain_event(n), n.id) for n in notifications]
 
     def _apply(
-        self, group: list[Projection], start: int, end: int, events: list[tuple[Any, int]]
+        self,
+        group: list[Projection],
+        start: int,
+        end: int,
+        head: int,
+        events: list[tuple[Any, int]],
     ) -> tuple[list[Projection], bool]:
-        """Apply the events to the group and move it to ``end``, in one transaction.
+        """Apply the events to the group and move it to ``end``, in one transaction; in a long
+        catch-up (``bulk_lag``), without the query indexes until its last batch.
 
         Returns the projections it applied them to, and whether any position moved (by this
         batch, or by another runner since we read it, in which case we read it again).
@@ -213,11 +233,21 @@ class ProjectionRunner:
             current = {name: int(position) for name, position in rows}
             # Another runner moved it, or a rebuild reset it, since we read the position.
             active = [p for p in group if current.get(p.name) == start]
+            indexed: dict[str, bool | None] = {}
             for projection in active:
+                state = self._indexed.pop(projection.name, None)
                 if self._memory_at.get(projection.name) != start:
                     projection.forget()
+                    state = None
                 self._memory_at.pop(projection.name, None)
+                if state is not False and head - start >= max(self.bulk_lag, start):
+                    projection.drop_indexes(tx)
+                    state = False
                 projection.apply_batch(tx, events)
+                if state is not True and head - end < self.batch_size:
+                    projection.create_indexes(tx)
+                    state = True
+                indexed[projection.name] = state
             if active:
                 marks = ", ".join("?" * len(active))
                 tx.execute(
@@ -226,18 +256,22 @@ class ProjectionRunner:
                 )
         for projection in active:  # committed: their memory now matches the tables at ``end``
             self._memory_at[projection.name] = end
+            if (state := indexed[projection.name]) is not None:
+                self._indexed[projection.name] = state
         moved = bool(active) or any(current.get(p.name, start) != start for p in group)
         return active, moved
 
     def rebuild(self, projection: Projection) -> None:
         """Drop the projection's tables and its position; the next catch-up replays it."""
         self._memory_at.pop(projection.name, None)
+        self._indexed.pop(projection.name, None)
         with self.views.transaction() as tx:
             tx.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (projection.name,)
             )
             projection.drop(tx)
             projection.create(tx)
+            projection.create_indexes(tx)
 
     def wait_for(self, position: int, timeout: float) -> int:
         """Wait until every projection has processed ``position``, or ``timeout`` seconds pass.

@@ -56,6 +56,10 @@ class ActivityStats(Projection):
     """
 
     name = "activity_stats"
+    indexes = tuple(
+        f"activity_stats_{table}_activity ON activity_stats_{table} (activity_id)"
+        for table in ("shifts", "places", "attendance", "records")
+    )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
@@ -115,11 +119,6 @@ class ActivityStats(Projection):
                 id TEXT PRIMARY KEY, activity_id TEXT NOT NULL, shift_id TEXT,
                 status TEXT NOT NULL, minutes INTEGER NOT NULL, beneficiary TEXT)"""
         )
-        for table in ("shifts", "places", "attendance", "records"):
-            tx.execute(
-                f"CREATE INDEX IF NOT EXISTS activity_stats_{table}_activity "
-                f"ON activity_stats_{table} (activity_id)"
-            )
 
     def drop(self, tx: Transaction) -> None:
         for table in ("shifts", "places", "attendance", "records"):

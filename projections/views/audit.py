@@ -150,6 +150,10 @@ class AuditTrail(Projection):
     """
 
     name = "audit"
+    indexes = tuple(
+        f"audit_entries_{column} ON audit_entries ({column}, position)"
+        for column in ("volunteer_id", "organisation_id", "actor_id", "event_type", "at")
+    )
     ignores: ClassVar[frozenset[type]] = frozenset()
 
     def __init__(self) -> None:
@@ -175,11 +179,6 @@ class AuditTrail(Projection):
                 volunteer_id TEXT, organisation_id TEXT, event_type TEXT NOT NULL,
                 summary TEXT NOT NULL, reason TEXT)"""
         )
-        for column in ("volunteer_id", "organisation_id", "actor_id", "event_type", "at"):
-            tx.execute(
-                f"CREATE INDEX IF NOT EXISTS audit_entries_{column} "
-                f"ON audit_entries ({column}, position)"
-            )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS audit_subjects (
                 id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL,

@@ -60,6 +60,7 @@ class Directory(Projection):
     """
 
     name = "directory"
+    indexes = ("dir_volunteers_org ON dir_volunteers (organisation_id)",)
     version = 2
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
@@ -95,9 +96,6 @@ class Directory(Projection):
                 skills TEXT NOT NULL, status TEXT NOT NULL, registered_position BIGINT NOT NULL,
                 listed_publicly INTEGER NOT NULL DEFAULT 1,
                 guardian_listing_consent INTEGER NOT NULL DEFAULT 0)"""
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS dir_volunteers_org ON dir_volunteers (organisation_id)"
         )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS dir_activities (

@@ -55,6 +55,10 @@ class Hours(Projection):
     activities' categories stay in memory from one batch to the next."""
 
     name = "hours"
+    indexes = (
+        "hours_records_volunteer ON hours_records (volunteer_id)",
+        "hours_records_status_date ON hours_records (status, service_date)",
+    )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             Activity.ShiftAdded,
@@ -96,13 +100,6 @@ class Hours(Projection):
                 organisation_id TEXT NOT NULL, category TEXT NOT NULL,
                 service_date TEXT NOT NULL, year TEXT NOT NULL, bimonth TEXT NOT NULL,
                 month TEXT NOT NULL, minutes INTEGER NOT NULL, status TEXT NOT NULL)"""
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS hours_records_volunteer ON hours_records (volunteer_id)"
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS hours_records_status_date "
-            "ON hours_records (status, service_date)"
         )
 
     def drop(self, tx: Transaction) -> None:

@@ -61,6 +61,7 @@ class ServiceRecords(Projection):
     """
 
     name = "service_records"
+    indexes = ("rec_records_volunteer ON rec_records (volunteer_id, started_at, id)",)
     version = 2
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
@@ -89,10 +90,6 @@ class ServiceRecords(Projection):
                 minutes INTEGER NOT NULL, status TEXT NOT NULL, needs_review INTEGER NOT NULL,
                 description TEXT NOT NULL, beneficiary TEXT, requested_minutes INTEGER,
                 recorded_position BIGINT NOT NULL, history TEXT NOT NULL)"""
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS rec_records_volunteer "
-            "ON rec_records (volunteer_id, started_at, id)"
         )
 
     def drop(self, tx: Transaction) -> None:

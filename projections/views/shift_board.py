@@ -55,6 +55,7 @@ class ShiftBoard(Projection):
     """
 
     name = "shift_board"
+    indexes = ("board_shifts_activity ON board_shifts (activity_id, starts_at, id)",)
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
@@ -90,10 +91,6 @@ class ShiftBoard(Projection):
                 starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, capacity INTEGER NOT NULL,
                 confirmed INTEGER NOT NULL DEFAULT 0, waitlisted INTEGER NOT NULL DEFAULT 0,
                 status TEXT NOT NULL, location TEXT, required_skills TEXT NOT NULL)"""
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS board_shifts_activity "
-            "ON board_shifts (activity_id, starts_at, id)"
         )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS board_roster (

@@ -50,6 +50,10 @@ class Supervision(Projection):
     """
 
     name = "supervision"
+    indexes = (
+        "supervision_records_organisation ON supervision_records (organisation_id, status)",
+        "supervision_no_shows_organisation ON supervision_no_shows (organisation_id, local_date)",
+    )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
@@ -111,20 +115,12 @@ class Supervision(Projection):
                 request_reason TEXT)"""
         )
         tx.execute(
-            "CREATE INDEX IF NOT EXISTS supervision_records_organisation "
-            "ON supervision_records (organisation_id, status)"
-        )
-        tx.execute(
             """CREATE TABLE IF NOT EXISTS supervision_no_shows (
                 attendance_id TEXT PRIMARY KEY, shift_id TEXT NOT NULL,
                 volunteer_id TEXT NOT NULL, organisation_id TEXT NOT NULL,
                 activity_id TEXT NOT NULL, starts_at TEXT NOT NULL, local_date TEXT NOT NULL,
                 year TEXT NOT NULL, bimonth TEXT NOT NULL, month TEXT NOT NULL,
                 marked_at TEXT NOT NULL, reason TEXT NOT NULL)"""
-        )
-        tx.execute(
-            "CREATE INDEX IF NOT EXISTS supervision_no_shows_organisation "
-            "ON supervision_no_shows (organisation_id, local_date)"
         )
 
     def drop(self, tx: Transaction) -> None:

@@ -391,3 +391,111 @@ def test_postgresql_gives_the_same_read_models_as_sqlite(postgres_schema, clock,
         postgres.close()
         sqlite.close()
         ledger.close()
+
+
+class Indexed(Projection):
+    """Organisation names with a query index; notes at each batch whether the index is there."""
+
+    name = "indexed"
+    indexes = ("indexed_names ON indexed (name)",)
+
+    def __init__(self, store_url):
+        self.seen = []
+        self.find_index = (
+            "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?"
+            if store_url.startswith("postgres")
+            else "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        )
+
+    def has_index(self, tx):
+        return bool(tx.query(self.find_index, ("indexed_names",)))
+
+    def create(self, tx):
+        tx.execute("CREATE TABLE IF NOT EXISTS indexed (id TEXT PRIMARY KEY, name TEXT)")
+
+    def drop(self, tx):
+        tx.execute("DROP TABLE IF EXISTS indexed")
+
+    def apply_batch(self, tx, events):
+        self.seen.append(self.has_index(tx))
+        super().apply_batch(tx, events)
+
+    @on(Organisation.Created)
+    def _created(self, tx, e, position):
+        tx.execute("INSERT INTO indexed (id, name) VALUES (?, ?)", (str(e.originator_id), e.name))
+
+
+def districts(ledger, count):
+    for n in range(count):
+        f.district(ledger, name=f"第{n}区")
+
+
+def index_built(views, indexed):
+    with views.transaction() as tx:
+        return indexed.has_index(tx)
+
+
+def test_a_long_catch_up_loads_without_the_query_indexes_and_builds_them_at_its_end(
+    ledger, views, store_url
+):
+    districts(ledger, 6)
+    indexed = Indexed(store_url)
+    runner = ProjectionRunner(ledger, views, [indexed], batch_size=2, bulk_lag=3)
+    runner.catch_up()
+    assert indexed.seen == [False, False, False]
+    assert index_built(views, indexed)
+    assert views.query("SELECT COUNT(*) FROM indexed") == [(6,)]
+
+
+def test_a_short_catch_up_keeps_the_query_indexes(ledger, views, store_url):
+    districts(ledger, 6)
+    indexed = Indexed(store_url)
+    ProjectionRunner(ledger, views, [indexed], batch_size=2).catch_up()
+    assert indexed.seen == [True, True, True]
+
+
+def test_a_catch_up_shorter_than_what_is_folded_keeps_the_query_indexes(ledger, views, store_url):
+    districts(ledger, 6)
+    indexed = Indexed(store_url)
+    runner = ProjectionRunner(ledger, views, [indexed], batch_size=2, bulk_lag=3)
+    runner.catch_up()
+    districts(ledger, 4)  # past bulk_lag, but fewer than the six folded
+    indexed.seen.clear()
+    runner.catch_up()
+    assert indexed.seen == [True, True]
+
+
+def test_a_long_catch_up_stopped_halfway_builds_the_indexes_when_it_is_resumed(
+    ledger, views, store_url
+):
+    districts(ledger, 6)
+    stop = threading.Event()
+    first = ProjectionRunner(ledger, views, [Indexed(store_url)], batch_size=2, bulk_lag=3)
+    first.catch_up(on_batch=lambda name, size: stop.set(), stop=stop)
+    indexed = Indexed(store_url)
+    assert not index_built(views, indexed)
+    ProjectionRunner(ledger, views, [indexed], batch_size=2, bulk_lag=3).catch_up()
+    assert index_built(views, indexed)
+    assert views.query("SELECT COUNT(*) FROM indexed") == [(6,)]
+
+
+def test_indexes_a_failed_last_batch_would_have_built_are_built_by_the_next(
+    ledger, views, store_url
+):
+    districts(ledger, 6)
+    indexed = Indexed(store_url)
+    runner = ProjectionRunner(ledger, views, [indexed], batch_size=2, bulk_lag=3)
+
+    def refuse_the_last(tx, events):
+        if len(indexed.seen) == 2:
+            indexed.seen.append("refused")
+            raise RuntimeError("refused")
+        Indexed.apply_batch(indexed, tx, events)
+
+    indexed.apply_batch = refuse_the_last
+    with pytest.raises(RuntimeError, match="refused"):
+        runner.catch_up()
+    assert not index_built(views, indexed)
+    runner.catch_up()
+    assert index_built(views, indexed)
+    assert views.query("SELECT COUNT(*) FROM indexed") == [(6,)]
