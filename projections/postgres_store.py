@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -216,7 +216,7 @@ class PostgresViewStore(ViewStore):
             yield _PostgresTransaction(cursor)
 
     @contextmanager
-    def batch(self) -> Iterator[Transaction]:
+    def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
         from psycopg import ClientCursor
 
         with (
@@ -228,6 +228,8 @@ class PostgresViewStore(ViewStore):
             batch = _PostgresBatch(connection, cursor, client)
             yield batch
             batch.flush()
+        if meanwhile is not None:  # the work was in the round trips: the commit is short
+            meanwhile()
 
     def lock_key(self, name: str) -> int:
         """A stable 64-bit advisory-lock key for ``name`` within this store's schema.

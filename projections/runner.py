@@ -93,6 +93,8 @@ class ProjectionRunner:
         #: Whether each projection's query indexes are built (True) or left out (False), as
         #: far as this runner knows; the same conditions as ``_memory_at`` hold it valid.
         self._indexed: dict[str, bool] = {}
+        #: The batch read ahead while the last one committed: (after, events).
+        self._read_ahead: tuple[int, list[tuple[Any, int]]] | None = None
         self._applying = threading.Lock()
         with views.transaction() as tx:
             views.serialise_setup(tx)
@@ -194,7 +196,10 @@ class ProjectionRunner:
             end = events[-1][1]
         else:
             return False, 0
-        applied, moved = self._apply(group, start, end, head, events)
+        # With no group ahead and a full batch, the next step will most likely read on from
+        # ``end``: read that while this batch commits (a guess checked when it is used).
+        next_start = end if stop is None and len(events) == self.batch_size else None
+        applied, moved = self._apply(group, start, end, head, events, read_ahead=next_start)
         if on_batch is not None:
             for projection in applied:
                 on_batch(projection.name, len(events))
@@ -202,6 +207,9 @@ class ProjectionRunner:
 
     def _read(self, after: int, stop: int | None) -> list[tuple[Any, int]]:
         """The next batch after ``after`` (up to ``stop``), decoded: (event, position) pairs."""
+        read_ahead, self._read_ahead = self._read_ahead, None
+        if read_ahead is not None and read_ahead[0] == after and stop is None:
+            return read_ahead[1]
         notifications = self.ledger.recorder.select_notifications(
             start=after + 1, limit=self.batch_size, stop=stop
         )
@@ -215,6 +223,7 @@ class ProjectionRunner:
         end: int,
         head: int,
         events: list[tuple[Any, int]],
+        read_ahead: int | None = None,
     ) -> tuple[list[Projection], bool]:
         """Apply the events to the group and move it to ``end``, in one transaction; in a long
         catch-up (``bulk_lag``), without the query indexes until its last batch.
@@ -224,7 +233,15 @@ class ProjectionRunner:
         """
         names = [p.name for p in group]
         marks = ", ".join("?" * len(names))
-        with self._applying, self.views.batch() as tx:
+
+        def read_next() -> None:
+            if read_ahead is not None:
+                try:
+                    self._read_ahead = (read_ahead, self._read(read_ahead, None))
+                except Exception:  # read again, and fail then, in the next step
+                    self._read_ahead = None
+
+        with self._applying, self.views.batch(meanwhile=read_next) as tx:
             rows = tx.query(
                 f"SELECT name, position FROM projection_tracking WHERE name IN ({marks}) "
                 "ORDER BY name" + self.views.row_lock,

@@ -1,14 +1,15 @@
 """Read models in a SQLite file: one connection per thread, WAL so that reads never wait.
 
 A runner writes its batches through ``batch()``: its connection gets a larger page cache and
-fewer, larger WAL checkpoints.
+fewer, larger WAL checkpoints, and each batch commits in a thread of its own while the runner
+reads the next (SQLite writes the pages out without holding the GIL).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,11 @@ class SQLiteViewStore(ViewStore):
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             connection = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, cached_statements=1024
+                self.path,
+                timeout=30,
+                isolation_level=None,
+                cached_statements=1024,
+                check_same_thread=False,  # only for a batch's commit (see ``batch``)
             )
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
@@ -90,7 +95,7 @@ class SQLiteViewStore(ViewStore):
                 connection.execute("COMMIT")
 
     @contextmanager
-    def batch(self) -> Iterator[Transaction]:
+    def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
         if self._memory is None and not getattr(self._local, "batching", False):
             # A runner's connection: a large page cache keeps the indexes it updates at
             # random (ids are UUIDs) in memory, and fewer, larger checkpoints write each page
@@ -100,8 +105,20 @@ class SQLiteViewStore(ViewStore):
             connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
             connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
             self._local.batching = True
-        with self.transaction() as tx:
-            yield tx
+        if self._memory is not None or meanwhile is None:
+            with self.transaction() as tx:
+                yield tx
+            if meanwhile is not None:
+                meanwhile()
+            return
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTransaction(connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        _commit_while(connection, meanwhile)
 
     def close(self) -> None:
         if self._memory is not None:
@@ -109,6 +126,33 @@ class SQLiteViewStore(ViewStore):
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             connection.close()
+
+
+def _commit_while(connection: sqlite3.Connection, meanwhile: Callable[[], None]) -> None:
+    """COMMIT in another thread while ``meanwhile`` runs in this one, which waits for it.
+
+    Writing a batch's pages out is one long call that releases the GIL: a runner reading and
+    decoding its next batch meanwhile saves most of that time. The connection is used by
+    nobody else until the commit ends, and a commit that fails is rolled back and raised.
+    """
+    failed: list[BaseException] = []
+
+    def commit() -> None:
+        try:
+            connection.execute("COMMIT")
+        except BaseException as error:  # raised again in the runner's thread
+            failed.append(error)
+
+    committing = threading.Thread(target=commit, name="views-commit")
+    committing.start()
+    try:
+        meanwhile()
+    finally:
+        committing.join()
+        if failed:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise failed[0]
 
 
 @contextmanager

@@ -9,7 +9,7 @@ written together, so a crash leaves either both or neither. The stores themselve
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,10 +52,16 @@ class ViewStore(ABC):
     def transaction(self) -> Iterator[Transaction]: ...
 
     @contextmanager
-    def batch(self) -> Iterator[Transaction]:
-        """A transaction for many writes and few reads: a runner's batch."""
+    def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
+        """A transaction for many writes and few reads: a runner's batch.
+
+        ``meanwhile`` is called once the writes are done and the commit succeeded or is under
+        way: a store that can commit in the background calls it while the commit runs.
+        """
         with self.transaction() as tx:
             yield tx
+        if meanwhile is not None:
+            meanwhile()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.transaction() as tx:

@@ -1,3 +1,4 @@
+import sqlite3
 import threading
 
 import pytest
@@ -499,3 +500,47 @@ def test_indexes_a_failed_last_batch_would_have_built_are_built_by_the_next(
     runner.catch_up()
     assert index_built(views, indexed)
     assert views.query("SELECT COUNT(*) FROM indexed") == [(6,)]
+
+
+def test_what_a_batch_does_meanwhile_runs_once_and_sees_the_batch_committed(views):
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE committed_rows (n INTEGER)")
+    ran = []
+    with views.batch(meanwhile=lambda: ran.append("meanwhile")) as tx:
+        tx.execute("INSERT INTO committed_rows VALUES (1)")
+    assert ran == ["meanwhile"]
+    assert views.query("SELECT n FROM committed_rows") == [(1,)]
+
+
+def test_a_sqlite_batch_whose_commit_fails_is_rolled_back_and_raised(tmp_path):
+    views = SQLiteViewStore(str(tmp_path / "views.db"))
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)")
+        tx.execute(
+            "CREATE TABLE children (parent INTEGER "
+            "REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    # A deferred foreign key is checked at COMMIT: the one way to make a commit fail at will.
+    views._connection().execute("PRAGMA foreign_keys = ON")
+    ran = []
+    with pytest.raises(sqlite3.IntegrityError), views.batch(meanwhile=lambda: ran.append(1)) as tx:
+        tx.execute("INSERT INTO children VALUES (7)")
+    assert ran == [1]
+    assert views.query("SELECT COUNT(*) FROM children") == [(0,)]
+    with views.batch() as tx:  # the connection is usable again
+        tx.execute("INSERT INTO parents VALUES (7)")
+        tx.execute("INSERT INTO children VALUES (7)")
+    assert views.query("SELECT parent FROM children") == [(7,)]
+    views.close()
+
+
+def test_a_batch_read_ahead_is_not_used_once_a_rebuild_moved_the_position(ledger, views):
+    districts(ledger, 6)
+    stop = threading.Event()
+    counting = Counting()
+    mine = ProjectionRunner(ledger, views, [counting], batch_size=2)
+    mine.catch_up(on_batch=lambda name, size: stop.set(), stop=stop)  # reads ahead 3 and 4
+    other = ProjectionRunner(ledger, views, [Counting()], batch_size=2)
+    other.rebuild(other.projections[0])
+    mine.catch_up()
+    assert views.query("SELECT n FROM counted") == [(6,)]
