@@ -18,10 +18,12 @@ tolerates.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,7 +164,8 @@ class ProjectionRunner:
         while not (stop is not None and stop.is_set()) and not (
             deadline is not None and time.monotonic() >= deadline
         ):
-            moved, applied = self._step(selected, on_batch)
+            with _collector_paused():
+                moved, applied = self._step(selected, on_batch)
             done += applied
             if not moved:
                 break
@@ -329,3 +332,23 @@ class ProjectionRunner:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for one batch, and on again after it.
+
+    Decoding a batch allocates a great many objects that live until the batch ends. Counting
+    those allocations, the collector would run again and again, and each full pass walks every
+    object the projections remember (up to 100,000 audit subjects): over a million events that
+    was a sixth of the catch-up. Nothing is lost: the next pass after the batch collects what
+    this one would have. (Another thread's batch that began meanwhile may see it on again.)
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

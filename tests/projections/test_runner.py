@@ -1,3 +1,4 @@
+import gc
 import sqlite3
 import threading
 
@@ -544,3 +545,22 @@ def test_a_batch_read_ahead_is_not_used_once_a_rebuild_moved_the_position(ledger
     other.rebuild(other.projections[0])
     mine.catch_up()
     assert views.query("SELECT n FROM counted") == [(6,)]
+
+
+def test_the_garbage_collector_is_on_again_after_a_catch_up(ledger, views):
+    districts(ledger, 3)
+    seen = []
+    ProjectionRunner(ledger, views, [Counting()], batch_size=1).catch_up(
+        on_batch=lambda name, size: seen.append(gc.isenabled())
+    )
+    assert seen == [False, False, False]  # paused while each batch is decoded and applied
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_is_on_again_after_a_failed_batch(ledger, views):
+    districts(ledger, 2)
+    counting = Counting()
+    counting.refuse = 2
+    with pytest.raises(RuntimeError, match="refused"):
+        ProjectionRunner(ledger, views, [counting], batch_size=1).catch_up()
+    assert gc.isenabled()
