@@ -564,3 +564,10 @@ def test_the_garbage_collector_is_on_again_after_a_failed_batch(ledger, views):
     with pytest.raises(RuntimeError, match="refused"):
         ProjectionRunner(ledger, views, [counting], batch_size=1).catch_up()
     assert gc.isenabled()
+
+
+def test_a_new_sqlite_read_model_file_has_large_pages_and_a_write_ahead_log(tmp_path):
+    views = SQLiteViewStore(str(tmp_path / "views.db"))
+    assert views.query("PRAGMA page_size") == [(16_384,)]
+    assert views.query("PRAGMA journal_mode") == [("wal",)]
+    views.close()
