@@ -228,7 +228,9 @@ class PostgresViewStore(ViewStore):
             batch = _PostgresBatch(connection, cursor, client)
             yield batch
             batch.flush()
-        if meanwhile is not None:  # the work was in the round trips: the commit is short
+        # After the commit. Beside the last round trip, in another thread, was slower: the
+        # two threads take turns at the GIL for psycopg's many small waits and results.
+        if meanwhile is not None:
             meanwhile()
 
     def lock_key(self, name: str) -> int:

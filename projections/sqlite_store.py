@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projections.store import Row, Transaction, ViewStore
+from projections.store import Row, Transaction, ViewStore, beside
 
 #: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
 RUNNER_CACHE_KIB = 256 * 1024
@@ -140,24 +140,12 @@ def _commit_while(connection: sqlite3.Connection, meanwhile: Callable[[], None])
     decoding its next batch meanwhile saves most of that time. The connection is used by
     nobody else until the commit ends, and a commit that fails is rolled back and raised.
     """
-    failed: list[BaseException] = []
-
-    def commit() -> None:
-        try:
-            connection.execute("COMMIT")
-        except BaseException as error:  # raised again in the runner's thread
-            failed.append(error)
-
-    committing = threading.Thread(target=commit, name="views-commit")
-    committing.start()
     try:
-        meanwhile()
-    finally:
-        committing.join()
-        if failed:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise failed[0]
+        beside(lambda: connection.execute("COMMIT"), meanwhile)
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
 
 
 @contextmanager

@@ -8,6 +8,7 @@ written together, so a crash leaves either both or neither. The stores themselve
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,31 @@ class Transaction(ABC):
         self.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def beside(work: Callable[[], object], meanwhile: Callable[[], None]) -> None:
+    """Run ``work`` in a thread of its own while ``meanwhile`` runs in this one; return when both
+    have ended, raising what ``work`` raised.
+
+    For a store call that waits without the GIL (SQLite writing pages out, PostgreSQL waiting
+    for the server): the caller's thread gets on meanwhile.
+    """
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="views-finish")
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
 class ViewStore(ABC):
     #: Appended to a SELECT that must lock the rows it reads until the transaction ends.
     row_lock = ""
@@ -55,8 +81,8 @@ class ViewStore(ABC):
     def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
         """A transaction for many writes and few reads: a runner's batch.
 
-        ``meanwhile`` is called once the writes are done and the commit succeeded or is under
-        way: a store that can commit in the background calls it while the commit runs.
+        ``meanwhile`` is called once the projections' work is done: while the store finishes
+        the batch (its last writes, its commit) in another thread, if it can, else after.
         """
         with self.transaction() as tx:
             yield tx

@@ -2,6 +2,7 @@ import gc
 import sqlite3
 import threading
 
+import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
@@ -571,3 +572,17 @@ def test_a_new_sqlite_read_model_file_has_large_pages_and_a_write_ahead_log(tmp_
     assert views.query("PRAGMA page_size") == [(16_384,)]
     assert views.query("PRAGMA journal_mode") == [("wal",)]
     views.close()
+
+
+def test_a_batch_whose_writes_fail_while_it_finishes_leaves_nothing_written(views):
+    with views.transaction() as tx:
+        tx.execute("CREATE TABLE unique_names (name TEXT PRIMARY KEY)")
+
+    def insert_twice():
+        with views.batch(meanwhile=lambda: None) as tx:
+            tx.execute("INSERT INTO unique_names (name) VALUES (?)", ("东城区",))
+            tx.execute("INSERT INTO unique_names (name) VALUES (?)", ("东城区",))
+
+    with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
+        insert_twice()  # on PostgreSQL, when the last writes go
+    assert views.query("SELECT COUNT(*) FROM unique_names") == [(0,)]
