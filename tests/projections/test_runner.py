@@ -586,3 +586,17 @@ def test_a_batch_whose_writes_fail_while_it_finishes_leaves_nothing_written(view
     with pytest.raises((sqlite3.IntegrityError, psycopg.errors.UniqueViolation)):
         insert_twice()  # on PostgreSQL, when the last writes go
     assert views.query("SELECT COUNT(*) FROM unique_names") == [(0,)]
+
+
+def test_every_projection_has_its_query_indexes_after_a_catch_up(tmp_path, clock):
+    ledger = Ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock)
+    views = view_store_for(f"sqlite:///{tmp_path}/ledger.db")
+    busy_shift(ledger)
+    runner = ProjectionRunner(ledger, views, all_projections())
+    runner.catch_up()
+    built = {name for (name,) in views.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    wanted = {index.split()[0] for p in runner.projections for index in p.indexes}
+    assert len(wanted) >= 10
+    assert wanted <= built
+    views.close()
+    ledger.close()
