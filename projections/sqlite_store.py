@@ -75,6 +75,12 @@ class SQLiteViewStore(ViewStore):
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        with self._write() as tx:
+            yield tx
+
+    @contextmanager
+    def _write(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
+        """A write transaction; ``meanwhile`` runs while it commits (see ``_commit_while``)."""
         with self._lock if self._memory is not None else _nothing():
             connection = self._connection()
             connection.execute("BEGIN IMMEDIATE")
@@ -83,7 +89,10 @@ class SQLiteViewStore(ViewStore):
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
-            connection.execute("COMMIT")
+            if meanwhile is None:
+                connection.execute("COMMIT")
+            else:
+                _commit_while(connection, meanwhile)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """A read in a deferred transaction: in WAL mode it waits for no writer.
@@ -110,20 +119,13 @@ class SQLiteViewStore(ViewStore):
             connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
             connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
             self._local.batching = True
-        if self._memory is not None or meanwhile is None:
-            with self.transaction() as tx:
-                yield tx
-            if meanwhile is not None:
-                meanwhile()
-            return
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield _SQLiteTransaction(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        _commit_while(connection, meanwhile)
+        # The in-memory store's one connection is shared under a lock: it commits, then
+        # ``meanwhile`` runs, outside the lock.
+        beside_commit = meanwhile if self._memory is None else None
+        with self._write(beside_commit) as tx:
+            yield tx
+        if meanwhile is not None and beside_commit is None:
+            meanwhile()
 
     def close(self) -> None:
         if self._memory is not None:
