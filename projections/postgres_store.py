@@ -123,9 +123,8 @@ class _PostgresBatch(_PostgresTransaction):
         if len(self.pending) >= self.flush_at:
             self.flush()
 
-    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        for params in rows:
-            self.execute(sql, params)
+    #: One queued ``EXECUTE`` a row, as any transaction does, not the cursor's executemany.
+    execute_many = Transaction.execute_many
 
     def insert_many(
         self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
