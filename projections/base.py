@@ -56,10 +56,12 @@ class Projection(ABC):
         """Drop the tables, for a rebuild."""
 
     def create_indexes(self, tx: Transaction) -> None:
+        """Build whichever of ``indexes`` are missing."""
         for index in self.indexes:
             tx.execute(f"CREATE INDEX IF NOT EXISTS {index}")
 
     def drop_indexes(self, tx: Transaction) -> None:
+        """Drop ``indexes``, for a long catch-up to load the tables without them."""
         for index in self.indexes:
             tx.execute(f"DROP INDEX IF EXISTS {index.split()[0]}")
 
