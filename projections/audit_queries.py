@@ -9,19 +9,10 @@ from typing import Any
 
 from projections.audit_text import utc_text
 from projections.store import ViewStore
+from projections.views.audit import ENTRY_COLUMNS
 
-AUDIT_COLUMNS = (
-    "position",
-    "at",
-    "actor",
-    "aggregate_id",
-    "aggregate_kind",
-    "volunteer_id",
-    "organisation_id",
-    "event_type",
-    "summary",
-    "reason",
-)
+#: The columns a reader sees: every stored one but ``actor_id``, which ``actor`` holds.
+AUDIT_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column != "actor_id")
 
 
 @dataclass(frozen=True)
