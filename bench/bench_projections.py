@@ -13,6 +13,10 @@ what (use fewer events for that); ``--split audit`` adds a catch-up by two proce
 one for the audit trail and one for the rest, as two ``projections run`` workers would share
 them.
 
+Each line also shows how many cores the step kept busy on average: "ours" counts this process
+and its child processes (every thread), "machine" every process (PostgreSQL's server too; on
+Linux). A catch-up that keeps one core busy is bound by its Python work.
+
 Prints figures; asserts nothing. PostgreSQL needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN; it works
 in a schema of its own, dropped afterwards.
 """
@@ -21,7 +25,10 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import resource
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from scratch_store import scratch_store
@@ -111,17 +118,55 @@ def catch_up_in_processes(
         ledger.close()
 
 
-def timed(action: object) -> tuple[float, int]:
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    """Processor time used so far by this process and the child processes it has waited for
+    (all their threads)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def machine_busy_seconds() -> float | None:
+    """Processor time every process on the machine has used (PostgreSQL's server processes
+    too), from Linux's /proc/stat; None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float
+    count: int
+    #: Processor seconds of this process and its waited-for children, and of the whole machine.
+    cpu: float
+    machine: float | None
+
+    def cores(self) -> str:
+        machine = f", machine {self.machine / self.seconds:.1f}" if self.machine else ""
+        return f"cores busy: ours {self.cpu / self.seconds:.1f}{machine}"
+
+
+def timed(action: object) -> Timing:
+    """How long ``action`` took, what it returned (a count), and the processor time spent."""
+    start, cpu, machine = time.perf_counter(), cpu_seconds(), machine_busy_seconds()
     result = action()  # type: ignore[operator]
-    return time.perf_counter() - start, int(result)
+    seconds, after = time.perf_counter() - start, machine_busy_seconds()
+    busy = None if machine is None or after is None else after - machine
+    return Timing(seconds, int(result), cpu_seconds() - cpu, busy)
 
 
-def report(label: str, events: int, seconds: float, raw_rate: float) -> None:
-    rate = events / seconds
+def report(label: str, timing: Timing, raw_rate: float) -> None:
+    rate = timing.count / timing.seconds
     print(
-        f"{label:<34} {events:>10,} events {seconds:>8.1f} s {rate:>9,.0f} events/s"
-        f"  ratio {rate / raw_rate:>4.0%}"
+        f"{label:<34} {timing.count:>10,} events {timing.seconds:>8.1f} s {rate:>9,.0f} "
+        f"events/s  ratio {rate / raw_rate:>4.0%}  {timing.cores()}"
     )
 
 
@@ -137,36 +182,43 @@ def run(
     with scratch_store(kind) as url:
         ledger = Ledger(url)
         print(f"\n== {kind}: generating {events:,} events …", flush=True)
-        seconds, stored = timed(lambda: generate(ledger, events, seed=2025, batch=10_000))
-        print(f"stored {stored:,} events in {seconds:.1f} s ({stored / seconds:,.0f} events/s)")
+        made = timed(lambda: generate(ledger, events, seed=2025, batch=10_000))
+        print(
+            f"stored {made.count:,} events in {made.seconds:.1f} s "
+            f"({made.count / made.seconds:,.0f} events/s)"
+        )
         names = [p.name for p in all_projections() if not only or p.name in only]
         print(f"projections ({len(names)}): {', '.join(names)}; batch size {batch_size}")
-        raw_s, raw_n = timed(lambda: read_raw(ledger, batch_size))
-        raw_rate = raw_n / raw_s
-        report("raw read + decode", raw_n, raw_s, raw_rate)
+        raw = timed(lambda: read_raw(ledger, batch_size))
+        raw_rate = raw.count / raw.seconds
+        report("raw read + decode", raw, raw_rate)
         views_url = fresh_views(url, "views-all")
-        up_s, up_n = timed(lambda: catch_up(ledger, views_url, batch_size, set(names)))
-        report(f"catch-up, {len(names)} projections", up_n, up_s, raw_rate)
+        report(
+            f"catch-up, {len(names)} projections",
+            timed(lambda: catch_up(ledger, views_url, batch_size, set(names))),
+            raw_rate,
+        )
         if split:
             parts = [set(part.split(",")) for part in split.split("/")]
             parts.append(set(names) - set().union(*parts))
             views_url = fresh_views(url, "views-split")
-            up_s, up_n = timed(lambda: catch_up_in_processes(url, views_url, batch_size, parts))
+            split_up = timed(lambda: catch_up_in_processes(url, views_url, batch_size, parts))
             shares = " | ".join(",".join(sorted(part)) for part in parts)
-            report(f"catch-up in {len(parts)} processes", up_n, up_s, raw_rate)
+            report(f"catch-up in {len(parts)} processes", split_up, raw_rate)
             print(f"  (shares: {shares})")
         if without:
             kept = set(names) - without
             views_url = fresh_views(url, "views-without")
-            up_s, up_n = timed(lambda: catch_up(ledger, views_url, batch_size, kept))
-            report(f"catch-up without {', '.join(sorted(without))}", up_n, up_s, raw_rate)
+            report(
+                f"catch-up without {', '.join(sorted(without))}",
+                timed(lambda: catch_up(ledger, views_url, batch_size, kept)),
+                raw_rate,
+            )
         if breakdown:
             for name in names:
                 alone_url = fresh_views(url, f"views-{name}")
-                alone_s, alone_n = timed(
-                    lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n})
-                )
-                report(f"  {name} alone", alone_n, alone_s, raw_rate)
+                alone = timed(lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n}))
+                report(f"  {name} alone", alone, raw_rate)
         ledger.close()
 
 
