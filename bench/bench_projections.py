@@ -13,6 +13,8 @@ what (use fewer events for that); ``--split audit`` adds a catch-up by two proce
 one for the audit trail and one for the rest, as two ``projections run`` workers would share
 them.
 
+The machine's speed drifts over a long run, so raw reading is timed again after every
+catch-up, and each catch-up's ratio is to the mean of the raw speeds just before and after it.
 Each line also shows how many cores the step kept busy on average: "ours" counts this process
 and its child processes (every thread), "machine" every process (PostgreSQL's server too; on
 Linux). A catch-up that keeps one core busy is bound by its Python work.
@@ -166,8 +168,32 @@ def report(label: str, timing: Timing, raw_rate: float) -> None:
     rate = timing.count / timing.seconds
     print(
         f"{label:<34} {timing.count:>10,} events {timing.seconds:>8.1f} s {rate:>9,.0f} "
-        f"events/s  ratio {rate / raw_rate:>4.0%}  {timing.cores()}"
+        f"events/s  ratio {rate / raw_rate:>4.0%}  {timing.cores()}",
+        flush=True,
     )
+
+
+class Raw:
+    """Raw reading and decoding, timed again after each catch-up: the machine's speed drifts
+    over a long run (a quarter and more, on a shared one), so each catch-up is compared with
+    the mean raw speed of the reads just before and just after it."""
+
+    def __init__(self, ledger: Ledger, batch_size: int) -> None:
+        self.read = lambda: read_raw(ledger, batch_size)
+        self.before = self._timed()
+
+    def _timed(self) -> Timing:
+        raw = timed(self.read)
+        report("raw read + decode", raw, raw.count / raw.seconds)
+        return raw
+
+    def compare(self, label: str, action: object) -> None:
+        """Time ``action`` (a catch-up), read raw again, and report the catch-up."""
+        timing = timed(action)
+        after = self._timed()
+        rates = [raw.count / raw.seconds for raw in (self.before, after)]
+        report(label, timing, sum(rates) / len(rates))
+        self.before = after
 
 
 def run(
@@ -189,36 +215,35 @@ def run(
         )
         names = [p.name for p in all_projections() if not only or p.name in only]
         print(f"projections ({len(names)}): {', '.join(names)}; batch size {batch_size}")
-        raw = timed(lambda: read_raw(ledger, batch_size))
-        raw_rate = raw.count / raw.seconds
-        report("raw read + decode", raw, raw_rate)
+        raw = Raw(ledger, batch_size)
         views_url = fresh_views(url, "views-all")
-        report(
+        raw.compare(
             f"catch-up, {len(names)} projections",
-            timed(lambda: catch_up(ledger, views_url, batch_size, set(names))),
-            raw_rate,
+            lambda: catch_up(ledger, views_url, batch_size, set(names)),
         )
         if split:
             parts = [set(part.split(",")) for part in split.split("/")]
             parts.append(set(names) - set().union(*parts))
-            views_url = fresh_views(url, "views-split")
-            split_up = timed(lambda: catch_up_in_processes(url, views_url, batch_size, parts))
-            shares = " | ".join(",".join(sorted(part)) for part in parts)
-            report(f"catch-up in {len(parts)} processes", split_up, raw_rate)
-            print(f"  (shares: {shares})")
+            split_url = fresh_views(url, "views-split")
+            raw.compare(
+                f"catch-up in {len(parts)} processes",
+                lambda: catch_up_in_processes(url, split_url, batch_size, parts),
+            )
+            print(f"  (shares: {' | '.join(','.join(sorted(part)) for part in parts)})")
         if without:
             kept = set(names) - without
-            views_url = fresh_views(url, "views-without")
-            report(
+            without_url = fresh_views(url, "views-without")
+            raw.compare(
                 f"catch-up without {', '.join(sorted(without))}",
-                timed(lambda: catch_up(ledger, views_url, batch_size, kept)),
-                raw_rate,
+                lambda: catch_up(ledger, without_url, batch_size, kept),
             )
         if breakdown:
             for name in names:
                 alone_url = fresh_views(url, f"views-{name}")
-                alone = timed(lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n}))
-                report(f"  {name} alone", alone, raw_rate)
+                raw.compare(
+                    f"  {name} alone",
+                    lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n}),
+                )
         ledger.close()
 
 
