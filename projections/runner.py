@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.utils import resolve_topic
+
 from domain.ledger import Ledger
 from projections.base import Projection
 from projections.store import Transaction, ViewStore
@@ -47,6 +49,16 @@ BatchCallback = Callable[[str, int], None]
 #: and builds them in its last batch: one sort per index costs far less than an index entry
 #: placed at random for every row (the ids are UUIDs). Queries meanwhile work, more slowly.
 BULK_LAG = 50_000
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Notifications read after a position: how many, the id of the last (or the position
+    itself if none), and those a group handles, decoded, as (event, position) pairs."""
+
+    read: int
+    last: int
+    events: list[tuple[Any, int]]
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,11 @@ class ProjectionRunner:
         #: Whether each projection's query indexes are built (True) or left out (False), as
         #: far as this runner knows; the same conditions as ``_memory_at`` hold it valid.
         self._indexed: dict[str, bool] = {}
-        #: The batch read ahead while the last one committed: (after, events).
-        self._read_ahead: tuple[int, list[tuple[Any, int]]] | None = None
+        #: The batch read ahead while the last one committed, and what it was read for:
+        #: ((after, the event classes its group handles), batch).
+        self._read_ahead: tuple[tuple[int, frozenset[type]], _Batch] | None = None
+        #: Per set of event classes a group handles: whether to decode a topic's events.
+        self._decodes: dict[frozenset[type], dict[str, bool]] = {}
         self._applying = threading.Lock()
         with views.transaction() as tx:
             views.serialise_setup(tx)
@@ -190,34 +205,51 @@ class ProjectionRunner:
         ahead = [position for position in groups if position > start]
         stop = min(ahead) if ahead else None
         head = self.head()
-        events = self._read(start, stop)
-        if stop is not None and len(events) < self.batch_size:
+        handled = frozenset[type]().union(*(projection.handlers for projection in group))
+        batch = self._read(start, stop, handled)
+        if stop is not None and batch.read < self.batch_size:
             # Everything up to the group ahead has been read (ids commit in order, so no more
             # will appear below it): join that group, even across a gap.
             end = stop
-        elif events:
-            end = events[-1][1]
+        elif batch.read:
+            end = batch.last
         else:
             return False, 0
         # With no group ahead and a full batch, the next step will most likely read on from
         # ``end``: read that while this batch commits (a guess checked when it is used).
-        next_start = end if stop is None and len(events) == self.batch_size else None
-        applied, moved = self._apply(group, start, end, head, events, read_ahead=next_start)
+        next_start = end if stop is None and batch.read == self.batch_size else None
+        applied, moved = self._apply(
+            group, start, end, head, batch.events, read_ahead=next_start, handled=handled
+        )
         if on_batch is not None:
             for projection in applied:
-                on_batch(projection.name, len(events))
-        return moved, len(events) if applied else 0
+                on_batch(projection.name, batch.read)
+        return moved, batch.read if applied else 0
 
-    def _read(self, after: int, stop: int | None) -> list[tuple[Any, int]]:
-        """The next batch after ``after`` (up to ``stop``), decoded: (event, position) pairs."""
+    def _read(self, after: int, stop: int | None, handled: frozenset[type]) -> _Batch:
+        """The next batch after ``after`` (up to ``stop``); of its events, those of the
+        ``handled`` classes decoded. No projection of the group would look at the others, so
+        a group that handles few event types (one projection being rebuilt, say) skips the
+        cost of decoding the rest."""
         read_ahead, self._read_ahead = self._read_ahead, None
-        if read_ahead is not None and read_ahead[0] == after and stop is None:
+        if read_ahead is not None and read_ahead[0] == (after, handled) and stop is None:
             return read_ahead[1]
         notifications = self.ledger.recorder.select_notifications(
             start=after + 1, limit=self.batch_size, stop=stop
         )
+        if not notifications:
+            return _Batch(0, after, [])
+        decodes = self._decodes.setdefault(handled, {})
         to_domain_event = self.ledger.mapper.to_domain_event
-        return [(to_domain_event(n), n.id) for n in notifications]
+        events = []
+        for notification in notifications:
+            topic = notification.topic
+            decode = decodes.get(topic)
+            if decode is None:  # an unknown topic fails here, as decoding it would
+                decode = decodes[topic] = resolve_topic(topic) in handled
+            if decode:
+                events.append((to_domain_event(notification), notification.id))
+        return _Batch(len(notifications), notifications[-1].id, events)
 
     def _apply(
         self,
@@ -227,6 +259,7 @@ class ProjectionRunner:
         head: int,
         events: list[tuple[Any, int]],
         read_ahead: int | None = None,
+        handled: frozenset[type] = frozenset(),
     ) -> tuple[list[Projection], bool]:
         """Apply the events to the group and move it to ``end``, in one transaction; in a long
         catch-up (``bulk_lag``), without the query indexes until its last batch.
@@ -240,7 +273,8 @@ class ProjectionRunner:
         def read_next() -> None:
             if read_ahead is not None:
                 try:
-                    self._read_ahead = (read_ahead, self._read(read_ahead, None))
+                    batch = self._read(read_ahead, None, handled)
+                    self._read_ahead = ((read_ahead, handled), batch)
                 except Exception:  # read again, and fail then, in the next step
                     self._read_ahead = None
 

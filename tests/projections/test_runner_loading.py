@@ -1,5 +1,6 @@
 """How the runner loads a long catch-up: query indexes deferred, each SQLite commit beside the
-next read, the garbage collector paused per batch, large SQLite pages."""
+next read, the garbage collector paused per batch, large SQLite pages, and only the events a
+group handles decoded."""
 
 import gc
 import sqlite3
@@ -15,6 +16,7 @@ from projections.base import Projection, on
 from projections.runner import ProjectionRunner
 from projections.sqlite_store import SQLiteViewStore
 from projections.store import view_store_for
+from projections.views.audit import AuditTrail
 from tests.projections.runner_helpers import Counting, busy_shift, districts
 
 
@@ -217,3 +219,41 @@ def test_every_projection_has_its_query_indexes_after_a_catch_up(tmp_path, clock
     assert wanted <= built
     views.close()
     ledger.close()
+
+
+def decoded_classes(ledger, monkeypatch):
+    """The classes of the events the ledger's mapper decodes from now on, in order."""
+    decoded = []
+    to_domain_event = ledger.mapper.to_domain_event
+
+    def counting(notification):
+        event = to_domain_event(notification)
+        decoded.append(type(event))
+        return event
+
+    monkeypatch.setattr(ledger.mapper, "to_domain_event", counting)
+    return decoded
+
+
+def test_a_group_decodes_only_the_events_its_projections_handle(ledger, views, monkeypatch):
+    busy_shift(ledger)
+    districts(ledger, 4)
+    stored = ledger.recorder.select_notifications(start=1, limit=1000)
+    decoded = decoded_classes(ledger, monkeypatch)
+    counting = Counting()
+    runner = ProjectionRunner(ledger, views, [counting], batch_size=3)
+    assert runner.catch_up() == len(stored)
+    created = [n for n in stored if n.topic.endswith("Organisation.Created")]
+    assert set(decoded) == {Organisation.Created}
+    assert len(decoded) == len(created)
+    assert views.query("SELECT n FROM counted") == [(len(created),)]
+    assert runner.positions() == {"counted": stored[-1].id}
+
+
+def test_a_group_with_the_audit_trail_decodes_every_event(ledger, views, monkeypatch):
+    busy_shift(ledger)
+    stored = ledger.recorder.select_notifications(start=1, limit=1000)
+    decoded = decoded_classes(ledger, monkeypatch)
+    ProjectionRunner(ledger, views, [Counting(), AuditTrail()], batch_size=3).catch_up()
+    assert len(decoded) == len(stored)
+    assert views.query("SELECT COUNT(*) FROM audit_entries") == [(len(stored),)]
