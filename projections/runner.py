@@ -258,14 +258,17 @@ class ProjectionRunner:
         end: int,
         head: int,
         events: list[tuple[Any, int]],
-        read_ahead: int | None = None,
-        handled: frozenset[type] = frozenset(),
+        *,
+        read_ahead: int | None,
+        handled: frozenset[type],
     ) -> tuple[list[Projection], bool]:
         """Apply the events to the group and move it to ``end``, in one transaction; in a long
         catch-up (``bulk_lag``), without the query indexes until its last batch.
 
         Returns the projections it applied them to, and whether any position moved (by this
-        batch, or by another runner since we read it, in which case we read it again).
+        batch, or by another runner since we read it, in which case we read it again). While
+        it commits, the batch after ``read_ahead`` (if not None) is read for the ``handled``
+        classes.
         """
         names = [p.name for p in group]
         marks = ", ".join("?" * len(names))
