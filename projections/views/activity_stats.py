@@ -9,6 +9,7 @@ from domain.attendance import Attendance
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from projections.base import Projection, on
+from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
@@ -33,15 +34,6 @@ PLACE_COLUMNS = ("shift_id", "volunteer_id", "activity_id", "status")
 ATTENDANCE_COLUMNS = ("id", "shift_id", "activity_id", "attended", "no_show")
 RECORD_COLUMNS = ("id", "activity_id", "shift_id", "status", "minutes", "beneficiary")
 SIGN_UPS = SHIFT_COLUMNS.index("sign_ups")
-COLUMNS_OF = {
-    "activity_stats_shifts": SHIFT_COLUMNS,
-    "activity_stats_places": PLACE_COLUMNS,
-    "activity_stats_attendance": ATTENDANCE_COLUMNS,
-    "activity_stats_records": RECORD_COLUMNS,
-}
-COLUMN_INDEX = {
-    table: {column: i for i, column in enumerate(columns)} for table, columns in COLUMNS_OF.items()
-}
 
 
 class ActivityStats(Projection):
@@ -79,24 +71,20 @@ class ActivityStats(Projection):
     )
 
     def __init__(self) -> None:
+        #: Shifts, attendance and records, held through each batch. An attendance's activity
+        #: is that of its shift, filled in at the end of the batch.
+        self._shifts = BufferedTable("activity_stats_shifts", SHIFT_COLUMNS)
+        self._attendance = BufferedTable("activity_stats_attendance", ATTENDANCE_COLUMNS)
+        self._records = BufferedTable("activity_stats_records", RECORD_COLUMNS)
         self._start()
 
     def _start(self) -> None:
-        #: Rows inserted in this batch, by key: shifts, attendance and records. An attendance's
-        #: activity is that of its shift, filled in at the end of the batch.
-        self._shifts: dict[str, list[Any]] = {}
-        self._attendance: dict[str, list[Any]] = {}
-        self._records: dict[str, list[Any]] = {}
-        self._new = {  # by table
-            "activity_stats_shifts": self._shifts,
-            "activity_stats_attendance": self._attendance,
-            "activity_stats_records": self._records,
-        }
+        for table in (self._shifts, self._attendance, self._records):
+            table.clear()
         #: Places taken in this batch: each volunteer's status, by shift.
         self._places: dict[str, dict[str, str]] = {}
-        #: Changes to older rows: sign-ups to add to each shift, and each column's last value.
+        #: Sign-ups to add to each older shift.
         self._sign_ups: dict[str, int] = {}
-        self._changes: dict[tuple[str, str], dict[str, Any]] = {}
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -129,36 +117,29 @@ class ActivityStats(Projection):
         super().apply_batch(tx, events)
         self._write(tx)
 
-    def _set(self, table: str, key: str, column: str, value: Any) -> None:
-        """Set a column of a row: in memory if the batch inserts it, else at the batch's end."""
-        row = self._new[table].get(key)
-        if row is None:
-            self._changes.setdefault((table, key), {})[column] = value
-        else:
-            row[COLUMN_INDEX[table][column]] = value
-
     @on(Shift.Scheduled)
     def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
         shift_id = text(e.originator_id)
-        self._shifts[shift_id] = [
+        self._shifts.insert(
             shift_id,
             text(e.activity_id),
             e.starts_at.isoformat(),
             e.ends_at.isoformat(),
             "scheduled",
             0,
-        ]
+        )
 
     @on(Shift.Rescheduled)
     def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
         shift_id = text(e.originator_id)
-        self._set("activity_stats_shifts", shift_id, "starts_at", e.starts_at.isoformat())
-        self._set("activity_stats_shifts", shift_id, "ends_at", e.ends_at.isoformat())
+        self._shifts.update(
+            shift_id, starts_at=e.starts_at.isoformat(), ends_at=e.ends_at.isoformat()
+        )
 
     @on(Shift.VolunteerSignedUp, Shift.VolunteerWaitlisted)
     def _signed_up(self, tx: Transaction, e: Any, position: int) -> None:
         shift_id = text(e.originator_id)
-        shift = self._shifts.get(shift_id)
+        shift = self._shifts.inserted.get(shift_id)
         if shift is None:
             self._sign_ups[shift_id] = self._sign_ups.get(shift_id, 0) + 1
         else:
@@ -192,44 +173,44 @@ class ActivityStats(Projection):
     def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
         shift_id = text(e.originator_id)
         self._places.pop(shift_id, None)
-        if shift_id not in self._shifts:  # else it has no places but those just dropped
+        if shift_id not in self._shifts.inserted:  # else it has no places but those just dropped
             tx.execute("DELETE FROM activity_stats_places WHERE shift_id = ?", (shift_id,))
-        self._set("activity_stats_shifts", shift_id, "status", "cancelled")
+        self._shifts.update(shift_id, status="cancelled")
 
     @on(Attendance.Opened)
     def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
         attendance_id = text(e.originator_id)
-        self._attendance[attendance_id] = [attendance_id, text(e.shift_id), None, 0, 0]
+        self._attendance.insert(attendance_id, text(e.shift_id), None, 0, 0)
 
     @on(Attendance.CheckedOut, Attendance.ClosedAutomatically, Attendance.RecordedFromSheet)
     def _attended(self, tx: Transaction, e: Any, position: int) -> None:
-        self._set("activity_stats_attendance", text(e.originator_id), "attended", 1)
+        self._attendance.update(text(e.originator_id), attended=1)
 
     @on(Attendance.NoShowMarked, Attendance.NoShowUndone)
     def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
         marked = int(type(e) is Attendance.NoShowMarked)
-        self._set("activity_stats_attendance", text(e.originator_id), "no_show", marked)
+        self._attendance.update(text(e.originator_id), no_show=marked)
 
     @on(ServiceRecord.Recorded)
     def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
         record_id = text(e.originator_id)
-        self._records[record_id] = [
+        self._records.insert(
             record_id,
             text(e.activity_id),
             None if e.shift_id is None else text(e.shift_id),
             "pending",
             e.minutes,
             (e.beneficiary or "").strip() or None,
-        ]
+        )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _record_status(self, tx: Transaction, e: Any, position: int) -> None:
         status = RECORD_STATUS_AFTER[type(e)]
-        self._set("activity_stats_records", text(e.originator_id), "status", status)
+        self._records.update(text(e.originator_id), status=status)
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        self._set("activity_stats_records", text(e.originator_id), "minutes", e.minutes)
+        self._records.update(text(e.originator_id), minutes=e.minutes)
 
     def _write(self, tx: Transaction) -> None:
         """The batch's new rows, then the changes to older ones.
@@ -237,8 +218,9 @@ class ActivityStats(Projection):
         Places and attendance take their shift's activity, read here for older shifts; those
         of a shift not on record are dropped, as an insert selecting from the shift would.
         """
-        activity_of = {shift_id: row[1] for shift_id, row in self._shifts.items()}
-        named = {row[1] for row in self._attendance.values()} | self._places.keys()
+        activity_of = {shift_id: row[1] for shift_id, row in self._shifts.inserted.items()}
+        attendance = self._attendance.inserted
+        named = {row[1] for row in attendance.values()} | self._places.keys()
         activity_of.update(
             select_in(
                 tx,
@@ -252,30 +234,17 @@ class ActivityStats(Projection):
             if shift_id in activity_of
             for volunteer_id, status in statuses.items()
         ]
-        attendance = []
-        for row in self._attendance.values():
+        for attendance_id, row in list(attendance.items()):
             row[2] = activity_of.get(row[1])
-            if row[2] is not None:
-                attendance.append(row)
-        for table, rows in (
-            ("activity_stats_shifts", list(self._shifts.values())),
-            ("activity_stats_places", places),
-            ("activity_stats_attendance", attendance),
-            ("activity_stats_records", list(self._records.values())),
-        ):
-            if rows:
-                tx.insert_many(table, COLUMNS_OF[table], rows)
-        if self._sign_ups:
+            if row[2] is None:
+                del attendance[attendance_id]
+        if places:
+            tx.insert_many("activity_stats_places", PLACE_COLUMNS, places)
+        if self._sign_ups:  # older shifts only: a new one counts its own
             tx.execute_many(
                 "UPDATE activity_stats_shifts SET sign_ups = sign_ups + ? WHERE id = ?",
                 [(added, shift_id) for shift_id, added in self._sign_ups.items()],
             )
-        # Changes only set columns to values, so only each column's last value counts.
-        shapes: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = {}
-        for (table, key), values in self._changes.items():
-            columns = tuple(sorted(values))
-            shapes.setdefault((table, columns), []).append([*(values[c] for c in columns), key])
-        for (table, columns), rows in shapes.items():
-            assignments = ", ".join(f"{column} = ?" for column in columns)
-            tx.execute_many(f"UPDATE {table} SET {assignments} WHERE id = ?", rows)
+        for table in (self._shifts, self._attendance, self._records):
+            table.write(tx)
         self._start()
