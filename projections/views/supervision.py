@@ -14,6 +14,7 @@ from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.values import local_date
 from projections.base import Projection, on
+from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
@@ -80,17 +81,17 @@ class Supervision(Projection):
     )
 
     def __init__(self) -> None:
+        #: Service records, and the changes to older ones, held through each batch.
+        self._records = BufferedTable("supervision_records", RECORD_COLUMNS)
         self._start()
 
     def _start(self) -> None:
         #: Rows inserted in this batch, by key: organisations' time zones, shifts as
-        #: (organisation, activity, start), attendance as (shift, volunteer), and records.
+        #: (organisation, activity, start), and attendance as (shift, volunteer).
         self._organisations: dict[str, str] = {}
         self._shifts: dict[str, list[str]] = {}
         self._attendance: dict[str, tuple[str, str]] = {}
-        self._records: dict[str, list[Any]] = {}
-        #: Changes to older records: each group of columns' last values, by record.
-        self._changes: dict[str, dict[str, tuple[Any, ...]]] = {}
+        self._records.clear()
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -225,7 +226,7 @@ class Supervision(Projection):
     @on(ServiceRecord.Recorded)
     def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
         record_id = text(e.originator_id)
-        self._records[record_id] = [
+        self._records.insert(
             record_id,
             text(e.volunteer_id),
             text(e.activity_id),
@@ -239,37 +240,35 @@ class Supervision(Projection):
             None,
             None,
             None,
-        ]
+        )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _status(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id, status = text(e.originator_id), STATUS_AFTER[type(e)]
-        self._change(record_id, "status", status)
+        record_id = text(e.originator_id)
+        self._records.update(record_id, status=STATUS_AFTER[type(e)])
         if type(e) is not ServiceRecord.Approved:
             # A rejected or revoked record drops its open request, as the aggregate does.
-            self._change(record_id, "request", None, None, None)
+            self._request(record_id, None, None, None)
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        self._change(text(e.originator_id), "minutes", e.minutes)
+        self._records.update(text(e.originator_id), minutes=e.minutes)
 
     @on(ServiceRecord.CorrectionRequested)
     def _requested(self, tx: Transaction, e: Any, position: int) -> None:
-        self._change(text(e.originator_id), "request", e.minutes, utc_text(e.timestamp), e.reason)
+        self._request(text(e.originator_id), e.minutes, utc_text(e.timestamp), e.reason)
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
     def _request_resolved(self, tx: Transaction, e: Any, position: int) -> None:
-        self._change(text(e.originator_id), "request", None, None, None)
+        self._request(text(e.originator_id), None, None, None)
 
-    def _change(self, record_id: str, group: str, *values: Any) -> None:
-        """Set a group of a record's columns: in memory if the batch inserts the record, else
-        at the batch's end."""
-        row = self._records.get(record_id)
-        if row is None:
-            self._changes.setdefault(record_id, {})[group] = values
-        else:
-            start = RECORD_GROUPS[group][0]
-            row[start : start + len(values)] = values
+    def _request(
+        self, record_id: str, minutes: int | None, at: str | None, reason: str | None
+    ) -> None:
+        """A record's open correction request (all None: none)."""
+        self._records.update(
+            record_id, requested_minutes=minutes, requested_at=at, request_reason=reason
+        )
 
     def _write(self, tx: Transaction) -> None:
         """The batch's new rows, then the older records' changes."""
@@ -285,18 +284,10 @@ class Supervision(Projection):
                 ("id", "shift_id", "volunteer_id"),
                 [(attendance_id, *rest) for attendance_id, rest in self._attendance.items()],
             ),
-            ("supervision_records", RECORD_COLUMNS, self._records.values()),
         ):
             if rows:
                 tx.insert_many(table, columns, rows)
-        # Changes only set columns to values, so only each group's last values count.
-        by_group: dict[str, list[tuple[Any, ...]]] = {}
-        for record_id, groups in self._changes.items():
-            for group, values in groups.items():
-                by_group.setdefault(group, []).append((*values, record_id))
-        for group, rows in by_group.items():
-            assignments = ", ".join(f"{column} = ?" for column in RECORD_GROUPS[group][1])
-            tx.execute_many(f"UPDATE supervision_records SET {assignments} WHERE id = ?", rows)
+        self._records.write(tx)
         self._start()
 
 
@@ -315,12 +306,3 @@ RECORD_COLUMNS = (
     "requested_at",
     "request_reason",
 )
-#: The groups of columns that change together: where each starts in a row, and its columns.
-RECORD_GROUPS = {
-    group: (RECORD_COLUMNS.index(columns[0]), columns)
-    for group, columns in (
-        ("status", ("status",)),
-        ("minutes", ("minutes",)),
-        ("request", ("requested_minutes", "requested_at", "request_reason")),
-    )
-}
