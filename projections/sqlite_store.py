@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projections.store import Row, Transaction, ViewStore, beside
+from projections.store import Row, Transaction, ViewStore
 
 #: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
 RUNNER_CACHE_KIB = 256 * 1024
@@ -143,11 +143,32 @@ def _commit_while(connection: sqlite3.Connection, meanwhile: Callable[[], None])
     nobody else until the commit ends, and a commit that fails is rolled back and raised.
     """
     try:
-        beside(lambda: connection.execute("COMMIT"), meanwhile)
+        _beside(lambda: connection.execute("COMMIT"), meanwhile)
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _beside(work: Callable[[], object], meanwhile: Callable[[], None]) -> None:
+    """Run ``work`` in a thread of its own while ``meanwhile`` runs in this one; return when both
+    have ended, raising what ``work`` raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="views-finish")
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 @contextmanager

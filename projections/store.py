@@ -8,7 +8,6 @@ written together, so a crash leaves either both or neither. The stores themselve
 
 from __future__ import annotations
 
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,31 +38,6 @@ class Transaction(ABC):
         """Insert rows (values in the order of ``columns``): the cheapest way the store has."""
         marks = ", ".join("?" * len(columns))
         self.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-def beside(work: Callable[[], object], meanwhile: Callable[[], None]) -> None:
-    """Run ``work`` in a thread of its own while ``meanwhile`` runs in this one; return when both
-    have ended, raising what ``work`` raised.
-
-    For a store call that waits without the GIL (SQLite writing pages out, PostgreSQL waiting
-    for the server): the caller's thread gets on meanwhile.
-    """
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as error:  # raised again in the caller's thread
-            failed.append(error)
-
-    thread = threading.Thread(target=run, name="views-finish")
-    thread.start()
-    try:
-        meanwhile()
-    finally:
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 class ViewStore(ABC):
