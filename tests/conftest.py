@@ -88,5 +88,5 @@ def ledger(store_url: str, clock: Clock) -> Iterator[Ledger]:
         app.close()
 
 
-#: The official test vectors live in shared/, beside the repository's checkout.
-TEST_VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "test-vectors"
+#: Copies of the official test vectors, with their source and licence (tests/vectors/README.md).
+TEST_VECTORS = Path(__file__).resolve().parent / "vectors"
