@@ -21,7 +21,8 @@
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
     │   └── NotOwnRecordError         only the record's volunteer asks for its correction
-    └── ConcurrentUpdateError         kept colliding with concurrent changes; try again
+    ├── ConcurrentUpdateError         kept colliding with concurrent changes; try again
+    └── RequestKeyReusedError         a request key came back with a different request
 
 Errors never carry transport details (HTTP status and the like); the API maps them.
 """
@@ -133,3 +134,8 @@ class NotOwnRecordError(PermissionDeniedError):
 
 class ConcurrentUpdateError(LedgerError):
     """The change kept colliding with concurrent changes to the same records; try again."""
+
+
+class RequestKeyReusedError(LedgerError):
+    """A request key (an HTTP Idempotency-Key) names a request that was carried out already,
+    and this is not that request: it has other content, or runs another command."""

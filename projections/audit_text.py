@@ -37,6 +37,7 @@ TEMPLATES: dict[str, str] = {
     "UniqueKey.Created": "{namespace} key opened",
     "UniqueKey.Claimed": "{namespace} claimed by {owner}",
     "UniqueKey.Released": "{namespace} released by {owner}",
+    "Receipt.Issued": "keyed request carried out: {command}",
     "Activity.Created": "activity {activity} ({category}) created at {organisation}",
     "Activity.ShiftAdded": "a shift was added to {activity}",
     "Activity.Closed": "activity {activity} closed",

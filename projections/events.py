@@ -12,6 +12,7 @@ from domain.attendance import Attendance
 from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
 from domain.organisation import Organisation
+from domain.receipt import Receipt
 from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
@@ -110,3 +111,5 @@ CERTIFICATE_EVENTS: frozenset[type] = frozenset(
         CertificateRequest.Declined,
     }
 )
+#: Receipts of keyed requests: bookkeeping of "carried out once", not a fact of service.
+RECEIPT_EVENTS: frozenset[type] = frozenset({Receipt.Issued})

@@ -4,9 +4,10 @@ from domain.ledger.accounts import AccountCommands
 from domain.ledger.base import LedgerBase, command
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.hours import HoursCommands
-from domain.ledger.organising import Clash, OrganisingCommands
+from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
 from domain.ledger.volunteering import VolunteeringCommands
+from domain.values import Clash
 
 
 class Ledger(

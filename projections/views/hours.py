@@ -21,6 +21,7 @@ from projections.events import (
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -61,6 +62,7 @@ class Hours(Projection):
     )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
+            *RECEIPT_EVENTS,
             Activity.ShiftAdded,
             Activity.Closed,
             ServiceRecord.CorrectionRequested,

@@ -15,6 +15,7 @@ from projections.events import (
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -67,6 +68,7 @@ class ServiceRecords(Projection):
         {
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *RECOGNITION_EVENTS,
             *ORGANISATION_EVENTS,
             *VOLUNTEER_EVENTS,
