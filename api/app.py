@@ -94,6 +94,7 @@ def create_app(
     )
     for router in all_routers():
         app.include_router(router)
+    app.state.idempotency = idempotency
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
