@@ -14,6 +14,7 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.openapi import install_problem_openapi
+from api.principals import PrincipalCache
 from api.problems import install_problem_handlers
 from api.routes import all_routers
 from api.security import TokenService, load_or_create_secret
@@ -43,6 +44,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
         ),
+        principals=PrincipalCache(ledger),
     )
 
 

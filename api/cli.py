@@ -14,13 +14,12 @@ from api.certificate_cli import add_verify_certificate_parser, run_verify_certif
 from api.demo import DemoRefusedError, DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
 from api.log_cli import add_verify_log_parser, run_verify_log
+from api.passwords import check_password
 from api.projections_cli import CliError, add_projections_parser, run_projections
 from api.security import hash_password
 from api.settings import Settings, setting_problems
 from domain.errors import LedgerError
 from domain.ledger import Ledger
-
-MIN_PASSWORD = 8
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +101,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 def _create_admin(settings: Settings, username: str, display_name: str) -> None:
     password = _read_password()
+    check_password(password, staff=True, related=[username, display_name])
     ledger = Ledger(settings.store_url(), policy=settings.policy())
     try:
         ledger.create_staff_account(
@@ -122,8 +122,6 @@ def _read_password() -> str:
             raise CliError("the passwords differ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < MIN_PASSWORD:
-        raise CliError(f"the password needs at least {MIN_PASSWORD} characters")
     return password
 
 
