@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -95,8 +96,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
             print("the store already holds data; serving it without loading the demo")
     print(f"serving {store} at http://{args.host}:{args.port}/docs")
     uvicorn.run(
-        "api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        **uvicorn_options(settings),
     )
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-For only from the configured proxies. Uvicorn's own default
+    believes any local client, which could then pose as any address and escape the limit on
+    failed logins per address."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def _create_admin(settings: Settings, username: str, display_name: str) -> None:
