@@ -16,6 +16,7 @@ from api.demo import DemoRefusedError, DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
 from api.log_cli import add_verify_log_parser, run_verify_log
 from api.passwords import check_password
+from api.private_files import private_data_dir
 from api.projections_cli import CliError, add_projections_parser, run_projections
 from api.security import hash_password
 from api.settings import Settings, setting_problems
@@ -51,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that may create files in the data folder (stores, keys).
+_WRITES_DATA = frozenset(
+    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key"}
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.store:
@@ -60,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"volunteer-ledger: {setting_problems(error)}", file=sys.stderr)
         return 2
+    if args.command in _WRITES_DATA:
+        private_data_dir(settings.data_dir)
     try:
         if args.command == "serve":
             _serve(settings, args)
