@@ -37,7 +37,9 @@ def test_every_file_of_a_demo_run_is_private(tmp_path, monkeypatch, usual_umask)
     monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(data))
     monkeypatch.delenv("VOLUNTEER_LEDGER_STORE", raising=False)
     assert main(["demo", "--weeks", "1"]) == 0
-    settings = Settings(data_dir=data, follow_projections=False)
+    settings = Settings(
+        data_dir=data, store=f"sqlite:///{data}/ledger.db", follow_projections=False
+    )
     with TestClient(create_app(settings)) as client:
         client.app.state.services.runner.catch_up()  # type: ignore[attr-defined]
         client.get("/v1/log/checkpoint")
@@ -54,7 +56,9 @@ def test_an_existing_data_folder_is_tightened_at_start(tmp_path, usual_umask):
     (data / "old").mkdir(parents=True)
     (data / "old" / "ledger.db").write_bytes(b"")
     data.chmod(0o755)
-    settings = Settings(data_dir=data, follow_projections=False)
+    settings = Settings(
+        data_dir=data, store=f"sqlite:///{data}/ledger.db", follow_projections=False
+    )
     with TestClient(create_app(settings)):
         modes = modes_under(data)
     assert modes["."] == "0o700"

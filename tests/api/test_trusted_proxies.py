@@ -18,6 +18,7 @@ def served(tmp_path, **settings) -> TestClient:
     """The app as ``serve`` runs it, reached from a client on this machine."""
     config = Settings(
         data_dir=tmp_path / "data",
+        store=f"sqlite:///{tmp_path}/data/ledger.db",
         follow_projections=False,
         login_failures_per_address=3,
         **settings,
