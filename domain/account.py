@@ -200,13 +200,14 @@ class Account(Aggregate):
     def reset_password(
         self, code_hash: str, password_hash: str, now: datetime, actor: Actor
     ) -> None:
-        """Only the latest code, unused and unexpired, resets the password; once."""
-        self.require_enabled()
+        """Only the latest code, unused and unexpired, resets the password; once. The code is
+        checked first, so that only its holder learns whether the account is disabled."""
         expected, expires_at = self.reset_code_hash, self.reset_code_expires_at
         if expected is None or expires_at is None or not hmac.compare_digest(expected, code_hash):
             raise ResetCodeRefusedError("the reset code is wrong, used or replaced by a newer one")
         if now >= expires_at:
             raise ResetCodeRefusedError("the reset code has expired; ask for a new one")
+        self.require_enabled()
         self._reset_password(password_hash=password_hash, actor=str(actor))
 
     @event(OrganiserAppointed)

@@ -151,3 +151,18 @@ def test_a_snapshot_from_before_the_epoch_reads_as_epoch_zero():
     restored.__dict__.update(state)
     assert restored.security_epoch == 0
     assert restored.reset_code_hash is None
+
+
+def test_a_disabled_account_is_not_reset_even_with_its_code():
+    account = organiser()
+    account.issue_password_reset("hash-1", NOW + DAY, SYSTEM)
+    account.disable("离职", SYSTEM)
+    with pytest.raises(AccountDisabledError):
+        account.reset_password("hash-1", "$argon2id$new", NOW, SYSTEM)
+
+
+def test_a_wrong_code_for_a_disabled_account_is_refused_as_wrong():
+    account = organiser()
+    account.disable("离职", SYSTEM)
+    with pytest.raises(ResetCodeRefusedError):
+        account.reset_password("hash-1", "$argon2id$new", NOW, SYSTEM)
