@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.access import Principal
 from api.limits import LoginThrottle, PostgresLoginThrottle
+from api.principals import PrincipalCache
 from api.problems import Unauthenticated
 from api.security import TokenService
 from api.settings import Settings
@@ -30,6 +31,7 @@ class Services:
     runner: ProjectionRunner
     tokens: TokenService
     throttle: LoginThrottle | PostgresLoginThrottle
+    principals: PrincipalCache
 
 
 def get_services(request: Request) -> Services:
@@ -58,17 +60,21 @@ def get_optional_principal(
 
 
 def _principal_for(services: Services, token: str) -> Principal:
-    subject = services.tokens.verify(token)
-    kind, _, account_id = subject.partition(":")
+    claims = services.tokens.verify(token)
+    kind, _, account_id = claims.subject.partition(":")
     if kind != "account":
         raise Unauthenticated("the token does not name an account")
     try:
-        account = services.ledger.account(UUID(account_id))
+        account = services.principals.current(UUID(account_id))
     except (NotFoundError, ValueError):
-        raise Unauthenticated("the token's account does not exist") from None
+        account = None
+    if account is None:
+        raise Unauthenticated("the token's account does not exist")
     if account.is_disabled:
         raise Unauthenticated("the account is disabled")
-    return Principal.of(account)
+    if claims.epoch != account.security_epoch:
+        raise Unauthenticated("the token was revoked (log-out, new password or new role)")
+    return account.principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import ValidationError, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     """Run the projections inside the API process (the embedded default)."""
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    trusted_proxies: list[str] = []
+    """Addresses or networks (JSON list) of reverse proxies whose X-Forwarded-For and
+    X-Forwarded-Proto ``serve`` believes; default none: the connecting address is the client."""
     star_hours: list[int] = [100, 300, 600, 1000, 1500]
     """Cumulative approved hours for 1 to 5 stars."""
     red_black_list_size: int = 3
@@ -56,6 +60,16 @@ class Settings(BaseSettings):
     """How long after a shift's end an open check-in is closed, and flagged for review."""
     check_in_early_minutes: int = int(Policy.check_in_early.total_seconds() // 60)
     """How long before a shift's start a volunteer may check in."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
+        return proxies
 
     @model_validator(mode="after")
     def _rules_hold(self) -> Settings:

@@ -17,6 +17,7 @@
     │   ├── DailyCapExceededError
     │   ├── UsernameTakenError
     │   ├── AccountDisabledError
+    │   ├── ResetCodeRefusedError     a password-reset code that is wrong, used or expired
     │   └── RecognitionListError      a published list is final, its window closed …
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
@@ -118,6 +119,10 @@ class UsernameTakenError(RuleViolationError):
 
 class AccountDisabledError(RuleViolationError):
     """The account is disabled and cannot log in or act."""
+
+
+class ResetCodeRefusedError(RuleViolationError):
+    """The password-reset code is wrong, already used, replaced by a newer one, or expired."""
 
 
 class RecognitionListError(RuleViolationError):

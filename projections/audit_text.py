@@ -84,6 +84,10 @@ TEMPLATES: dict[str, str] = {
     "Account.OrganiserDismissed": "{account} no longer organiser of {organisation}",
     "Account.PasswordChanged": "password of {account} changed",
     "Account.Disabled": "account {account} disabled",
+    "Account.Enabled": "account {account} enabled again",
+    "Account.LoggedOut": "{account} logged out everywhere",
+    "Account.PasswordResetIssued": "a password-reset code for {account} was issued",
+    "Account.PasswordReset": "password of {account} reset with a code",
     "RecognitionList.Published": (
         "recognition list {recognition_list} ({period}) published with {entry_count} entries"
     ),

@@ -92,6 +92,10 @@ ACCOUNT_EVENTS: frozenset[type] = frozenset(
         Account.OrganiserDismissed,
         Account.PasswordChanged,
         Account.Disabled,
+        Account.Enabled,
+        Account.LoggedOut,
+        Account.PasswordResetIssued,
+        Account.PasswordReset,
     }
 )
 RECOGNITION_EVENTS: frozenset[type] = frozenset(

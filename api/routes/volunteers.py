@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api.access import mask_phone, require_may_see_volunteer
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import decode_cursor, encode_cursor
+from api.passwords import check_password
 from api.problems import Forbidden
 from api.schemas import Command, Done
 from api.security import hash_password
@@ -91,6 +92,7 @@ class ServiceRecordPage(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
 def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
+    check_password(body.password, staff=False, related=[body.phone, body.name])
     ledger = services.ledger
     volunteer_id = ledger.register_volunteer(
         name=body.name,

@@ -35,7 +35,8 @@ class Api:
     clock: Clock
 
     def token_for(self, account_id: UUID) -> dict[str, str]:
-        token = self.services.tokens.issue(f"account:{account_id}").access_token
+        epoch = self.services.ledger.account(account_id).security_epoch
+        token = self.services.tokens.issue(f"account:{account_id}", epoch=epoch).access_token
         return {"Authorization": f"Bearer {token}"}
 
     def staff(self, username: str, *, organisation: UUID | None = None, admin: bool = False):
