@@ -1,7 +1,7 @@
 """The ledger's application service: every command and by-id query, over one event store."""
 
 from domain.ledger.accounts import AccountCommands
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import OrganisingCommands
@@ -26,4 +26,11 @@ class Ledger(
     name = "Ledger"
 
 
-__all__ = ["CertificateStatus", "Clash", "Ledger", "LedgerBase", "command"]
+__all__ = [
+    "CertificateStatus",
+    "Clash",
+    "Ledger",
+    "LedgerBase",
+    "command",
+    "command_issuing_a_secret",
+]

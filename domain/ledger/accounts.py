@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from domain.account import Account, check_username
 from domain.errors import InvalidInputError, NotFoundError, UsernameTakenError
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
 from domain.unique_key import UniqueKey
 from domain.values import SYSTEM, Actor, is_volunteer_number, normalise_phone
 
@@ -89,7 +89,7 @@ class AccountCommands(LedgerBase):
         account.log_out(actor)
         self._save(account)
 
-    @command
+    @command_issuing_a_secret
     def issue_password_reset(
         self, account_id: UUID, code_hash: str, expires_at: datetime, actor: Actor
     ) -> None:

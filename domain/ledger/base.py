@@ -254,6 +254,21 @@ def _actor_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor:
 
 
 def command(method: F) -> F:
+    """A command: see ``_command``."""
+    return _command(method, keyed=True)
+
+
+def command_issuing_a_secret(method: F) -> F:
+    """A command that stores the hash of a one-time secret (a reset code) made outside it.
+
+    It is never answered from a receipt, even in a keyed request: the secret itself is kept
+    nowhere, so a replayed answer could not show it. A retry runs it again and issues a new
+    secret, which supersedes the first.
+    """
+    return _command(method, keyed=False)
+
+
+def _command(method: F, *, keyed: bool) -> F:
     """Run a command once, atomically, retrying it when a concurrent change wins the race.
 
     Everything the command saves is written in one atomic save when it returns. Each attempt
@@ -271,7 +286,7 @@ def command(method: F) -> F:
         if getattr(self._local, "pending", None) is not None:
             return method(self, *args, **kwargs)
         self._local.position = None
-        request = current_request()
+        request = current_request() if keyed else None
         receipt_id = request.next_receipt_id() if request is not None else None
         attempts = self.policy.retry_attempts
         for attempt in range(attempts):

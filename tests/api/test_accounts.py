@@ -30,10 +30,10 @@ def can_read_profile(api, world, token) -> bool:
     return response.status_code == 200
 
 
-def issue_code(api, world, role="organiser", volunteer=None):
+def issue_code(api, world, role="organiser", volunteer=None, headers=None):
     return api.client.post(
         f"/v1/volunteers/{volunteer or world.volunteer}/password-reset",
-        headers=world.tokens[role],
+        headers={**world.tokens[role], **(headers or {})},
     )
 
 
@@ -251,3 +251,14 @@ def test_the_audit_trail_shows_security_events_without_a_secret(api, world):
         api.services.ledger.account(Account.id_for_volunteer(world.volunteer)).password_hash,
     ):
         assert secret not in trail
+
+
+def test_a_retried_reset_with_the_same_key_issues_a_new_code_that_works(api, world):
+    key = {"Idempotency-Key": "reset-wang-1"}
+    first = issue_code(api, world, headers=key).json()["code"]
+    retry = issue_code(api, world, headers=key)
+    assert retry.status_code == 200
+    assert "idempotent-replayed" not in retry.headers
+    code = retry.json()["code"]
+    assert code != first
+    assert redeem(api, code).status_code == 200
