@@ -1,0 +1,42 @@
+"""Self-registration over HTTP: what the input decides is a 422 naming the field at fault."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import PASSWORD
+
+
+def registration(world, **changes):
+    body = {
+        "name": "陈丽华",
+        "phone": "13922223333",
+        "password": PASSWORD,
+        "birth_date": "1988-08-08",
+        "organization_id": str(world.community_a),
+        "consent": True,
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"birth_date": "2016-06-01"}, "birth_date"),
+        ({"birth_date": "2011-06-01"}, "guardian"),
+        (
+            {"birth_date": "2011-06-01", "guardian": {"name": "陈建国", "consent": False}},
+            "guardian",
+        ),
+        ({"consent": False}, "consent"),
+    ],
+    ids=["under the minimum age", "minor without guardian", "guardian refuses", "no consent"],
+)
+def test_a_refused_registration_is_invalid_input_naming_the_field(api, world, changes, field):
+    response = api.client.post("/v1/volunteers", json=registration(world, **changes))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "/problems/registration-refused"
+    assert problem["context"]["field"] == field
