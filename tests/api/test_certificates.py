@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from certificates import extract_credential
-from tests.api.conftest import credential_of
+from tests.api.conftest import credential_of, issue_certificate
 
 
 def verdict_of(api, credential):
@@ -16,6 +16,15 @@ def test_an_issued_certificate_counts_the_periods_approved_hours(api, world, iss
     assert subject["certificate"]["totalMinutes"] == 220
     assert subject["achievement"]["achievementType"] == "CommunityService"
     assert subject["creditsEarned"] == 3.67
+
+
+def test_a_certificate_is_valid_from_the_instant_it_was_issued(api, world):
+    evening = api.clock.now.replace(hour=20, minute=15, second=7)  # 04:15 tomorrow in Beijing
+    api.clock.set(evening)
+    number = issue_certificate(api, world)["number"]
+    credential = credential_of(api, world, number)
+    assert credential["validFrom"] == evening.strftime("%Y-%m-%dT20:15:07Z")
+    assert credential["validFrom"] <= credential["proof"]["created"]
 
 
 def test_a_fresh_certificate_verifies_on_every_check(api, world, issued):
