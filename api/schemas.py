@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Secret = Annotated[str, StringConstraints(strip_whitespace=False)]
+"""A password, code or other secret: taken exactly as sent, where other text is stripped."""
+
+Password = Annotated[Secret, Field(min_length=8, max_length=128)]
+"""A new password: 8 to 128 characters, spaces at either end included."""
 
 
 class Command(BaseModel):
-    """A request body: unknown fields are refused, not ignored."""
+    """A request body: unknown fields are refused, not ignored; text is stripped, secrets not."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

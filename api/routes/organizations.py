@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep
-from api.schemas import Command, Created
+from api.schemas import Command, Created, Password
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
 
@@ -35,7 +35,7 @@ class OrganizationPublic(BaseModel):
 
 class AddOrganiser(Command):
     username: str = Field(min_length=3, max_length=32)
-    password: str = Field(min_length=8, max_length=128)
+    password: Password
     display_name: str = Field(min_length=1, max_length=50)
 
 

@@ -12,7 +12,7 @@ from api.access import mask_phone, require_may_see_volunteer
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
-from api.schemas import Command, Done
+from api.schemas import Command, Done, Password
 from api.security import hash_password
 from domain.values import local_date
 from projections.hours_queries import volunteer_summary
@@ -29,7 +29,7 @@ class Guardian(Command):
 class RegisterVolunteer(Command):
     name: str = Field(min_length=1, max_length=50, examples=["王小明"])
     phone: str = Field(min_length=11, max_length=20, examples=["13800138000"])
-    password: str = Field(min_length=8, max_length=128)
+    password: Password
     birth_date: date
     organization_id: UUID
     skills: list[str] = Field(default_factory=list, max_length=30)

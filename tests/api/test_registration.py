@@ -1,4 +1,7 @@
-"""Self-registration over HTTP: what the input decides is a 422 naming the field at fault."""
+"""Registering volunteers and organisers over HTTP.
+
+What the input alone refuses is a 422 naming the field at fault; a password is kept as typed.
+"""
 
 from __future__ import annotations
 
@@ -40,3 +43,23 @@ def test_a_refused_registration_is_invalid_input_naming_the_field(api, world, ch
     problem = response.json()
     assert problem["type"] == "/problems/registration-refused"
     assert problem["context"]["field"] == field
+
+
+@pytest.mark.parametrize("password", ["abcdefgh12 ", "  correct horse  "], ids=["trailing", "both"])
+def test_a_password_with_spaces_at_its_ends_logs_in_as_typed(api, world, password):
+    registered = api.client.post("/v1/volunteers", json=registration(world, password=password))
+    assert registered.status_code == 201, registered.text
+    login = {"username": "13922223333", "password": password}
+    assert api.client.post("/v1/auth/token", data=login).status_code == 200
+
+
+def test_an_organisers_password_with_spaces_at_its_ends_logs_in_as_typed(api, world):
+    organiser = {"username": "organiser.zhao", "password": " 和平里 2026 ", "display_name": "赵"}
+    created = api.client.post(
+        f"/v1/organizations/{world.street_a}/organisers",
+        json=organiser,
+        headers=world.tokens["admin"],
+    )
+    assert created.status_code == 201, created.text
+    login = {"username": "organiser.zhao", "password": " 和平里 2026 "}
+    assert api.client.post("/v1/auth/token", data=login).status_code == 200
