@@ -8,18 +8,18 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
-from api.schemas import Command, Created, Password
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.schemas import Command, Created, Password, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute)
 
 
 class CreateOrganization(Command):
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
     kind: str = Field(examples=["street"])
-    parent_id: UUID | None = None
+    parent_id: Uuid | None = None
     timezone: str = DEFAULT_TIMEZONE
 
 
