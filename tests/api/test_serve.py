@@ -13,6 +13,7 @@ from api.cli import main
 def served(tmp_path, monkeypatch):
     """What the app that ``serve`` would start says about itself, uvicorn left out."""
     monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", f"sqlite:///{tmp_path}/data/ledger.db")
     monkeypatch.setenv("VOLUNTEER_LEDGER_FOLLOW_PROJECTIONS", "false")
     monkeypatch.setenv("VOLUNTEER_LEDGER_PUBLIC_URL", "")
     monkeypatch.delenv("VOLUNTEER_LEDGER_PUBLIC_URL")  # unset, and unset again afterwards
