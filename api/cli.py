@@ -19,7 +19,7 @@ from api.passwords import check_password
 from api.private_files import private_data_dir
 from api.projections_cli import CliError, add_projections_parser, run_projections
 from api.security import hash_password
-from api.settings import Settings, setting_problems
+from api.settings import Settings, served_url, setting_problems
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 
@@ -103,6 +103,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
             _print_demo(load_demo(store, progress=print))
         except DemoRefusedError:
             print("the store already holds data; serving it without loading the demo")
+    if "public_url" not in settings.model_fields_set:  # the workers' Settings() read this
+        os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = served_url(args.host, args.port)
     print(f"serving {store} at http://{args.host}:{args.port}/docs")
     uvicorn.run(
         "api.app:create_app",

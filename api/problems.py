@@ -123,7 +123,7 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.RuleViolationError: Problem(_RULE, "rule-violation", "Refused by a ledger rule"),
     ledger.OrganisationClosedError: Problem(_RULE, "organisation-closed", "Organisation closed"),
     ledger.ActivityClosedError: Problem(_RULE, "activity-closed", "Activity closed"),
-    ledger.RegistrationRefusedError: Problem(_RULE, "registration-refused", "Registration refused"),
+    ledger.RegistrationRefusedError: Problem(422, "registration-refused", "Registration refused"),
     ledger.PhoneInUseError: Problem(_RULE, "phone-in-use", "Phone number already in use"),
     ledger.VolunteerInactiveError: Problem(_RULE, "volunteer-inactive", "Volunteer inactive"),
     ledger.SignUpRefusedError: Problem(_RULE, "sign-up-refused", "Sign-up refused"),

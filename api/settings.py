@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,7 +40,8 @@ class Settings(BaseSettings):
     publicity_days: int = 7
     """How long a published recognition list is open to objections."""
     public_url: str = "http://127.0.0.1:8000"
-    """Where the service is reached: certificates' verification URLs and the did:web issuer."""
+    """Where the service is reached: certificates' verification URLs and the did:web issuer.
+    Unset, ``serve`` makes it the address it serves (``served_url``)."""
     issuer_key: str | None = None
     """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
 
@@ -102,6 +104,16 @@ class Settings(BaseSettings):
     @property
     def token_ttl(self) -> timedelta:
         return timedelta(minutes=self.token_minutes)
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL of the address ``serve --host --port`` listens on; on every interface, this
+    machine's name."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def setting_problems(error: ValidationError) -> str:

@@ -3,9 +3,9 @@
     LedgerError
     ├── NotFoundError                 an organisation, volunteer, shift … that does not exist
     ├── InvalidInputError             the request itself is malformed or out of range
+    │   └── RegistrationRefusedError  consent missing, under age, guardian missing
     ├── RuleViolationError            well-formed, but the ledger's rules refuse it now
     │   ├── OrganisationClosedError, ActivityClosedError
-    │   ├── RegistrationRefusedError  consent missing, under age, guardian missing
     │   ├── PhoneInUseError
     │   ├── VolunteerInactiveError    suspended or withdrawn
     │   ├── SignUpRefusedError        twice, skills, started, cancelled, overlap
@@ -53,6 +53,14 @@ class InvalidInputError(LedgerError):
     """The input is malformed or out of range, whatever the ledger's state."""
 
 
+class RegistrationRefusedError(InvalidInputError):
+    """A volunteer cannot be registered as given: consent, age or guardian rules.
+
+    The input alone decides it, not anything stored, so it is invalid input; ``field`` in the
+    context names the input at fault.
+    """
+
+
 class RuleViolationError(LedgerError):
     """The input is well-formed, but a rule of the ledger refuses it in the current state."""
 
@@ -63,10 +71,6 @@ class OrganisationClosedError(RuleViolationError):
 
 class ActivityClosedError(RuleViolationError):
     """A closed activity takes no new shifts or sign-ups."""
-
-
-class RegistrationRefusedError(RuleViolationError):
-    """A volunteer cannot be registered: consent, age or guardian rules."""
 
 
 class PhoneInUseError(RuleViolationError):

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.login import RESET_CODE_LIFETIME, hash_reset_code, new_reset_code, no_store
 from api.schemas import Done, Reason
 from domain.account import Account
 
-router = APIRouter(prefix="/v1", tags=["accounts"])
+router = APIRouter(prefix="/v1", tags=["accounts"], route_class=TokenFirstRoute)
 
 
 class ResetCodePublic(BaseModel):

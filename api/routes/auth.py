@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.login import (
     client_address,
     hash_reset_code,
@@ -20,11 +20,11 @@ from api.login import (
 )
 from api.passwords import MAX_LENGTH, check_password
 from api.problems import Unauthenticated
-from api.schemas import Done
+from api.schemas import Command, Done, Secret
 from api.security import hash_password, verify_or_dummy
 from domain.errors import ResetCodeRefusedError
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=TokenFirstRoute)
 
 
 class TokenPublic(BaseModel):
@@ -33,21 +33,17 @@ class TokenPublic(BaseModel):
     expires_in: int
 
 
-class PasswordBody(BaseModel):
+class ChangePassword(Command):
     """Passwords are taken exactly as typed: no whitespace is stripped."""
 
-    model_config = ConfigDict(extra="forbid")
+    current_password: Secret = Field(max_length=MAX_LENGTH)
+    new_password: Secret = Field(max_length=MAX_LENGTH)
 
 
-class ChangePassword(PasswordBody):
-    current_password: str = Field(max_length=MAX_LENGTH)
-    new_password: str = Field(max_length=MAX_LENGTH)
-
-
-class ResetPassword(PasswordBody):
+class ResetPassword(Command):
     login: str = Field(min_length=1, max_length=64, description="phone or volunteer number")
-    code: str = Field(min_length=1, max_length=64, description="the code an organiser gave")
-    new_password: str = Field(max_length=MAX_LENGTH)
+    code: Secret = Field(min_length=1, max_length=64, description="the code an organiser gave")
+    new_password: Secret = Field(max_length=MAX_LENGTH)
 
 
 @router.post("/token", responses={401: {}, 429: {}})

@@ -8,19 +8,19 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.passwords import MAX_LENGTH, check_password
-from api.schemas import Command, Created
+from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute)
 
 
 class CreateOrganization(Command):
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
     kind: str = Field(examples=["street"])
-    parent_id: UUID | None = None
+    parent_id: Uuid | None = None
     timezone: str = DEFAULT_TIMEZONE
 
 
@@ -36,7 +36,7 @@ class OrganizationPublic(BaseModel):
 
 class AddOrganiser(Command):
     username: str = Field(min_length=3, max_length=32)
-    password: str = Field(
+    password: Secret = Field(
         max_length=MAX_LENGTH, description="at least 10 characters, not easy to guess"
     )
     display_name: str = Field(min_length=1, max_length=50)

@@ -5,23 +5,25 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from api.access import Principal, require_organiser_of
-from api.deps import PrincipalDep, Services, ServicesDep
+from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
 from api.problems import Forbidden
-from api.schemas import Command, Created, Done, Reason
+from api.schemas import Command, Created, Done, Instant, Reason, Uuid
 
-router = APIRouter(prefix="/v1/service-records", tags=["service records"])
+router = APIRouter(
+    prefix="/v1/service-records", tags=["service records"], route_class=TokenFirstRoute
+)
 
 MAX_MINUTES = 24 * 60
 
 
 class RecordService(Command):
-    volunteer_id: UUID
-    activity_id: UUID
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    volunteer_id: Uuid
+    activity_id: Uuid
+    started_at: Instant
+    ended_at: Instant
     description: str = Field(min_length=1, max_length=2000)
     beneficiary: str | None = Field(default=None, max_length=200)
 

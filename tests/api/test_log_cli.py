@@ -206,3 +206,24 @@ def test_the_progress_bar_shows_events_rate_and_time_left():
     assert "5,000 events, position 5,000/20,000" in line
     assert "2,500/s" in line
     assert "0:00:06 left" in line
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_an_event_whose_state_was_made_text_is_found_at_its_position(store):
+    store.table.cast_state_to_text(store.registered)  # SQLite keeps a type per value
+    status, output = store.verify()
+    assert status == 1, output
+    first = output.splitlines()[0]
+    assert first.startswith(f"position {store.registered}: ")
+    assert first.endswith("is stored as str, not bytes: its type was changed")
+
+
+@pytest.mark.parametrize(
+    "store_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_state_column_made_text_is_found_at_every_position(store):
+    store.table.make_states_text()  # PostgreSQL keeps one type per column
+    status, output = store.verify()
+    assert status == 1, output
+    found = [line.split(":")[0] for line in output.splitlines() if "cannot be read" in line]
+    assert found == [f"position {position}" for position in store.positions]
