@@ -53,7 +53,7 @@ class Store:
                 started_at=start,
                 ended_at=start + timedelta(hours=2),
                 description="社区图书角整理",
-                actor=ORGANISER,
+                actor=f.home_organiser(ledger, volunteer),
             )
             ledger.approve_record(record, ORGANISER)
             log.refresh()
