@@ -107,3 +107,23 @@ def home_organiser(ledger: Ledger, volunteer_id: UUID) -> Actor:
         return ledger.account_for_login(username).as_actor()
     except NotFoundError:
         return organiser(ledger, home, username)
+
+
+def approve_as_version_1(ledger: Ledger, record_id: UUID, actor: Actor) -> None:
+    """Store an approval as the ledger stored it before ``ServiceRecord.Approved`` had a
+    version 2: without ``single_organiser`` and without a class version."""
+    record = ledger.service_record(record_id)
+    record.approve(actor)
+    [stored] = [ledger.mapper.to_stored_event(e) for e in record.collect_events()]
+    state = ledger.mapper.transcoder.decode(stored.state)
+    del state["class_version"], state["single_organiser"]
+    ledger.recorder.insert_events(
+        [
+            type(stored)(
+                originator_id=stored.originator_id,
+                originator_version=stored.originator_version,
+                topic=stored.topic,
+                state=ledger.mapper.transcoder.encode(state),
+            )
+        ]
+    )

@@ -355,21 +355,7 @@ def test_a_deployment_with_one_organiser_approves_alone_and_the_event_says_so(st
 def test_an_approval_stored_before_version_2_reads_as_not_single_organiser(ledger, clock, served):
     activity, _, volunteer = served
     record_id = manual_record(ledger, clock, activity, volunteer)
-    record = ledger.service_record(record_id)
-    record.approve(CHECKER)
-    [stored] = [ledger.mapper.to_stored_event(e) for e in record.collect_events()]
-    state = ledger.mapper.transcoder.decode(stored.state)
-    del state["class_version"], state["single_organiser"]
-    ledger.recorder.insert_events(
-        [
-            type(stored)(
-                originator_id=stored.originator_id,
-                originator_version=stored.originator_version,
-                topic=stored.topic,
-                state=ledger.mapper.transcoder.encode(state),
-            )
-        ]
-    )
+    f.approve_as_version_1(ledger, record_id, CHECKER)
     approval = ledger.history(record_id)[-1]
     assert (type(approval), approval.single_organiser) == (ServiceRecord.Approved, False)
     assert ledger.service_record(record_id).status == RecordStatus.APPROVED
