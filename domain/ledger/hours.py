@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.errors import (
     AttendanceError,
     InvalidInputError,
-    NotFoundError,
     VolunteerOutOfReachError,
 )
 from domain.ledger.base import LedgerBase, command
@@ -216,27 +214,13 @@ class HoursCommands(LedgerBase):
         to credit strangers."""
         if any(timesheet.holds(shift_id) for shift_id in activity.shift_ids):
             return
-        if self._organises(actor, volunteer.home_organisation_id):
+        if self.organises(actor, volunteer.home_organisation_id):
             return
         raise VolunteerOutOfReachError(
             "an organiser records hours only for a volunteer with a place on a shift of the "
             "activity, or one of an organisation they organise",
             volunteer_id=str(volunteer.id),
             activity_id=str(activity.id),
-        )
-
-    def _organises(self, actor: Actor, organisation_id: UUID) -> bool:
-        """Whether the acting account is an admin, or organises the organisation or one above."""
-        if actor.kind != "account":
-            return False
-        try:
-            account = self._load(Account, "account", UUID(actor.id))
-        except (ValueError, NotFoundError):
-            return False
-        if account.is_admin:
-            return True
-        return any(
-            org in account.organisations for org in self.organisation_and_ancestors(organisation_id)
         )
 
     @command

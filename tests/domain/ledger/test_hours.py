@@ -359,3 +359,38 @@ def test_an_approval_stored_before_version_2_reads_as_not_single_organiser(ledge
     approval = ledger.history(record_id)[-1]
     assert (type(approval), approval.single_organiser) == (ServiceRecord.Approved, False)
     assert ledger.service_record(record_id).status == RecordStatus.APPROVED
+
+
+def snapshot_as_version_1(ledger, record_id) -> None:
+    """Store a snapshot of the record as the ledger took them before ``ServiceRecord`` had a
+    version 2: without a class version, and knowing nothing of who made the minutes."""
+    record = ledger.service_record(record_id)
+    stored = ledger.snapshots.mapper.to_stored_event(ServiceRecord.Snapshot.take(record))
+    state = ledger.snapshots.mapper.transcoder.decode(stored.state)
+    aggregate_state = state["state"]
+    for name in ("class_version", "recorded_by", "corrected_by", "confirmed_by"):
+        del aggregate_state[name]
+    ledger.snapshots.recorder.insert_events(
+        [
+            type(stored)(
+                originator_id=stored.originator_id,
+                originator_version=stored.originator_version,
+                topic=stored.topic,
+                state=ledger.snapshots.mapper.transcoder.encode(state),
+            )
+        ]
+    )
+
+
+def test_a_manual_record_snapshotted_before_version_2_needs_the_volunteers_confirmation(
+    ledger, clock, served
+):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    snapshot_as_version_1(ledger, record_id)
+    assert ledger.service_record(record_id).recorded_by is None
+    with pytest.raises(SecondPartyRequiredError):
+        ledger.approve_record(record_id, CHECKER)
+    ledger.confirm_record(record_id, Actor.volunteer(volunteer))
+    ledger.approve_record(record_id, CHECKER)
+    assert ledger.service_record(record_id).status == RecordStatus.APPROVED
