@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from domain.account import Account
 from domain.values import Actor
 from tests.api.conftest import Api
 from tests.conftest import Clock
@@ -58,6 +59,24 @@ def test_once_the_volunteer_confirms_the_recorder_approves(api, world, record):
     confirmed = post(api, world, record, "confirmation", "volunteer")
     approved = post(api, world, record, "approve", "organiser")
     assert (confirmed.status_code, approved.status_code) == (201, 200)
+
+
+def test_the_records_history_says_who_recorded_confirmed_and_approved_it(api, world, record):
+    ledger = api.services.ledger
+    post(api, world, record, "confirmation", "volunteer")
+    done = post(api, world, record, "approve", "organiser")
+    page = api.client.get(
+        f"/v1/volunteers/{world.volunteer}/service-records",
+        params={"min_position": done.json()["position"]},
+        headers=world.tokens["volunteer"],
+    ).json()
+    [item] = page["items"]
+    organiser = str(ledger.account_for_login("organiser.li").as_actor())
+    assert [(h["event"], h["actor"], h["minutes"]) for h in item["history"]] == [
+        ("Recorded", organiser, 120),
+        ("Confirmed", f"account:{Account.id_for_volunteer(world.volunteer)}", 120),
+        ("Approved", organiser, None),
+    ]
 
 
 def test_a_correction_after_the_confirmation_needs_a_new_one(api, world, record):
