@@ -145,6 +145,12 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.PermissionDeniedError: Problem(403, "permission-denied", "Permission denied"),
     ledger.SelfApprovalError: Problem(403, "self-approval", "Nobody approves their own record"),
     ledger.NotOwnRecordError: Problem(403, "not-own-record", "Not your service record"),
+    ledger.SecondPartyRequiredError: Problem(
+        403, "second-party-required", "Approval needs a second party"
+    ),
+    ledger.VolunteerOutOfReachError: Problem(
+        403, "volunteer-out-of-reach", "Volunteer outside the organiser's reach"
+    ),
     ledger.ConcurrentUpdateError: Problem(409, "concurrent-update", "Concurrent update"),
     ledger.RequestKeyReusedError: Problem(422, "idempotency-key-reused", "Idempotency-Key reused"),
     ApiError: Problem(400, "bad-request", "Bad request"),

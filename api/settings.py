@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     """How long after a shift's end an open check-in is closed, and flagged for review."""
     check_in_early_minutes: int = int(Policy.check_in_early.total_seconds() // 60)
     """How long before a shift's start a volunteer may check in."""
+    single_organiser_approval: bool = Policy.single_organiser_approval
+    """For a station with one worker: whoever recorded or corrected a record may approve it
+    without a second party (the approval says so, and the supervision ledger lists it)."""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -92,6 +95,7 @@ class Settings(BaseSettings):
             daily_cap_minutes=self.daily_cap_minutes,
             check_out_grace=timedelta(minutes=self.check_out_grace_minutes),
             check_in_early=timedelta(minutes=self.check_in_early_minutes),
+            single_organiser_approval=self.single_organiser_approval,
         )
 
     def store_url(self) -> str:

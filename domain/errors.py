@@ -21,6 +21,8 @@
     │   └── RecognitionListError      a published list is final, its window closed …
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
+    │   ├── SecondPartyRequiredError  whoever made the minutes does not approve them alone
+    │   ├── VolunteerOutOfReachError  hours only for volunteers within the organiser's reach
     │   └── NotOwnRecordError         only the record's volunteer asks for its correction
     ├── ConcurrentUpdateError         kept colliding with concurrent changes; try again
     └── RequestKeyReusedError         a request key came back with a different request
@@ -135,6 +137,16 @@ class RecognitionListError(RuleViolationError):
 
 class SelfApprovalError(PermissionDeniedError):
     """Nobody approves, rejects, corrects or revokes their own service record."""
+
+
+class SecondPartyRequiredError(PermissionDeniedError):
+    """Whoever recorded or corrected a record's minutes may not approve them alone: another
+    organiser approves them, or the volunteer confirms them first."""
+
+
+class VolunteerOutOfReachError(PermissionDeniedError):
+    """An organiser records hours only for a volunteer who holds a place on a shift of the
+    activity, or whose home organisation is one they organise (or below one)."""
 
 
 class NotOwnRecordError(PermissionDeniedError):

@@ -68,7 +68,8 @@ TEMPLATES: dict[str, str] = {
     "Attendance.NoShowMarked": "{volunteer} marked as a no-show at {shift}",
     "Attendance.NoShowUndone": "no-show of {volunteer} at {shift} undone",
     "ServiceRecord.Recorded": "{minutes} minutes of " + RECORD + " recorded from {source}{review}",
-    "ServiceRecord.Approved": "record of " + RECORD + " approved",
+    "ServiceRecord.Approved": "record of " + RECORD + " approved{alone}",
+    "ServiceRecord.Confirmed": "{volunteer} confirmed {minutes} minutes of {service_record}",
     "ServiceRecord.Rejected": "record of " + RECORD + " rejected",
     "ServiceRecord.Corrected": (
         "record of " + RECORD + " corrected from {previous_minutes} to {minutes} minutes"
@@ -133,6 +134,9 @@ COMPUTED: dict[str, Callable[[Any], str]] = {
     "account_kind": lambda e: "admin" if e.is_admin else "volunteer" if e.volunteer_id else "staff",
     "entry_count": lambda e: str(len(e.entries)),
     "outcome": lambda e: "upheld" if e.upheld else "dismissed",
+    "alone": lambda e: (
+        " with no second party (single-organiser setting)" if e.single_organiser else ""
+    ),
 }
 
 

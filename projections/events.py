@@ -83,6 +83,7 @@ SERVICE_RECORD_EVENTS: frozenset[type] = frozenset(
         ServiceRecord.CorrectionRequested,
         ServiceRecord.CorrectionRequestDeclined,
         ServiceRecord.CorrectionRequestAccepted,
+        ServiceRecord.Confirmed,
     }
 )
 ACCOUNT_EVENTS: frozenset[type] = frozenset(

@@ -234,6 +234,20 @@ class LedgerBase(Application[UUID]):
             current = self.organisation(current).parent_id
         return chain
 
+    def organises(self, actor: Actor, organisation_id: UUID) -> bool:
+        """Whether the acting account is an admin, or organises the organisation or one above."""
+        if actor.kind != "account":
+            return False
+        try:
+            account = self._load(Account, "account", UUID(actor.id))
+        except (ValueError, NotFoundError):
+            return False
+        if account.is_admin:
+            return True
+        return any(
+            org in account.organisations for org in self.organisation_and_ancestors(organisation_id)
+        )
+
     def timesheet(self, volunteer_id: UUID) -> Timesheet:
         return self._timesheet(volunteer_id)
 

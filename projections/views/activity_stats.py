@@ -69,6 +69,7 @@ class ActivityStats(Projection):
             ServiceRecord.CorrectionRequested,
             ServiceRecord.CorrectionRequestAccepted,  # the Corrected that follows carries it
             ServiceRecord.CorrectionRequestDeclined,
+            ServiceRecord.Confirmed,  # minutes and status stay as they are
         }
     )
 

@@ -68,6 +68,7 @@ class Hours(Projection):
             ServiceRecord.CorrectionRequested,
             ServiceRecord.CorrectionRequestAccepted,
             ServiceRecord.CorrectionRequestDeclined,
+            ServiceRecord.Confirmed,  # minutes and status stay as they are
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
             *ATTENDANCE_EVENTS,

@@ -143,6 +143,11 @@ class ServiceRecords(Projection):
         self._records.update(record, requested_minutes=e.minutes)
         self._records.append(record, "history", _history_line(e, position, e.minutes))
 
+    @on(ServiceRecord.Confirmed)
+    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
+        record = str(e.originator_id)
+        self._records.append(record, "history", _history_line(e, position, e.minutes))
+
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
     def _resolved(self, tx: Transaction, e: Any, position: int) -> None:
         record = str(e.originator_id)

@@ -75,7 +75,8 @@ def api(tmp_path) -> Iterator[Api]:
 
 @dataclass
 class World:
-    """东城区 with two streets, a community under each, their organisers and volunteers."""
+    """东城区 with two streets, a community under each, their organisers and volunteers;
+    和平里街道 has a second organiser ("checker") to approve what the first records by hand."""
 
     district: UUID
     street_a: UUID
@@ -104,6 +105,7 @@ def world(api: Api) -> World:
         "anonymous": {},
         "admin": api.staff("admin.zhang", admin=True),
         "organiser": api.staff("organiser.li", organisation=street_a),
+        "checker": api.staff("organiser.zhou", organisation=street_a),
         "other organiser": api.staff("organiser.wang", organisation=street_b),
     }
     volunteer, tokens["volunteer"] = api.volunteer(community_a, "13911110001")
@@ -162,7 +164,10 @@ def issue_certificate(api, world):
                 "description": "文明劝导",
             },
         ).json()["id"]
-        api.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+        approved = api.client.post(
+            f"/v1/service-records/{record}/approve", headers=world.tokens["checker"]
+        )
+        assert approved.status_code == 200, approved.text
         records.append(record)
     today = api.clock.now.date()
     response = api.client.post(
