@@ -43,6 +43,12 @@ class ServiceRecord(Aggregate):
     the minutes as they stand (a correction undoes a confirmation); anyone else may approve
     at any time; and a maker may approve alone where the deployment allows it
     (``Policy.single_organiser_approval``), the approval saying so.
+
+    A correction that raises approved minutes needs a second party too, for it makes hours
+    that count at once: the volunteer's own correction request is it, so an organiser may
+    accept the requested minutes (or fewer) but not raise them directly, nor accept more than
+    was asked for, unless the deployment allows it, the correction saying so. Lowering
+    approved minutes, or correcting pending ones (they still need an approval), needs no one.
     """
 
     #: Version 2 remembers who recorded, corrected and confirmed the record.
@@ -95,12 +101,21 @@ class ServiceRecord(Aggregate):
         actor: str
 
     class Corrected(Aggregate.Event):
-        """The minutes that count from now on; ``previous_minutes`` keeps the old figure."""
+        """The minutes that count from now on; ``previous_minutes`` keeps the old figure.
+        ``single_organiser``: a raise of approved minutes with no second party, under the
+        deployment's single-organiser setting (version 1 events: never)."""
+
+        class_version = 2
 
         minutes: int
         previous_minutes: int
         reason: str
         actor: str
+        single_organiser: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["single_organiser"] = False
 
     class Revoked(Aggregate.Event):
         reason: str
@@ -244,15 +259,28 @@ class ServiceRecord(Aggregate):
         self._require_status(RecordStatus.PENDING, action="reject")
         self._reject(reason=require_reason(reason), actor=str(actor))
 
-    def correct(self, minutes: int, reason: str, actor: Actor) -> None:
+    def correct(
+        self, minutes: int, reason: str, actor: Actor, *, single_organiser_allowed: bool = False
+    ) -> None:
+        """Correct the minutes; raising approved ones needs a second party (see the class)."""
         self._require_not_own(actor, "correct")
         self._require_status(RecordStatus.PENDING, RecordStatus.APPROVED, action="correct")
         self._require_new_minutes(minutes)
+        alone = self._raises_approved(minutes)
+        if alone and not single_organiser_allowed:
+            raise SecondPartyRequiredError(
+                "raising approved minutes needs a second party: the volunteer asks for the "
+                "correction, and an organiser accepts it",
+                record_id=str(self.id),
+                minutes=minutes,
+                approved_minutes=self.minutes,
+            )
         self._correct(
             minutes=minutes,
             previous_minutes=self.minutes,
             reason=require_reason(reason),
             actor=str(actor),
+            single_organiser=alone,
         )
 
     def revoke(self, reason: str, actor: Actor) -> None:
@@ -276,18 +304,40 @@ class ServiceRecord(Aggregate):
         self._require_new_minutes(minutes)
         self._request_correction(minutes=minutes, reason=require_reason(reason), actor=str(actor))
 
-    def accept_correction_request(self, minutes: int | None, reason: str, actor: Actor) -> None:
-        """Accept the open request, with the requested minutes unless others are given."""
+    def accept_correction_request(
+        self,
+        minutes: int | None,
+        reason: str,
+        actor: Actor,
+        *,
+        single_organiser_allowed: bool = False,
+    ) -> None:
+        """Accept the open request, with the requested minutes unless others are given; more
+        than requested, raising approved minutes, is a raise with no second party."""
         self._require_open_request()
-        new_minutes = self.requested_minutes if minutes is None else minutes
-        assert new_minutes is not None
+        requested = self.requested_minutes
+        assert requested is not None
+        new_minutes = requested if minutes is None else minutes
         self._require_not_own(actor, "correct")
         self._require_status(RecordStatus.PENDING, RecordStatus.APPROVED, action="correct")
         self._require_new_minutes(new_minutes)
+        alone = new_minutes > requested and self._raises_approved(new_minutes)
+        if alone and not single_organiser_allowed:
+            raise SecondPartyRequiredError(
+                f"accepting more minutes than the volunteer asked for ({requested}) raises "
+                "approved minutes with no second party: accept the requested minutes or fewer",
+                record_id=str(self.id),
+                minutes=new_minutes,
+                requested_minutes=requested,
+            )
         reason = require_reason(reason)
         self._accept_request(minutes=new_minutes, actor=str(actor))
         self._correct(
-            minutes=new_minutes, previous_minutes=self.minutes, reason=reason, actor=str(actor)
+            minutes=new_minutes,
+            previous_minutes=self.minutes,
+            reason=reason,
+            actor=str(actor),
+            single_organiser=alone,
         )
 
     def decline_correction_request(self, reason: str, actor: Actor) -> None:
@@ -318,6 +368,10 @@ class ServiceRecord(Aggregate):
         if minutes == self.minutes:
             raise InvalidInputError("the record already counts these minutes", minutes=minutes)
 
+    def _raises_approved(self, minutes: int) -> bool:
+        """Whether ``minutes`` would raise minutes that already count as approved."""
+        return self.status == RecordStatus.APPROVED and minutes > self.minutes
+
     def _require_open_request(self) -> None:
         if not self.has_open_correction_request:
             raise RecordStateError(
@@ -338,7 +392,9 @@ class ServiceRecord(Aggregate):
         self.requested_minutes = None
 
     @event(Corrected)
-    def _correct(self, minutes: int, previous_minutes: int, reason: str, actor: str) -> None:
+    def _correct(
+        self, minutes: int, previous_minutes: int, reason: str, actor: str, single_organiser: bool
+    ) -> None:
         self.minutes = minutes
         self.corrected_by.append(actor)
         self.confirmed_by = None  # a confirmation is of the minutes it saw

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.errors import NotFoundError
 from domain.ledger import Ledger
+from domain.service_record import ServiceRecord
 from domain.values import Actor
 
 ADMIN = Actor.account("admin")
@@ -114,6 +115,22 @@ def approve_as_version_1(ledger: Ledger, record_id: UUID, actor: Actor) -> None:
     version 2: without ``single_organiser`` and without a class version."""
     record = ledger.service_record(record_id)
     record.approve(actor)
+    _store_as_version_1(ledger, record)
+
+
+def correct_as_version_1(
+    ledger: Ledger, record_id: UUID, minutes: int, reason: str, actor: Actor
+) -> None:
+    """Store a correction as the ledger stored it before ``ServiceRecord.Corrected`` had a
+    version 2: without ``single_organiser`` and without a class version (the timesheet is
+    not recounted: this is for reading the event back, not for totals)."""
+    record = ledger.service_record(record_id)
+    record.correct(minutes, reason, actor)
+    _store_as_version_1(ledger, record)
+
+
+def _store_as_version_1(ledger: Ledger, record: ServiceRecord) -> None:
+    """Store the record's one new event without its version-2 field and class version."""
     [stored] = [ledger.mapper.to_stored_event(e) for e in record.collect_events()]
     state = ledger.mapper.transcoder.decode(stored.state)
     del state["class_version"], state["single_organiser"]

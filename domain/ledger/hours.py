@@ -246,8 +246,12 @@ class HoursCommands(LedgerBase):
 
     @command
     def correct_record(self, record_id: UUID, minutes: int, reason: str, actor: Actor) -> None:
+        """Correct the minutes; raising approved ones needs a second party (``ServiceRecord``)
+        unless the deployment's ``single_organiser_approval`` allows it."""
         record = self.service_record(record_id)
-        record.correct(minutes, reason, actor)
+        record.correct(
+            minutes, reason, actor, single_organiser_allowed=self.policy.single_organiser_approval
+        )
         self._save(record, self._recount(record, actor))
 
     @command
@@ -266,8 +270,12 @@ class HoursCommands(LedgerBase):
     def accept_correction_request(
         self, record_id: UUID, reason: str, actor: Actor, *, minutes: int | None = None
     ) -> None:
+        """Accept the volunteer's open request: the second party of a raise of approved
+        minutes, up to the minutes they asked for (``ServiceRecord``)."""
         record = self.service_record(record_id)
-        record.accept_correction_request(minutes, reason, actor)
+        record.accept_correction_request(
+            minutes, reason, actor, single_organiser_allowed=self.policy.single_organiser_approval
+        )
         self._save(record, self._recount(record, actor))
 
     @command

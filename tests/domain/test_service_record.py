@@ -268,3 +268,64 @@ def test_the_single_organiser_setting_does_not_let_anyone_approve_their_own_reco
     record = a_record()
     with pytest.raises(SelfApprovalError):
         record.approve(owner(record), single_organiser_allowed=True)
+
+
+# A raise of approved minutes needs a second party too.
+
+
+def last_correction(record: ServiceRecord) -> ServiceRecord.Corrected:
+    return [e for e in record.collect_events() if isinstance(e, ServiceRecord.Corrected)][-1]
+
+
+def test_raising_the_minutes_of_an_approved_record_directly_is_refused():
+    record = approved(60)
+    with pytest.raises(SecondPartyRequiredError, match="the volunteer asks for the correction"):
+        record.correct(480, "补录", ORGANISER)
+    assert (record.minutes, record.collect_events()[-1].__class__) == (60, ServiceRecord.Approved)
+
+
+def test_lowering_the_minutes_of_an_approved_record_needs_no_second_party():
+    record = approved(120)
+    record.correct(90, "提前离开", ORGANISER)
+    assert (record.minutes, last_correction(record).single_organiser) == (90, False)
+
+
+def test_raising_the_minutes_of_a_pending_record_is_left_to_its_approval():
+    record = a_record(60)
+    record.correct(90, "按签到表更正", CHECKER)
+    assert (record.minutes, record.status) == (90, RecordStatus.PENDING)
+
+
+def test_the_single_organiser_setting_lets_an_organiser_raise_approved_minutes_and_says_so():
+    record = approved(60)
+    record.correct(90, "补录", ORGANISER, single_organiser_allowed=True)
+    assert (record.minutes, last_correction(record).single_organiser) == (90, True)
+
+
+def test_accepting_the_requested_raise_of_an_approved_record_needs_nobody_else():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    record.accept_correction_request(None, "核对签到表属实", ORGANISER)
+    assert (record.minutes, last_correction(record).single_organiser) == (120, False)
+
+
+def test_accepting_a_request_with_more_minutes_than_requested_is_refused():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    with pytest.raises(SecondPartyRequiredError, match="more minutes than the volunteer asked"):
+        record.accept_correction_request(480, "按签到表核定", ORGANISER)
+    assert (record.minutes, record.requested_minutes) == (60, 120)
+
+
+def test_the_single_organiser_setting_lets_a_request_be_accepted_with_more_and_says_so():
+    record = approved(60)
+    record.request_correction(120, "签退时系统故障", owner(record))
+    record.accept_correction_request(150, "按签到表核定", ORGANISER, single_organiser_allowed=True)
+    assert (record.minutes, last_correction(record).single_organiser) == (150, True)
+
+
+def test_accepting_more_than_requested_but_less_than_approved_needs_nobody_else():
+    record = approved(120)
+    record.request_correction(60, "提前离开", owner(record))
+    record.accept_correction_request(90, "按签到表核定", ORGANISER)
+    assert (record.minutes, last_correction(record).single_organiser) == (90, False)

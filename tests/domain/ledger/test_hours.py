@@ -394,3 +394,86 @@ def test_a_manual_record_snapshotted_before_version_2_needs_the_volunteers_confi
     ledger.confirm_record(record_id, Actor.volunteer(volunteer))
     ledger.approve_record(record_id, CHECKER)
     assert ledger.service_record(record_id).status == RecordStatus.APPROVED
+
+
+# A raise of approved minutes needs a second party too.
+
+
+def corrected_date(ledger, record_id):
+    return ledger.service_record(record_id).service_date
+
+
+def approved_record(ledger, clock, served, *, hours: float = 1):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer, hours=hours)
+    ledger.approve_record(record_id, CHECKER)
+    return record_id, volunteer
+
+
+def test_raising_approved_minutes_directly_is_refused_and_nothing_is_stored(ledger, clock, served):
+    record_id, volunteer = approved_record(ledger, clock, served, hours=1)
+    position = ledger.recorder.max_notification_id()
+    with pytest.raises(SecondPartyRequiredError, match="raising approved minutes"):
+        ledger.correct_record(record_id, 480, "补录", ORGANISER)
+    assert ledger.recorder.max_notification_id() == position
+    assert ledger.timesheet(volunteer).minutes_on(corrected_date(ledger, record_id)) == 60
+
+
+def test_a_raise_the_volunteer_asked_for_counts_once_an_organiser_accepts_it(ledger, clock, served):
+    record_id, volunteer = approved_record(ledger, clock, served, hours=1)
+    ledger.request_correction(record_id, 90, "实际服务一个半小时", Actor.volunteer(volunteer))
+    ledger.accept_correction_request(record_id, "核对签到表属实", ORGANISER)
+    corrected = ledger.history(record_id)[-1]
+    assert (type(corrected), corrected.minutes, corrected.single_organiser) == (
+        ServiceRecord.Corrected,
+        90,
+        False,
+    )
+    assert ledger.timesheet(volunteer).minutes_on(corrected_date(ledger, record_id)) == 90
+
+
+def test_accepting_more_minutes_than_requested_is_refused_and_nothing_is_stored(
+    ledger, clock, served
+):
+    record_id, volunteer = approved_record(ledger, clock, served, hours=1)
+    ledger.request_correction(record_id, 90, "实际服务一个半小时", Actor.volunteer(volunteer))
+    position = ledger.recorder.max_notification_id()
+    with pytest.raises(SecondPartyRequiredError, match="more minutes than the volunteer asked"):
+        ledger.accept_correction_request(record_id, "按签到表核定", ORGANISER, minutes=480)
+    assert ledger.recorder.max_notification_id() == position
+    assert ledger.service_record(record_id).requested_minutes == 90
+
+
+def test_a_deployment_with_one_organiser_raises_approved_minutes_and_the_event_says_so(
+    store_url, clock
+):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        volunteer = f.volunteer(ledger, community)
+        organiser = f.organiser(ledger, community)
+        record_id = record_by_hand(ledger, clock, activity, volunteer, organiser)
+        ledger.approve_record(record_id, organiser)
+        ledger.correct_record(record_id, 150, "补录漏记时间", organiser)
+        corrected = ledger.history(record_id)[-1]
+        assert (type(corrected), corrected.minutes, corrected.single_organiser) == (
+            ServiceRecord.Corrected,
+            150,
+            True,
+        )
+        assert ledger.timesheet(volunteer).minutes_on(corrected_date(ledger, record_id)) == 150
+    finally:
+        ledger.close()
+
+
+def test_a_correction_stored_before_version_2_reads_as_not_single_organiser(ledger, clock, served):
+    record_id, _ = approved_record(ledger, clock, served, hours=2)
+    f.correct_as_version_1(ledger, record_id, 90, "提前离开", ORGANISER)
+    corrected = ledger.history(record_id)[-1]
+    assert (type(corrected), corrected.minutes, corrected.single_organiser) == (
+        ServiceRecord.Corrected,
+        90,
+        False,
+    )
+    assert ledger.service_record(record_id).minutes == 90
