@@ -118,7 +118,10 @@ def reject(record_id: UUID, body: Reason, services: ServicesDep, principal: Prin
 
 @router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
 def correct(record_id: UUID, body: Correct, services: ServicesDep, principal: PrincipalDep) -> Done:
-    """New minutes, with the reason; the earlier figure stays in the record's history."""
+    """New minutes, with the reason; the earlier figure stays in the record's history.
+    Raising approved minutes needs a second party (403 second-party-required): the volunteer
+    asks for the correction and an organiser accepts it, unless the deployment's
+    single-organiser setting is on."""
     _organise_record(services, principal, record_id)
     services.ledger.correct_record(record_id, body.minutes, body.reason, principal.actor)
     return Done(position=services.ledger.last_position)

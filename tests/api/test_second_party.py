@@ -91,6 +91,69 @@ def test_a_correction_after_the_confirmation_needs_a_new_one(api, world, record)
     assert post(api, world, record, "approve", "organiser").status_code == 200
 
 
+def correct(api, world, record, minutes, role="organiser"):
+    return api.client.post(
+        f"/v1/service-records/{record}/corrections",
+        json={"minutes": minutes, "reason": "补录漏记时间"},
+        headers=world.tokens[role],
+    )
+
+
+def ask_for(api, world, record, minutes):
+    response = api.client.post(
+        f"/v1/service-records/{record}/correction-requests",
+        json={"minutes": minutes, "reason": "签退时系统故障"},
+        headers=world.tokens["volunteer"],
+    )
+    assert response.status_code == 201, response.text
+
+
+def accept(api, world, record, minutes=None):
+    return api.client.post(
+        f"/v1/service-records/{record}/correction-requests/resolve",
+        json={"accept": True, "reason": "核对签到表属实", "minutes": minutes},
+        headers=world.tokens["organiser"],
+    )
+
+
+def test_raising_approved_minutes_directly_needs_a_second_party(api, world, record):
+    post(api, world, record, "approve", "checker")
+    response = correct(api, world, record, 480)
+    assert (response.status_code, response.json()["type"]) == (
+        403,
+        "/problems/second-party-required",
+    )
+    assert "the volunteer asks for the correction" in response.json()["detail"]
+    assert api.services.ledger.service_record(UUID(record)).minutes == 120
+
+
+def test_lowering_approved_minutes_directly_needs_no_second_party(api, world, record):
+    post(api, world, record, "approve", "checker")
+    assert correct(api, world, record, 90).status_code == 200
+    assert api.services.ledger.service_record(UUID(record)).minutes == 90
+
+
+def test_the_recorder_accepts_the_raise_the_volunteer_asked_for(api, world, record):
+    post(api, world, record, "approve", "checker")
+    ask_for(api, world, record, 180)
+    assert accept(api, world, record).status_code == 200
+    assert api.services.ledger.service_record(UUID(record)).minutes == 180
+
+
+def test_accepting_more_minutes_than_the_volunteer_asked_for_needs_a_second_party(
+    api, world, record
+):
+    post(api, world, record, "approve", "checker")
+    ask_for(api, world, record, 180)
+    response = accept(api, world, record, minutes=480)
+    assert (response.status_code, response.json()["type"]) == (
+        403,
+        "/problems/second-party-required",
+    )
+    stored = api.services.ledger.service_record(UUID(record))
+    assert (stored.minutes, stored.requested_minutes) == (120, 180)
+
+
 @pytest.mark.parametrize("role", ["other volunteer", "organiser", "checker"])
 def test_only_the_records_volunteer_confirms_it(api, world, record, role):
     response = post(api, world, record, "confirmation", role)
@@ -166,7 +229,9 @@ def test_the_setting_is_off_by_default(tmp_path):
     assert Settings(data_dir=tmp_path).policy().single_organiser_approval is False
 
 
-def test_at_a_station_with_one_worker_the_recorder_approves_and_supervision_lists_it(station):
+def station_record(station):
+    """和平里社区 with its one organiser, and a two-hour record they entered by hand:
+    (community, the organiser's headers, their actor, the record)."""
     ledger = station.services.ledger
     community = ledger.create_organisation(name="和平里社区", kind="community")
     organiser = station.staff("organiser.li", organisation=community)
@@ -188,16 +253,46 @@ def test_at_a_station_with_one_worker_the_recorder_approves_and_supervision_list
         description="入户走访独居老人",
         actor=actor,
     )
-    approved = station.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
-    assert approved.status_code == 200
-    body = station.client.get(
+    return community, organiser, actor, record
+
+
+def supervision_at(station, community, organiser, done):
+    return station.client.get(
         f"/v1/organizations/{community}/supervision",
-        params={"min_position": approved.json()["position"]},
+        params={"min_position": done.json()["position"]},
         headers=organiser,
     ).json()
+
+
+def test_at_a_station_with_one_worker_the_recorder_approves_and_supervision_lists_it(station):
+    community, organiser, actor, record = station_record(station)
+    approved = station.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+    assert approved.status_code == 200
+    body = supervision_at(station, community, organiser, approved)
     [alone] = body["single_organiser_approvals"]
     assert (alone["record_id"], alone["recorded_by"], alone["approved_by"]) == (
         str(record),
         str(actor),
+        str(actor),
+    )
+
+
+def test_a_station_with_one_worker_raises_approved_minutes_and_supervision_lists_it(
+    station,
+):
+    community, organiser, actor, record = station_record(station)
+    station.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+    raised = station.client.post(
+        f"/v1/service-records/{record}/corrections",
+        json={"minutes": 150, "reason": "补录漏记时间"},
+        headers=organiser,
+    )
+    assert raised.status_code == 200, raised.text
+    body = supervision_at(station, community, organiser, raised)
+    [alone] = body["single_organiser_raises"]
+    assert (alone["record_id"], alone["raised_from"], alone["raised_to"], alone["raised_by"]) == (
+        str(record),
+        120,
+        150,
         str(actor),
     )
