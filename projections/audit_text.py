@@ -72,7 +72,7 @@ TEMPLATES: dict[str, str] = {
     "ServiceRecord.Confirmed": "{volunteer} confirmed {minutes} minutes of {service_record}",
     "ServiceRecord.Rejected": "record of " + RECORD + " rejected",
     "ServiceRecord.Corrected": (
-        "record of " + RECORD + " corrected from {previous_minutes} to {minutes} minutes"
+        "record of " + RECORD + " corrected from {previous_minutes} to {minutes} minutes{alone}"
     ),
     "ServiceRecord.Revoked": "record of " + RECORD + " revoked",
     "ServiceRecord.CorrectionRequested": "{volunteer} asked to correct {service_record} to "

@@ -26,6 +26,15 @@ RECORD_COLUMNS = (
     "confirmed_by",
 )
 REQUEST_COLUMNS = (*RECORD_COLUMNS, "status", "requested_minutes", "requested_at", "reason")
+RAISE_COLUMNS = (
+    *RECORD_COLUMNS,
+    "status",
+    "raised_from",
+    "raised_to",
+    "raised_by",
+    "raised_at",
+    "reason",
+)
 NO_SHOW_COLUMNS = (
     "shift_id",
     "volunteer_id",
@@ -65,6 +74,8 @@ def supervision(
     - ``open_correction_requests``: volunteers' requests nobody has resolved yet;
     - ``single_organiser_approvals``: records approved by whoever recorded or corrected them,
       with no second party, under the single-organiser setting (approved or since revoked);
+    - ``single_organiser_raises``: each raise of approved minutes with no second party (not
+      the volunteer's request, nor more than it asked for), under that setting, in order;
     - ``no_shows``: no-shows standing now, on shifts whose local start date is in ``period``.
     """
     ids = list(organisation_ids) or [""]
@@ -77,6 +88,16 @@ def supervision(
     )
     review = _records(views, f"{within} AND r.status = 'pending' AND r.needs_review = 1", ids, now)
     alone = _records(views, f"{within} AND r.single_organiser = 1", ids, now)
+    raises = [
+        dict(zip(RAISE_COLUMNS, row, strict=True))
+        for row in views.query(
+            f"{_RECORD_SELECT}, r.status, x.previous_minutes, x.minutes, x.actor, "
+            f"x.corrected_at, x.reason FROM supervision_raises x "
+            f"JOIN supervision_records r ON r.id = x.record_id {_NAMES}"
+            f"WHERE {within} ORDER BY x.corrected_at, x.record_id, x.record_version",
+            ids,
+        )
+    ]
     requests = [
         dict(zip(REQUEST_COLUMNS, row, strict=True))
         for row in views.query(
@@ -104,6 +125,7 @@ def supervision(
         "awaiting_review": review,
         "open_correction_requests": requests,
         "single_organiser_approvals": alone,
+        "single_organiser_raises": raises,
         "no_shows": no_shows,
     }
 

@@ -58,6 +58,27 @@ class CorrectionRequestPublic(BaseModel):
     reason: str
 
 
+class RaisePublic(BaseModel):
+    record_id: UUID
+    volunteer_id: UUID
+    volunteer_name: str | None
+    volunteer_number: str | None
+    activity_id: UUID
+    activity_title: str | None
+    organisation_id: UUID
+    service_date: date
+    minutes: int = Field(description="the minutes the record counts now")
+    recorded_by: str
+    approved_by: str | None
+    confirmed_by: str | None
+    status: str
+    raised_from: int = Field(description="the approved minutes before the raise")
+    raised_to: int = Field(description="the minutes the raise made them")
+    raised_by: str = Field(description="the actor who raised them (account:<id> …)")
+    raised_at: AwareDatetime
+    reason: str
+
+
 class NoShowPublic(BaseModel):
     shift_id: UUID
     volunteer_id: UUID
@@ -87,6 +108,10 @@ class SupervisionPublic(BaseModel):
         description="approved by whoever recorded or corrected them, with no second party, "
         "under the single-organiser setting"
     )
+    single_organiser_raises: list[RaisePublic] = Field(
+        description="raises of approved minutes with no second party (not the volunteer's "
+        "request, nor more than it asked for), under the single-organiser setting"
+    )
     no_shows: list[NoShowPublic] = Field(
         description="on shifts whose local start date falls in the period"
     )
@@ -110,7 +135,8 @@ def get_supervision(
     min_position: MinPosition = None,
 ) -> SupervisionPublic:
     """What needs attention in the organisation and below: records waiting for approval,
-    check-ins closed for review, open correction requests, and the period's no-shows.
+    check-ins closed for review, open correction requests, approvals and raises of approved
+    minutes made with no second party, and the period's no-shows.
     Organisers of the organisation (or above it) and admins."""
     ledger = services.ledger
     require_organiser_of(ledger, principal, organization_id)

@@ -1,5 +1,5 @@
 """The supervision ledger (督查台账): records waiting too long, check-ins closed for review,
-open correction requests, approvals without a second party, and no-shows by period."""
+open correction requests, approvals and raises without a second party, and no-shows by period."""
 
 from __future__ import annotations
 
@@ -42,8 +42,9 @@ def utc_text(moment: datetime) -> str:
 class Supervision(Projection):
     """Service records as they stand (status, whether flagged for review, the open correction
     request, who recorded, approved and confirmed it, and whether it was approved under the
-    single-organiser setting), and the no-shows standing now, each dated by its shift's local
-    start date in the organising organisation's time zone.
+    single-organiser setting), the raises of approved minutes made under that setting, and the
+    no-shows standing now, each dated by its shift's local start date in the organising
+    organisation's time zone.
 
     A batch is folded in memory and written at its end: a row new in the batch as one insert
     with its final values (most records are recorded and approved within one), an older
@@ -53,7 +54,8 @@ class Supervision(Projection):
 
     name = "supervision"
     #: Version 2: who recorded, approved and confirmed each record; single-organiser approvals.
-    version = 2
+    #: Version 3: single-organiser raises of approved minutes.
+    version = 3
     indexes = (
         "supervision_records_organisation ON supervision_records (organisation_id, status)",
         "supervision_no_shows_organisation ON supervision_no_shows (organisation_id, local_date)",
@@ -95,6 +97,8 @@ class Supervision(Projection):
         self._organisations: dict[str, str] = {}
         self._shifts: dict[str, list[str]] = {}
         self._attendance: dict[str, tuple[str, str]] = {}
+        #: Raises of approved minutes with no second party, as rows of supervision_raises.
+        self._raises: list[tuple[object, ...]] = []
         self._records.clear()
 
     def create(self, tx: Transaction) -> None:
@@ -121,6 +125,13 @@ class Supervision(Projection):
                 confirmed_by TEXT, single_organiser INTEGER NOT NULL)"""
         )
         tx.execute(
+            """CREATE TABLE IF NOT EXISTS supervision_raises (
+                record_id TEXT NOT NULL, record_version INTEGER NOT NULL,
+                previous_minutes INTEGER NOT NULL, minutes INTEGER NOT NULL,
+                actor TEXT NOT NULL, corrected_at TEXT NOT NULL, reason TEXT NOT NULL,
+                PRIMARY KEY (record_id, record_version))"""
+        )
+        tx.execute(
             """CREATE TABLE IF NOT EXISTS supervision_no_shows (
                 attendance_id TEXT PRIMARY KEY, shift_id TEXT NOT NULL,
                 volunteer_id TEXT NOT NULL, organisation_id TEXT NOT NULL,
@@ -130,7 +141,7 @@ class Supervision(Projection):
         )
 
     def drop(self, tx: Transaction) -> None:
-        for table in ("organisations", "shifts", "attendance", "records", "no_shows"):
+        for table in ("organisations", "shifts", "attendance", "records", "raises", "no_shows"):
             tx.execute(f"DROP TABLE IF EXISTS supervision_{table}")
 
     def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
@@ -274,7 +285,20 @@ class Supervision(Projection):
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
         # A confirmation is of the minutes it saw, as the aggregate has it.
-        self._records.update(text(e.originator_id), minutes=e.minutes, confirmed_by=None)
+        record_id = text(e.originator_id)
+        self._records.update(record_id, minutes=e.minutes, confirmed_by=None)
+        if e.single_organiser:
+            self._raises.append(
+                (
+                    record_id,
+                    e.originator_version,
+                    e.previous_minutes,
+                    e.minutes,
+                    e.actor,
+                    utc_text(e.timestamp),
+                    e.reason,
+                )
+            )
 
     @on(ServiceRecord.CorrectionRequested)
     def _requested(self, tx: Transaction, e: Any, position: int) -> None:
@@ -306,6 +330,7 @@ class Supervision(Projection):
                 ("id", "shift_id", "volunteer_id"),
                 [(attendance_id, *rest) for attendance_id, rest in self._attendance.items()],
             ),
+            ("supervision_raises", RAISE_COLUMNS, self._raises),
         ):
             if rows:
                 tx.insert_many(table, columns, rows)
@@ -331,4 +356,13 @@ RECORD_COLUMNS = (
     "approved_by",
     "confirmed_by",
     "single_organiser",
+)
+RAISE_COLUMNS = (
+    "record_id",
+    "record_version",
+    "previous_minutes",
+    "minutes",
+    "actor",
+    "corrected_at",
+    "reason",
 )

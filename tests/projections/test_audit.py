@@ -203,3 +203,31 @@ def test_the_trail_says_when_an_approval_had_no_second_party(store_url, clock, v
         )
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize("store_url", ["memory"], indirect=True)
+def test_the_trail_says_when_a_correction_had_no_second_party(store_url, clock, views):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        organiser = f.organiser(ledger, community)
+        start = clock.now - timedelta(days=1)
+        record = ledger.record_service(
+            volunteer_id=f.volunteer(ledger, community),
+            activity_id=f.activity(ledger, community),
+            started_at=start,
+            ended_at=start + timedelta(hours=2),
+            description="入户走访",
+            actor=organiser,
+        )
+        ledger.approve_record(record, organiser)
+        ledger.correct_record(record, 100, "提前离开", organiser)
+        ledger.correct_record(record, 150, "补录漏记时间", organiser)
+        ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+        lowered, raised = rows(views, event_type="ServiceRecord.Corrected")
+        assert lowered["summary"].endswith(" corrected from 120 to 100 minutes")
+        assert raised["summary"].endswith(
+            " corrected from 100 to 150 minutes with no second party (single-organiser setting)"
+        )
+    finally:
+        ledger.close()

@@ -272,3 +272,48 @@ def test_approvals_with_no_second_party_are_listed_with_who_approved(store_url, 
         ] == [(str(records[0]), str(organiser), str(organiser))]
     finally:
         ledger.close()
+
+
+def test_raises_of_approved_minutes_with_no_second_party_are_listed_with_who_raised(
+    store_url, clock, views
+):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        wang, li = (f.volunteer(ledger, community, name=n) for n in ("王小明", "李春花"))
+        organiser = f.organiser(ledger, community)
+        records = []
+        for days, volunteer in ((2, wang), (1, li)):
+            start = clock.now - timedelta(days=days)
+            records.append(
+                ledger.record_service(
+                    volunteer_id=volunteer,
+                    activity_id=activity,
+                    started_at=start,
+                    ended_at=start + timedelta(hours=2),
+                    description="入户走访",
+                    actor=organiser,
+                )
+            )
+            ledger.approve_record(records[-1], f.CHECKER)
+        ledger.correct_record(records[0], 90, "提前离开", organiser)  # lowered
+        ledger.correct_record(records[0], 150, "补录漏记时间", organiser)  # raised alone
+        ledger.request_correction(records[1], 180, "签退时系统故障", Actor.volunteer(li))
+        ledger.accept_correction_request(records[1], "核对签到表属实", organiser)  # asked for
+        ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+        found = supervision(
+            views, [str(community)], now=clock.now, pending_days=7, period=Period.parse("all")
+        )
+        [raised] = found["single_organiser_raises"]
+        assert (
+            raised["record_id"],
+            raised["volunteer_name"],
+            raised["raised_from"],
+            raised["raised_to"],
+            raised["raised_by"],
+            raised["reason"],
+        ) == (str(records[0]), "王小明", 90, 150, str(organiser), "补录漏记时间")
+        assert found["single_organiser_approvals"] == []
+    finally:
+        ledger.close()
