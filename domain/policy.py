@@ -44,8 +44,9 @@ class Policy:
     ``check_out_grace`` is how long after a shift's end an open check-in is closed
     automatically (and flagged for review). ``check_in_early`` is how long before a shift a
     volunteer may check in themselves. ``single_organiser_approval`` lets whoever recorded or
-    corrected a record approve it without a second party, for a station with one worker (the
-    approval event says so); off, the second-party rule holds (see ``ServiceRecord``).
+    corrected a record approve it without a second party, and an organiser raise approved
+    minutes without one, for a station with one worker (the approval or correction event says
+    so); off, the second-party rule holds (see ``ServiceRecord``).
     """
 
     minimum_age: int = 14

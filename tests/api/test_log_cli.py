@@ -15,6 +15,7 @@ from api.log_cli import ProgressBar, add_verify_log_parser, run_verify_log
 from api.settings import Settings
 from api.transparency import open_transparency_log
 from domain.ledger import Ledger
+from domain.policy import Policy
 from domain.values import Actor
 from projections.store import view_store_for
 from tests import factories as f
@@ -262,6 +263,48 @@ def test_approvals_stored_before_and_after_version_2_and_confirmations_verify(
         ledger.confirm_record(records[1], Actor.volunteer(volunteer))
         ledger.approve_record(records[1], organiser)
         log.refresh()
+    finally:
+        views.close()
+        ledger.close()
+    parser = argparse.ArgumentParser()
+    add_verify_log_parser(parser.add_subparsers())
+    out = io.StringIO()
+    status = run_verify_log(parser.parse_args(["verify-log"]), settings, out, io.StringIO())
+    assert status == 0, out.getvalue()
+    assert out.getvalue().rstrip().endswith("everything matches")
+
+
+@SQL_STORES
+def test_corrections_stored_before_and_after_version_2_verify(store_url, tmp_path, clock):
+    settings = Settings(data_dir=tmp_path / "data", store=store_url)
+    views_in_wal_mode(store_url)
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    views = view_store_for(store_url)
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        volunteer = f.volunteer(ledger, community, name="孙丽")
+        organiser = f.organiser(ledger, community)
+        records = []
+        for days in (3, 2):
+            start = clock.now - timedelta(days=days)
+            records.append(
+                ledger.record_service(
+                    volunteer_id=volunteer,
+                    activity_id=activity,
+                    started_at=start,
+                    ended_at=start + timedelta(hours=2),
+                    description="社区图书角整理",
+                    actor=organiser,
+                )
+            )
+            ledger.approve_record(records[-1], ORGANISER)
+        f.correct_as_version_1(ledger, records[0], 90, "提前离开", organiser)
+        log = open_transparency_log(settings, ledger, views)
+        log.refresh()
+        ledger.correct_record(records[1], 150, "补录漏记时间", organiser)  # alone: version 2
+        log.refresh()
+        assert [ledger.history(r)[-1].single_organiser for r in records] == [False, True]
     finally:
         views.close()
         ledger.close()
