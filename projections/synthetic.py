@@ -290,7 +290,7 @@ class _World:
         yield [record]
         if roll > 0.92:
             minutes = max(record.minutes - self.rng.randint(10, 40), 30)
-            if minutes != record.minutes:
+            if minutes < record.minutes:  # a raise needs the volunteer's request (below)
                 record.correct(minutes, "核对签到表后更正", ORGANISER)
                 timesheet.recount(
                     record.id, record.minutes, self.policy.daily_cap_minutes, ORGANISER

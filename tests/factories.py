@@ -110,6 +110,14 @@ def home_organiser(ledger: Ledger, volunteer_id: UUID) -> Actor:
         return organiser(ledger, home, username)
 
 
+def raise_as_asked(ledger: Ledger, record_id: UUID, minutes: int, actor: Actor) -> None:
+    """Raise an approved record's minutes with the second party a raise needs: the volunteer
+    asks for the correction, and ``actor`` accepts it."""
+    volunteer = Actor.volunteer(ledger.service_record(record_id).volunteer_id)
+    ledger.request_correction(record_id, minutes, "签退时漏记", volunteer)
+    ledger.accept_correction_request(record_id, "按签到表更正", actor)
+
+
 def approve_as_version_1(ledger: Ledger, record_id: UUID, actor: Actor) -> None:
     """Store an approval as the ledger stored it before ``ServiceRecord.Approved`` had a
     version 2: without ``single_organiser`` and without a class version."""

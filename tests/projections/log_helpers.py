@@ -54,7 +54,7 @@ def hours_story(ledger, clock) -> dict:
     records.append(served(ledger, clock, activity, wang, 60))
     for record in records[:3]:
         ledger.approve_record(record, ORGANISER)
-    ledger.correct_record(records[1], 100, "按签到表更正", ORGANISER)
+    f.raise_as_asked(ledger, records[1], 100, ORGANISER)
     ledger.reject_record(records[3], "重复录入", ORGANISER)
     ledger.revoke_record(records[0], "活动取消", ORGANISER)
     return {"records": records, "volunteers": [wang, li, zhao], "activity": activity}

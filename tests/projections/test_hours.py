@@ -63,8 +63,8 @@ def scenario(ledger, clock):
     served(ledger, clock, activity, zhao, start=mar_first + timedelta(days=4), minutes=45)
     for record in (a, b, c, d, e):
         ledger.approve_record(record, ORGANISER)
-    ledger.correct_record(c, 300, "按签到表更正", ORGANISER)
-    ledger.correct_record(e, 300, "按签到表更正", ORGANISER)  # ties 李建国 at 300 + …
+    f.raise_as_asked(ledger, c, 300, ORGANISER)
+    f.raise_as_asked(ledger, e, 300, ORGANISER)  # ties 李建国 at 300 + …
     ledger.revoke_record(d, "重复录入", ORGANISER)
     rejected = served(
         ledger, clock, activity, wang, start=mar_first + timedelta(days=5), minutes=30

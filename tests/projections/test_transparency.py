@@ -51,10 +51,12 @@ def test_an_aggregates_leaves_are_found_by_its_id(ledger, clock, log):
     story = hours_story(ledger, clock)
     log.catch_up()
     leaves = log.leaves_of(str(story["records"][1]))
-    assert [leaf.version for leaf in leaves] == [1, 2, 3]
+    assert [leaf.version for leaf in leaves] == [1, 2, 3, 4, 5]
     assert [parse_leaf(leaf.data)["type"].rpartition(".")[2] for leaf in leaves] == [
         "Recorded",
         "Approved",
+        "CorrectionRequested",
+        "CorrectionRequestAccepted",
         "Corrected",
     ]
 
