@@ -11,6 +11,10 @@ import contextlib
 import socket
 import threading
 from enum import Enum
+from urllib.parse import urlsplit, urlunsplit
+
+#: The ports the outage tests' proxies listen on.
+PROXY_PORTS = range(15440, 15450)
 
 
 class Cut(Enum):
@@ -43,9 +47,22 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._listen()
 
+    @classmethod
+    def in_front_of(cls, store_url: str) -> TcpProxy:
+        """A proxy to the database of a ``postgresql://`` store URL, on a free port."""
+        parts = urlsplit(store_url)
+        return cls(free_port(PROXY_PORTS), (parts.hostname or "127.0.0.1", parts.port or 5432))
+
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    def url(self, store_url: str) -> str:
+        """``store_url`` by way of this proxy."""
+        parts = urlsplit(store_url)
+        user = f"{parts.username}@" if parts.username else ""
+        password = f"{parts.username}:{parts.password}@" if parts.password else user
+        return urlunsplit(parts._replace(netloc=f"{password}{self.address}"))
 
     def cut(self, how: Cut) -> None:
         with self._lock:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 import httpx2 as httpx
@@ -34,21 +33,9 @@ from tests.tcp_proxy import Cut, TcpProxy, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-PROXY_PORTS = range(15440, 15450)
 SERVER_PORTS = range(8840, 8850)
 #: The API's promise while the database is away: an answer within this many seconds.
 PROMISED_SECONDS = 2.0
-
-
-def proxied(store_url: str, proxy: TcpProxy) -> str:
-    parts = urlsplit(store_url)
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit(parts._replace(netloc=f"{user}{proxy.address}"))
-
-
-def upstream(store_url: str) -> tuple[str, int]:
-    parts = urlsplit(store_url)
-    return parts.hostname or "127.0.0.1", parts.port or 5432
 
 
 def wait_until(condition, timeout: float = 60) -> None:
@@ -100,19 +87,22 @@ def _collect(stream: Any, into: list[str]) -> None:
 
 @pytest.fixture
 def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
-    proxy = TcpProxy(free_port(PROXY_PORTS), upstream(postgres_schema))
+    proxy = TcpProxy.in_front_of(postgres_schema)
     ledger = Ledger(postgres_schema)
     organisation = ledger.create_organisation(name="和平里社区", kind="community")
     admin = ledger.create_staff_account(
-        username="admin.zhang", display_name="张管理员", password_hash=password_hash(), is_admin=True
+        username="admin.zhang",
+        display_name="张管理员",
+        password_hash=password_hash(),
+        is_admin=True,
     )
     data = tmp_path / "data"
     tokens = TokenService(load_or_create_secret(data / "token-secret.key"), timedelta(hours=1))
     token = tokens.issue(f"account:{admin}").access_token
     port = free_port(SERVER_PORTS)
+    serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--store", proxied(postgres_schema, proxy)]
-        + ["serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "api.cli", "--store", proxy.url(postgres_schema), *serve],
         cwd=tmp_path,
         env={**os.environ, "VOLUNTEER_LEDGER_DATA_DIR": str(data)},
         stdout=subprocess.DEVNULL,
@@ -137,7 +127,11 @@ def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
         assert process.poll() is None, "the service died"
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
         reader.join(timeout=10)
         assert process.stderr is not None
         process.stderr.close()
@@ -194,9 +188,12 @@ def test_after_the_database_comes_back_every_acknowledged_write_is_there_once(se
     for _ in range(3):
         assert service.register().status_code == 503
     service.proxy.restore()
-    wait_until(lambda: (response := service.register()).status_code == 201 and bool(
-        acknowledged.append(response.json())
-    ) is False)
+    wait_until(
+        lambda: (
+            (response := service.register()).status_code == 201
+            and bool(acknowledged.append(response.json())) is False
+        )
+    )
     acknowledged.append(service.register().json())
 
     last = max(write["position"] for write in acknowledged)
