@@ -158,7 +158,8 @@ def assert_store_unavailable(response: httpx.Response, elapsed: float) -> None:
 def test_while_the_database_is_cut_a_command_answers_503_within_two_seconds(service, cut):
     assert service.register().status_code == 201
     service.proxy.cut(cut)
-    assert_store_unavailable(*timed(service.register))
+    for _ in range(2):  # the first may find its connection closed; the second waits for a new one
+        assert_store_unavailable(*timed(service.register))
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
@@ -166,7 +167,17 @@ def test_while_the_database_is_cut_a_query_answers_503_within_two_seconds(servic
     position = service.register().json()["position"]
     assert service.registrations_read(position).status_code == 200
     service.proxy.cut(cut)
-    assert_store_unavailable(*timed(lambda: service.registrations_read(position)))
+    for _ in range(2):
+        assert_store_unavailable(*timed(lambda: service.registrations_read(position)))
+
+
+@pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
+def test_while_the_database_is_cut_a_login_answers_503_within_two_seconds(service, cut):
+    login = {"username": "admin.zhang", "password": PASSWORD}
+    assert service.http.post("/v1/auth/token", data=login).status_code == 200
+    service.proxy.cut(cut)
+    for _ in range(5):  # more than the throttle's pool holds: each closed one fails once
+        assert_store_unavailable(*timed(lambda: service.http.post("/v1/auth/token", data=login)))
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
