@@ -14,6 +14,8 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.openapi import install_problem_openapi
+from api.principals import PrincipalCache
+from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
 from api.routes import all_routers
 from api.security import TokenService, load_or_create_secret
@@ -43,6 +45,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
         ),
+        principals=PrincipalCache(ledger),
     )
 
 
@@ -54,7 +57,7 @@ def create_app(
     ``clock`` is for tests that need to stand at a shift's start; it defaults to UTC now.
     """
     settings = settings or Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_data_dir(settings.data_dir)
     idempotency = idempotency_store_for(settings.store_url(), settings.data_dir)
 
     @asynccontextmanager
@@ -94,6 +97,7 @@ def create_app(
     )
     for router in all_routers():
         app.include_router(router)
+    app.state.idempotency = idempotency
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)

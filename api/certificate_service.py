@@ -71,6 +71,7 @@ class CertificateService:
             handler=certificate.handler,
             contact=certificate.contact,
             issued_on=certificate.issued_on,
+            issued_at=certificate.issued_at,
             period_start=certificate.period_start,
             period_end=certificate.period_end,
             records=records,
@@ -98,7 +99,9 @@ class CertificateService:
     def credential(self, number: str) -> dict[str, Any]:
         certificate = self.ledger.certificate(number)
         unsigned = build_credential(self.facts(certificate), self.evidence(certificate))
-        return sign_credential(unsigned, self.keyring.signing_key, self.keyring.signing_method)
+        return sign_credential(
+            unsigned, self.keyring.signing_key, self.keyring.signing_method, self.ledger.now()
+        )
 
     def pdf(self, number: str) -> bytes:
         certificate = self.ledger.certificate(number)

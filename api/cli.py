@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError
@@ -15,14 +16,14 @@ from api.certificate_cli import add_verify_certificate_parser, run_verify_certif
 from api.demo import DemoRefusedError, DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
 from api.log_cli import add_verify_log_parser, run_verify_log
+from api.passwords import check_password
+from api.private_files import private_data_dir
 from api.projections_cli import CliError, add_projections_parser, run_projections
 from api.security import hash_password
-from api.settings import Settings, setting_problems
+from api.settings import Settings, served_url, setting_problems
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.storage import POSTGRES_CONNECTION
-
-MIN_PASSWORD = 8
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Commands that may create files in the data folder (stores, keys).
+_WRITES_DATA = frozenset(
+    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key"}
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.store:
@@ -62,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"volunteer-ledger: {setting_problems(error)}", file=sys.stderr)
         return 2
+    if args.command in _WRITES_DATA:
+        private_data_dir(settings.data_dir)
     try:
         if args.command == "serve":
             _serve(settings, args)
@@ -97,10 +106,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
             _print_demo(load_demo(store, progress=print))
         except DemoRefusedError:
             print("the store already holds data; serving it without loading the demo")
+    if "public_url" not in settings.model_fields_set:  # the workers' Settings() read this
+        os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = served_url(args.host, args.port)
     print(f"serving {store} at http://{args.host}:{args.port}/docs")
     uvicorn.run(
-        "api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        **uvicorn_options(settings),
     )
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-For only from the configured proxies. Uvicorn's own default
+    believes any local client, which could then pose as any address and escape the limit on
+    failed logins per address."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def _require_reachable(store: str) -> None:
@@ -127,6 +151,7 @@ def _require_reachable(store: str) -> None:
 
 def _create_admin(settings: Settings, username: str, display_name: str) -> None:
     password = _read_password()
+    check_password(password, staff=True, related=[username, display_name])
     ledger = Ledger(settings.store_url(), policy=settings.policy())
     try:
         ledger.create_staff_account(
@@ -147,8 +172,6 @@ def _read_password() -> str:
             raise CliError("the passwords differ")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < MIN_PASSWORD:
-        raise CliError(f"the password needs at least {MIN_PASSWORD} characters")
     return password
 
 

@@ -14,7 +14,6 @@ from domain.ledger import Ledger
 from domain.values import Actor, WeeklyRecurrence
 
 ADMIN = Actor.account("demo-admin")
-SYSTEM_ORGANISER = Actor.account("demo-organiser")
 
 STREETS = {"和平里街道": ["和平里社区", "青年湖社区"], "东四街道": ["东四社区", "钱粮胡同社区"]}
 NAMES = [
@@ -108,13 +107,17 @@ def load_demo(
             is_admin=True,
             actor=ADMIN,
         )
-        ledger.create_staff_account(
+        organiser = ledger.create_staff_account(
             username="demo.organiser",
             display_name="东城区组织员",
             password_hash=password_hash,
             organisation_id=district,
             actor=ADMIN,
         )
+        # The organiser acts as the real account, so the audit trail and supervision ledger
+        # name it; it approves records made from attendance, whose second party is the
+        # volunteer's own check-in (see ServiceRecord).
+        as_organiser = Actor.account(organiser)
         summary.logins += [
             ("admin", "demo.admin", password),
             ("organiser of 东城区", "demo.organiser", password),
@@ -149,20 +152,20 @@ def load_demo(
                 organisation_id=organiser_community,
                 location=location,
                 description=title,
-                actor=SYSTEM_ORGANISER,
+                actor=as_organiser,
             )
             shifts = ledger.add_recurring_shifts(
                 activity,
                 WeeklyRecurrence(frozenset(weekdays), first_day, last_day, start, end),
                 capacity=4,
-                actor=SYSTEM_ORGANISER,
+                actor=as_organiser,
             )
             for shift in shifts:
                 for volunteer in rng.sample(volunteers, 5):
                     ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
             summary.shifts += [str(s) for s in shifts]
         progress(f"shifts: {len(summary.shifts)}")
-        _serve_past_shifts(ledger, clock, today, rng, summary)
+        _serve_past_shifts(ledger, clock, today, rng, summary, as_organiser)
         progress(
             f"service records: {summary.approved_records} approved, "
             f"{summary.pending_records} pending"
@@ -175,7 +178,7 @@ def load_demo(
                 person_in_charge="张主任",
                 handler="李干事",
                 contact="010-64000000",
-                actor=SYSTEM_ORGANISER,
+                actor=as_organiser,
             )
             summary.certificate = ledger.certificate_number_of(certificate)
             progress(f"certificate: {summary.certificate} for {NAMES[0]}")
@@ -185,7 +188,12 @@ def load_demo(
 
 
 def _serve_past_shifts(
-    ledger: Ledger, clock: DemoClock, today: datetime, rng: random.Random, summary: DemoSummary
+    ledger: Ledger,
+    clock: DemoClock,
+    today: datetime,
+    rng: random.Random,
+    summary: DemoSummary,
+    organiser: Actor,
 ) -> None:
     """Walk the clock through the past shifts: check-ins, sheets, no-shows and approvals."""
     shifts = sorted((ledger.shift(UUID(s)) for s in summary.shifts), key=lambda s: s.starts_at)
@@ -196,7 +204,7 @@ def _serve_past_shifts(
             roll = rng.random()
             if roll < 0.1:
                 clock.now = shift.starts_at + timedelta(minutes=30)
-                ledger.mark_no_show(shift.id, volunteer, "未到岗且未请假", SYSTEM_ORGANISER)
+                ledger.mark_no_show(shift.id, volunteer, "未到岗且未请假", organiser)
                 continue
             clock.now = shift.starts_at - timedelta(minutes=rng.randint(0, 15))
             ledger.check_in(shift.id, volunteer, Actor.volunteer(volunteer))
@@ -206,7 +214,7 @@ def _serve_past_shifts(
                 continue
             if shift.ends_at < today - timedelta(days=3):
                 clock.now = shift.ends_at + timedelta(days=1)
-                ledger.approve_record(record, SYSTEM_ORGANISER)
+                ledger.approve_record(record, organiser)
                 summary.approved_records += 1
                 summary.approved.setdefault(volunteer, []).append(record)
             else:

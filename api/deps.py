@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from api.access import Principal
 from api.limits import LoginThrottle, PostgresLoginThrottle
+from api.principals import PrincipalCache
 from api.problems import Unauthenticated
 from api.security import TokenService
 from api.settings import Settings
@@ -30,6 +35,7 @@ class Services:
     runner: ProjectionRunner
     tokens: TokenService
     throttle: LoginThrottle | PostgresLoginThrottle
+    principals: PrincipalCache
 
 
 def get_services(request: Request) -> Services:
@@ -58,17 +64,48 @@ def get_optional_principal(
 
 
 def _principal_for(services: Services, token: str) -> Principal:
-    subject = services.tokens.verify(token)
-    kind, _, account_id = subject.partition(":")
+    claims = services.tokens.verify(token)
+    kind, _, account_id = claims.subject.partition(":")
     if kind != "account":
         raise Unauthenticated("the token does not name an account")
     try:
-        account = services.ledger.account(UUID(account_id))
+        account = services.principals.current(UUID(account_id))
     except (NotFoundError, ValueError):
-        raise Unauthenticated("the token's account does not exist") from None
+        account = None
+    if account is None:
+        raise Unauthenticated("the token's account does not exist")
     if account.is_disabled:
         raise Unauthenticated("the account is disabled")
-    return Principal.of(account)
+    if claims.epoch != account.security_epoch:
+        raise Unauthenticated("the token was revoked (log-out, new password or new role)")
+    return account.principal
+
+
+class TokenFirstRoute(APIRoute):
+    """A route that answers 401 to a request without a bearer token before reading its body.
+
+    FastAPI parses a JSON body before it runs any dependency, so a broken body would otherwise
+    be reported (422) to someone not even logged in. Give it as ``route_class`` to a router
+    with routes that need a token (``PrincipalDep``) and take a body.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if not needs_token(self.dependant):
+            return handler
+
+        async def token_first(request: Request) -> Response:
+            scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("log in first: send Authorization: Bearer <token>")
+            return await handler(request)
+
+        return token_first
+
+
+def needs_token(dependant: Dependant) -> bool:
+    """Whether a route (or any of its dependencies) depends on the principal of a token."""
+    return any(sub.call is get_principal or needs_token(sub) for sub in dependant.dependencies)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

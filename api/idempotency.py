@@ -1,15 +1,27 @@
-"""The Idempotency-Key header: a retried POST gets the first response back instead of running twice.
+"""The Idempotency-Key header: a retried POST is carried out once, and answered as the first was.
+
+Two layers keep that promise:
+
+- **In the ledger's own atomic save.** The request runs inside ``keyed_request``, so every
+  command it runs is saved together with a receipt derived from the key. A retry, after a
+  time-out or after the service was killed at any instant, finds the receipt exactly when the
+  command's events exist, and gets the recorded result instead of a second run; copies of the
+  request running at once collide on the receipt and only one is stored. Nothing is ever "in
+  flight" for a process that died.
+- **A response cache.** The first complete answer below 500 is remembered (before it is sent)
+  and replayed byte for byte to a retry. An answer that was never remembered (the process died
+  first) is made again by running the request: its commands return their recorded results.
 
 Keys are scoped by a hash of the Authorization header, the method and the path, so one client can
-never replay another's response; the request's fingerprint is a hash of its query and body. Only
-responses below 500 are kept: a server error releases the key so that a retry runs again. A claim
-whose request never finished (its worker died) is taken over after ``claim_timeout``.
+never replay another's response; the request's fingerprint is a hash of its query and body.
+Responses marked ``Cache-Control: no-store`` (those carrying a credential) are never kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -18,7 +30,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias, TypedDict, Unpack
+from typing import Any, Protocol, TypeAlias
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import anyio
@@ -31,14 +43,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.limits import read_body, replay_body
 from api.problems import (
     ApiError,
-    IdempotencyKeyInFlight,
-    IdempotencyKeyReused,
     InvalidIdempotencyKey,
     api_error_response,
+    problem_for,
+    problem_response,
 )
+from domain.errors import RequestKeyReusedError
+from domain.ledger.receipts import keyed_request
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(hours=24)
-DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=5)
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 _KEPT_HEADERS = {b"content-type", b"location"}
 
@@ -51,32 +66,16 @@ class StoredResponse:
 
 
 @dataclass(frozen=True)
-class Claimed:
-    """The key is new to this scope: run the request, then complete or release the claim."""
+class Remembered:
+    """The first answer to a key in a scope, and the fingerprint of the request it answered."""
 
-
-@dataclass(frozen=True)
-class Replay:
+    fingerprint: str
     response: StoredResponse
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    """The key was used in this scope for a request with another body."""
-
-
-@dataclass(frozen=True)
-class InFlight:
-    """The first request with this key has not finished yet."""
-
-
-ClaimOutcome: TypeAlias = Claimed | Replay | Mismatch | InFlight
-
-
 class IdempotencyStore(Protocol):
-    def claim(self, scope: str, key: str, fingerprint: str) -> ClaimOutcome: ...
-    def complete(self, scope: str, key: str, response: StoredResponse) -> None: ...
-    def release(self, scope: str, key: str) -> None: ...
+    def lookup(self, scope: str, key: str) -> Remembered | None: ...
+    def remember(self, scope: str, key: str, remembered: Remembered) -> None: ...
     def close(self) -> None: ...
 
 
@@ -84,99 +83,72 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _outcome(stored: str, response: StoredResponse | None, fingerprint: str) -> ClaimOutcome:
-    if stored != fingerprint:
-        return Mismatch()
-    return InFlight() if response is None else Replay(response)
-
-
-class Timing(TypedDict, total=False):
-    """How long keys live (``ttl``), when a claim is dead (``claim_timeout``), and the clock."""
-
-    ttl: timedelta
-    claim_timeout: timedelta
-    clock: Callable[[], datetime]
-
-
-class _Timing:
-    def __init__(self, **timing: Unpack[Timing]) -> None:
-        self.ttl = timing.get("ttl", DEFAULT_TTL)
-        self.claim_timeout = timing.get("claim_timeout", DEFAULT_CLAIM_TIMEOUT)
-        self.clock = timing.get("clock", _utc_now)
-
-    def _moments(self) -> dict[str, float]:
-        """Now; rows created before ``expired`` are gone; claims before ``stale`` are dead."""
-        now = self.clock()
-        return {
-            "now": now.timestamp(),
-            "expired": (now - self.ttl).timestamp(),
-            "stale": (now - self.claim_timeout).timestamp(),
-        }
-
-
 _CREATE = """CREATE TABLE IF NOT EXISTS {table} (
     request_scope TEXT NOT NULL, idempotency_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
-    created_at {real} NOT NULL, status INTEGER, headers TEXT, body {blob},
-    PRIMARY KEY (request_scope, idempotency_key))"""
+    created_at {real} NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
+    body {blob} NOT NULL, PRIMARY KEY (request_scope, idempotency_key))"""
 _INDEX = "CREATE INDEX IF NOT EXISTS {index} ON {table} (created_at)"
-_WHERE_KEY = " WHERE request_scope = %(scope)s AND idempotency_key = %(key)s"
-_DELETE_STALE = (
-    "DELETE FROM {table} WHERE created_at <= %(expired)s OR (request_scope = %(scope)s"
-    " AND idempotency_key = %(key)s AND status IS NULL AND created_at <= %(stale)s)"
-)
+_DELETE_EXPIRED = "DELETE FROM {table} WHERE created_at <= %(expired)s"
 _INSERT = (
-    "INSERT INTO {table} (request_scope, idempotency_key, fingerprint, created_at)"
-    " VALUES (%(scope)s, %(key)s, %(fingerprint)s, %(now)s)"
-    " ON CONFLICT (request_scope, idempotency_key) DO NOTHING"
+    "INSERT INTO {table} (request_scope, idempotency_key, fingerprint, created_at, status,"
+    " headers, body) VALUES (%(scope)s, %(key)s, %(fingerprint)s, %(now)s, %(status)s,"
+    " %(headers)s, %(body)s) ON CONFLICT (request_scope, idempotency_key) DO NOTHING"
 )
-_SELECT = "SELECT fingerprint, status, headers, body FROM {table}" + _WHERE_KEY
-_COMPLETE = (
-    "UPDATE {table} SET status = %(status)s, headers = %(headers)s, body = %(body)s"
-    + _WHERE_KEY
-    + " AND status IS NULL"
+_SELECT = (
+    "SELECT fingerprint, status, headers, body FROM {table}"
+    " WHERE request_scope = %(scope)s AND idempotency_key = %(key)s AND created_at > %(expired)s"
 )
-_RELEASE = "DELETE FROM {table}" + _WHERE_KEY + " AND status IS NULL"
 
 _Run: TypeAlias = Callable[[str, dict[str, Any]], Any]
 
 
-class _SqlStore(_Timing):
-    """The claim protocol in SQL; subclasses supply a transaction on their database."""
+class _SqlStore:
+    """The cache in SQL; subclasses supply a transaction on their database. Rows live ``ttl``."""
+
+    def __init__(
+        self, *, ttl: timedelta = DEFAULT_TTL, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self.ttl = ttl
+        self.clock = clock
 
     def _transaction(self) -> AbstractContextManager[_Run]:
         raise NotImplementedError
 
-    def claim(self, scope: str, key: str, fingerprint: str) -> ClaimOutcome:
-        params = {"scope": scope, "key": key, "fingerprint": fingerprint, **self._moments()}
-        with self._transaction() as run:
-            run(_DELETE_STALE, params)
-            if run(_INSERT, params).rowcount == 1:
-                return Claimed()
-            row = run(_SELECT, params).fetchone()
-        if row is None:  # released between our insert and our select: try again later
-            return InFlight()
-        stored, status, headers, body = row
-        response = None
-        if status is not None:
-            pairs = tuple((name, value) for name, value in json.loads(headers))
-            response = StoredResponse(status, pairs, bytes(body))
-        return _outcome(stored, response, fingerprint)
+    def _moments(self) -> dict[str, float]:
+        now = self.clock()
+        return {"now": now.timestamp(), "expired": (now - self.ttl).timestamp()}
 
-    def complete(self, scope: str, key: str, response: StoredResponse) -> None:
-        params = {"scope": scope, "key": key, "status": response.status, "body": response.body}
-        params["headers"] = json.dumps(response.headers)
+    def lookup(self, scope: str, key: str) -> Remembered | None:
         with self._transaction() as run:
-            run(_COMPLETE, params)
+            row = run(_SELECT, {"scope": scope, "key": key, **self._moments()}).fetchone()
+        if row is None:
+            return None
+        fingerprint, status, headers, body = row
+        pairs = tuple((name, value) for name, value in json.loads(headers))
+        return Remembered(fingerprint, StoredResponse(status, pairs, bytes(body)))
 
-    def release(self, scope: str, key: str) -> None:
+    def remember(self, scope: str, key: str, remembered: Remembered) -> None:
+        """Keep the first answer; a later one for the same key (a copy that ran at once) is
+        dropped, since both came from the same receipts."""
+        response = remembered.response
+        params = {
+            "scope": scope,
+            "key": key,
+            "fingerprint": remembered.fingerprint,
+            "status": response.status,
+            "headers": json.dumps(response.headers),
+            "body": response.body,
+            **self._moments(),
+        }
         with self._transaction() as run:
-            run(_RELEASE, {"scope": scope, "key": key})
+            run(_DELETE_EXPIRED, params)
+            run(_INSERT, params)
 
 
 class SQLiteIdempotencyStore(_SqlStore):
     """Keys in a SQLite file (WAL), shared by the threads and processes that open it."""
 
-    def __init__(self, path: Path | str, **timing: Unpack[Timing]) -> None:
+    def __init__(self, path: Path | str, **timing: Any) -> None:
         super().__init__(**timing)
         self.path = path
         self._lock = threading.Lock()
@@ -189,7 +161,7 @@ class SQLiteIdempotencyStore(_SqlStore):
             conn.execute("PRAGMA journal_mode=WAL")
         with self._transaction() as run:
             run(_CREATE.replace("{real}", "REAL").replace("{blob}", "BLOB"), {})
-            run(_INDEX.replace("{index}", "idempotency_keys_created_at"), {})
+            run(_INDEX.replace("{index}", "idempotency_responses_created_at"), {})
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -222,25 +194,25 @@ class SQLiteIdempotencyStore(_SqlStore):
 class InMemoryIdempotencyStore(SQLiteIdempotencyStore):
     """Keys in an in-memory SQLite database of this process: for tests and memory mode."""
 
-    def __init__(self, **timing: Unpack[Timing]) -> None:
+    def __init__(self, **timing: Any) -> None:
         super().__init__(":memory:", **timing)
 
 
 def _sqlite(template: str) -> str:
     named = re.sub(r"%\((\w+)\)s", r":\1", template)
-    return named.replace("{table}", "idempotency_keys")
+    return named.replace("{table}", "idempotency_responses")
 
 
 class PostgresIdempotencyStore(_SqlStore):
-    """Keys in PostgreSQL, shared by every worker: the primary key makes a claim atomic."""
+    """Answers in PostgreSQL, shared by every worker."""
 
-    def __init__(self, url: str, **timing: Unpack[Timing]) -> None:
+    def __init__(self, url: str, **timing: Any) -> None:
         super().__init__(**timing)
         parts = urlsplit(url)
         query = parse_qs(parts.query)
         schema = query.pop("schema", [None])[0]
         conninfo = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
-        names = (schema, "idempotency_keys") if schema else ("idempotency_keys",)
+        names = (schema, "idempotency_responses") if schema else ("idempotency_responses",)
         self._table = sql.Identifier(*names)
         self._pool: ConnectionPool = ConnectionPool(
             conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
@@ -248,7 +220,7 @@ class PostgresIdempotencyStore(_SqlStore):
         with self._transaction() as run:
             run("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger idempotency'))", {})
             run(_CREATE.replace("{real}", "DOUBLE PRECISION").replace("{blob}", "BYTEA"), {})
-            run(_INDEX.replace("{index}", "idempotency_keys_created_at"), {})
+            run(_INDEX.replace("{index}", "idempotency_responses_created_at"), {})
 
     @contextmanager
     def _transaction(self) -> Iterator[_Run]:
@@ -261,9 +233,7 @@ class PostgresIdempotencyStore(_SqlStore):
         self._pool.close()
 
 
-def idempotency_store_for(
-    store_url: str, data_dir: Path, **timing: Unpack[Timing]
-) -> IdempotencyStore:
+def idempotency_store_for(store_url: str, data_dir: Path, **timing: Any) -> IdempotencyStore:
     """The store beside the ledger's: ``memory:``, ``sqlite:///…`` or ``postgresql://…``.
 
     A SQLite ledger gets ``idempotency.db`` in its folder (``data_dir`` when the URL names no
@@ -282,9 +252,10 @@ def idempotency_store_for(
 
 
 class IdempotencyMiddleware:
-    """Runs a POST with an Idempotency-Key once; a retry with the same key gets its response.
+    """Runs a POST with an Idempotency-Key once; a retry with the same key gets its answer.
 
-    It reads the whole body into memory to fingerprint it: add it inside ``BodySizeLimit``.
+    It reads the whole body into memory to fingerprint it, and holds the answer until it is
+    remembered: add it inside ``BodySizeLimit``.
     """
 
     def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
@@ -311,45 +282,62 @@ class IdempotencyMiddleware:
         )
         query: bytes = scope.get("query_string", b"")
         fingerprint = _sha256(len(query).to_bytes(8, "big") + query + body)
-        outcome = await run_in_threadpool(self.store.claim, request_scope, key, fingerprint)
-        if isinstance(outcome, Replay):
-            await _replay(outcome.response, send)
-        elif isinstance(outcome, Mismatch):
-            await _problem(IdempotencyKeyReused(), scope, receive, send)
-        elif isinstance(outcome, InFlight):
-            await _problem(IdempotencyKeyInFlight(), scope, receive, send)
+        remembered = await run_in_threadpool(self.store.lookup, request_scope, key)
+        if remembered is None:
+            body_receive = replay_body(body, receive)
+            await self._run_once(scope, body_receive, send, (request_scope, key, fingerprint))
+        elif remembered.fingerprint != fingerprint:
+            problem = problem_for(RequestKeyReusedError)
+            detail = "This Idempotency-Key was already used with a different request."
+            await problem_response(problem, detail, scope["path"])(scope, receive, send)
         else:
-            await self._run_once(scope, replay_body(body, receive), send, request_scope, key)
+            await _replay(remembered.response, send)
 
     async def _run_once(
-        self, scope: Scope, receive: Receive, send: Send, request_scope: str, key: str
+        self, scope: Scope, receive: Receive, send: Send, keyed: tuple[str, str, str]
     ) -> None:
-        status: int | None = None
-        kept: list[tuple[str, str]] = []
-        chunks: list[bytes] = []
-        finished = False
+        """Run the request as a keyed request, remember its answer, then send it."""
+        request_scope, key, fingerprint = keyed
+        messages: list[Message] = []
 
-        async def capture(message: Message) -> None:
-            nonlocal status, finished
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.lower() in _KEPT_HEADERS:
-                        kept.append((name.decode("latin-1").lower(), value.decode("latin-1")))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                finished = not message.get("more_body", False)
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        with keyed_request(f"{request_scope}/{key}", fingerprint) as request:
+            await self.app(scope, receive, hold)
+        response = _response_of(messages)
+        if response is not None and response.status < 500 and not request.reused:
+            with anyio.CancelScope(shield=True):
+                try:
+                    remembered = Remembered(fingerprint, response)
+                    await run_in_threadpool(self.store.remember, request_scope, key, remembered)
+                except Exception:  # the answer still goes out; a retry makes it again
+                    logger.exception("could not remember the answer to an Idempotency-Key")
+        for message in messages:
             await send(message)
 
-        try:
-            await self.app(scope, receive, capture)
-        finally:
-            with anyio.CancelScope(shield=True):  # a cancelled request must not keep its claim
-                if status is not None and status < 500 and finished:
-                    response = StoredResponse(status, tuple(kept), b"".join(chunks))
-                    await run_in_threadpool(self.store.complete, request_scope, key, response)
-                else:
-                    await run_in_threadpool(self.store.release, request_scope, key)
+
+def _response_of(messages: list[Message]) -> StoredResponse | None:
+    """The whole answer in ``messages``, if it is complete and may be kept."""
+    status: int | None = None
+    kept: list[tuple[str, str]] = []
+    chunks: list[bytes] = []
+    finished = False
+    for message in messages:
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            for name, value in message.get("headers", []):
+                lowered = name.lower()
+                if lowered == b"cache-control" and b"no-store" in value.lower():
+                    return None  # it carries a credential
+                if lowered in _KEPT_HEADERS:
+                    kept.append((name.decode("latin-1").lower(), value.decode("latin-1")))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            finished = not message.get("more_body", False)
+    if status is None or not finished:
+        return None
+    return StoredResponse(status, tuple(kept), b"".join(chunks))
 
 
 def _sha256(data: bytes) -> str:

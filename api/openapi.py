@@ -32,7 +32,7 @@ AUTHENTICATED = {"401": "Missing, expired or invalid token", "403": "Not allowed
 WITH_BODY = {
     "413": "Request body too large",
     "422": "Invalid input",
-    "409": "Refused by a rule of the ledger, or an Idempotency-Key still in flight",
+    "409": "Refused by a rule of the ledger",
 }
 
 

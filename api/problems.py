@@ -8,8 +8,6 @@ The API's own errors form one tree beside the ledger's ``LedgerError``:
     ├── NotFound                 404, where even the existence of a thing is private
     ├── PayloadTooLarge          413
     ├── InvalidIdempotencyKey    422, not 1–255 visible ASCII characters
-    ├── IdempotencyKeyReused     422, the same key came with another request
-    ├── IdempotencyKeyInFlight   409, the first request with that key is still running
     ├── TooManyRequests          429, with Retry-After
     └── PdfUnavailable           503, no CJK font to render a certificate PDF
 
@@ -105,14 +103,6 @@ class InvalidIdempotencyKey(ApiError):  # noqa: N818
     default_detail = "An Idempotency-Key is 1 to 255 visible ASCII characters."
 
 
-class IdempotencyKeyReused(ApiError):  # noqa: N818
-    default_detail = "This Idempotency-Key was already used with a different request."
-
-
-class IdempotencyKeyInFlight(ApiError):  # noqa: N818
-    default_detail = "A request with this Idempotency-Key is still being processed."
-
-
 class TooManyRequests(ApiError):  # noqa: N818
     default_detail = "Too many attempts; try again later."
 
@@ -139,7 +129,7 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.RuleViolationError: Problem(_RULE, "rule-violation", "Refused by a ledger rule"),
     ledger.OrganisationClosedError: Problem(_RULE, "organisation-closed", "Organisation closed"),
     ledger.ActivityClosedError: Problem(_RULE, "activity-closed", "Activity closed"),
-    ledger.RegistrationRefusedError: Problem(_RULE, "registration-refused", "Registration refused"),
+    ledger.RegistrationRefusedError: Problem(422, "registration-refused", "Registration refused"),
     ledger.PhoneInUseError: Problem(_RULE, "phone-in-use", "Phone number already in use"),
     ledger.VolunteerInactiveError: Problem(_RULE, "volunteer-inactive", "Volunteer inactive"),
     ledger.SignUpRefusedError: Problem(_RULE, "sign-up-refused", "Sign-up refused"),
@@ -154,13 +144,21 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.DailyCapExceededError: Problem(_RULE, "daily-cap-exceeded", "Daily cap exceeded"),
     ledger.UsernameTakenError: Problem(_RULE, "username-taken", "Username taken"),
     ledger.AccountDisabledError: Problem(_RULE, "account-disabled", "Account disabled"),
+    ledger.ResetCodeRefusedError: Problem(_RULE, "reset-code-refused", "Reset code refused"),
     ledger.RecognitionListError: Problem(
         _RULE, "recognition-list", "Not allowed for this recognition list now"
     ),
     ledger.PermissionDeniedError: Problem(403, "permission-denied", "Permission denied"),
     ledger.SelfApprovalError: Problem(403, "self-approval", "Nobody approves their own record"),
     ledger.NotOwnRecordError: Problem(403, "not-own-record", "Not your service record"),
+    ledger.SecondPartyRequiredError: Problem(
+        403, "second-party-required", "Approval needs a second party"
+    ),
+    ledger.VolunteerOutOfReachError: Problem(
+        403, "volunteer-out-of-reach", "Volunteer outside the organiser's reach"
+    ),
     ledger.ConcurrentUpdateError: Problem(409, "concurrent-update", "Concurrent update"),
+    ledger.RequestKeyReusedError: Problem(422, "idempotency-key-reused", "Idempotency-Key reused"),
     ApiError: Problem(400, "bad-request", "Bad request"),
     Unauthenticated: Problem(401, "unauthenticated", "Authentication required"),
     Forbidden: Problem(403, "forbidden", "Forbidden"),
@@ -168,8 +166,6 @@ PROBLEMS: dict[type[Exception], Problem] = {
     NotFound: Problem(404, "resource-not-found", "Not found"),
     PayloadTooLarge: Problem(413, "payload-too-large", "Request body too large"),
     InvalidIdempotencyKey: Problem(422, "invalid-idempotency-key", "Invalid Idempotency-Key"),
-    IdempotencyKeyReused: Problem(422, "idempotency-key-reused", "Idempotency-Key reused"),
-    IdempotencyKeyInFlight: Problem(409, "idempotency-key-in-flight", "Request in progress"),
     TooManyRequests: Problem(429, "too-many-requests", "Too many requests"),
     RequestValidationError: Problem(422, "validation", "The request is not valid"),
     StoreUnavailableError: Problem(503, "store-unavailable", "Store unavailable"),

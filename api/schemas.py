@@ -1,16 +1,82 @@
-"""Shapes shared by every router: strict request bodies and command responses."""
+"""Shapes shared by every router: strict request bodies and command responses.
+
+Request bodies are strict: a number, a boolean or a list is accepted only as that JSON type
+(``"5"`` and ``true`` are not capacities). FastAPI hands a body to pydantic as Python objects
+parsed from JSON, where strict mode would also refuse the strings JSON carries ids, dates and
+times in; so those fields use the types below, which take exactly that text: a UUID, an ISO 8601
+date, a time, or a date and time with an offset (never a number of seconds).
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
+
+_OFFSET = r"([Zz]|[+-]\d{2}(:?\d{2})?)"
+_TIME = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _text_as(pattern: str, native: type, shape: str) -> BeforeValidator:
+    """Accept the native value (from Python callers) or text of the pattern, nothing else."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and compiled.fullmatch(value):
+            return value
+        if isinstance(value, native) and not isinstance(value, str):
+            return value
+        raise ValueError(f"expected {shape}")
+
+    return BeforeValidator(check)
+
+
+Uuid = Annotated[UUID, Strict(False)]
+"""An id: a UUID as JSON text."""
+
+Day = Annotated[date, Strict(False), _text_as(_DATE, date, "an ISO 8601 date, e.g. 2026-03-02")]
+"""A calendar date as JSON text: YYYY-MM-DD."""
+
+LocalTime = Annotated[
+    time, Strict(False), _text_as(_TIME + _OFFSET + "?", time, "a time of day, e.g. 08:30")
+]
+"""A time of day as JSON text: HH:MM or HH:MM:SS."""
+
+Instant = Annotated[
+    AwareDatetime,
+    Strict(False),
+    _text_as(
+        _DATE + r"[Tt ]" + _TIME + _OFFSET,
+        datetime,
+        "an ISO 8601 date and time with an offset, e.g. 2026-03-02T08:00:00+08:00",
+    ),
+]
+"""An instant as JSON text, or as a query parameter: ISO 8601 with an offset, never seconds."""
+
+Secret = Annotated[str, StringConstraints(strip_whitespace=False)]
+"""A password, code or other secret: taken exactly as sent, where other text is stripped."""
+
+Password = Annotated[Secret, Field(min_length=8, max_length=128)]
+"""A new password: 8 to 128 characters, spaces at either end included."""
 
 
 class Command(BaseModel):
-    """A request body: unknown fields are refused, not ignored."""
+    """A request body: unknown fields are refused, not ignored; values are taken only in their
+    own JSON types; text is stripped, secrets not."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class Done(BaseModel):

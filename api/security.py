@@ -59,6 +59,13 @@ def verify_or_dummy(plain: str, hashed: str | None) -> bool:
 
 
 @dataclass(frozen=True)
+class TokenClaims:
+    subject: str
+    epoch: int
+    """The account's security epoch when the token was issued: see ``domain.account``."""
+
+
+@dataclass(frozen=True)
 class IssuedToken:
     access_token: str
     expires_in: int
@@ -70,7 +77,8 @@ def _utc_now() -> datetime:
 
 
 class TokenService:
-    """Issues and checks HS256 JWTs holding only an opaque subject, a lifetime and an id."""
+    """Issues and checks HS256 JWTs holding only an opaque subject, the account's security
+    epoch, a lifetime and an id."""
 
     def __init__(
         self,
@@ -86,17 +94,24 @@ class TokenService:
         self._ttl = ttl
         self._clock = clock
 
-    def issue(self, subject: str) -> IssuedToken:
+    def issue(self, subject: str, *, epoch: int) -> IssuedToken:
         """A token for ``kind:uuid`` (``account:…``, ``volunteer:…``): never a name or phone."""
         if not _SUBJECT.fullmatch(subject):
             raise ValueError(f"a token subject is kind:uuid, not {subject!r}")
         now = int(self._clock().timestamp())
         expires_in = int(self._ttl.total_seconds())
-        claims = {"sub": subject, "iat": now, "exp": now + expires_in, "jti": uuid.uuid4().hex}
+        claims = {
+            "sub": subject,
+            "iat": now,
+            "exp": now + expires_in,
+            "jti": uuid.uuid4().hex,
+            "epoch": epoch,
+        }
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=_ALGORITHM), expires_in)
 
-    def verify(self, token: str) -> str:
-        """The token's subject; ``Unauthenticated`` if it is forged, malformed or expired."""
+    def verify(self, token: str) -> TokenClaims:
+        """The token's subject and epoch; ``Unauthenticated`` if it is forged, malformed or
+        expired, or claims a longer life than this service gives."""
         try:
             claims = jwt.decode(
                 token,
@@ -104,20 +119,25 @@ class TokenService:
                 algorithms=[_ALGORITHM],
                 # Time is checked below against our clock, not PyJWT's.
                 options={
-                    "require": ["sub", "iat", "exp", "jti"],
+                    "require": ["sub", "iat", "exp", "jti", "epoch"],
                     "verify_exp": False,
                     "verify_iat": False,
                 },
             )
         except jwt.InvalidTokenError:
             raise Unauthenticated("The access token is not valid.") from None
-        expires = claims["exp"]
-        if not isinstance(expires, int) or isinstance(expires, bool):
+        expires, issued, epoch = claims["exp"], claims["iat"], claims["epoch"]
+        if not all(_is_int(value) for value in (expires, issued, epoch)):
             raise Unauthenticated("The access token is not valid.")
+        if expires - issued > self._ttl.total_seconds():
+            raise Unauthenticated("The access token claims a longer life than is given.")
         if expires <= self._clock().timestamp():
             raise Unauthenticated("The access token has expired.")
-        subject: str = claims["sub"]
-        return subject
+        return TokenClaims(subject=str(claims["sub"]), epoch=epoch)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def load_or_create_secret(path: Path) -> bytes:

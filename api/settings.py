@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import ValidationError, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
@@ -29,13 +31,17 @@ class Settings(BaseSettings):
     """Run the projections inside the API process (the embedded default)."""
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    trusted_proxies: list[str] = []
+    """Addresses or networks (JSON list) of reverse proxies whose X-Forwarded-For and
+    X-Forwarded-Proto ``serve`` believes; default none: the connecting address is the client."""
     star_hours: list[int] = [100, 300, 600, 1000, 1500]
     """Cumulative approved hours for 1 to 5 stars."""
     red_black_list_size: int = 3
     publicity_days: int = 7
     """How long a published recognition list is open to objections."""
     public_url: str = "http://127.0.0.1:8000"
-    """Where the service is reached: certificates' verification URLs and the did:web issuer."""
+    """Where the service is reached: certificates' verification URLs and the did:web issuer.
+    Unset, ``serve`` makes it the address it serves (``served_url``)."""
     issuer_key: str | None = None
     """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
 
@@ -56,6 +62,19 @@ class Settings(BaseSettings):
     """How long after a shift's end an open check-in is closed, and flagged for review."""
     check_in_early_minutes: int = int(Policy.check_in_early.total_seconds() // 60)
     """How long before a shift's start a volunteer may check in."""
+    single_organiser_approval: bool = Policy.single_organiser_approval
+    """For a station with one worker: whoever recorded or corrected a record may approve it
+    without a second party (the approval says so, and the supervision ledger lists it)."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"{proxy!r} is not an IP address or network") from None
+        return proxies
 
     @model_validator(mode="after")
     def _rules_hold(self) -> Settings:
@@ -76,6 +95,7 @@ class Settings(BaseSettings):
             daily_cap_minutes=self.daily_cap_minutes,
             check_out_grace=timedelta(minutes=self.check_out_grace_minutes),
             check_in_early=timedelta(minutes=self.check_in_early_minutes),
+            single_organiser_approval=self.single_organiser_approval,
         )
 
     def store_url(self) -> str:
@@ -88,6 +108,16 @@ class Settings(BaseSettings):
     @property
     def token_ttl(self) -> timedelta:
         return timedelta(minutes=self.token_minutes)
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL of the address ``serve --host --port`` listens on; on every interface, this
+    machine's name."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.gethostname()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def setting_problems(error: ValidationError) -> str:

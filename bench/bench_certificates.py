@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from domain.values import SYSTEM
+from domain.values import SYSTEM, Actor
 
 
 def main() -> None:
@@ -43,6 +43,18 @@ def main() -> None:
                 location="路口",
                 actor=SYSTEM,
             )
+            # One organiser records the hours and another approves them (the second party).
+            organiser, checker = (
+                Actor.account(
+                    ledger.create_staff_account(
+                        username=username,
+                        display_name=username,
+                        password_hash="-",
+                        organisation_id=community,
+                    )
+                )
+                for username in ("bench.organiser", "bench.checker")
+            )
             volunteers = []
             for n in range(args.certificates):
                 volunteer = ledger.register_volunteer(
@@ -61,9 +73,9 @@ def main() -> None:
                         started_at=start,
                         ended_at=start + timedelta(hours=2),
                         description="劝导",
-                        actor=SYSTEM,
+                        actor=organiser,
                     )
-                    ledger.approve_record(record, SYSTEM)
+                    ledger.approve_record(record, checker)
                     records.append(record)
                 volunteers.append((volunteer, records))
             started = time.perf_counter()

@@ -1,16 +1,24 @@
 """An account that logs in: an admin, an organiser of organisations, or a volunteer.
 
-The ledger stores only a password hash made outside the domain; it never sees a password.
+The ledger stores only a password hash made outside the domain; it never sees a password, nor
+a password-reset code, only that code's hash.
+
+The security epoch counts the changes that end every access token issued before them: a new
+password, a reset, disabling, appointing or dismissing an organiser, logging out. A token
+carries the epoch it was issued in, and is refused once the account's epoch has moved on.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
+from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.errors import AccountDisabledError, InvalidInputError
+from domain.errors import AccountDisabledError, InvalidInputError, ResetCodeRefusedError
 from domain.values import Actor, derived_id, require_reason, require_text
 
 _USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
@@ -54,6 +62,37 @@ class Account(Aggregate):
     class Disabled(Aggregate.Event):
         reason: str
         actor: str
+
+    class Enabled(Aggregate.Event):
+        """An admin let a disabled account log in again."""
+
+        reason: str
+        actor: str
+
+    class LoggedOut(Aggregate.Event):
+        """The account's holder ended every access token issued so far."""
+
+        actor: str
+
+    class PasswordResetIssued(Aggregate.Event):
+        """A one-time reset code was handed out; only its hash is kept, with its expiry."""
+
+        code_hash: str
+        expires_at: datetime
+        actor: str
+
+    class PasswordReset(Aggregate.Event):
+        """The holder of the latest reset code chose a new password with it."""
+
+        password_hash: str
+        actor: str
+
+    # Class-level defaults, not annotated (annotations would make the library treat them as
+    # constructor fields): they hold for a new account and for snapshots taken before these
+    # attributes existed.
+    security_epoch = 0
+    reset_code_hash = cast("str | None", None)
+    reset_code_expires_at = cast("datetime | None", None)
 
     @staticmethod
     def id_for_volunteer(volunteer_id: UUID) -> UUID:
@@ -145,18 +184,68 @@ class Account(Aggregate):
         self.require_enabled()
         self._disable(reason=require_reason(reason), actor=str(actor))
 
+    def enable(self, reason: str, actor: Actor) -> None:
+        if not self.is_disabled:
+            raise InvalidInputError("the account is not disabled", account_id=str(self.id))
+        self._enable(reason=require_reason(reason), actor=str(actor))
+
+    def log_out(self, actor: Actor) -> None:
+        self._log_out(actor=str(actor))
+
+    def issue_password_reset(self, code_hash: str, expires_at: datetime, actor: Actor) -> None:
+        """A new code replaces any earlier one still unused."""
+        self.require_enabled()
+        self._issue_reset(code_hash=code_hash, expires_at=expires_at, actor=str(actor))
+
+    def reset_password(
+        self, code_hash: str, password_hash: str, now: datetime, actor: Actor
+    ) -> None:
+        """Only the latest code, unused and unexpired, resets the password; once. The code is
+        checked first, so that only its holder learns whether the account is disabled."""
+        expected, expires_at = self.reset_code_hash, self.reset_code_expires_at
+        if expected is None or expires_at is None or not hmac.compare_digest(expected, code_hash):
+            raise ResetCodeRefusedError("the reset code is wrong, used or replaced by a newer one")
+        if now >= expires_at:
+            raise ResetCodeRefusedError("the reset code has expired; ask for a new one")
+        self.require_enabled()
+        self._reset_password(password_hash=password_hash, actor=str(actor))
+
     @event(OrganiserAppointed)
     def _appoint(self, organisation_id: UUID, actor: str) -> None:
         self.organisations.append(organisation_id)
+        self.security_epoch += 1
 
     @event(OrganiserDismissed)
     def _dismiss(self, organisation_id: UUID, reason: str, actor: str) -> None:
         self.organisations.remove(organisation_id)
+        self.security_epoch += 1
 
     @event(PasswordChanged)
     def _change_password(self, password_hash: str, actor: str) -> None:
         self.password_hash = password_hash
+        self.security_epoch += 1
 
     @event(Disabled)
     def _disable(self, reason: str, actor: str) -> None:
         self.is_disabled = True
+        self.security_epoch += 1
+
+    @event(Enabled)
+    def _enable(self, reason: str, actor: str) -> None:
+        self.is_disabled = False
+
+    @event(LoggedOut)
+    def _log_out(self, actor: str) -> None:
+        self.security_epoch += 1
+
+    @event(PasswordResetIssued)
+    def _issue_reset(self, code_hash: str, expires_at: datetime, actor: str) -> None:
+        self.reset_code_hash = code_hash
+        self.reset_code_expires_at = expires_at
+
+    @event(PasswordReset)
+    def _reset_password(self, password_hash: str, actor: str) -> None:
+        self.password_hash = password_hash
+        self.reset_code_hash = None
+        self.reset_code_expires_at = None
+        self.security_epoch += 1

@@ -8,7 +8,7 @@ counted record changed after issue) is read from the ledger when it is verified.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -69,11 +69,14 @@ class Certificate(Aggregate):
         handler: str,
         contact: str,
         issued_on: date,
+        issued_at: datetime,
         actor: Actor,
     ) -> Certificate:
         """``records``: the ServiceRecord aggregates counted, all approved and the volunteer's.
 
-        The caller has checked that the issuer's subtree organised each of them.
+        The caller has checked that the issuer's subtree organised each of them. ``issued_at``
+        is the instant of issue (the Issued event's time); ``issued_on`` its date where the
+        issuer is.
         """
         if not records:
             raise InvalidInputError("a certificate counts at least one approved record")
@@ -91,6 +94,7 @@ class Certificate(Aggregate):
         certificate: Certificate = cls._create(
             cls.Issued,
             id=cls.id_for(number),
+            timestamp=issued_at,
             number=number,
             volunteer_id=volunteer_id,
             issuer_id=issuer_id,
@@ -137,6 +141,11 @@ class Certificate(Aggregate):
         self.contact = contact
         self.issued_on = issued_on
         self.revocation_reason: str | None = None
+
+    @property
+    def issued_at(self) -> datetime:
+        """The instant of issue: the time of the Issued event."""
+        return self.created_on
 
     @property
     def is_revoked(self) -> bool:

@@ -3,9 +3,9 @@
     LedgerError
     ├── NotFoundError                 an organisation, volunteer, shift … that does not exist
     ├── InvalidInputError             the request itself is malformed or out of range
+    │   └── RegistrationRefusedError  consent missing, under age, guardian missing
     ├── RuleViolationError            well-formed, but the ledger's rules refuse it now
     │   ├── OrganisationClosedError, ActivityClosedError
-    │   ├── RegistrationRefusedError  consent missing, under age, guardian missing
     │   ├── PhoneInUseError
     │   ├── VolunteerInactiveError    suspended or withdrawn
     │   ├── SignUpRefusedError        twice, skills, started, cancelled, overlap
@@ -17,11 +17,15 @@
     │   ├── DailyCapExceededError
     │   ├── UsernameTakenError
     │   ├── AccountDisabledError
+    │   ├── ResetCodeRefusedError     a password-reset code that is wrong, used or expired
     │   └── RecognitionListError      a published list is final, its window closed …
     ├── PermissionDeniedError         a rule of who may act, whatever their account's role
     │   ├── SelfApprovalError         nobody approves or corrects their own record
+    │   ├── SecondPartyRequiredError  whoever made the minutes does not approve them alone
+    │   ├── VolunteerOutOfReachError  hours only for volunteers within the organiser's reach
     │   └── NotOwnRecordError         only the record's volunteer asks for its correction
-    └── ConcurrentUpdateError         kept colliding with concurrent changes; try again
+    ├── ConcurrentUpdateError         kept colliding with concurrent changes; try again
+    └── RequestKeyReusedError         a request key came back with a different request
 
 Errors never carry transport details (HTTP status and the like); the API maps them.
 """
@@ -51,6 +55,14 @@ class InvalidInputError(LedgerError):
     """The input is malformed or out of range, whatever the ledger's state."""
 
 
+class RegistrationRefusedError(InvalidInputError):
+    """A volunteer cannot be registered as given: consent, age or guardian rules.
+
+    The input alone decides it, not anything stored, so it is invalid input; ``field`` in the
+    context names the input at fault.
+    """
+
+
 class RuleViolationError(LedgerError):
     """The input is well-formed, but a rule of the ledger refuses it in the current state."""
 
@@ -61,10 +73,6 @@ class OrganisationClosedError(RuleViolationError):
 
 class ActivityClosedError(RuleViolationError):
     """A closed activity takes no new shifts or sign-ups."""
-
-
-class RegistrationRefusedError(RuleViolationError):
-    """A volunteer cannot be registered: consent, age or guardian rules."""
 
 
 class PhoneInUseError(RuleViolationError):
@@ -119,6 +127,10 @@ class AccountDisabledError(RuleViolationError):
     """The account is disabled and cannot log in or act."""
 
 
+class ResetCodeRefusedError(RuleViolationError):
+    """The password-reset code is wrong, already used, replaced by a newer one, or expired."""
+
+
 class RecognitionListError(RuleViolationError):
     """The list is not in a state that allows this (final, window closed, objection open …)."""
 
@@ -127,9 +139,24 @@ class SelfApprovalError(PermissionDeniedError):
     """Nobody approves, rejects, corrects or revokes their own service record."""
 
 
+class SecondPartyRequiredError(PermissionDeniedError):
+    """Whoever recorded or corrected a record's minutes may not approve them alone: another
+    organiser approves them, or the volunteer confirms them first."""
+
+
+class VolunteerOutOfReachError(PermissionDeniedError):
+    """An organiser records hours only for a volunteer who holds a place on a shift of the
+    activity, or whose home organisation is one they organise (or below one)."""
+
+
 class NotOwnRecordError(PermissionDeniedError):
     """Only the volunteer a record belongs to can ask for its correction."""
 
 
 class ConcurrentUpdateError(LedgerError):
     """The change kept colliding with concurrent changes to the same records; try again."""
+
+
+class RequestKeyReusedError(LedgerError):
+    """A request key (an HTTP Idempotency-Key) names a request that was carried out already,
+    and this is not that request: it has other content, or runs another command."""

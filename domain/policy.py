@@ -43,7 +43,9 @@ class Policy:
     minutes). ``daily_cap_minutes`` caps one volunteer's counted minutes per service date.
     ``check_out_grace`` is how long after a shift's end an open check-in is closed
     automatically (and flagged for review). ``check_in_early`` is how long before a shift a
-    volunteer may check in themselves.
+    volunteer may check in themselves. ``single_organiser_approval`` lets whoever recorded or
+    corrected a record approve it without a second party, for a station with one worker (the
+    approval event says so); off, the second-party rule holds (see ``ServiceRecord``).
     """
 
     minimum_age: int = 14
@@ -55,6 +57,7 @@ class Policy:
     check_out_grace: timedelta = timedelta(minutes=30)
     check_in_early: timedelta = timedelta(minutes=30)
     retry_attempts: int = 40
+    single_organiser_approval: bool = False
 
     def __post_init__(self) -> None:
         if not 0 < self.minimum_age <= self.adult_age:

@@ -12,6 +12,7 @@ from domain.errors import (
     InvalidInputError,
     NotOwnRecordError,
     RecordStateError,
+    SecondPartyRequiredError,
     SelfApprovalError,
 )
 from domain.values import Actor, TimeRange, require_reason
@@ -34,7 +35,26 @@ class ServiceRecord(Aggregate):
 
     Nothing here is ever overwritten: a correction is a new event with the new minutes, who
     made it and why, so the history shows every figure the record ever had.
+
+    The second-party rule: whoever made the minutes may not approve them alone. The makers are
+    everyone who corrected the record, and, for a record entered by hand, whoever recorded it
+    (a record made from attendance has the volunteer's own check-in, or their signature on the
+    sign-in sheet, as its second party). A maker may approve once the volunteer has confirmed
+    the minutes as they stand (a correction undoes a confirmation); anyone else may approve
+    at any time; and a maker may approve alone where the deployment allows it
+    (``Policy.single_organiser_approval``), the approval saying so.
     """
+
+    #: Version 2 remembers who recorded, corrected and confirmed the record.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        """A snapshot taken before version 2 does not know who made the minutes: ``None``
+        as the recorder makes the rule ask for the volunteer's confirmation."""
+        state["recorded_by"] = None
+        state["corrected_by"] = []
+        state["confirmed_by"] = None
 
     class Recorded(Aggregate.Created):
         volunteer_id: UUID
@@ -52,6 +72,22 @@ class ServiceRecord(Aggregate):
         actor: str
 
     class Approved(Aggregate.Event):
+        """``single_organiser``: approved by one of the record's makers with no second party,
+        under the deployment's single-organiser setting (version 1 events: never)."""
+
+        class_version = 2
+
+        actor: str
+        single_organiser: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["single_organiser"] = False
+
+    class Confirmed(Aggregate.Event):
+        """The volunteer confirmed the record's minutes as they stood: a second party."""
+
+        minutes: int
         actor: str
 
     class Rejected(Aggregate.Event):
@@ -116,6 +152,9 @@ class ServiceRecord(Aggregate):
         self.needs_review = needs_review
         self.status = RecordStatus.PENDING
         self.requested_minutes: int | None = None
+        self.recorded_by: str | None = actor
+        self.corrected_by: list[str] = []
+        self.confirmed_by: str | None = None
 
     @classmethod
     def record(
@@ -165,10 +204,40 @@ class ServiceRecord(Aggregate):
     def has_open_correction_request(self) -> bool:
         return self.requested_minutes is not None
 
-    def approve(self, actor: Actor) -> None:
+    def approve(self, actor: Actor, *, single_organiser_allowed: bool = False) -> None:
+        """Approve, under the second-party rule (see the class); ``single_organiser_allowed``
+        lets a maker approve alone."""
         self._require_not_own(actor, "approve")
         self._require_status(RecordStatus.PENDING, action="approve")
-        self._approve(actor=str(actor))
+        alone = self.lacks_second_party(actor)
+        if alone and not single_organiser_allowed:
+            raise SecondPartyRequiredError(
+                "whoever recorded or corrected these minutes may not approve them alone: "
+                "another organiser approves them, or the volunteer confirms them first",
+                record_id=str(self.id),
+            )
+        self._approve(actor=str(actor), single_organiser=alone)
+
+    def lacks_second_party(self, actor: Actor) -> bool:
+        """Whether ``actor`` approving now would leave the minutes checked by nobody else."""
+        if self.confirmed_by is not None:
+            return False
+        if str(actor) in self.corrected_by:
+            return True
+        return self.source == RecordSource.MANUAL and self.recorded_by in (str(actor), None)
+
+    def confirm(self, actor: Actor) -> None:
+        """The volunteer confirms the pending minutes as they stand."""
+        if actor.volunteer_id != self.volunteer_id:
+            raise NotOwnRecordError(
+                "only the volunteer the record belongs to can confirm it", record_id=str(self.id)
+            )
+        self._require_status(RecordStatus.PENDING, action="confirm")
+        if self.confirmed_by is not None:
+            raise RecordStateError(
+                "the volunteer has already confirmed these minutes", record_id=str(self.id)
+            )
+        self._confirm(minutes=self.minutes, actor=str(actor))
 
     def reject(self, reason: str, actor: Actor) -> None:
         self._require_not_own(actor, "reject")
@@ -256,8 +325,12 @@ class ServiceRecord(Aggregate):
             )
 
     @event(Approved)
-    def _approve(self, actor: str) -> None:
+    def _approve(self, actor: str, single_organiser: bool) -> None:
         self.status = RecordStatus.APPROVED
+
+    @event(Confirmed)
+    def _confirm(self, minutes: int, actor: str) -> None:
+        self.confirmed_by = actor
 
     @event(Rejected)
     def _reject(self, reason: str, actor: str) -> None:
@@ -267,6 +340,8 @@ class ServiceRecord(Aggregate):
     @event(Corrected)
     def _correct(self, minutes: int, previous_minutes: int, reason: str, actor: str) -> None:
         self.minutes = minutes
+        self.corrected_by.append(actor)
+        self.confirmed_by = None  # a confirmation is of the minutes it saw
 
     @event(Revoked)
     def _revoke(self, reason: str, actor: str) -> None:

@@ -51,6 +51,15 @@ class Actor:
 
 SYSTEM = Actor("system", "ledger")
 
+
+@dataclass(frozen=True)
+class Clash:
+    """After a reschedule, a confirmed volunteer whose shifts now overlap."""
+
+    volunteer_id: UUID
+    overlapping_shift_id: UUID
+
+
 _PHONE_SEPARATORS = re.compile(r"[\s\-()]")
 _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
 

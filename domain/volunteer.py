@@ -130,6 +130,7 @@ class Volunteer(Aggregate):
         if age < policy.minimum_age:
             raise RegistrationRefusedError(
                 f"volunteers must be at least {policy.minimum_age} years old",
+                field="birth_date",
                 minimum_age=policy.minimum_age,
             )
         guardian = require_text(guardian_name, "the guardian's name", 50) if guardian_name else None

@@ -37,6 +37,7 @@ TEMPLATES: dict[str, str] = {
     "UniqueKey.Created": "{namespace} key opened",
     "UniqueKey.Claimed": "{namespace} claimed by {owner}",
     "UniqueKey.Released": "{namespace} released by {owner}",
+    "Receipt.Issued": "keyed request carried out: {command}",
     "Activity.Created": "activity {activity} ({category}) created at {organisation}",
     "Activity.ShiftAdded": "a shift was added to {activity}",
     "Activity.Closed": "activity {activity} closed",
@@ -67,7 +68,8 @@ TEMPLATES: dict[str, str] = {
     "Attendance.NoShowMarked": "{volunteer} marked as a no-show at {shift}",
     "Attendance.NoShowUndone": "no-show of {volunteer} at {shift} undone",
     "ServiceRecord.Recorded": "{minutes} minutes of " + RECORD + " recorded from {source}{review}",
-    "ServiceRecord.Approved": "record of " + RECORD + " approved",
+    "ServiceRecord.Approved": "record of " + RECORD + " approved{alone}",
+    "ServiceRecord.Confirmed": "{volunteer} confirmed {minutes} minutes of {service_record}",
     "ServiceRecord.Rejected": "record of " + RECORD + " rejected",
     "ServiceRecord.Corrected": (
         "record of " + RECORD + " corrected from {previous_minutes} to {minutes} minutes"
@@ -83,6 +85,10 @@ TEMPLATES: dict[str, str] = {
     "Account.OrganiserDismissed": "{account} no longer organiser of {organisation}",
     "Account.PasswordChanged": "password of {account} changed",
     "Account.Disabled": "account {account} disabled",
+    "Account.Enabled": "account {account} enabled again",
+    "Account.LoggedOut": "{account} logged out everywhere",
+    "Account.PasswordResetIssued": "a password-reset code for {account} was issued",
+    "Account.PasswordReset": "password of {account} reset with a code",
     "RecognitionList.Published": (
         "recognition list {recognition_list} ({period}) published with {entry_count} entries"
     ),
@@ -128,6 +134,9 @@ COMPUTED: dict[str, Callable[[Any], str]] = {
     "account_kind": lambda e: "admin" if e.is_admin else "volunteer" if e.volunteer_id else "staff",
     "entry_count": lambda e: str(len(e.entries)),
     "outcome": lambda e: "upheld" if e.upheld else "dismissed",
+    "alone": lambda e: (
+        " with no second party (single-organiser setting)" if e.single_organiser else ""
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from domain.attendance import Attendance
 from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
 from domain.organisation import Organisation
+from domain.receipt import Receipt
 from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
@@ -82,6 +83,7 @@ SERVICE_RECORD_EVENTS: frozenset[type] = frozenset(
         ServiceRecord.CorrectionRequested,
         ServiceRecord.CorrectionRequestDeclined,
         ServiceRecord.CorrectionRequestAccepted,
+        ServiceRecord.Confirmed,
     }
 )
 ACCOUNT_EVENTS: frozenset[type] = frozenset(
@@ -91,6 +93,10 @@ ACCOUNT_EVENTS: frozenset[type] = frozenset(
         Account.OrganiserDismissed,
         Account.PasswordChanged,
         Account.Disabled,
+        Account.Enabled,
+        Account.LoggedOut,
+        Account.PasswordResetIssued,
+        Account.PasswordReset,
     }
 )
 RECOGNITION_EVENTS: frozenset[type] = frozenset(
@@ -110,3 +116,5 @@ CERTIFICATE_EVENTS: frozenset[type] = frozenset(
         CertificateRequest.Declined,
     }
 )
+#: Receipts of keyed requests: bookkeeping of "carried out once", not a fact of service.
+RECEIPT_EVENTS: frozenset[type] = frozenset({Receipt.Issued})

@@ -3,8 +3,9 @@
 Each stored event's leaf is recomputed from its stored bytes and the tree rebuilt from them in
 the store's order. The leaves are compared with the log's own table, which says where the store
 differs (a changed, deleted, inserted or moved event, by position), and the rebuilt roots with
-every signed checkpoint, which someone with write access to the database cannot forge. Memory
-stays O(log n): the rebuilt tree is only its right edge.
+every signed checkpoint, which someone with write access to the database cannot forge. A row
+the store can no longer read (its state's type changed by hand) is reported at its position like
+any other edit, never raised. Memory stays O(log n): the rebuilt tree is only its right edge.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.log_leaves import leaf_for, salt_key_fingerprint
 from projections.log_records import SignedCheckpoint, StoredLeaf
+from projections.log_rows import UnreadableRow, read_rows
 from projections.store import ViewStore
 from projections.transparency import TransparencyLog
 from trust.checkpoint import open_checkpoint
@@ -188,12 +190,14 @@ class _Audit:
             checkpoint = next(pending, None)
         return checkpoint
 
-    def compare(self, notification: Notification, data: bytes | None, logged: StoredLeaf) -> None:
+    def compare(
+        self, notification: Notification | UnreadableRow, data: bytes | None, logged: StoredLeaf
+    ) -> None:
         if leaf_hash(logged.data) != logged.hash:
             self.problem(
                 "the log's stored leaf hash is not its data's", logged.position, logged.index
             )
-        if data is None or data == logged.data:
+        if data is None or data == logged.data or isinstance(notification, UnreadableRow):
             return
         position, index = notification.id, logged.index
         if (str(notification.originator_id), notification.originator_version) != (
@@ -219,7 +223,21 @@ class _Audit:
         fields = ", ".join(_differences(data, logged.data)) or "its bytes"
         self.problem(f"event {_event(logged)} was changed ({fields} differ)", position, index)
 
-    def recompute(self, notification: Notification) -> bytes | None:
+    def recompute(self, notification: Notification | UnreadableRow) -> bytes | None:
+        if isinstance(notification, UnreadableRow):
+            self.problem(
+                f"the event stored here cannot be read ({type(notification.error).__name__}): "
+                "its type was changed or it is not an event's row",
+                notification.id,
+            )
+            return None
+        if not isinstance(notification.state, bytes):
+            self.problem(
+                f"event {_event(notification)} is stored as "
+                f"{type(notification.state).__name__}, not bytes: its type was changed",
+                notification.id,
+            )
+            return None
         try:
             event = self.log.mapper.to_domain_event(notification)
             return leaf_for(notification, event, self.salt_key)
@@ -237,10 +255,10 @@ class _Audit:
         )
         return int(rows[0][0]) if rows else None
 
-    def notifications(self, head: int) -> Iterator[Notification]:
-        start: int | None = None
+    def notifications(self, head: int) -> Iterator[Notification | UnreadableRow]:
+        start = 1
         while True:
-            batch = self.log.recorder.select_notifications(start=start, limit=self.batch_size)
+            batch = read_rows(self.log.recorder, start, self.batch_size)
             if not batch:
                 return
             yield from batch
@@ -290,15 +308,19 @@ def audit_log(
     return _Audit(log, salt_key, max_problems, batch_size, on_progress).run(public_key)
 
 
-def _event(event: Notification | StoredLeaf) -> str:
+def _event(event: Notification | UnreadableRow | StoredLeaf) -> str:
+    if isinstance(event, UnreadableRow):
+        return "(unreadable)"
     if isinstance(event, StoredLeaf):
         return f"{event.aggregate_id} v{event.version}"
     return f"{event.originator_id} v{event.originator_version}"
 
 
-def _unreadable(notification: Notification) -> bytes:
+def _unreadable(notification: Notification | UnreadableRow) -> bytes:
     """A stand-in leaf hash for an event that cannot be read: it matches no signed root."""
-    return leaf_hash(b"unreadable\x00" + notification.state)
+    state = getattr(notification, "state", None)
+    found = state if isinstance(state, bytes) else repr((notification.id, state)).encode()
+    return leaf_hash(b"unreadable\x00" + found)
 
 
 def _differences(recomputed: bytes, logged: bytes) -> list[str]:

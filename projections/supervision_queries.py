@@ -21,6 +21,9 @@ RECORD_COLUMNS = (
     "service_date",
     "minutes",
     "recorded_at",
+    "recorded_by",
+    "approved_by",
+    "confirmed_by",
 )
 REQUEST_COLUMNS = (*RECORD_COLUMNS, "status", "requested_minutes", "requested_at", "reason")
 NO_SHOW_COLUMNS = (
@@ -41,7 +44,8 @@ _NAMES = (
 )
 _RECORD_SELECT = (
     "SELECT r.id, r.volunteer_id, v.name, v.volunteer_number, r.activity_id, a.title, "
-    "r.organisation_id, r.service_date, r.minutes, r.recorded_at"
+    "r.organisation_id, r.service_date, r.minutes, r.recorded_at, r.recorded_by, r.approved_by, "
+    "r.confirmed_by"
 )
 
 
@@ -59,6 +63,8 @@ def supervision(
       were recorded (by the time of their Recorded event, against ``now``);
     - ``awaiting_review``: records made by closing a forgotten check-in, still pending;
     - ``open_correction_requests``: volunteers' requests nobody has resolved yet;
+    - ``single_organiser_approvals``: records approved by whoever recorded or corrected them,
+      with no second party, under the single-organiser setting (approved or since revoked);
     - ``no_shows``: no-shows standing now, on shifts whose local start date is in ``period``.
     """
     ids = list(organisation_ids) or [""]
@@ -70,6 +76,7 @@ def supervision(
         now,
     )
     review = _records(views, f"{within} AND r.status = 'pending' AND r.needs_review = 1", ids, now)
+    alone = _records(views, f"{within} AND r.single_organiser = 1", ids, now)
     requests = [
         dict(zip(REQUEST_COLUMNS, row, strict=True))
         for row in views.query(
@@ -96,6 +103,7 @@ def supervision(
         "pending_approval": pending,
         "awaiting_review": review,
         "open_correction_requests": requests,
+        "single_organiser_approvals": alone,
         "no_shows": no_shows,
     }
 

@@ -52,6 +52,16 @@ class EventTable:
     def set_state(self, position: int, state: bytes) -> None:
         self.execute("UPDATE {table} SET state = ? WHERE {id} = ?", (state, position))
 
+    def cast_state_to_text(self, position: int) -> None:
+        """Change the type of one event's state (SQLite keeps a type per value)."""
+        self.execute("UPDATE {table} SET state = CAST(state AS TEXT) WHERE {id} = ?", (position,))
+
+    def make_states_text(self) -> None:
+        """Change the state column's type to text (PostgreSQL keeps one type per column)."""
+        self.execute(
+            "ALTER TABLE {table} ALTER COLUMN state TYPE text USING encode(state, 'escape')"
+        )
+
     def delete(self, position: int) -> None:
         self.execute("DELETE FROM {table} WHERE {id} = ?", (position,))
 

@@ -6,11 +6,14 @@ import itertools
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from domain.errors import NotFoundError
 from domain.ledger import Ledger
 from domain.values import Actor
 
 ADMIN = Actor.account("admin")
 ORGANISER = Actor.account("organiser-li")
+#: Another organiser: the second party who approves what ORGANISER recorded by hand.
+CHECKER = Actor.account("organiser-zhang")
 
 _phones = itertools.count(13800000000)
 
@@ -80,3 +83,47 @@ def shift(
 
 def at(ledger: Ledger, shift_id: UUID, minutes_after_start: float) -> datetime:
     return ledger.shift(shift_id).starts_at + timedelta(minutes=minutes_after_start)
+
+
+def organiser(ledger: Ledger, organisation: UUID, username: str = "organiser-li") -> Actor:
+    """A real organiser account of ``organisation``: recording hours by hand looks up whom the
+    recording account reaches, which a made-up actor reaches no one."""
+    account_id = ledger.create_staff_account(
+        username=username,
+        display_name=username,
+        password_hash="not-a-real-hash",
+        organisation_id=organisation,
+        actor=ADMIN,
+    )
+    return Actor.account(account_id)
+
+
+def home_organiser(ledger: Ledger, volunteer_id: UUID) -> Actor:
+    """An organiser of the volunteer's home organisation, made on first use: one who may
+    record hours for the volunteer by hand."""
+    home = ledger.volunteer(volunteer_id).home_organisation_id
+    username = f"home-{home.hex[:24]}"
+    try:
+        return ledger.account_for_login(username).as_actor()
+    except NotFoundError:
+        return organiser(ledger, home, username)
+
+
+def approve_as_version_1(ledger: Ledger, record_id: UUID, actor: Actor) -> None:
+    """Store an approval as the ledger stored it before ``ServiceRecord.Approved`` had a
+    version 2: without ``single_organiser`` and without a class version."""
+    record = ledger.service_record(record_id)
+    record.approve(actor)
+    [stored] = [ledger.mapper.to_stored_event(e) for e in record.collect_events()]
+    state = ledger.mapper.transcoder.decode(stored.state)
+    del state["class_version"], state["single_organiser"]
+    ledger.recorder.insert_events(
+        [
+            type(stored)(
+                originator_id=stored.originator_id,
+                originator_version=stored.originator_version,
+                topic=stored.topic,
+                state=ledger.mapper.transcoder.encode(state),
+            )
+        ]
+    )

@@ -67,6 +67,9 @@ class CertificateFacts:
     handler: str
     contact: str
     issued_on: date
+    """The date of issue where the issuer is (China's time for most)."""
+    issued_at: datetime
+    """The instant of issue; the credential is valid from it."""
     period_start: date
     period_end: date
     records: list[CertifiedRecord]
@@ -83,6 +86,12 @@ def hours(minutes: int) -> float:
     return float((Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def xsd_utc(moment: datetime) -> str:
+    """An instant in UTC to the second, as the proof's ``created`` is written: a credential
+    issued and signed within one second is not valid from after its own proof."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str, Any]:
     """The unsigned credential."""
     return {
@@ -91,7 +100,7 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": "志愿服务证明 / Certificate of Volunteer Service",
         "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name},
-        "validFrom": f"{facts.issued_on.isoformat()}T00:00:00Z",
+        "validFrom": xsd_utc(facts.issued_at),
         "credentialStatus": {"id": facts.status_url, "type": "VolunteerLedgerStatus"},
         "credentialSubject": {
             "type": ["AchievementSubject"],

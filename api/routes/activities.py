@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, time
 from typing import Annotated
 from uuid import UUID
 
@@ -10,37 +9,45 @@ from fastapi import APIRouter, Body, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import require_organiser_of
-from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.deps import (
+    Cursor,
+    Limit,
+    MinPosition,
+    PrincipalDep,
+    ServicesDep,
+    TokenFirstRoute,
+    wait_for_position,
+)
 from api.pagination import decode_cursor, encode_cursor
-from api.schemas import Command, Created, Done
+from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
 from domain.errors import InvalidInputError
 from domain.values import WeeklyRecurrence
 from projections.queries import shifts_of_activity
 
-router = APIRouter(prefix="/v1/activities", tags=["activities"])
+router = APIRouter(prefix="/v1/activities", tags=["activities"], route_class=TokenFirstRoute)
 
 
 class CreateActivity(Command):
     title: str = Field(min_length=1, max_length=100, examples=["早高峰文明交通劝导"])
     category: str = Field(examples=["文明劝导"])
-    organization_id: UUID
+    organization_id: Uuid
     location: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
 
 
 class Recurrence(Command):
     weekdays: list[int] = Field(min_length=1, max_length=7, description="0 = Monday … 6 = Sunday")
-    first_day: date
-    last_day: date
-    start_time: time = Field(description="local time of the organising organisation")
-    end_time: time = Field(description="at or before start_time: the next day")
+    first_day: Day
+    last_day: Day
+    start_time: LocalTime = Field(description="local time of the organising organisation")
+    end_time: LocalTime = Field(description="at or before start_time: the next day")
 
 
 class ScheduleShift(Command):
     """Either ``starts_at`` and ``ends_at`` for one shift, or a weekly ``recurrence``."""
 
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
     recurrence: Recurrence | None = None
     capacity: int = Field(ge=1, le=10_000)
     location: str | None = Field(default=None, max_length=200)

@@ -17,6 +17,7 @@ from api.access import Principal, require_organiser_of
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
+from api.schemas import Instant
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
 from projections.audit_queries import AUDIT_COLUMNS, AuditFilter, audit_page, audit_rows
@@ -114,8 +115,8 @@ def read_audit_trail(
     event_type: Annotated[
         str | None, Query(max_length=100, examples=["ServiceRecord.Corrected"])
     ] = None,
-    since: Annotated[AwareDatetime | None, Query(description="from this time on")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="before this time")] = None,
+    since: Annotated[Instant | None, Query(description="from this time on")] = None,
+    until: Annotated[Instant | None, Query(description="before this time")] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,

@@ -1,19 +1,30 @@
-"""Logging in: the OAuth2 password flow, for staff usernames and volunteers' phone or number."""
+"""Logging in and out, and passwords: the OAuth2 password flow for staff usernames and
+volunteers' phone or number, changing one's password, and redeeming a reset code."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.login import (
+    client_address,
+    hash_reset_code,
+    no_store,
+    refuse_login,
+    related_inputs,
+    resolve_login,
+)
+from api.passwords import MAX_LENGTH, check_password
 from api.problems import Unauthenticated
-from api.security import verify_or_dummy
-from domain.errors import NotFoundError
+from api.schemas import Command, Done, Secret
+from api.security import hash_password, verify_or_dummy
+from domain.errors import ResetCodeRefusedError
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=TokenFirstRoute)
 
 
 class TokenPublic(BaseModel):
@@ -22,28 +33,92 @@ class TokenPublic(BaseModel):
     expires_in: int
 
 
+class ChangePassword(Command):
+    """Passwords are taken exactly as typed: no whitespace is stripped."""
+
+    current_password: Secret = Field(max_length=MAX_LENGTH)
+    new_password: Secret = Field(max_length=MAX_LENGTH)
+
+
+class ResetPassword(Command):
+    login: str = Field(min_length=1, max_length=64, description="phone or volunteer number")
+    code: Secret = Field(min_length=1, max_length=64, description="the code an organiser gave")
+    new_password: Secret = Field(max_length=MAX_LENGTH)
+
+
 @router.post("/token", responses={401: {}, 429: {}})
 def issue_token(
     services: ServicesDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
+    response: Response,
 ) -> TokenPublic:
     """Exchange a username (or a volunteer's phone number or volunteer number) and password
-    for a short-lived bearer token. Failed attempts are limited per account and per address.
+    for a short-lived bearer token. Failed attempts are limited per account (whichever
+    spelling of its login is used) and per address.
     """
-    login = form.username.strip().lower()
-    address = request.client.host if request.client else "unknown"
-    services.throttle.check(login, address)
-    try:
-        account = services.ledger.account_for_login(form.username)
-        password_hash: str | None = account.password_hash
-    except NotFoundError:
-        account, password_hash = None, None
+    no_store(response)
+    account, key = resolve_login(services, form.username)
+    address = client_address(request)
+    services.throttle.check(key, address)
+    password_hash = account.password_hash if account else None
     if not verify_or_dummy(form.password, password_hash) or account is None:
-        services.throttle.failed(login, address)
-        raise Unauthenticated("wrong login or password")
+        raise refuse_login(services, key, address, "wrong login or password")
     if account.is_disabled:
         raise Unauthenticated("the account is disabled")
-    services.throttle.succeeded(login, address)
-    issued = services.tokens.issue(f"account:{account.id}")
+    services.throttle.succeeded(key, address)
+    issued = services.tokens.issue(f"account:{account.id}", epoch=account.security_epoch)
     return TokenPublic(access_token=issued.access_token, expires_in=issued.expires_in)
+
+
+@router.post("/password", responses={401: {}, 422: {}, 429: {}})
+def change_password(
+    body: ChangePassword, services: ServicesDep, principal: PrincipalDep, request: Request
+) -> Done:
+    """Change your own password. Every token issued before, this one included, stops working:
+    log in again with the new password."""
+    account = services.ledger.account(principal.account_id)
+    key, address = f"account:{account.id}", client_address(request)
+    services.throttle.check(key, address)
+    if not verify_or_dummy(body.current_password, account.password_hash):
+        raise refuse_login(services, key, address, "the current password is wrong")
+    check_password(
+        body.new_password,
+        staff=account.username is not None,
+        related=related_inputs(services, account),
+        field="new_password",
+    )
+    services.ledger.change_password(account.id, hash_password(body.new_password), principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/logout", responses={401: {}})
+def log_out(services: ServicesDep, principal: PrincipalDep) -> Done:
+    """End every token of your account at once, this one included."""
+    services.ledger.log_out(principal.account_id, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post("/password-reset", responses={401: {}, 422: {}, 429: {}})
+def reset_password(body: ResetPassword, services: ServicesDep, request: Request) -> Done:
+    """Choose a new password with the one-time code an organiser gave you (valid 24 hours).
+    Wrong codes count as failed logins."""
+    account, key = resolve_login(services, body.login)
+    address = client_address(request)
+    services.throttle.check(key, address)
+    if account is None or account.volunteer_id is None:
+        raise refuse_login(services, key, address, "wrong login or reset code")
+    check_password(
+        body.new_password,
+        staff=False,
+        related=related_inputs(services, account),
+        field="new_password",
+    )
+    try:
+        services.ledger.reset_password(
+            account.id, hash_reset_code(body.code), hash_password(body.new_password)
+        )
+    except ResetCodeRefusedError as refused:
+        raise refuse_login(services, key, address, refused.message) from None
+    services.throttle.succeeded(key, address)
+    return Done(position=services.ledger.last_position)

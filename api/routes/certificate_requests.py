@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, status
 from pydantic import Field
 
 from api.access import require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.problems import Forbidden
-from api.schemas import Command, Created, Done, Reason
+from api.schemas import Command, Created, Day, Done, Reason, Uuid
 
-router = APIRouter(prefix="/v1/certificate-requests", tags=["certificates"])
+router = APIRouter(
+    prefix="/v1/certificate-requests", tags=["certificates"], route_class=TokenFirstRoute
+)
 
 
 class RequestCertificate(Command):
-    organization_id: UUID = Field(description="the organisation asked to certify")
-    period_start: date
-    period_end: date
+    organization_id: Uuid = Field(description="the organisation asked to certify")
+    period_start: Day
+    period_end: Day
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 422: {}})

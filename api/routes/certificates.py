@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -12,14 +11,14 @@ from pydantic import BaseModel, Field
 
 from api.access import Principal, covers, require_organiser_of
 from api.certificate_service import CertificateService
-from api.deps import PrincipalDep, Services, ServicesDep
+from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
 from api.problems import NotFound, PdfUnavailable
-from api.schemas import Command, Done, Reason
+from api.schemas import Command, Day, Done, Reason, Uuid
 from certificates import FontUnavailableError
 from domain.errors import InvalidInputError
 from projections.hours_queries import certifiable_records
 
-router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
+router = APIRouter(prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute)
 
 Number = Annotated[str, Path(pattern=r"^VC\d{13}$", examples=["VC2026123456782"])]
 
@@ -33,17 +32,17 @@ CertificatesDep = Annotated[CertificateService, Depends(get_certificates)]
 
 
 class IssueCertificate(Command):
-    organization_id: UUID = Field(description="the issuing organisation")
-    volunteer_id: UUID
-    period_start: date | None = None
-    period_end: date | None = None
-    record_ids: list[UUID] | None = Field(
+    organization_id: Uuid = Field(description="the issuing organisation")
+    volunteer_id: Uuid
+    period_start: Day | None = None
+    period_end: Day | None = None
+    record_ids: list[Uuid] | None = Field(
         default=None, description="instead of a period: the records to count"
     )
     person_in_charge: str = Field(min_length=1, max_length=50)
     handler: str = Field(min_length=1, max_length=50)
     contact: str = Field(min_length=1, max_length=100)
-    request_id: UUID | None = None
+    request_id: Uuid | None = None
 
 
 class Issued(Done):

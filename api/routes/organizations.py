@@ -8,18 +8,19 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
-from api.schemas import Command, Created
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.passwords import MAX_LENGTH, check_password
+from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute)
 
 
 class CreateOrganization(Command):
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
     kind: str = Field(examples=["street"])
-    parent_id: UUID | None = None
+    parent_id: Uuid | None = None
     timezone: str = DEFAULT_TIMEZONE
 
 
@@ -35,7 +36,9 @@ class OrganizationPublic(BaseModel):
 
 class AddOrganiser(Command):
     username: str = Field(min_length=3, max_length=32)
-    password: str = Field(min_length=8, max_length=128)
+    password: Secret = Field(
+        max_length=MAX_LENGTH, description="at least 10 characters, not easy to guess"
+    )
     display_name: str = Field(min_length=1, max_length=50)
 
 
@@ -85,6 +88,7 @@ def add_organiser(
 ) -> Created:
     """Create an organiser account for this organisation (and everything below it)."""
     require_organiser_of(services.ledger, principal, organization_id)
+    check_password(body.password, staff=True, related=[body.username, body.display_name])
     ledger = services.ledger
     account_id = ledger.create_staff_account(
         username=body.username,

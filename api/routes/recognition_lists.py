@@ -9,17 +9,19 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.access import require_organiser_of
-from api.deps import PrincipalDep, ServicesDep
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.routes.leaderboards import board_for, public_entries
-from api.schemas import Command, Created, Done
+from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import Period
 
-router = APIRouter(prefix="/v1/recognition-lists", tags=["recognition"])
+router = APIRouter(
+    prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
+)
 
 
 class Publish(Command):
-    organization_id: UUID
+    organization_id: Uuid
     period: str = Field(examples=["2026-B1"])
     category: str | None = None
     title: str = Field(min_length=1, max_length=100, examples=["2026年第一期“好人榜”"])

@@ -5,23 +5,26 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from api.access import Principal, require_organiser_of
-from api.deps import PrincipalDep, Services, ServicesDep
+from api.access import Principal, covers, require_organiser_of
+from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
 from api.problems import Forbidden
-from api.schemas import Command, Created, Done, Reason
+from api.schemas import Command, Created, Done, Instant, Reason, Uuid
+from domain.errors import NotFoundError, VolunteerOutOfReachError
 
-router = APIRouter(prefix="/v1/service-records", tags=["service records"])
+router = APIRouter(
+    prefix="/v1/service-records", tags=["service records"], route_class=TokenFirstRoute
+)
 
 MAX_MINUTES = 24 * 60
 
 
 class RecordService(Command):
-    volunteer_id: UUID
-    activity_id: UUID
-    started_at: AwareDatetime
-    ended_at: AwareDatetime
+    volunteer_id: Uuid
+    activity_id: Uuid
+    started_at: Instant
+    ended_at: Instant
     description: str = Field(min_length=1, max_length=2000)
     beneficiary: str | None = Field(default=None, max_length=200)
 
@@ -47,27 +50,62 @@ def _organise_record(services: Services, principal: Principal, record_id: UUID) 
     require_organiser_of(services.ledger, principal, record.organisation_id)
 
 
+def _may_see_volunteer(services: Services, principal: Principal, volunteer_id: UUID) -> bool:
+    """As ``require_may_see_volunteer``: the volunteer, or an organiser of their home."""
+    if principal.is_volunteer(volunteer_id):
+        return True
+    home = services.ledger.volunteer(volunteer_id).home_organisation_id
+    return covers(services.ledger, principal, home)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
 def record_service(body: RecordService, services: ServicesDep, principal: PrincipalDep) -> Created:
-    """An organiser records service outside shifts (a home visit, say); it starts pending."""
+    """An organiser records service outside shifts (a home visit, say); it starts pending.
+
+    Only for a volunteer with a place on a shift of the activity, or of an organisation the
+    organiser organises (or one below it). Anyone else is a 404, as if the volunteer did not
+    exist, to an organiser who may not see them, and a 403 to one who may.
+    """
     ledger = services.ledger
     require_organiser_of(ledger, principal, ledger.activity(body.activity_id).organisation_id)
-    record_id = ledger.record_service(
-        volunteer_id=body.volunteer_id,
-        activity_id=body.activity_id,
-        started_at=body.started_at,
-        ended_at=body.ended_at,
-        description=body.description,
-        beneficiary=body.beneficiary,
-        actor=principal.actor,
-    )
+    try:
+        record_id = ledger.record_service(
+            volunteer_id=body.volunteer_id,
+            activity_id=body.activity_id,
+            started_at=body.started_at,
+            ended_at=body.ended_at,
+            description=body.description,
+            beneficiary=body.beneficiary,
+            actor=principal.actor,
+        )
+    except VolunteerOutOfReachError:
+        if not _may_see_volunteer(services, principal, body.volunteer_id):
+            raise NotFoundError("volunteer", body.volunteer_id) from None
+        raise
     return Created(id=record_id, position=ledger.last_position)
 
 
 @router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
 def approve(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+    """Under the second-party rule: whoever recorded or corrected the minutes approves them
+    only once the volunteer has confirmed them (see ``/confirmation``)."""
     _organise_record(services, principal, record_id)
     services.ledger.approve_record(record_id, principal.actor)
+    return Done(position=services.ledger.last_position)
+
+
+@router.post(
+    "/{record_id}/confirmation",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
+def confirm(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+    """The volunteer confirms a pending record's minutes as they stand: the second party that
+    lets whoever recorded them approve them. A later correction needs a new confirmation."""
+    record = services.ledger.service_record(record_id)
+    if not principal.is_volunteer(record.volunteer_id):
+        raise Forbidden("only the volunteer the record belongs to can confirm it")
+    services.ledger.confirm_record(record_id, principal.actor)
     return Done(position=services.ledger.last_position)
 
 

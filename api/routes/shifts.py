@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from api.access import Principal, require_organiser_of, require_self_or_organiser
 from api.deps import (
@@ -16,20 +16,21 @@ from api.deps import (
     PrincipalDep,
     Services,
     ServicesDep,
+    TokenFirstRoute,
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
 from api.routes.activities import ShiftPublic
-from api.schemas import Command, Done, Reason
+from api.schemas import Command, Done, Instant, Reason, Uuid
 from domain.shift import Shift
 from projections.queries import roster
 
-router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
+router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
 
 
 class SignUp(Command):
-    volunteer_id: UUID
+    volunteer_id: Uuid
 
 
 class SignedUp(Done):
@@ -53,16 +54,16 @@ class RosterPublic(BaseModel):
 
 
 class Attend(Command):
-    volunteer_id: UUID
-    at: AwareDatetime | None = Field(
+    volunteer_id: Uuid
+    at: Instant | None = Field(
         default=None, description="organisers only: the time from the sign-in sheet"
     )
 
 
 class RecordAttendance(Command):
-    volunteer_id: UUID
-    checked_in_at: AwareDatetime
-    checked_out_at: AwareDatetime
+    volunteer_id: Uuid
+    checked_in_at: Instant
+    checked_out_at: Instant
 
 
 class Attended(Done):
@@ -76,8 +77,8 @@ class ChangeCapacity(Command):
 
 
 class Reschedule(Command):
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -93,7 +94,7 @@ class Rescheduled(Done):
 
 
 class NoShow(Command):
-    volunteer_id: UUID
+    volunteer_id: Uuid
     reason: str = Field(min_length=1, max_length=500)
 
 

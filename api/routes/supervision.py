@@ -31,7 +31,12 @@ class RecordDuePublic(BaseModel):
     service_date: date
     minutes: int
     recorded_at: AwareDatetime
-    days_pending: int
+    recorded_by: str = Field(description="the actor who recorded it (account:<id> …)")
+    approved_by: str | None
+    confirmed_by: str | None = Field(
+        description="the volunteer who confirmed the minutes as they stand, if they did"
+    )
+    days_pending: int = Field(description="days since it was recorded")
 
 
 class CorrectionRequestPublic(BaseModel):
@@ -44,6 +49,9 @@ class CorrectionRequestPublic(BaseModel):
     organisation_id: UUID
     service_date: date
     minutes: int
+    recorded_by: str
+    approved_by: str | None
+    confirmed_by: str | None
     status: str
     requested_minutes: int
     requested_at: AwareDatetime
@@ -75,6 +83,10 @@ class SupervisionPublic(BaseModel):
         description="pending records of check-ins closed automatically"
     )
     open_correction_requests: list[CorrectionRequestPublic]
+    single_organiser_approvals: list[RecordDuePublic] = Field(
+        description="approved by whoever recorded or corrected them, with no second party, "
+        "under the single-organiser setting"
+    )
     no_shows: list[NoShowPublic] = Field(
         description="on shifts whose local start date falls in the period"
     )

@@ -9,16 +9,25 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.access import mask_phone, require_may_see_volunteer
-from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.deps import (
+    Cursor,
+    Limit,
+    MinPosition,
+    PrincipalDep,
+    ServicesDep,
+    TokenFirstRoute,
+    wait_for_position,
+)
 from api.pagination import decode_cursor, encode_cursor
+from api.passwords import check_password
 from api.problems import Forbidden
-from api.schemas import Command, Done
+from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
 from domain.values import local_date
 from projections.hours_queries import volunteer_summary
 from projections.queries import records_of_volunteer, upcoming_shifts
 
-router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
+router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
 
 
 class Guardian(Command):
@@ -29,9 +38,9 @@ class Guardian(Command):
 class RegisterVolunteer(Command):
     name: str = Field(min_length=1, max_length=50, examples=["王小明"])
     phone: str = Field(min_length=11, max_length=20, examples=["13800138000"])
-    password: str = Field(min_length=8, max_length=128)
-    birth_date: date
-    organization_id: UUID
+    password: Password
+    birth_date: Day
+    organization_id: Uuid
     skills: list[str] = Field(default_factory=list, max_length=30)
     guardian: Guardian | None = None
     consent: bool = Field(description="consent to the privacy notice; registration needs it")
@@ -91,6 +100,7 @@ class ServiceRecordPage(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
 def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
+    check_password(body.password, staff=False, related=[body.phone, body.name])
     ledger = services.ledger
     volunteer_id = ledger.register_volunteer(
         name=body.name,

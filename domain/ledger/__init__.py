@@ -1,12 +1,13 @@
 """The ledger's application service: every command and by-id query, over one event store."""
 
 from domain.ledger.accounts import AccountCommands
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.hours import HoursCommands
-from domain.ledger.organising import Clash, OrganisingCommands
+from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
 from domain.ledger.volunteering import VolunteeringCommands
+from domain.values import Clash
 
 
 class Ledger(
@@ -25,4 +26,11 @@ class Ledger(
     name = "Ledger"
 
 
-__all__ = ["CertificateStatus", "Clash", "Ledger", "LedgerBase", "command"]
+__all__ = [
+    "CertificateStatus",
+    "Clash",
+    "Ledger",
+    "LedgerBase",
+    "command",
+    "command_issuing_a_secret",
+]

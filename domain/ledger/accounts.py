@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID, uuid4
 
 from domain.account import Account, check_username
 from domain.errors import InvalidInputError, NotFoundError, UsernameTakenError
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
 from domain.unique_key import UniqueKey
 from domain.values import SYSTEM, Actor, is_volunteer_number, normalise_phone
 
@@ -74,6 +75,40 @@ class AccountCommands(LedgerBase):
         account = self.account(account_id)
         account.disable(reason, actor)
         self._save(account)
+
+    @command
+    def enable_account(self, account_id: UUID, reason: str, actor: Actor) -> None:
+        account = self.account(account_id)
+        account.enable(reason, actor)
+        self._save(account)
+
+    @command
+    def log_out(self, account_id: UUID, actor: Actor) -> None:
+        """End every access token of the account issued so far."""
+        account = self.account(account_id)
+        account.log_out(actor)
+        self._save(account)
+
+    @command_issuing_a_secret
+    def issue_password_reset(
+        self, account_id: UUID, code_hash: str, expires_at: datetime, actor: Actor
+    ) -> None:
+        account = self.account(account_id)
+        account.issue_password_reset(code_hash, expires_at, actor)
+        self._save(account)
+
+    @command
+    def reset_password(self, account_id: UUID, code_hash: str, password_hash: str) -> None:
+        """The account's holder sets a new password with the latest reset code."""
+        account = self.account(account_id)
+        account.reset_password(code_hash, password_hash, self.now(), account.as_actor())
+        self._save(account)
+
+    def account_version(self, id: UUID) -> int | None:
+        """The version of the account's latest event, None if there is none: one indexed read
+        of one row, for checking on every request that a cached account is still current."""
+        events = self.recorder.select_events(id, desc=True, limit=1)
+        return events[0].originator_version if events else None
 
     def account(self, id: UUID) -> Account:
         return self._load(Account, "account", id)

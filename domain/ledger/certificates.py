@@ -83,7 +83,8 @@ class CertificateCommands(LedgerBase):
                     "outside the issuer's organisations",
                     record_id=str(record.id),
                 )
-        today = local_date(self.now(), issuer.timezone)
+        now = self.now()
+        today = local_date(now, issuer.timezone)
         certificate = Certificate.issue(
             number=certificate_number_from(today.year, secrets.randbelow(10**8)),
             volunteer_id=volunteer_id,
@@ -93,6 +94,7 @@ class CertificateCommands(LedgerBase):
             handler=handler,
             contact=contact,
             issued_on=today,
+            issued_at=now,
             actor=actor,
         )
         requested = None

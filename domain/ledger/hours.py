@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from domain.activity import Activity
 from domain.attendance import Attendance
-from domain.errors import AttendanceError, InvalidInputError
+from domain.errors import (
+    AttendanceError,
+    InvalidInputError,
+    VolunteerOutOfReachError,
+)
 from domain.ledger.base import LedgerBase, command
 from domain.service_record import RecordSource, ServiceRecord
 from domain.shift import Shift, SignUpStatus
 from domain.timesheet import Timesheet
 from domain.values import Actor, TimeRange, derived_id, local_date, require_aware
+from domain.volunteer import Volunteer
 
 
 class HoursCommands(LedgerBase):
@@ -167,9 +173,14 @@ class HoursCommands(LedgerBase):
         beneficiary: str | None = None,
         actor: Actor,
     ) -> UUID:
-        """An organiser's record of service outside shifts, such as a home visit; pending."""
-        self.volunteer(volunteer_id)
+        """An organiser's record of service outside shifts, such as a home visit; pending.
+
+        Only for a volunteer within the recording account's reach (``_require_within_reach``).
+        """
+        volunteer = self.volunteer(volunteer_id)
         activity = self.activity(activity_id)
+        timesheet = self._timesheet(volunteer.id, actor)
+        self._require_within_reach(volunteer, activity, timesheet, actor)
         organisation = self.organisation(activity.organisation_id)
         time = TimeRange.checked(started_at, ended_at, "service")
         if time.end > self.now():
@@ -189,14 +200,42 @@ class HoursCommands(LedgerBase):
             needs_review=False,
             actor=actor,
         )
-        timesheet = self._count(record, actor)
+        self._count_on(timesheet, record, actor)
         self._save(record, timesheet)
         return record.id
 
+    def _require_within_reach(
+        self, volunteer: Volunteer, activity: Activity, timesheet: Timesheet, actor: Actor
+    ) -> None:
+        """A volunteer holding a confirmed place on a shift of the activity (sign-ups end
+        before the start, so whoever attended one still holds it), or one whose home
+        organisation the recording account organises, or lies below one it organises (an
+        admin account reaches everyone). Anyone else is refused: a manual record is not a way
+        to credit strangers."""
+        if any(timesheet.holds(shift_id) for shift_id in activity.shift_ids):
+            return
+        if self.organises(actor, volunteer.home_organisation_id):
+            return
+        raise VolunteerOutOfReachError(
+            "an organiser records hours only for a volunteer with a place on a shift of the "
+            "activity, or one of an organisation they organise",
+            volunteer_id=str(volunteer.id),
+            activity_id=str(activity.id),
+        )
+
     @command
     def approve_record(self, record_id: UUID, actor: Actor) -> None:
+        """Approve, under the second-party rule (``ServiceRecord``); the deployment's
+        ``single_organiser_approval`` lets a maker of the minutes approve alone."""
         record = self.service_record(record_id)
-        record.approve(actor)
+        record.approve(actor, single_organiser_allowed=self.policy.single_organiser_approval)
+        self._save(record)
+
+    @command
+    def confirm_record(self, record_id: UUID, actor: Actor) -> None:
+        """The volunteer confirms a pending record's minutes: the second party of the rule."""
+        record = self.service_record(record_id)
+        record.confirm(actor)
         self._save(record)
 
     @command
@@ -239,6 +278,10 @@ class HoursCommands(LedgerBase):
 
     def _count(self, record: ServiceRecord, actor: Actor) -> Timesheet:
         timesheet = self._timesheet(record.volunteer_id, actor)
+        self._count_on(timesheet, record, actor)
+        return timesheet
+
+    def _count_on(self, timesheet: Timesheet, record: ServiceRecord, actor: Actor) -> None:
         timesheet.count(
             record.id,
             TimeRange(record.started_at, record.ended_at),
@@ -247,7 +290,6 @@ class HoursCommands(LedgerBase):
             self.policy.daily_cap_minutes,
             actor,
         )
-        return timesheet
 
     def _recount(self, record: ServiceRecord, actor: Actor) -> Timesheet:
         timesheet = self._timesheet(record.volunteer_id, actor)

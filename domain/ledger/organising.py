@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -11,15 +10,7 @@ from domain.ledger.base import LedgerBase, command
 from domain.organisation import DEFAULT_TIMEZONE, Organisation
 from domain.shift import Shift
 from domain.timesheet import Timesheet
-from domain.values import SYSTEM, Actor, TimeRange, WeeklyRecurrence, derived_id
-
-
-@dataclass(frozen=True)
-class Clash:
-    """After a reschedule, a confirmed volunteer whose shifts now overlap."""
-
-    volunteer_id: UUID
-    overlapping_shift_id: UUID
+from domain.values import SYSTEM, Actor, Clash, TimeRange, WeeklyRecurrence, derived_id
 
 
 class OrganisingCommands(LedgerBase):

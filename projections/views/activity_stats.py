@@ -15,6 +15,7 @@ from projections.events import (
     ACTIVITY_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -57,6 +58,7 @@ class ActivityStats(Projection):
             *ACCOUNT_EVENTS,
             *ACTIVITY_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *ORGANISATION_EVENTS,
             *RECOGNITION_EVENTS,
             *TIMESHEET_EVENTS,
@@ -67,6 +69,7 @@ class ActivityStats(Projection):
             ServiceRecord.CorrectionRequested,
             ServiceRecord.CorrectionRequestAccepted,  # the Corrected that follows carries it
             ServiceRecord.CorrectionRequestDeclined,
+            ServiceRecord.Confirmed,  # minutes and status stay as they are
         }
     )
 

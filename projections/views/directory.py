@@ -15,6 +15,7 @@ from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
     SHIFT_EVENTS,
@@ -66,6 +67,7 @@ class Directory(Projection):
         {
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *RECOGNITION_EVENTS,
             Organisation.ChildAttached,
             Activity.ShiftAdded,

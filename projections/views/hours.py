@@ -21,6 +21,7 @@ from projections.events import (
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -61,11 +62,13 @@ class Hours(Projection):
     )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
+            *RECEIPT_EVENTS,
             Activity.ShiftAdded,
             Activity.Closed,
             ServiceRecord.CorrectionRequested,
             ServiceRecord.CorrectionRequestAccepted,
             ServiceRecord.CorrectionRequestDeclined,
+            ServiceRecord.Confirmed,  # minutes and status stay as they are
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
             *ATTENDANCE_EVENTS,

@@ -15,6 +15,7 @@ from projections.events import (
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -67,6 +68,7 @@ class ServiceRecords(Projection):
         {
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *RECOGNITION_EVENTS,
             *ORGANISATION_EVENTS,
             *VOLUNTEER_EVENTS,
@@ -139,6 +141,11 @@ class ServiceRecords(Projection):
     def _requested(self, tx: Transaction, e: Any, position: int) -> None:
         record = str(e.originator_id)
         self._records.update(record, requested_minutes=e.minutes)
+        self._records.append(record, "history", _history_line(e, position, e.minutes))
+
+    @on(ServiceRecord.Confirmed)
+    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
+        record = str(e.originator_id)
         self._records.append(record, "history", _history_line(e, position, e.minutes))
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)

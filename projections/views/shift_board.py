@@ -14,6 +14,7 @@ from projections.events import (
     ATTENDANCE_EVENTS,
     CERTIFICATE_EVENTS,
     ORGANISATION_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     SERVICE_RECORD_EVENTS,
     TIMESHEET_EVENTS,
@@ -60,6 +61,7 @@ class ShiftBoard(Projection):
         {
             *ACCOUNT_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *RECOGNITION_EVENTS,
             Activity.Created,
             Activity.ShiftAdded,

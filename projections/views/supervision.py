@@ -1,5 +1,5 @@
 """The supervision ledger (督查台账): records waiting too long, check-ins closed for review,
-open correction requests, and no-shows by period."""
+open correction requests, approvals without a second party, and no-shows by period."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
     CERTIFICATE_EVENTS,
+    RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -28,7 +29,6 @@ from projections.lookups import text
 from projections.store import Transaction
 
 STATUS_AFTER = {
-    ServiceRecord.Approved: "approved",
     ServiceRecord.Rejected: "rejected",
     ServiceRecord.Revoked: "revoked",
 }
@@ -41,8 +41,9 @@ def utc_text(moment: datetime) -> str:
 
 class Supervision(Projection):
     """Service records as they stand (status, whether flagged for review, the open correction
-    request), and the no-shows standing now, each dated by its shift's local start date in
-    the organising organisation's time zone.
+    request, who recorded, approved and confirmed it, and whether it was approved under the
+    single-organiser setting), and the no-shows standing now, each dated by its shift's local
+    start date in the organising organisation's time zone.
 
     A batch is folded in memory and written at its end: a row new in the batch as one insert
     with its final values (most records are recorded and approved within one), an older
@@ -51,6 +52,8 @@ class Supervision(Projection):
     """
 
     name = "supervision"
+    #: Version 2: who recorded, approved and confirmed each record; single-organiser approvals.
+    version = 2
     indexes = (
         "supervision_records_organisation ON supervision_records (organisation_id, status)",
         "supervision_no_shows_organisation ON supervision_no_shows (organisation_id, local_date)",
@@ -60,6 +63,7 @@ class Supervision(Projection):
             *ACCOUNT_EVENTS,
             *ACTIVITY_EVENTS,
             *CERTIFICATE_EVENTS,
+            *RECEIPT_EVENTS,
             *RECOGNITION_EVENTS,
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
@@ -113,7 +117,8 @@ class Supervision(Projection):
                 organisation_id TEXT NOT NULL, shift_id TEXT, service_date TEXT NOT NULL,
                 minutes INTEGER NOT NULL, status TEXT NOT NULL, needs_review INTEGER NOT NULL,
                 recorded_at TEXT NOT NULL, requested_minutes INTEGER, requested_at TEXT,
-                request_reason TEXT)"""
+                request_reason TEXT, recorded_by TEXT NOT NULL, approved_by TEXT,
+                confirmed_by TEXT, single_organiser INTEGER NOT NULL)"""
         )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS supervision_no_shows (
@@ -240,19 +245,36 @@ class Supervision(Projection):
             None,
             None,
             None,
+            e.actor,
+            None,
+            None,
+            0,
         )
 
-    @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
+    @on(ServiceRecord.Approved)
+    def _approved(self, tx: Transaction, e: Any, position: int) -> None:
+        self._records.update(
+            text(e.originator_id),
+            status="approved",
+            approved_by=e.actor,
+            single_organiser=int(e.single_organiser),
+        )
+
+    @on(ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _status(self, tx: Transaction, e: Any, position: int) -> None:
         record_id = text(e.originator_id)
         self._records.update(record_id, status=STATUS_AFTER[type(e)])
-        if type(e) is not ServiceRecord.Approved:
-            # A rejected or revoked record drops its open request, as the aggregate does.
-            self._request(record_id, None, None, None)
+        # A rejected or revoked record drops its open request, as the aggregate does.
+        self._request(record_id, None, None, None)
+
+    @on(ServiceRecord.Confirmed)
+    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
+        self._records.update(text(e.originator_id), confirmed_by=e.actor)
 
     @on(ServiceRecord.Corrected)
     def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        self._records.update(text(e.originator_id), minutes=e.minutes)
+        # A confirmation is of the minutes it saw, as the aggregate has it.
+        self._records.update(text(e.originator_id), minutes=e.minutes, confirmed_by=None)
 
     @on(ServiceRecord.CorrectionRequested)
     def _requested(self, tx: Transaction, e: Any, position: int) -> None:
@@ -305,4 +327,8 @@ RECORD_COLUMNS = (
     "requested_minutes",
     "requested_at",
     "request_reason",
+    "recorded_by",
+    "approved_by",
+    "confirmed_by",
+    "single_organiser",
 )

@@ -35,7 +35,8 @@ class Api:
     clock: Clock
 
     def token_for(self, account_id: UUID) -> dict[str, str]:
-        token = self.services.tokens.issue(f"account:{account_id}").access_token
+        epoch = self.services.ledger.account(account_id).security_epoch
+        token = self.services.tokens.issue(f"account:{account_id}", epoch=epoch).access_token
         return {"Authorization": f"Bearer {token}"}
 
     def staff(self, username: str, *, organisation: UUID | None = None, admin: bool = False):
@@ -74,7 +75,8 @@ def api(tmp_path) -> Iterator[Api]:
 
 @dataclass
 class World:
-    """东城区 with two streets, a community under each, their organisers and volunteers."""
+    """东城区 with two streets, a community under each, their organisers and volunteers;
+    和平里街道 has a second organiser ("checker") to approve what the first records by hand."""
 
     district: UUID
     street_a: UUID
@@ -103,6 +105,7 @@ def world(api: Api) -> World:
         "anonymous": {},
         "admin": api.staff("admin.zhang", admin=True),
         "organiser": api.staff("organiser.li", organisation=street_a),
+        "checker": api.staff("organiser.zhou", organisation=street_a),
         "other organiser": api.staff("organiser.wang", organisation=street_b),
     }
     volunteer, tokens["volunteer"] = api.volunteer(community_a, "13911110001")
@@ -141,6 +144,11 @@ def world(api: Api) -> World:
 @pytest.fixture
 def issued(api, world):
     """Two approved records of the volunteer, certified by 和平里社区 for the past week."""
+    return issue_certificate(api, world)
+
+
+def issue_certificate(api, world):
+    """Approve two records of the volunteer in the past week and certify them; the number."""
     organiser = world.tokens["organiser"]
     records = []
     for days_ago, minutes in ((6, 120), (3, 100)):
@@ -156,7 +164,10 @@ def issued(api, world):
                 "description": "文明劝导",
             },
         ).json()["id"]
-        api.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+        approved = api.client.post(
+            f"/v1/service-records/{record}/approve", headers=world.tokens["checker"]
+        )
+        assert approved.status_code == 200, approved.text
         records.append(record)
     today = api.clock.now.date()
     response = api.client.post(

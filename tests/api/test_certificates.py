@@ -1,9 +1,11 @@
 """Certificates through HTTP: issue, read, verify three ways' server path, supersede, revoke."""
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from certificates import extract_credential
-from tests.api.conftest import credential_of
+from tests.api.conftest import credential_of, issue_certificate
+from trust.credential import sign_credential
 
 
 def verdict_of(api, credential):
@@ -16,6 +18,27 @@ def test_an_issued_certificate_counts_the_periods_approved_hours(api, world, iss
     assert subject["certificate"]["totalMinutes"] == 220
     assert subject["achievement"]["achievementType"] == "CommunityService"
     assert subject["creditsEarned"] == 3.67
+
+
+def test_a_certificate_is_valid_from_the_instant_it_was_issued(api, world):
+    evening = api.clock.now.replace(hour=20, minute=15, second=7)  # 04:15 tomorrow in Beijing
+    api.clock.set(evening)
+    number = issue_certificate(api, world)["number"]
+    credential = credential_of(api, world, number)
+    assert credential["validFrom"] == evening.strftime("%Y-%m-%dT20:15:07Z")
+    assert credential["validFrom"] <= credential["proof"]["created"]
+
+
+def test_a_credential_dated_the_old_way_still_verifies(api, world, issued):
+    """Credentials built before said midnight UTC of the issue date, often after their proof."""
+    credential = credential_of(api, world, issued["number"])
+    unsigned = {name: value for name, value in credential.items() if name != "proof"}
+    issued_on = unsigned["credentialSubject"]["certificate"]["issuedOn"]
+    unsigned["validFrom"] = f"{issued_on}T00:00:00Z"
+    keyring = api.client.app.state.certificates.keyring
+    before = datetime.fromisoformat(unsigned["validFrom"]) - timedelta(hours=8)
+    old = sign_credential(unsigned, keyring.signing_key, keyring.signing_method, before)
+    assert verdict_of(api, old)["verdict"] == "valid"
 
 
 def test_a_fresh_certificate_verifies_on_every_check(api, world, issued):

@@ -67,7 +67,29 @@ def test_create_admin_refuses_a_short_password_in_one_line(demo_settings, monkey
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["create-admin", "boss.wang"]) == 1
-    assert capsys.readouterr().err == "volunteer-ledger: the password needs at least 8 characters\n"
+    assert (
+        capsys.readouterr().err == "volunteer-ledger: the password needs at least 10 characters\n"
+    )
+
+
+def test_create_admin_refuses_a_password_of_nine_characters(demo_settings, monkeypatch):
+    monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setattr("sys.stdin", io.StringIO("xq7#Lm2!v\n"))
+    assert main(["create-admin", "boss.wang"]) == 1
+
+
+def test_create_admin_refuses_a_common_password(demo_settings, monkeypatch, capsys):
+    monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setattr("sys.stdin", io.StringIO("password1234\n"))
+    assert main(["create-admin", "boss.wang"]) == 1
+    assert "common password" in capsys.readouterr().err
+
+
+def test_create_admin_refuses_a_password_like_the_username(demo_settings, monkeypatch, capsys):
+    monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setattr("sys.stdin", io.StringIO("boss.wang2026\n"))
+    assert main(["create-admin", "boss.wang"]) == 1
+    assert "too close to your login" in capsys.readouterr().err
 
 
 def test_several_workers_need_postgresql(demo_settings, monkeypatch, capsys):

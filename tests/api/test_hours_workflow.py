@@ -47,7 +47,7 @@ def test_a_rejected_record_shows_the_reason(api, world, record):
 
 def test_a_revoked_record_no_longer_counts(api, world, record):
     organiser = world.tokens["organiser"]
-    api.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+    api.client.post(f"/v1/service-records/{record}/approve", headers=world.tokens["checker"])
     done = api.client.post(
         f"/v1/service-records/{record}/revoke", json={"reason": "经核查系虚报"}, headers=organiser
     )
@@ -65,7 +65,7 @@ def test_revoking_a_pending_record_is_a_conflict(api, world, record):
 
 def test_a_volunteers_correction_request_is_accepted_by_an_organiser(api, world, record):
     organiser, me = world.tokens["organiser"], world.tokens["volunteer"]
-    api.client.post(f"/v1/service-records/{record}/approve", headers=organiser)
+    api.client.post(f"/v1/service-records/{record}/approve", headers=world.tokens["checker"])
     asked = api.client.post(
         f"/v1/service-records/{record}/correction-requests",
         json={"minutes": 150, "reason": "实际服务两个半小时"},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,21 @@ from fastapi import FastAPI, Response
 from fastapi.testclient import TestClient
 
 from api.idempotency import (
-    Claimed,
     IdempotencyMiddleware,
     IdempotencyStore,
-    InFlight,
     InMemoryIdempotencyStore,
-    Mismatch,
-    Replay,
+    Remembered,
     SQLiteIdempotencyStore,
     StoredResponse,
     idempotency_store_for,
 )
 from api.problems import install_problem_handlers
+from domain.ledger.receipts import current_request
 from tests.conftest import Clock
 
 CREATED = StoredResponse(201, (("content-type", "application/json"),), b'{"id": 1}')
 KEY = "3f0c2a9e-7b1d-4c55-9a0e-2b8f6d1c4e77"
+FIRST = Remembered("body-1", CREATED)
 
 
 # --- the store, on memory, SQLite and PostgreSQL -------------------------------------------
@@ -43,88 +41,61 @@ def store(store_url: str, tmp_path: Path, clock: Clock) -> Iterator[IdempotencyS
         opened.close()
 
 
-def test_a_new_key_is_claimed(store: IdempotencyStore) -> None:
-    assert store.claim("scope", KEY, "body-1") == Claimed()
+def test_a_new_key_has_no_answer(store: IdempotencyStore) -> None:
+    assert store.lookup("scope", KEY) is None
 
 
-def test_a_claimed_key_is_in_flight_until_completed(store: IdempotencyStore) -> None:
-    store.claim("scope", KEY, "body-1")
-    assert store.claim("scope", KEY, "body-1") == InFlight()
+def test_a_remembered_answer_is_found_with_its_requests_fingerprint(
+    store: IdempotencyStore,
+) -> None:
+    store.remember("scope", KEY, FIRST)
+    assert store.lookup("scope", KEY) == FIRST
 
 
-def test_a_completed_key_replays_its_response(store: IdempotencyStore) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.complete("scope", KEY, CREATED)
-    assert store.claim("scope", KEY, "body-1") == Replay(CREATED)
-
-
-def test_a_key_used_with_another_body_is_a_mismatch(store: IdempotencyStore) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.complete("scope", KEY, CREATED)
-    assert store.claim("scope", KEY, "body-2") == Mismatch()
-
-
-def test_a_released_key_can_be_claimed_again(store: IdempotencyStore) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.release("scope", KEY)
-    assert store.claim("scope", KEY, "body-1") == Claimed()
-
-
-def test_release_leaves_a_completed_key_alone(store: IdempotencyStore) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.complete("scope", KEY, CREATED)
-    store.release("scope", KEY)
-    assert store.claim("scope", KEY, "body-1") == Replay(CREATED)
+def test_the_first_answer_is_kept(store: IdempotencyStore) -> None:
+    store.remember("scope", KEY, FIRST)
+    store.remember("scope", KEY, Remembered("body-1", StoredResponse(201, (), b'{"id": 2}')))
+    assert store.lookup("scope", KEY) == FIRST
 
 
 def test_the_same_key_in_another_scope_is_another_key(store: IdempotencyStore) -> None:
-    store.claim("alice", KEY, "body-1")
-    store.complete("alice", KEY, CREATED)
-    assert store.claim("bob", KEY, "body-1") == Claimed()
+    store.remember("alice", KEY, FIRST)
+    assert store.lookup("bob", KEY) is None
 
 
-def test_a_key_expires_after_a_day(store: IdempotencyStore, clock: Clock) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.complete("scope", KEY, CREATED)
+def test_an_answer_is_forgotten_after_a_day(store: IdempotencyStore, clock: Clock) -> None:
+    store.remember("scope", KEY, FIRST)
     clock.advance(hours=23, minutes=59)
-    assert store.claim("scope", KEY, "body-1") == Replay(CREATED)
+    assert store.lookup("scope", KEY) == FIRST
     clock.advance(minutes=1)
-    assert store.claim("scope", KEY, "body-2") == Claimed()
+    assert store.lookup("scope", KEY) is None
 
 
-def test_a_claim_whose_request_never_finished_is_taken_over(
+def test_remembering_after_a_day_replaces_the_forgotten_answer(
     store: IdempotencyStore, clock: Clock
 ) -> None:
-    store.claim("scope", KEY, "body-1")
-    clock.advance(minutes=4)
-    assert store.claim("scope", KEY, "body-1") == InFlight()
-    clock.advance(minutes=1)
-    assert store.claim("scope", KEY, "body-1") == Claimed()
-
-
-def test_only_one_of_many_concurrent_claims_wins(store: IdempotencyStore) -> None:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda _: store.claim("scope", KEY, "body-1"), range(16)))
-    assert outcomes.count(Claimed()) == 1
-    assert outcomes.count(InFlight()) == 15
+    store.remember("scope", KEY, FIRST)
+    clock.advance(hours=24)
+    later = Remembered("body-2", CREATED)
+    store.remember("scope", KEY, later)
+    assert store.lookup("scope", KEY) == later
 
 
 @pytest.mark.parametrize(
     "store_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
-def test_a_second_worker_sees_the_first_workers_keys(
+def test_a_second_worker_sees_the_first_workers_answers(
     store: IdempotencyStore, store_url: str, tmp_path: Path, clock: Clock
 ) -> None:
-    store.claim("scope", KEY, "body-1")
-    store.complete("scope", KEY, CREATED)
+    store.remember("scope", KEY, FIRST)
     other = idempotency_store_for(store_url, tmp_path, clock=clock)
     try:
-        assert other.claim("scope", KEY, "body-1") == Replay(CREATED)
+        assert other.lookup("scope", KEY) == FIRST
     finally:
         other.close()
 
 
-def test_a_sqlite_ledger_keeps_its_keys_in_a_sibling_file(tmp_path: Path) -> None:
+def test_a_sqlite_ledger_keeps_its_answers_in_a_sibling_file(tmp_path: Path) -> None:
     store = idempotency_store_for(f"sqlite:///{tmp_path}/data/ledger.db", Path("unused"))
     try:
         assert isinstance(store, SQLiteIdempotencyStore)
@@ -173,10 +144,16 @@ class Shifts:
 
         @self.app.post("/slow", status_code=201)
         def slow() -> dict[str, int]:
-            self.runs.append("slow")
+            self.runs.append(current_request())
             if len(self.runs) == 1:  # a retry arrives while the first is still running
                 self.nested.append(self.client.post("/slow", headers={"Idempotency-Key": KEY}))
             return {"id": len(self.runs)}
+
+        @self.app.post("/credential")
+        def credential(response: Response) -> dict[str, str]:
+            self.runs.append("credential")
+            response.headers["Cache-Control"] = "no-store"
+            return {"access_token": f"secret-{len(self.runs)}"}
 
         @self.app.get("/shifts")
         def board() -> dict[str, int]:
@@ -288,12 +265,41 @@ def test_a_client_error_is_kept_and_replayed(shifts: Shifts) -> None:
     assert retry.content == first.content
 
 
-def test_a_retry_while_the_first_is_running_is_a_conflict(shifts: Shifts) -> None:
+def test_a_retry_while_the_first_is_running_runs_as_the_same_keyed_request(
+    shifts: Shifts,
+) -> None:
     assert shifts.post("/slow").status_code == 201
     (nested,) = shifts.nested
-    assert nested.status_code == 409
-    assert nested.json()["type"] == "/problems/idempotency-key-in-flight"
-    assert shifts.runs == ["slow"]
+    assert nested.status_code == 201
+    first, retry = shifts.runs
+    assert first is not None
+    assert retry is not None
+    assert (retry.key, retry.fingerprint) == (first.key, first.fingerprint)
+
+
+def test_a_handler_runs_inside_a_keyed_request_only_when_a_key_is_sent(shifts: Shifts) -> None:
+    shifts.post("/slow", key=None)
+    (unkeyed, *_) = shifts.runs
+    assert unkeyed is None
+
+
+def test_an_answer_that_carries_a_credential_is_never_kept(shifts: Shifts) -> None:
+    first = shifts.post("/credential")
+    retry = shifts.post("/credential")
+    assert "idempotent-replayed" not in retry.headers
+    assert first.json() != retry.json()
+
+
+def test_the_answer_still_goes_out_when_it_cannot_be_remembered(clock: Clock) -> None:
+    store = InMemoryIdempotencyStore(clock=clock)
+
+    def broken(*args: Any) -> None:
+        raise OSError("disk full")
+
+    store.remember = broken  # type: ignore[method-assign]
+    shifts = Shifts(store)
+    response = shifts.post(json={"activity": "社区图书角"})
+    assert (response.status_code, response.json()) == (201, {"id": 1})
 
 
 def test_an_expired_key_runs_again(shifts: Shifts, clock: Clock) -> None:

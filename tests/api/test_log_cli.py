@@ -15,6 +15,7 @@ from api.log_cli import ProgressBar, add_verify_log_parser, run_verify_log
 from api.settings import Settings
 from api.transparency import open_transparency_log
 from domain.ledger import Ledger
+from domain.values import Actor
 from projections.store import view_store_for
 from tests import factories as f
 from tests.event_store_sql import EventTable, views_in_wal_mode
@@ -53,7 +54,7 @@ class Store:
                 started_at=start,
                 ended_at=start + timedelta(hours=2),
                 description="社区图书角整理",
-                actor=ORGANISER,
+                actor=f.home_organiser(ledger, volunteer),
             )
             ledger.approve_record(record, ORGANISER)
             log.refresh()
@@ -206,3 +207,67 @@ def test_the_progress_bar_shows_events_rate_and_time_left():
     assert "5,000 events, position 5,000/20,000" in line
     assert "2,500/s" in line
     assert "0:00:06 left" in line
+
+
+@pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
+def test_an_event_whose_state_was_made_text_is_found_at_its_position(store):
+    store.table.cast_state_to_text(store.registered)  # SQLite keeps a type per value
+    status, output = store.verify()
+    assert status == 1, output
+    first = output.splitlines()[0]
+    assert first.startswith(f"position {store.registered}: ")
+    assert first.endswith("is stored as str, not bytes: its type was changed")
+
+
+@pytest.mark.parametrize(
+    "store_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_state_column_made_text_is_found_at_every_position(store):
+    store.table.make_states_text()  # PostgreSQL keeps one type per column
+    status, output = store.verify()
+    assert status == 1, output
+    found = [line.split(":")[0] for line in output.splitlines() if "cannot be read" in line]
+    assert found == [f"position {position}" for position in store.positions]
+
+
+@SQL_STORES
+def test_approvals_stored_before_and_after_version_2_and_confirmations_verify(
+    store_url, tmp_path, clock
+):
+    settings = Settings(data_dir=tmp_path / "data", store=store_url)
+    views_in_wal_mode(store_url)
+    ledger = Ledger(store_url, clock=clock)
+    views = view_store_for(store_url)
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        volunteer = f.volunteer(ledger, community, name="孙丽")
+        organiser = f.organiser(ledger, community)
+        records = []
+        for days in (3, 2):
+            start = clock.now - timedelta(days=days)
+            records.append(
+                ledger.record_service(
+                    volunteer_id=volunteer,
+                    activity_id=activity,
+                    started_at=start,
+                    ended_at=start + timedelta(hours=2),
+                    description="社区图书角整理",
+                    actor=organiser,
+                )
+            )
+        f.approve_as_version_1(ledger, records[0], ORGANISER)
+        log = open_transparency_log(settings, ledger, views)
+        log.refresh()
+        ledger.confirm_record(records[1], Actor.volunteer(volunteer))
+        ledger.approve_record(records[1], organiser)
+        log.refresh()
+    finally:
+        views.close()
+        ledger.close()
+    parser = argparse.ArgumentParser()
+    add_verify_log_parser(parser.add_subparsers())
+    out = io.StringIO()
+    status = run_verify_log(parser.parse_args(["verify-log"]), settings, out, io.StringIO())
+    assert status == 0, out.getvalue()
+    assert out.getvalue().rstrip().endswith("everything matches")

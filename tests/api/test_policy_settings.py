@@ -61,7 +61,7 @@ def test_the_service_applies_the_deployments_categories(tmp_path):
         admin = services.ledger.create_staff_account(
             username="admin.zhang", display_name="张", password_hash=password_hash(), is_admin=True
         )
-        token = services.tokens.issue(f"account:{admin}").access_token
+        token = services.tokens.issue(f"account:{admin}", epoch=0).access_token
         response = client.post(
             "/v1/activities",
             json={

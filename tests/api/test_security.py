@@ -67,51 +67,71 @@ def test_verify_or_dummy_checks_a_real_hash() -> None:
 
 
 def test_a_token_round_trips_to_its_subject(clock: Clock) -> None:
-    issued = tokens(clock).issue(ACCOUNT)
+    issued = tokens(clock).issue(ACCOUNT, epoch=3)
     assert issued.expires_in == 15 * 60
-    assert tokens(clock).verify(issued.access_token) == ACCOUNT
+    assert tokens(clock).verify(issued.access_token).subject == ACCOUNT
 
 
-def test_a_token_holds_only_subject_times_and_id(clock: Clock) -> None:
-    claims = claims_of(tokens(clock).issue(ACCOUNT).access_token)
-    assert set(claims) == {"sub", "iat", "exp", "jti"}
+def test_a_token_holds_only_subject_epoch_times_and_id(clock: Clock) -> None:
+    claims = claims_of(tokens(clock).issue(ACCOUNT, epoch=3).access_token)
+    assert set(claims) == {"sub", "iat", "exp", "jti", "epoch"}
+    assert claims["epoch"] == 3
     assert claims["exp"] == int(clock().timestamp()) + 15 * 60
 
 
 def test_each_token_has_its_own_id(clock: Clock) -> None:
     service = tokens(clock)
-    first, second = service.issue(ACCOUNT), service.issue(ACCOUNT)
+    first, second = service.issue(ACCOUNT, epoch=3), service.issue(ACCOUNT, epoch=3)
     assert claims_of(first.access_token)["jti"] != claims_of(second.access_token)["jti"]
 
 
 @pytest.mark.parametrize("subject", ["王小明", "13800138000", "account:42", ""])
 def test_a_subject_that_is_not_kind_and_uuid_is_refused(clock: Clock, subject: str) -> None:
     with pytest.raises(ValueError, match="kind:uuid"):
-        tokens(clock).issue(subject)
+        tokens(clock).issue(subject, epoch=0)
 
 
 def test_an_expired_token_is_refused(clock: Clock) -> None:
-    token = tokens(clock).issue(ACCOUNT).access_token
+    token = tokens(clock).issue(ACCOUNT, epoch=3).access_token
     clock.advance(minutes=15)
     with pytest.raises(Unauthenticated, match="expired"):
         tokens(clock).verify(token)
 
 
 def test_a_token_is_accepted_until_just_before_it_expires(clock: Clock) -> None:
-    token = tokens(clock).issue(ACCOUNT).access_token
+    token = tokens(clock).issue(ACCOUNT, epoch=3).access_token
     clock.advance(minutes=14, seconds=59)
-    assert tokens(clock).verify(token) == ACCOUNT
+    assert tokens(clock).verify(token).subject == ACCOUNT
+
+
+def test_a_token_carries_its_accounts_security_epoch(clock: Clock) -> None:
+    token = tokens(clock).issue(ACCOUNT, epoch=3).access_token
+    assert tokens(clock).verify(token).epoch == 3
+
+
+def test_a_token_without_an_epoch_is_refused(clock: Clock) -> None:
+    now = int(clock().timestamp())
+    claims = {"sub": ACCOUNT, "iat": now, "exp": now + 60, "jti": "x"}
+    with pytest.raises(Unauthenticated):
+        tokens(clock).verify(jwt.encode(claims, SECRET, algorithm="HS256"))
+
+
+def test_a_token_claiming_a_longer_life_than_configured_is_refused(clock: Clock) -> None:
+    now = int(clock().timestamp())
+    claims = {"sub": ACCOUNT, "iat": now, "exp": now + 15 * 60 + 1, "jti": "x", "epoch": 0}
+    with pytest.raises(Unauthenticated, match="longer life"):
+        tokens(clock).verify(jwt.encode(claims, SECRET, algorithm="HS256"))
 
 
 def test_a_tampered_token_is_refused(clock: Clock) -> None:
-    header, _, signature = tokens(clock).issue(ACCOUNT).access_token.split(".")
+    header, _, signature = tokens(clock).issue(ACCOUNT, epoch=3).access_token.split(".")
     payload = b64({"sub": f"account:{uuid.UUID(int=1)}", "iat": 0, "exp": 2**40, "jti": "x"})
     with pytest.raises(Unauthenticated):
         tokens(clock).verify(f"{header}.{payload}.{signature}")
 
 
 def test_a_token_signed_with_another_secret_is_refused(clock: Clock) -> None:
-    token = tokens(clock, OTHER_SECRET).issue(ACCOUNT).access_token
+    token = tokens(clock, OTHER_SECRET).issue(ACCOUNT, epoch=3).access_token
     with pytest.raises(Unauthenticated):
         tokens(clock).verify(token)
 

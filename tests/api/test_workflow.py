@@ -91,7 +91,7 @@ def test_the_token_carries_no_personal_data(api, world):
         "/v1/auth/token", data={"username": "13911110001", "password": PASSWORD}
     ).json()["access_token"]
     claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "==="))
-    assert set(claims) == {"sub", "iat", "exp", "jti"}
+    assert set(claims) == {"sub", "iat", "exp", "jti", "epoch"}
     assert "13911110001" not in json.dumps(claims)
 
 

@@ -7,6 +7,7 @@ from domain.errors import (
     InvalidInputError,
     NotOwnRecordError,
     RecordStateError,
+    SecondPartyRequiredError,
     SelfApprovalError,
 )
 from domain.service_record import RecordSource, RecordStatus, ServiceRecord
@@ -14,29 +15,32 @@ from domain.values import Actor, TimeRange
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ORGANISER = Actor.account("organiser")
+CHECKER = Actor.account("checker")
 
 
-def a_record(minutes: int = 120) -> ServiceRecord:
+def a_record(
+    minutes: int = 120, source: RecordSource = RecordSource.MANUAL, actor: Actor = ORGANISER
+) -> ServiceRecord:
     return ServiceRecord.record(
         id=uuid4(),
         volunteer_id=uuid4(),
         activity_id=uuid4(),
         organisation_id=uuid4(),
         shift_id=None,
-        source=RecordSource.MANUAL,
+        source=source,
         time=TimeRange(START, START + timedelta(minutes=minutes)),
         service_date=date(2026, 3, 2),
         minutes=minutes,
         description="走访慰问独居老人",
         beneficiary="赵奶奶",
         needs_review=False,
-        actor=ORGANISER,
+        actor=actor,
     )
 
 
 def approved(minutes: int = 120) -> ServiceRecord:
     record = a_record(minutes)
-    record.approve(ORGANISER)
+    record.approve(CHECKER)
     return record
 
 
@@ -63,12 +67,12 @@ def test_a_rejected_record_cannot_be_approved():
     record = a_record()
     record.reject("重复录入", ORGANISER)
     with pytest.raises(RecordStateError, match="rejected"):
-        record.approve(ORGANISER)
+        record.approve(CHECKER)
 
 
 def test_approving_twice_is_refused():
     with pytest.raises(RecordStateError):
-        approved().approve(ORGANISER)
+        approved().approve(CHECKER)
 
 
 def test_nobody_approves_their_own_record():
@@ -157,3 +161,110 @@ def test_a_volunteer_cannot_accept_their_own_request():
 def test_resolving_without_an_open_request_is_refused():
     with pytest.raises(RecordStateError, match="no open correction request"):
         approved().decline_correction_request("无", ORGANISER)
+
+
+# The second-party rule.
+
+
+def last_approval(record: ServiceRecord) -> ServiceRecord.Approved:
+    [approval] = [e for e in record.collect_events() if isinstance(e, ServiceRecord.Approved)]
+    return approval
+
+
+def test_whoever_recorded_a_record_by_hand_may_not_approve_it():
+    with pytest.raises(SecondPartyRequiredError):
+        a_record().approve(ORGANISER)
+
+
+def test_another_organiser_approves_a_record_entered_by_hand():
+    record = a_record()
+    record.approve(CHECKER)
+    assert (record.status, last_approval(record).single_organiser) == (RecordStatus.APPROVED, False)
+
+
+def test_the_recorder_approves_once_the_volunteer_has_confirmed_the_minutes():
+    record = a_record()
+    record.confirm(owner(record))
+    record.approve(ORGANISER)
+    assert record.status == RecordStatus.APPROVED
+
+
+def test_a_correction_after_the_confirmation_needs_a_new_confirmation():
+    record = a_record(120)
+    record.confirm(owner(record))
+    record.correct(90, "提前离开", CHECKER)
+    with pytest.raises(SecondPartyRequiredError):
+        record.approve(ORGANISER)
+    record.confirm(owner(record))
+    record.approve(ORGANISER)
+    assert record.status == RecordStatus.APPROVED
+
+
+def test_the_organiser_who_checked_the_volunteer_out_approves_the_attendance_record():
+    record = a_record(source=RecordSource.ATTENDANCE)
+    record.approve(ORGANISER)
+    assert record.status == RecordStatus.APPROVED
+
+
+def test_whoever_corrected_a_record_may_not_approve_it_alone():
+    record = a_record(120, source=RecordSource.ATTENDANCE)
+    record.correct(90, "核对签到表", ORGANISER)
+    with pytest.raises(SecondPartyRequiredError):
+        record.approve(ORGANISER)
+
+
+def test_the_recorder_approves_what_another_organiser_corrected_from_attendance():
+    record = a_record(120, source=RecordSource.ATTENDANCE)
+    record.correct(90, "核对签到表", CHECKER)
+    record.approve(ORGANISER)
+    assert record.status == RecordStatus.APPROVED
+
+
+def test_only_the_records_volunteer_confirms_it():
+    record = a_record()
+    with pytest.raises(NotOwnRecordError):
+        record.confirm(Actor.volunteer(uuid4()))
+
+
+def test_an_organiser_cannot_confirm_for_the_volunteer():
+    record = a_record()
+    with pytest.raises(NotOwnRecordError):
+        record.confirm(ORGANISER)
+
+
+def test_only_a_pending_record_is_confirmed():
+    record = approved()
+    with pytest.raises(RecordStateError, match="approved"):
+        record.confirm(owner(record))
+
+
+def test_confirming_the_same_minutes_twice_is_refused():
+    record = a_record()
+    record.confirm(owner(record))
+    with pytest.raises(RecordStateError, match="already confirmed"):
+        record.confirm(owner(record))
+
+
+def test_a_confirmation_records_the_minutes_it_saw():
+    record = a_record(75)
+    record.confirm(owner(record))
+    confirmed = record.collect_events()[-1]
+    assert (type(confirmed), confirmed.minutes) == (ServiceRecord.Confirmed, 75)
+
+
+def test_the_single_organiser_setting_lets_the_recorder_approve_alone_and_says_so():
+    record = a_record()
+    record.approve(ORGANISER, single_organiser_allowed=True)
+    assert (record.status, last_approval(record).single_organiser) == (RecordStatus.APPROVED, True)
+
+
+def test_an_approval_with_a_second_party_is_not_single_organiser_even_where_allowed():
+    record = a_record()
+    record.approve(CHECKER, single_organiser_allowed=True)
+    assert last_approval(record).single_organiser is False
+
+
+def test_the_single_organiser_setting_does_not_let_anyone_approve_their_own_record():
+    record = a_record()
+    with pytest.raises(SelfApprovalError):
+        record.approve(owner(record), single_organiser_allowed=True)

@@ -38,7 +38,7 @@ def served(ledger, clock, activity, volunteer, minutes: int):
         started_at=start,
         ended_at=start + timedelta(minutes=minutes),
         description="入户探访独居老人",
-        actor=ORGANISER,
+        actor=f.home_organiser(ledger, volunteer),
     )
 
 

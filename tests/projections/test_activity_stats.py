@@ -42,7 +42,7 @@ def served_activity(ledger, clock) -> Served:
     second = f.shift(ledger, activity, starts_in=timedelta(days=2), capacity=3)
     names = ("王小明", "李春花", "赵刚", "钱芳", "孙丽")
     wang, li, zhao, qian, sun = v = [f.volunteer(ledger, community, name=n) for n in names]
-    org = f.ORGANISER
+    org = f.organiser(ledger, community)
     for volunteer in (wang, li, zhao, qian):
         ledger.sign_up(first, volunteer, Actor.volunteer(volunteer))
     ledger.cancel_sign_up(first, zhao, "临时有事", Actor.volunteer(zhao))
@@ -89,8 +89,10 @@ def served_activity(ledger, clock) -> Served:
         "pending visit": manual(li, 3, "钱爷爷"),
         "rejected visit": manual(qian, 3, "孙阿姨"),
     }
-    for name in ("checked out", "sheet", "visit", "second visit"):
+    for name in ("checked out", "sheet"):  # from attendance: their organiser approves
         ledger.approve_record(records[name], org)
+    for name in ("visit", "second visit"):  # entered by hand: a second organiser approves
+        ledger.approve_record(records[name], f.CHECKER)
     ledger.correct_record(records["checked out"], 80, "按实际服务时间核减", org)
     ledger.revoke_record(records["sheet"], "签到表无签名", org)
     ledger.reject_record(records["rejected visit"], "非本活动服务", org)

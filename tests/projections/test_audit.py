@@ -5,13 +5,17 @@ from datetime import datetime, timedelta
 import pytest
 
 from domain.attendance import Attendance
+from domain.ledger import Ledger
+from domain.policy import Policy
 from domain.service_record import ServiceRecord
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
+from domain.values import Actor
 from projections.audit_queries import AuditFilter, audit_page, audit_rows
 from projections.audit_text import TEMPLATES, utc_text
 from projections.runner import ProjectionRunner
 from projections.views.audit import AuditTrail, Subjects
+from tests import factories as f
 from tests.domain.test_events import all_event_classes
 from tests.projections.read_models import other_views
 from tests.projections.test_activity_stats import all_events, served_activity
@@ -70,7 +74,11 @@ def test_the_rows_about_a_volunteer_are_their_aggregates_and_the_events_naming_t
 def test_every_row_names_the_organisation_it_happened_in(ledger, views, served):
     [district] = ledger.organisation_and_ancestors(served.community)[1:]
     found = {(row["organisation_id"], row["aggregate_kind"]) for row in rows(views)}
-    assert {kind for organisation, kind in found if organisation is None} == {"unique_key"}
+    # An account is created before it is appointed organiser of an organisation.
+    assert {kind for organisation, kind in found if organisation is None} == {
+        "unique_key",
+        "account",
+    }
     assert {organisation for organisation, _ in found} == {
         str(served.community),
         str(district),
@@ -136,3 +144,62 @@ def test_a_trail_built_with_little_memory_reads_as_one_built_with_plenty(
     with other_views(store_url, tmp_path) as forgetful:
         ProjectionRunner(ledger, forgetful, [AuditTrail()], batch_size=7).catch_up()
         assert rows(forgetful) == rows(views)
+
+
+def record_confirm_approve(ledger, clock, views):
+    """An organiser records 王小明's home visit by hand, he confirms it, and she approves it."""
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    wang = f.volunteer(ledger, community)
+    organiser = f.organiser(ledger, community)
+    start = clock.now - timedelta(days=1)
+    record = ledger.record_service(
+        volunteer_id=wang,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(hours=2),
+        description="入户走访",
+        actor=organiser,
+    )
+    ledger.confirm_record(record, Actor.volunteer(wang))
+    ledger.approve_record(record, organiser)
+    ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+    trail = [row for row in rows(views) if row["aggregate_id"] == str(record)]
+    return trail, organiser, wang
+
+
+def test_the_trail_says_who_recorded_confirmed_and_approved_a_record(ledger, clock, views):
+    trail, organiser, wang = record_confirm_approve(ledger, clock, views)
+    assert [(row["event_type"], row["actor"]) for row in trail] == [
+        ("ServiceRecord.Recorded", str(organiser)),
+        ("ServiceRecord.Confirmed", f"volunteer:{wang}"),
+        ("ServiceRecord.Approved", str(organiser)),
+    ]
+    assert trail[1]["summary"].startswith("王小明 confirmed 120 minutes of 文明劝导进社区 on ")
+    assert trail[2]["summary"].endswith(" approved")
+
+
+@pytest.mark.parametrize("store_url", ["memory"], indirect=True)
+def test_the_trail_says_when_an_approval_had_no_second_party(store_url, clock, views):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        organiser = f.organiser(ledger, community)
+        start = clock.now - timedelta(days=1)
+        record = ledger.record_service(
+            volunteer_id=f.volunteer(ledger, community),
+            activity_id=activity,
+            started_at=start,
+            ended_at=start + timedelta(hours=2),
+            description="入户走访",
+            actor=organiser,
+        )
+        ledger.approve_record(record, organiser)
+        ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+        [approved] = rows(views, event_type="ServiceRecord.Approved")
+        assert approved["summary"].endswith(
+            " approved with no second party (single-organiser setting)"
+        )
+    finally:
+        ledger.close()

@@ -26,7 +26,7 @@ def record(ledger, clock, activity, volunteer, *, days_ago: int, minutes: int = 
         started_at=start,
         ended_at=start + timedelta(minutes=minutes),
         description="独居老人走访",
-        actor=ORGANISER,
+        actor=f.home_organiser(ledger, volunteer),
     )
 
 
@@ -46,7 +46,7 @@ def story(ledger, clock):
     ledger.revoke_record(first, "重复录入", ORGANISER)
     second = record(ledger, clock, activity, wang, days_ago=2, minutes=60)
     ledger.correct_record(second, 90, "按签到表更正", ORGANISER)
-    ledger.approve_record(second, ORGANISER)
+    ledger.approve_record(second, f.CHECKER)
     ledger.correct_record(second, 75, "再次核对", ORGANISER)
     ledger.rename_organisation(community, "和平里第一社区", ADMIN)
     ledger.suspend_volunteer(wang, "核查中", ADMIN)

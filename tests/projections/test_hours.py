@@ -42,7 +42,7 @@ def served(ledger, clock, activity, volunteer, *, start: datetime, minutes: int)
         started_at=start,
         ended_at=start + timedelta(minutes=minutes),
         description="走访",
-        actor=ORGANISER,
+        actor=f.home_organiser(ledger, volunteer),
     )
 
 

@@ -6,7 +6,9 @@ from uuid import UUID
 import pytest
 
 from domain.attendance import Attendance
+from domain.ledger import Ledger
 from domain.periods import Period
+from domain.policy import Policy
 from domain.values import Actor, local_date
 from projections.runner import ProjectionRunner
 from projections.supervision_queries import supervision
@@ -173,3 +175,100 @@ def test_batches_of_any_size_give_the_same_ledger(
         "SELECT starts_at FROM supervision_no_shows WHERE shift_id = ?", (str(shift),)
     )
     assert datetime.fromisoformat(starts) == starts_at
+
+
+def test_pending_records_say_who_recorded_and_who_confirmed_them(ledger, clock, views):
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    wang, li = (f.volunteer(ledger, community, name=n) for n in ("王小明", "李春花"))
+    organiser = f.organiser(ledger, community)
+    start = clock.now - timedelta(days=1)
+    records = [
+        ledger.record_service(
+            volunteer_id=v,
+            activity_id=activity,
+            started_at=start,
+            ended_at=start + timedelta(hours=2),
+            description="入户走访",
+            actor=organiser,
+        )
+        for v in (wang, li)
+    ]
+    ledger.confirm_record(records[0], Actor.volunteer(wang))
+    ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+    found = supervision(
+        views,
+        [str(community)],
+        now=datetime.now(UTC) + timedelta(days=30),
+        pending_days=7,
+        period=Period.parse("all"),
+    )
+    assert sorted(
+        (item["volunteer_name"], item["recorded_by"], item["confirmed_by"], item["approved_by"])
+        for item in found["pending_approval"]
+    ) == [
+        ("李春花", str(organiser), None, None),
+        ("王小明", str(organiser), f"volunteer:{wang}", None),
+    ]
+    assert found["single_organiser_approvals"] == []
+
+
+def test_a_correction_clears_the_confirmation_it_did_not_see(ledger, clock, views):
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    wang = f.volunteer(ledger, community)
+    start = clock.now - timedelta(days=1)
+    record = ledger.record_service(
+        volunteer_id=wang,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(hours=2),
+        description="入户走访",
+        actor=f.organiser(ledger, community),
+    )
+    ledger.confirm_record(record, Actor.volunteer(wang))
+    ledger.correct_record(record, 90, "提前离开", f.CHECKER)
+    ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+    found = supervision(
+        views,
+        [str(community)],
+        now=datetime.now(UTC) + timedelta(days=30),
+        pending_days=7,
+        period=Period.parse("all"),
+    )
+    [item] = found["pending_approval"]
+    assert (item["minutes"], item["confirmed_by"]) == (90, None)
+
+
+def test_approvals_with_no_second_party_are_listed_with_who_approved(store_url, clock, views):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        wang, li = (f.volunteer(ledger, community, name=n) for n in ("王小明", "李春花"))
+        organiser = f.organiser(ledger, community)
+        records = []
+        for days, volunteer in ((2, wang), (1, li)):
+            start = clock.now - timedelta(days=days)
+            records.append(
+                ledger.record_service(
+                    volunteer_id=volunteer,
+                    activity_id=activity,
+                    started_at=start,
+                    ended_at=start + timedelta(hours=2),
+                    description="入户走访",
+                    actor=organiser,
+                )
+            )
+        ledger.approve_record(records[0], organiser)  # alone
+        ledger.approve_record(records[1], f.CHECKER)  # a second party
+        ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
+        found = supervision(
+            views, [str(community)], now=clock.now, pending_days=7, period=Period.parse("all")
+        )
+        assert [
+            (item["record_id"], item["recorded_by"], item["approved_by"])
+            for item in found["single_organiser_approvals"]
+        ] == [(str(records[0]), str(organiser), str(organiser))]
+    finally:
+        ledger.close()

@@ -219,6 +219,7 @@ def test_certificate_events_show_their_number_records_and_total():
         handler="刘芳",
         contact="010-64000000",
         issued_on=date(2026, 3, 5),
+        issued_at=datetime(2026, 3, 5, 2, 30, tzinfo=UTC),
         actor=ORGANISER,
     )
     (issued,) = certificate.collect_events()

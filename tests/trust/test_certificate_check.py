@@ -3,7 +3,7 @@
 import base64
 import copy
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -114,6 +114,7 @@ def facts():
         handler="王干事",
         contact="010-64200000",
         issued_on=date(2026, 3, 20),
+        issued_at=datetime(2026, 3, 20, 1, 45, tzinfo=UTC),
         period_start=date(2026, 3, 3),
         period_end=date(2026, 3, 10),
         records=RECORDS,

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 
-from domain.errors import NotFoundError, UsernameTakenError
+from domain.errors import NotFoundError, ResetCodeRefusedError, UsernameTakenError
 from tests import factories as f
 from tests.factories import ADMIN
 
@@ -58,3 +59,30 @@ def test_an_organisation_is_covered_by_itself_and_its_ancestors(ledger):
     )
     community = f.community(ledger, parent=street)
     assert ledger.organisation_and_ancestors(community) == [community, street, district]
+
+
+def test_an_accounts_version_is_read_from_its_latest_event(ledger):
+    account = ledger.create_staff_account(username="li.wei", display_name="李伟", password_hash="h")
+    ledger.log_out(account, ADMIN)
+    assert ledger.account_version(account) == ledger.account(account).version == 2
+
+
+def test_an_unknown_account_has_no_version(ledger):
+    assert ledger.account_version(uuid4()) is None
+
+
+def test_a_reset_code_is_redeemed_once_through_the_ledger(ledger, clock):
+    account = ledger.create_staff_account(username="li.wei", display_name="李伟", password_hash="h")
+    ledger.issue_password_reset(account, "code-hash", clock() + timedelta(hours=24), ADMIN)
+    ledger.reset_password(account, "code-hash", "new-hash")
+    with pytest.raises(ResetCodeRefusedError):
+        ledger.reset_password(account, "code-hash", "newer-hash")
+    assert ledger.account(account).password_hash == "new-hash"
+
+
+def test_a_reset_code_expires_by_the_ledgers_clock(ledger, clock):
+    account = ledger.create_staff_account(username="li.wei", display_name="李伟", password_hash="h")
+    ledger.issue_password_reset(account, "code-hash", clock() + timedelta(hours=24), ADMIN)
+    clock.advance(hours=24)
+    with pytest.raises(ResetCodeRefusedError, match="expired"):
+        ledger.reset_password(account, "code-hash", "new-hash")

@@ -5,7 +5,7 @@ import pytest
 from domain.errors import InvalidInputError, RecordStateError
 from domain.values import Actor
 from tests import factories as f
-from tests.factories import ORGANISER
+from tests.factories import CHECKER, ORGANISER
 
 
 @pytest.fixture
@@ -15,6 +15,7 @@ def hours(ledger, clock):
     community = f.community(ledger, parent=district)
     activity = f.activity(ledger, community)
     volunteer = f.volunteer(ledger, community)
+    organiser = f.organiser(ledger, community)
     clock.set(datetime(2026, 3, 20, tzinfo=UTC))
     records = []
     for day, minutes in ((3, 120), (10, 90), (17, 60)):
@@ -26,11 +27,11 @@ def hours(ledger, clock):
                 started_at=start,
                 ended_at=start + timedelta(minutes=minutes),
                 description="文明劝导",
-                actor=ORGANISER,
+                actor=organiser,
             )
         )
     for record in records[:2]:
-        ledger.approve_record(record, ORGANISER)
+        ledger.approve_record(record, CHECKER)
     return {
         "district": district,
         "community": community,
@@ -88,7 +89,7 @@ def test_a_fresh_certificate_is_valid(ledger, hours):
 
 def test_correcting_a_counted_record_supersedes_the_certificate(ledger, hours):
     number = ledger.repository.get(issue(ledger, hours)).number
-    ledger.correct_record(hours["approved"][0], 100, "提前离开", ORGANISER)
+    ledger.correct_record(hours["approved"][0], 100, "提前离开", CHECKER)
     status = ledger.certificate_status(number)
     assert (status.status, status.changed_records) == ("superseded", [hours["approved"][0]])
 

@@ -6,13 +6,17 @@ from domain.errors import (
     AttendanceError,
     DailyCapExceededError,
     InvalidInputError,
+    SecondPartyRequiredError,
     SelfApprovalError,
     TimeAlreadyCountedError,
+    VolunteerOutOfReachError,
 )
-from domain.service_record import RecordStatus
+from domain.ledger import Ledger
+from domain.policy import Policy
+from domain.service_record import RecordStatus, ServiceRecord
 from domain.values import Actor
 from tests import factories as f
-from tests.factories import ORGANISER
+from tests.factories import CHECKER, ORGANISER
 
 
 @pytest.fixture
@@ -174,6 +178,7 @@ def test_the_daily_cap_is_configurable(store_url, clock):
         community = f.community(ledger)
         activity = f.activity(ledger, community)
         volunteer = f.volunteer(ledger, community)
+        organiser = f.organiser(ledger, community)
         clock.set(clock.now.replace(hour=14))  # 22:00 in Beijing
         start = ledger.now() - timedelta(hours=12)
         with pytest.raises(DailyCapExceededError):
@@ -183,7 +188,7 @@ def test_the_daily_cap_is_configurable(store_url, clock):
                 started_at=start,
                 ended_at=start + timedelta(hours=9),
                 description="全天值守",
-                actor=ORGANISER,
+                actor=organiser,
             )
     finally:
         ledger.close()
@@ -194,7 +199,7 @@ def test_an_approved_record_can_be_corrected_and_both_figures_stay_in_history(
 ):
     activity, _, volunteer = served
     record_id = manual_record(ledger, clock, activity, volunteer, hours=2)
-    ledger.approve_record(record_id, ORGANISER)
+    ledger.approve_record(record_id, CHECKER)
     ledger.correct_record(record_id, 90, "提前半小时离开", ORGANISER)
     history = ledger.history(record_id)
     assert [type(e).__name__ for e in history] == ["Recorded", "Approved", "Corrected"]
@@ -205,7 +210,7 @@ def test_an_approved_record_can_be_corrected_and_both_figures_stay_in_history(
 def test_a_revoked_record_frees_its_time(ledger, clock, served):
     activity, _, volunteer = served
     record_id = manual_record(ledger, clock, activity, volunteer)
-    ledger.approve_record(record_id, ORGANISER)
+    ledger.approve_record(record_id, CHECKER)
     ledger.revoke_record(record_id, "经核查系虚报", ORGANISER)
     record = ledger.service_record(record_id)
     assert record.status == RecordStatus.REVOKED
@@ -222,7 +227,170 @@ def test_an_organiser_who_is_also_the_volunteer_cannot_approve(ledger, clock, se
 def test_a_volunteers_correction_request_is_resolved_by_an_organiser(ledger, clock, served):
     activity, _, volunteer = served
     record_id = manual_record(ledger, clock, activity, volunteer, hours=1)
-    ledger.approve_record(record_id, ORGANISER)
+    ledger.approve_record(record_id, CHECKER)
     ledger.request_correction(record_id, 90, "实际服务一个半小时", Actor.volunteer(volunteer))
     ledger.accept_correction_request(record_id, "核对属实", ORGANISER)
     assert ledger.service_record(record_id).minutes == 90
+
+
+# Whom an organiser may record hours for.
+
+
+def record_by_hand(ledger, clock, activity, volunteer, actor):
+    clock.advance(days=3)
+    start = ledger.now() - timedelta(hours=5)
+    return ledger.record_service(
+        volunteer_id=volunteer,
+        activity_id=activity,
+        started_at=start,
+        ended_at=start + timedelta(hours=2),
+        description="入户走访独居老人",
+        actor=actor,
+    )
+
+
+def test_an_organiser_cannot_record_hours_for_a_stranger_and_nothing_is_stored(ledger, clock):
+    district = f.district(ledger)
+    hepingli = f.community(ledger, district, name="和平里社区")
+    dongsi = f.community(ledger, district, name="东四社区")
+    activity = f.activity(ledger, hepingli)
+    stranger = f.volunteer(ledger, dongsi, name="李春花")
+    organiser = f.organiser(ledger, hepingli)
+    position = ledger.recorder.max_notification_id()
+    with pytest.raises(VolunteerOutOfReachError):
+        record_by_hand(ledger, clock, activity, stranger, organiser)
+    assert ledger.recorder.max_notification_id() == position
+
+
+def test_an_organiser_records_hours_for_a_volunteer_of_an_organisation_below_theirs(ledger, clock):
+    district = f.district(ledger)
+    community = f.community(ledger, district)
+    activity = f.activity(ledger, district)
+    volunteer = f.volunteer(ledger, community)
+    record_id = record_by_hand(ledger, clock, activity, volunteer, f.organiser(ledger, district))
+    assert ledger.service_record(record_id).volunteer_id == volunteer
+
+
+def test_an_organiser_records_hours_for_a_volunteer_from_elsewhere_on_a_shift_of_the_activity(
+    ledger, clock
+):
+    district = f.district(ledger)
+    hepingli = f.community(ledger, district, name="和平里社区")
+    dongsi = f.community(ledger, district, name="东四社区")
+    activity = f.activity(ledger, hepingli)
+    shift = f.shift(ledger, activity)
+    guest = f.volunteer(ledger, dongsi, name="李春花")
+    ledger.sign_up(shift, guest, Actor.volunteer(guest))
+    record_id = record_by_hand(ledger, clock, activity, guest, f.organiser(ledger, hepingli))
+    assert ledger.service_record(record_id).volunteer_id == guest
+
+
+def test_a_place_on_a_shift_of_another_activity_does_not_reach(ledger, clock):
+    district = f.district(ledger)
+    hepingli = f.community(ledger, district, name="和平里社区")
+    dongsi = f.community(ledger, district, name="东四社区")
+    activity = f.activity(ledger, hepingli)
+    other_shift = f.shift(ledger, f.activity(ledger, hepingli, title="义诊"))
+    guest = f.volunteer(ledger, dongsi, name="李春花")
+    ledger.sign_up(other_shift, guest, Actor.volunteer(guest))
+    with pytest.raises(VolunteerOutOfReachError):
+        record_by_hand(ledger, clock, activity, guest, f.organiser(ledger, hepingli))
+
+
+# The second-party rule, through the application service.
+
+
+def test_the_recorder_of_a_manual_record_cannot_approve_it(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    with pytest.raises(SecondPartyRequiredError):
+        ledger.approve_record(record_id, ORGANISER)
+    assert ledger.service_record(record_id).status == RecordStatus.PENDING
+
+
+def test_the_volunteers_confirmation_lets_the_recorder_approve(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    ledger.confirm_record(record_id, Actor.volunteer(volunteer))
+    ledger.approve_record(record_id, ORGANISER)
+    assert ledger.service_record(record_id).status == RecordStatus.APPROVED
+
+
+def test_the_organiser_who_checked_the_volunteer_out_approves_the_record(ledger, clock, served):
+    _, shift, volunteer = served
+    clock.set(f.at(ledger, shift, 0))
+    ledger.check_in(shift, volunteer, Actor.volunteer(volunteer))
+    clock.set(f.at(ledger, shift, 100))
+    record_id = ledger.check_out(shift, volunteer, ORGANISER)
+    ledger.approve_record(record_id, ORGANISER)
+    assert ledger.service_record(record_id).status == RecordStatus.APPROVED
+
+
+def test_whoever_accepted_a_correction_request_cannot_approve_alone(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer, hours=1)
+    ledger.request_correction(record_id, 90, "实际服务一个半小时", Actor.volunteer(volunteer))
+    ledger.accept_correction_request(record_id, "核对属实", CHECKER)
+    with pytest.raises(SecondPartyRequiredError):
+        ledger.approve_record(record_id, CHECKER)
+
+
+def test_a_deployment_with_one_organiser_approves_alone_and_the_event_says_so(store_url, clock):
+    ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        volunteer = f.volunteer(ledger, community)
+        record_id = record_by_hand(
+            ledger, clock, activity, volunteer, f.organiser(ledger, community)
+        )
+        recorder = Actor.account(ledger.account_for_login("organiser-li").id)
+        ledger.approve_record(record_id, recorder)
+        approval = ledger.history(record_id)[-1]
+        assert (type(approval), approval.single_organiser) == (ServiceRecord.Approved, True)
+    finally:
+        ledger.close()
+
+
+def test_an_approval_stored_before_version_2_reads_as_not_single_organiser(ledger, clock, served):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    f.approve_as_version_1(ledger, record_id, CHECKER)
+    approval = ledger.history(record_id)[-1]
+    assert (type(approval), approval.single_organiser) == (ServiceRecord.Approved, False)
+    assert ledger.service_record(record_id).status == RecordStatus.APPROVED
+
+
+def snapshot_as_version_1(ledger, record_id) -> None:
+    """Store a snapshot of the record as the ledger took them before ``ServiceRecord`` had a
+    version 2: without a class version, and knowing nothing of who made the minutes."""
+    record = ledger.service_record(record_id)
+    stored = ledger.snapshots.mapper.to_stored_event(ServiceRecord.Snapshot.take(record))
+    state = ledger.snapshots.mapper.transcoder.decode(stored.state)
+    aggregate_state = state["state"]
+    for name in ("class_version", "recorded_by", "corrected_by", "confirmed_by"):
+        del aggregate_state[name]
+    ledger.snapshots.recorder.insert_events(
+        [
+            type(stored)(
+                originator_id=stored.originator_id,
+                originator_version=stored.originator_version,
+                topic=stored.topic,
+                state=ledger.snapshots.mapper.transcoder.encode(state),
+            )
+        ]
+    )
+
+
+def test_a_manual_record_snapshotted_before_version_2_needs_the_volunteers_confirmation(
+    ledger, clock, served
+):
+    activity, _, volunteer = served
+    record_id = manual_record(ledger, clock, activity, volunteer)
+    snapshot_as_version_1(ledger, record_id)
+    assert ledger.service_record(record_id).recorded_by is None
+    with pytest.raises(SecondPartyRequiredError):
+        ledger.approve_record(record_id, CHECKER)
+    ledger.confirm_record(record_id, Actor.volunteer(volunteer))
+    ledger.approve_record(record_id, CHECKER)
+    assert ledger.service_record(record_id).status == RecordStatus.APPROVED
