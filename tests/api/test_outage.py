@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -27,6 +27,7 @@ import httpx2 as httpx
 import pytest
 
 from api.security import TokenService, load_or_create_secret
+from api.settings import Settings
 from domain.ledger import Ledger
 from tests.api.conftest import PASSWORD, password_hash
 from tests.tcp_proxy import Cut, TcpProxy, free_port
@@ -97,8 +98,10 @@ def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
         is_admin=True,
     )
     data = tmp_path / "data"
-    tokens = TokenService(load_or_create_secret(data / "token-secret.key"), timedelta(hours=1))
-    token = tokens.issue(f"account:{admin}").access_token
+    ttl = Settings(data_dir=data).token_ttl  # as the server will read it
+    tokens = TokenService(load_or_create_secret(data / "token-secret.key"), ttl)
+    epoch = ledger.account(admin).security_epoch
+    token = tokens.issue(f"account:{admin}", epoch=epoch).access_token
     port = free_port(SERVER_PORTS)
     serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
