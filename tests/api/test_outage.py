@@ -39,10 +39,10 @@ SERVER_PORTS = range(8840, 8850)
 PROMISED_SECONDS = 2.0
 
 
-def wait_until(condition, timeout: float = 60) -> None:
+def wait_until(condition, timeout: float = 60, log: list[str] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, "timed out; the service logged:\n" + "".join(log or [])
         time.sleep(0.1)
 
 
@@ -202,16 +202,20 @@ def test_after_the_database_comes_back_every_acknowledged_write_is_there_once(se
     for _ in range(3):
         assert service.register().status_code == 503
     service.proxy.restore()
-    wait_until(lambda: service.http.get("/readyz").status_code == 200)  # no restart
+    wait_until(lambda: service.http.get("/readyz").status_code == 200, log=service.log)
     after = service.register()
     assert after.status_code == 201
     acknowledged.append(after.json())
     acknowledged.append(service.register().json())
 
     last = max(write["position"] for write in acknowledged)
+
+    def caught_up() -> bool:  # each read waits up to the read-wait setting for the follower
+        read = service.registrations_read(last)
+        return read.status_code == 200 and read.json()["position"] >= last
+
+    wait_until(caught_up, log=service.log)
     read = service.registrations_read(last)
-    assert read.status_code == 200
-    assert read.json()["position"] >= last
     ids = {UUID(write["id"]) for write in acknowledged}
     shown = Counter(UUID(entry["aggregate_id"]) for entry in read.json()["items"])
     assert shown == Counter(ids)
