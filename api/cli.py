@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
@@ -22,6 +23,7 @@ from api.security import hash_password
 from api.settings import Settings, served_url, setting_problems
 from domain.errors import LedgerError
 from domain.ledger import Ledger
+from domain.storage import POSTGRES_CONNECTION
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,6 +100,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     store = settings.store_url()
     if args.workers > 1 and not store.startswith(("postgresql:", "postgres:")):
         raise CliError("--workers above 1 needs PostgreSQL: set VOLUNTEER_LEDGER_STORE")
+    _require_reachable(store)
     if args.demo:
         try:
             _print_demo(load_demo(store, progress=print))
@@ -122,6 +125,28 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     failed logins per address."""
     trusted = settings.trusted_proxies
     return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
+def _require_reachable(store: str) -> None:
+    """A PostgreSQL store that cannot be reached stops ``serve`` at once with one line.
+
+    (Once serving, the service outlives the database going away: it answers 503 meanwhile.)
+    """
+    parts = urlsplit(store)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    conninfo = make_conninfo(urlunsplit(parts._replace(query="")), **POSTGRES_CONNECTION)
+    try:
+        psycopg.connect(conninfo).close()
+    except psycopg.Error as error:
+        lines = str(error).strip().splitlines()
+        where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
+        raise CliError(
+            f"cannot reach the database at {where}: {lines[0] if lines else type(error).__name__}"
+        ) from None
 
 
 def _create_admin(settings: Settings, username: str, display_name: str) -> None:

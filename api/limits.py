@@ -15,6 +15,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PayloadTooLarge, TooManyRequests, api_error_response
+from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
 
 
 def _utc_now() -> datetime:
@@ -149,7 +150,14 @@ class PostgresLoginThrottle:
             for name, template in _FAILURE_SQL.items()
         }
         self._pool: Any = ConnectionPool(
-            conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+            conninfo,
+            min_size=1,
+            max_size=4,
+            open=True,
+            kwargs={"autocommit": True, **POSTGRES_CONNECTION},
+            check=ConnectionPool.check_connection,
+            timeout=POSTGRES_WAIT_SECONDS,
+            reconnect_timeout=POSTGRES_RECONNECT_SECONDS,
         )
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger logins'))")

@@ -11,6 +11,10 @@ The API's own errors form one tree beside the ledger's ``LedgerError``:
     ├── TooManyRequests          429, with Retry-After
     └── PdfUnavailable           503, no CJK font to render a certificate PDF
 
+A database that cannot be reached (``StoreUnavailableError``, or a driver's error that means
+the same: a refused or lost connection, a pool timeout, a locked SQLite file) is 503
+``store-unavailable`` with Retry-After, wherever it is raised; any other database error is a 500.
+
 They are named in HTTP's words, without the ``Error`` suffix (hence ``noqa: N818``).
 
 Call ``install_problem_handlers(app)`` after adding every other middleware: the request-id
@@ -36,7 +40,9 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.store_errors import store_unavailable
 from domain import errors as ledger
+from domain.storage import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +168,7 @@ PROBLEMS: dict[type[Exception], Problem] = {
     InvalidIdempotencyKey: Problem(422, "invalid-idempotency-key", "Invalid Idempotency-Key"),
     TooManyRequests: Problem(429, "too-many-requests", "Too many requests"),
     RequestValidationError: Problem(422, "validation", "The request is not valid"),
+    StoreUnavailableError: Problem(503, "store-unavailable", "Store unavailable"),
     Exception: Problem(500, "internal", "Internal server error"),
 }
 
@@ -213,6 +220,16 @@ def internal_error_response(request_id: str, instance: str) -> ProblemResponse:
         {REQUEST_ID_HEADER: request_id},
         request_id=request_id,
     )
+
+
+#: Seconds a client is asked to wait before trying again while the store is unavailable.
+STORE_RETRY_AFTER_SECONDS = 5
+
+
+def store_unavailable_response(request_id: str, instance: str) -> ProblemResponse:
+    detail = "The database cannot be reached just now. Try again shortly."
+    headers = {"Retry-After": str(STORE_RETRY_AFTER_SECONDS), REQUEST_ID_HEADER: request_id}
+    return problem_response(PROBLEMS[StoreUnavailableError], detail, instance, headers)
 
 
 def _jsonable(value: Any) -> Any:
@@ -293,6 +310,11 @@ def _request_id(scope: Scope) -> str:
     return sent if sent and _SANE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _log_unexpected(scope: Scope, request_id: str, exc: BaseException) -> None:
     logger.error(
         "unexpected error in %s %s [request id %s]",
@@ -329,8 +351,18 @@ class RequestIdMiddleware:
         except Exception as exc:
             if started:  # too late for a problem response; the outer handler logs it
                 raise
-            _log_unexpected(scope, request_id, exc)
-            response = internal_error_response(request_id, scope["path"])
+            if store_unavailable(exc):
+                logger.warning(
+                    "store unavailable in %s %s [request id %s]: %s",
+                    scope.get("method"),
+                    scope.get("path"),
+                    request_id,
+                    _first_line(exc),
+                )
+                response = store_unavailable_response(request_id, scope["path"])
+            else:
+                _log_unexpected(scope, request_id, exc)
+                response = internal_error_response(request_id, scope["path"])
             await response(scope, receive, send_with_id)
 
 

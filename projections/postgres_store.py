@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
 from projections.store import Row, Transaction, ViewStore
 
 if TYPE_CHECKING:
@@ -195,13 +196,21 @@ class PostgresViewStore(ViewStore):
         self.schema = schema or "public"
         self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         search_path = f" -c search_path={schema}" if schema else ""
-        self.options = {"options": "-c standard_conforming_strings=on" + search_path}
+        self.options = {
+            **POSTGRES_CONNECTION,
+            "options": "-c standard_conforming_strings=on" + search_path,
+        }
+        # With the database away, a caller waits POSTGRES_WAIT_SECONDS and gets PoolTimeout;
+        # a connection is checked before it is lent, so one the server dropped is replaced.
         self.pool = ConnectionPool(
             self.conninfo,
             min_size=1,
             max_size=pool_size,
             kwargs=self.options,
             configure=_configure,
+            check=ConnectionPool.check_connection,
+            timeout=POSTGRES_WAIT_SECONDS,
+            reconnect_timeout=POSTGRES_RECONNECT_SECONDS,
             open=True,
         )
 
@@ -246,8 +255,9 @@ class PostgresViewStore(ViewStore):
     def connect(self) -> psycopg.Connection[Any]:
         """A connection of its own, outside the pool, in autocommit mode (for session locks)."""
         import psycopg
+        from psycopg.conninfo import make_conninfo
 
-        return psycopg.connect(self.conninfo, autocommit=True, options=self.options["options"])
+        return psycopg.connect(make_conninfo(self.conninfo, **self.options), autocommit=True)
 
     def close(self) -> None:
         self.pool.close()

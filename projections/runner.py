@@ -49,6 +49,8 @@ BatchCallback = Callable[[str, int], None]
 #: and builds them in its last batch: one sort per index costs far less than an index entry
 #: placed at random for every row (the ids are UUIDs). Queries meanwhile work, more slowly.
 BULK_LAG = 50_000
+#: How often a following runner tries again after a failed round (the database away, say).
+FOLLOW_RETRY_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -347,17 +349,28 @@ class ProjectionRunner:
             with self._changed:
                 self._changed.wait(min(remaining, 0.05))
 
-    def follow(self, interval: float = 0.1) -> None:
-        """Follow the store in a background thread (the SQLite store has no push)."""
+    def follow(self, interval: float = 0.1, retry: float = FOLLOW_RETRY_SECONDS) -> None:
+        """Follow the store in a background thread (the SQLite store has no push).
+
+        A failed round (the database away, a failing handler) is logged once and tried again
+        every ``retry`` seconds, from the committed positions, until one succeeds.
+        """
         self._stopping.clear()
 
         def loop() -> None:
+            failing = False
             while not self._stopping.is_set():
                 try:
                     processed = self.catch_up(stop=self._stopping)
                 except Exception:  # keep following; the next round retries the batch
-                    logger.exception("projection batch failed")
-                    processed = 0
+                    if not failing:
+                        logger.exception("projections paused; retrying every %gs", retry)
+                    failing = True
+                    self._stopping.wait(retry)
+                    continue
+                if failing:
+                    logger.warning("projections resumed")
+                    failing = False
                 if not processed:
                     self._stopping.wait(interval)
 
