@@ -50,6 +50,7 @@ from api.problems import (
 )
 from domain.errors import RequestKeyReusedError
 from domain.ledger.receipts import keyed_request
+from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +216,14 @@ class PostgresIdempotencyStore(_SqlStore):
         names = (schema, "idempotency_responses") if schema else ("idempotency_responses",)
         self._table = sql.Identifier(*names)
         self._pool: ConnectionPool = ConnectionPool(
-            conninfo, min_size=1, max_size=4, open=True, kwargs={"autocommit": True}
+            conninfo,
+            min_size=1,
+            max_size=4,
+            open=True,
+            kwargs={"autocommit": True, **POSTGRES_CONNECTION},
+            check=ConnectionPool.check_connection,
+            timeout=POSTGRES_WAIT_SECONDS,
+            reconnect_timeout=POSTGRES_RECONNECT_SECONDS,
         )
         with self._transaction() as run:
             run("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger idempotency'))", {})

@@ -58,7 +58,7 @@ class Service:
     log: list[str] = field(default_factory=list)
     phones: Iterator[int] = field(default_factory=lambda: iter(range(13900000001, 13999999999)))
 
-    def register(self) -> httpx.Response:
+    def register(self, key: str | None = None) -> httpx.Response:
         body = {
             "name": "王小明",
             "phone": str(next(self.phones)),
@@ -67,7 +67,8 @@ class Service:
             "organization_id": str(self.organisation),
             "consent": True,
         }
-        return self.http.post("/v1/volunteers", json=body)
+        headers = {"Idempotency-Key": key} if key else {}
+        return self.http.post("/v1/volunteers", json=body, headers=headers)
 
     def registrations_read(self, min_position: int) -> httpx.Response:
         return self.http.get(
@@ -163,6 +164,14 @@ def test_while_the_database_is_cut_a_command_answers_503_within_two_seconds(serv
     service.proxy.cut(cut)
     for _ in range(2):  # the first may find its connection closed; the second waits for a new one
         assert_store_unavailable(*timed(service.register))
+
+
+@pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
+def test_while_the_database_is_cut_a_keyed_command_answers_503_within_two_seconds(service, cut):
+    assert service.register(key="before-the-cut").status_code == 201
+    service.proxy.cut(cut)
+    for attempt in range(6):  # more than the answer cache's pool holds
+        assert_store_unavailable(*timed(lambda: service.register(key=f"cut-{attempt}")))
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
