@@ -170,8 +170,8 @@ def test_while_the_database_is_cut_a_command_answers_503_within_two_seconds(serv
 def test_while_the_database_is_cut_a_keyed_command_answers_503_within_two_seconds(service, cut):
     assert service.register(key="before-the-cut").status_code == 201
     service.proxy.cut(cut)
-    for attempt in range(6):  # more than the answer cache's pool holds
-        assert_store_unavailable(*timed(lambda: service.register(key=f"cut-{attempt}")))
+    for key in (f"cut-{attempt}" for attempt in range(6)):  # more than the cache's pool holds
+        assert_store_unavailable(*timed(lambda key=key: service.register(key=key)))
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
