@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import anyio
 from psycopg import sql
@@ -41,6 +41,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.limits import read_body, replay_body
+from api.postgres_pool import bounded_pool, conninfo_and_schema
 from api.problems import (
     ApiError,
     InvalidIdempotencyKey,
@@ -50,7 +51,6 @@ from api.problems import (
 )
 from domain.errors import RequestKeyReusedError
 from domain.ledger.receipts import keyed_request
-from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -209,22 +209,10 @@ class PostgresIdempotencyStore(_SqlStore):
 
     def __init__(self, url: str, **timing: Any) -> None:
         super().__init__(**timing)
-        parts = urlsplit(url)
-        query = parse_qs(parts.query)
-        schema = query.pop("schema", [None])[0]
-        conninfo = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        conninfo, schema = conninfo_and_schema(url)
         names = (schema, "idempotency_responses") if schema else ("idempotency_responses",)
         self._table = sql.Identifier(*names)
-        self._pool: ConnectionPool = ConnectionPool(
-            conninfo,
-            min_size=1,
-            max_size=4,
-            open=True,
-            kwargs={"autocommit": True, **POSTGRES_CONNECTION},
-            check=ConnectionPool.check_connection,
-            timeout=POSTGRES_WAIT_SECONDS,
-            reconnect_timeout=POSTGRES_RECONNECT_SECONDS,
-        )
+        self._pool: ConnectionPool = bounded_pool(conninfo)
         with self._transaction() as run:
             run("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger idempotency'))", {})
             run(_CREATE.replace("{real}", "DOUBLE PRECISION").replace("{blob}", "BYTEA"), {})

@@ -9,13 +9,12 @@ from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PayloadTooLarge, TooManyRequests, api_error_response
-from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
 
 
 def _utc_now() -> datetime:
@@ -135,30 +134,19 @@ class PostgresLoginThrottle:
         max_address_failures: int = 20,
     ) -> None:
         from psycopg import sql
-        from psycopg_pool import ConnectionPool
+
+        from api.postgres_pool import bounded_pool, conninfo_and_schema
 
         self._limits = {"account": max_failures, "address": max_address_failures}
         self._window = window
         self._clock = clock
-        parts = urlsplit(url)
-        query = parse_qs(parts.query)
-        schema = query.pop("schema", [None])[0]
-        conninfo = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        conninfo, schema = conninfo_and_schema(url)
         table = sql.Identifier(*((schema, "login_failures") if schema else ("login_failures",)))
         self._sql = {
             name: sql.SQL(template).format(table=table).as_string(None)
             for name, template in _FAILURE_SQL.items()
         }
-        self._pool: Any = ConnectionPool(
-            conninfo,
-            min_size=1,
-            max_size=4,
-            open=True,
-            kwargs={"autocommit": True, **POSTGRES_CONNECTION},
-            check=ConnectionPool.check_connection,
-            timeout=POSTGRES_WAIT_SECONDS,
-            reconnect_timeout=POSTGRES_RECONNECT_SECONDS,
-        )
+        self._pool: Any = bounded_pool(conninfo)
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('volunteer-ledger logins'))")
             conn.execute(self._sql["create"])

@@ -20,45 +20,9 @@ router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
 PERIOD_PATTERN = r"^(all|\d{4}(-B[1-6]|-(0[1-9]|1[0-2]))?)$"
 
 
-class RecordDuePublic(BaseModel):
-    record_id: UUID
-    volunteer_id: UUID
-    volunteer_name: str | None
-    volunteer_number: str | None
-    activity_id: UUID
-    activity_title: str | None
-    organisation_id: UUID
-    service_date: date
-    minutes: int
-    recorded_at: AwareDatetime
-    recorded_by: str = Field(description="the actor who recorded it (account:<id> …)")
-    approved_by: str | None
-    confirmed_by: str | None = Field(
-        description="the volunteer who confirmed the minutes as they stand, if they did"
-    )
-    days_pending: int = Field(description="days since it was recorded")
+class RecordOnFilePublic(BaseModel):
+    """A service record as the supervision ledger shows it, with who made and checked it."""
 
-
-class CorrectionRequestPublic(BaseModel):
-    record_id: UUID
-    volunteer_id: UUID
-    volunteer_name: str | None
-    volunteer_number: str | None
-    activity_id: UUID
-    activity_title: str | None
-    organisation_id: UUID
-    service_date: date
-    minutes: int
-    recorded_by: str
-    approved_by: str | None
-    confirmed_by: str | None
-    status: str
-    requested_minutes: int
-    requested_at: AwareDatetime
-    reason: str
-
-
-class RaisePublic(BaseModel):
     record_id: UUID
     volunteer_id: UUID
     volunteer_name: str | None
@@ -68,9 +32,26 @@ class RaisePublic(BaseModel):
     organisation_id: UUID
     service_date: date
     minutes: int = Field(description="the minutes the record counts now")
-    recorded_by: str
+    recorded_by: str = Field(description="the actor who recorded it (account:<id> …)")
     approved_by: str | None
-    confirmed_by: str | None
+    confirmed_by: str | None = Field(
+        description="the volunteer who confirmed the minutes as they stand, if they did"
+    )
+
+
+class RecordDuePublic(RecordOnFilePublic):
+    recorded_at: AwareDatetime
+    days_pending: int = Field(description="days since it was recorded")
+
+
+class CorrectionRequestPublic(RecordOnFilePublic):
+    status: str
+    requested_minutes: int
+    requested_at: AwareDatetime
+    reason: str
+
+
+class RaisePublic(RecordOnFilePublic):
     status: str
     raised_from: int = Field(description="the approved minutes before the raise")
     raised_to: int = Field(description="the minutes the raise made them")
