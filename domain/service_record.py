@@ -1,4 +1,9 @@
-"""A service record: the unit of volunteer hours, from pending to approved, corrected or revoked."""
+"""A service record: the unit of volunteer hours, from pending to approved, corrected or revoked.
+
+Longer than most modules: the aggregate keeps its nine event classes here (their module and
+class path are stored with every event, so they cannot move) and the second-party rule that
+decides between them.
+"""
 
 from __future__ import annotations
 
