@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from api.log_cli import ProgressBar, add_verify_log_parser, run_verify_log
+from api.cli.log import ProgressBar, add_verify_log_parser, run_verify_log
 from api.settings import Settings
 from api.transparency import open_transparency_log
 from domain.ledger import Ledger
@@ -188,7 +188,7 @@ def test_verify_log_runs_as_a_command(store, tmp_path):
         "VOLUNTEER_LEDGER_STORE": store.settings.store_url(),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "api.log_cli", "verify-log", "--progress", "always"],
+        [sys.executable, "-m", "api.cli.log", "verify-log", "--progress", "always"],
         env=env,
         cwd=tmp_path,
         capture_output=True,

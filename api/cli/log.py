@@ -2,7 +2,7 @@
 
 Exit status 0 when every event matches the log and every signed checkpoint; 1 when anything
 differs (one line per problem, with its position and leaf index); 2 when the check cannot run
-(no key files, an unreadable verifier key). ``python -m api.log_cli verify-log`` runs it alone.
+(no key files, an unreadable verifier key). ``python -m api.cli.log verify-log`` runs it alone.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def _duration(seconds: float) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m api.log_cli [--store URL] verify-log …``, until the main command has it."""
+    """``python -m api.cli.log [--store URL] verify-log …``, until the main command has it."""
     parser = argparse.ArgumentParser(prog="volunteer-ledger")
     parser.add_argument("--store", help="store URL (default: $VOLUNTEER_LEDGER_STORE)")
     add_verify_log_parser(parser.add_subparsers(dest="command", required=True))

@@ -12,13 +12,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError
 
-from api.certificate_cli import add_verify_certificate_parser, run_verify_certificate
+from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
+from api.cli.log import add_verify_log_parser, run_verify_log
+from api.cli.projections import CliError, add_projections_parser, run_projections
 from api.demo import DemoRefusedError, DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
-from api.log_cli import add_verify_log_parser, run_verify_log
 from api.passwords import check_password
 from api.private_files import private_data_dir
-from api.projections_cli import CliError, add_projections_parser, run_projections
 from api.security import hash_password
 from api.settings import Settings, served_url, setting_problems
 from domain.errors import LedgerError
@@ -193,7 +193,3 @@ def _print_demo(summary: DemoSummary) -> None:
         print(f"  a certificate of {summary.logins[-1][0]}: {summary.certificate}")
     for role, login, password in summary.logins:
         print(f"  log in as {role}: {login} / {password}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

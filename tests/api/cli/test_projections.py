@@ -5,7 +5,7 @@ import io
 import pytest
 
 from api.cli import main
-from api.projections_cli import RebuildProgress
+from api.cli.projections import RebuildProgress
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.synthetic import generate

@@ -10,7 +10,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from api.certificate_cli import add_verify_certificate_parser, run_verify_certificate
+from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from tests.api.conftest import credential_of
 
 
