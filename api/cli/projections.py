@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
+from api.cli.errors import CliError
 from api.settings import Settings
 from domain.errors import LedgerError
 from domain.ledger import Ledger
@@ -22,10 +23,6 @@ from projections.base import Projection
 from projections.runner import ProjectionRunner
 from projections.store import ViewStore, view_store_for
 from projections.worker import RETRY_SECONDS, Worker, leases_for
-
-
-class CliError(Exception):
-    """A mistake the person at the terminal can fix: printed as one line, exit status 1."""
 
 
 def _positive(kind: type[int] | type[float]) -> argparse._ActionType:

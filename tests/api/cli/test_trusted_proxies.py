@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from api.cli import uvicorn_options
+from api.cli.serve import uvicorn_options
 from api.settings import Settings
 
 LOCAL_CLIENT = ("127.0.0.1", 50000)

@@ -1,0 +1,77 @@
+"""``volunteer-ledger serve``: the HTTP API under uvicorn, after checking its store is reachable."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from api.cli.admin import print_demo
+from api.cli.errors import CliError
+from api.demo import DemoRefusedError, load_demo
+from api.settings import Settings, served_url
+from domain.storage import POSTGRES_CONNECTION
+
+
+def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="run the HTTP API (docs at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="more than 1 needs PostgreSQL")
+    serve.add_argument("--demo", action="store_true", help="load the demo data into an empty store")
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    store = settings.store_url()
+    if args.workers > 1 and not store.startswith(("postgresql:", "postgres:")):
+        raise CliError("--workers above 1 needs PostgreSQL: set VOLUNTEER_LEDGER_STORE")
+    _require_reachable(store)
+    if args.demo:
+        try:
+            print_demo(load_demo(store, progress=print))
+        except DemoRefusedError:
+            print("the store already holds data; serving it without loading the demo")
+    if "public_url" not in settings.model_fields_set:  # the workers' Settings() read this
+        os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = served_url(args.host, args.port)
+    print(f"serving {store} at http://{args.host}:{args.port}/docs")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        **uvicorn_options(settings),
+    )
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-For only from the configured proxies. Uvicorn's own default
+    believes any local client, which could then pose as any address and escape the limit on
+    failed logins per address."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
+def _require_reachable(store: str) -> None:
+    """A PostgreSQL store that cannot be reached stops ``serve`` at once with one line.
+
+    (Once serving, the service outlives the database going away: it answers 503 meanwhile.)
+    """
+    parts = urlsplit(store)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    conninfo = make_conninfo(urlunsplit(parts._replace(query="")), **POSTGRES_CONNECTION)
+    try:
+        psycopg.connect(conninfo).close()
+    except psycopg.Error as error:
+        lines = str(error).strip().splitlines()
+        where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
+        raise CliError(
+            f"cannot reach the database at {where}: {lines[0] if lines else type(error).__name__}"
+        ) from None
