@@ -2,16 +2,15 @@
 
 Exit status 0 when every event matches the log and every signed checkpoint; 1 when anything
 differs (one line per problem, with its position and leaf index); 2 when the check cannot run
-(no key files, an unreadable verifier key). ``python -m api.cli.log verify-log`` runs it alone.
+(no key files, an unreadable verifier key).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -165,18 +164,3 @@ def _duration(seconds: float) -> str:
     minutes, seconds = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m api.cli.log [--store URL] verify-log …``, until the main command has it."""
-    parser = argparse.ArgumentParser(prog="volunteer-ledger")
-    parser.add_argument("--store", help="store URL (default: $VOLUNTEER_LEDGER_STORE)")
-    add_verify_log_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    if args.store:
-        os.environ["VOLUNTEER_LEDGER_STORE"] = args.store
-    return run_verify_log(args, Settings())
-
-
-if __name__ == "__main__":
-    sys.exit(main())

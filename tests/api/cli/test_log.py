@@ -188,7 +188,7 @@ def test_verify_log_runs_as_a_command(store, tmp_path):
         "VOLUNTEER_LEDGER_STORE": store.settings.store_url(),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "api.cli.log", "verify-log", "--progress", "always"],
+        [sys.executable, "-m", "api.cli", "verify-log", "--progress", "always"],
         env=env,
         cwd=tmp_path,
         capture_output=True,
