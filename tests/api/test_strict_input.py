@@ -7,15 +7,14 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+from api.app import ROUTERS  # imports every route module, and so every request model
 from api.deps import TokenFirstRoute, needs_token
-from api.routes import all_routers
 from api.schemas import Command
 
 FIELDS_CARRIED_AS_TEXT = {"uuid", "date", "datetime", "time"}
 
 
 def command_models() -> list[type[Command]]:
-    all_routers()  # imports every route module, and so every request model
     found, todo = [], list(Command.__subclasses__())
     while todo:
         model = todo.pop()
@@ -128,7 +127,7 @@ def test_every_route_that_needs_a_token_and_takes_a_body_checks_the_token_first(
     """Routers with such routes need ``route_class=TokenFirstRoute``."""
     late = [
         f"{sorted(route.methods)[0]} {route.path}"
-        for router in all_routers()
+        for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
         and route.body_field is not None
