@@ -41,7 +41,7 @@ from api.routes import (
 )
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
-from api.transparency import LogSettings, open_transparency_log, start_checkpoint_timer
+from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
@@ -110,8 +110,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = build_services(settings, clock)
         app.state.services = services
-        log_settings = LogSettings()
-        log = open_transparency_log(settings, services.ledger, services.views, log_settings)
+        log = open_transparency_log(settings, services.ledger, services.views)
         app.state.transparency_log = log
         keyring = IssuerKeyring(
             settings.data_dir / "issuer-keys", did_web(settings.public_url), settings.issuer_key
@@ -122,7 +121,7 @@ def create_app(
         timer = None
         if settings.follow_projections:
             services.runner.follow()
-            timer = start_checkpoint_timer(log, log_settings.log_checkpoint_seconds)
+            timer = start_checkpoint_timer(log, settings.log_checkpoint_seconds)
         try:
             yield
         finally:

@@ -12,6 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
 from domain.policy import DEFAULT_CATEGORIES, DEFAULT_ORGANISATION_KINDS, Policy
+from projections.transparency import DEFAULT_ORIGIN
+
+LOG_SALT_KEY_FILE = "log-salt.key"
+LOG_SIGNING_KEY_FILE = "log-signing.key"
 
 
 class Settings(BaseSettings):
@@ -44,6 +48,18 @@ class Settings(BaseSettings):
     Unset, ``serve`` makes it the address it serves (``served_url``)."""
     issuer_key: str | None = None
     """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
+
+    # The transparency log (docs/transparency-log.md).
+    log_origin: str = DEFAULT_ORIGIN
+    """The checkpoint origin line: names this log; change it only with new keys."""
+    log_key_name: str | None = None
+    """The signed-note key name; defaults to the origin."""
+    log_salt_key_file: Path | None = None
+    """Default: log-salt.key in the data folder."""
+    log_signing_key_file: Path | None = None
+    """Default: log-signing.key in the data folder."""
+    log_checkpoint_seconds: float = 300.0
+    """How often a new checkpoint is signed while the log grows."""
 
     # The deployment's rules (``domain.policy.Policy``); lists are JSON in the environment,
     # e.g. VOLUNTEER_LEDGER_CATEGORIES='["义诊", "助老助残"]'.
@@ -100,6 +116,12 @@ class Settings(BaseSettings):
 
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'ledger.db'}"
+
+    def log_salt_key_path(self) -> Path:
+        return self.log_salt_key_file or self.data_dir / LOG_SALT_KEY_FILE
+
+    def log_signing_key_path(self) -> Path:
+        return self.log_signing_key_file or self.data_dir / LOG_SIGNING_KEY_FILE
 
     @property
     def star_minutes(self) -> list[int]:

@@ -1,4 +1,4 @@
-"""The transparency log's wiring: its settings and keys, and the timer that signs checkpoints.
+"""The transparency log's wiring: its keys, and the timer that signs checkpoints.
 
 Two keys live in the data folder, readable by their owner only, made on first use:
 ``log-salt.key`` (32 bytes for the HMAC that salts each leaf's commitment) and
@@ -14,44 +14,15 @@ import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.security import load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
 from projections.store import ViewStore
-from projections.transparency import DEFAULT_ORIGIN, TransparencyLog
+from projections.transparency import TransparencyLog
 from trust.leaf import LOG_KEY_SIZE
 
 logger = logging.getLogger(__name__)
-
-SALT_KEY_FILE = "log-salt.key"
-SIGNING_KEY_FILE = "log-signing.key"
-
-
-class LogSettings(BaseSettings):
-    """The log's settings, from VOLUNTEER_LEDGER_LOG_* variables (or a .env file)."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="VOLUNTEER_LEDGER_", env_file=".env", extra="ignore"
-    )
-
-    log_origin: str = DEFAULT_ORIGIN
-    """The checkpoint origin line: names this log; change it only with new keys."""
-    log_key_name: str | None = None
-    """The signed-note key name; defaults to the origin."""
-    log_salt_key_file: Path | None = None
-    """Default: log-salt.key in the data folder."""
-    log_signing_key_file: Path | None = None
-    """Default: log-signing.key in the data folder."""
-    log_checkpoint_seconds: float = 300.0
-    """How often a new checkpoint is signed while the log grows."""
-
-    def salt_key_path(self, settings: Settings) -> Path:
-        return self.log_salt_key_file or settings.data_dir / SALT_KEY_FILE
-
-    def signing_key_path(self, settings: Settings) -> Path:
-        return self.log_signing_key_file or settings.data_dir / SIGNING_KEY_FILE
 
 
 def salt_key_from(secret: bytes, path: Path) -> bytes:
@@ -66,16 +37,10 @@ def signing_key_from(seed: bytes, path: Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
-def open_transparency_log(
-    settings: Settings,
-    ledger: Ledger,
-    views: ViewStore,
-    log_settings: LogSettings | None = None,
-) -> TransparencyLog:
+def open_transparency_log(settings: Settings, ledger: Ledger, views: ViewStore) -> TransparencyLog:
     """The log of this ledger's store, with its keys loaded (or made, the first time)."""
-    log_settings = log_settings or LogSettings()
-    salt_path = log_settings.salt_key_path(settings)
-    signing_path = log_settings.signing_key_path(settings)
+    salt_path = settings.log_salt_key_path()
+    signing_path = settings.log_signing_key_path()
     signing_key = signing_key_from(load_or_create_secret(signing_path), signing_path)
     return TransparencyLog(
         ledger.recorder,
@@ -84,8 +49,8 @@ def open_transparency_log(
         salt_key=salt_key_from(load_or_create_secret(salt_path), salt_path),
         public_key=signing_key.public_key(),
         signing_key=signing_key,
-        origin=log_settings.log_origin,
-        key_name=log_settings.log_key_name,
+        origin=settings.log_origin,
+        key_name=settings.log_key_name,
     )
 
 

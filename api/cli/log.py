@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from api.settings import Settings
-from api.transparency import LogSettings, salt_key_from, signing_key_from
+from api.transparency import salt_key_from, signing_key_from
 from domain.ledger import Ledger
 from projections.log_audit import AuditReport, audit_log
 from projections.store import view_store_for
@@ -99,16 +99,15 @@ def run_verify_log(
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    log_settings = LogSettings()
     try:
-        salt_path = log_settings.salt_key_path(settings)
+        salt_path = settings.log_salt_key_path()
         salt_key = salt_key_from(_read_key(salt_path), salt_path)
         if args.vkey:
             key_name, public_key = parse_vkey(args.vkey)
         else:
-            signing_path = log_settings.signing_key_path(settings)
+            signing_path = settings.log_signing_key_path()
             public_key = signing_key_from(_read_key(signing_path), signing_path).public_key()
-            key_name = log_settings.log_key_name or log_settings.log_origin
+            key_name = settings.log_key_name or settings.log_origin
     except (OSError, ValueError, NoteFormatError) as error:
         print(f"volunteer-ledger verify-log: {error}", file=err)
         return CANNOT_RUN
@@ -124,7 +123,7 @@ def run_verify_log(
             views,
             salt_key=salt_key,
             public_key=public_key,
-            origin=log_settings.log_origin,
+            origin=settings.log_origin,
             key_name=key_name,
             batch_size=args.batch_size,
             max_problems=args.max_problems,

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from api.settings import Settings
-from api.transparency import LogSettings, open_transparency_log, start_checkpoint_timer
+from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections.log_records import LogConfigurationError
 from projections.store import view_store_for
@@ -60,14 +60,14 @@ def test_a_log_refuses_to_run_with_another_signing_key(settings, stores):
 
 def test_the_origin_comes_from_the_environment(settings, stores, monkeypatch):
     monkeypatch.setenv("VOLUNTEER_LEDGER_LOG_ORIGIN", "volunteers.example.cn/log")
-    log = open_transparency_log(settings, *stores)
+    log = open_transparency_log(Settings(data_dir=settings.data_dir, store=settings.store), *stores)
     assert log.origin == log.key_name == "volunteers.example.cn/log"
     assert log.vkey.startswith("volunteers.example.cn/log+")
 
 
 def test_the_timer_signs_a_checkpoint_whenever_the_log_has_grown(settings, stores):
     ledger, _ = stores
-    log = open_transparency_log(settings, *stores, LogSettings(log_checkpoint_seconds=0.02))
+    log = open_transparency_log(settings, *stores)
     f.community(ledger)
     timer = start_checkpoint_timer(log, interval=0.02)
     try:
