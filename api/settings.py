@@ -96,14 +96,11 @@ class Settings(BaseSettings):
             check_out_grace=timedelta(minutes=self.check_out_grace_minutes),
             check_in_early=timedelta(minutes=self.check_in_early_minutes),
             single_organiser_approval=self.single_organiser_approval,
+            star_minutes=tuple(hours * 60 for hours in self.star_hours),
         )
 
     def store_url(self) -> str:
         return self.store or f"sqlite:///{self.data_dir / 'ledger.db'}"
-
-    @property
-    def star_minutes(self) -> list[int]:
-        return [hours * 60 for hours in self.star_hours]
 
     @property
     def token_ttl(self) -> timedelta:
