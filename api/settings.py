@@ -112,6 +112,7 @@ class Settings(BaseSettings):
             check_out_grace=timedelta(minutes=self.check_out_grace_minutes),
             check_in_early=timedelta(minutes=self.check_in_early_minutes),
             single_organiser_approval=self.single_organiser_approval,
+            star_minutes=tuple(hours * 60 for hours in self.star_hours),
         )
 
     def store_url(self) -> str:
@@ -122,10 +123,6 @@ class Settings(BaseSettings):
 
     def log_signing_key_path(self) -> Path:
         return self.log_signing_key_file or self.data_dir / LOG_SIGNING_KEY_FILE
-
-    @property
-    def star_minutes(self) -> list[int]:
-        return [hours * 60 for hours in self.star_hours]
 
     @property
     def token_ttl(self) -> timedelta:

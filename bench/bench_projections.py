@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_projections.py [--events 1000000] [--store sqlite|postgres|both]
         [--batch-size 5000] [--only NAME[,NAME…]] [--without NAME[,NAME…]] [--breakdown]
 
-For each store: fill a fresh ledger with a realistic synthetic stream (projections.synthetic),
+For each store: fill a fresh ledger with a realistic synthetic stream (bench/synthetic.py),
 time reading and decoding the whole notification log in batches (select_notifications and
 mapper.to_domain_event, no projection work), then time a catch-up of every projection from zero
 into a fresh read-model store, and print both and their ratio. ``--without`` adds a second
@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scratch_store import scratch_store
+from synthetic import generate
 
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
 from projections.store import view_store_for
-from projections.synthetic import generate
 
 
 def fresh_views(url: str, name: str) -> str:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_transparency.py [--events 100000] [--store sqlite|postgres|both]
         [--batch-size 1000]
 
-For each store: fill a fresh ledger with a synthetic stream (projections.synthetic), build the
+For each store: fill a fresh ledger with a synthetic stream (bench/synthetic.py), build the
 log from zero (its time, and the process's peak memory before and after), sign a checkpoint,
 time 1,000 random inclusion and 1,000 consistency proofs, then replay the whole store against
 the log as ``verify-log`` does. Prints figures; asserts nothing. PostgreSQL needs
@@ -20,11 +20,11 @@ import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from scratch_store import scratch_store
+from synthetic import generate
 
 from domain.ledger import Ledger
 from projections.log_audit import audit_log
 from projections.store import view_store_for
-from projections.synthetic import generate
 from projections.transparency import TransparencyLog
 
 

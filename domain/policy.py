@@ -1,9 +1,12 @@
-"""The configurable rules of a deployment: ages, categories, rounding, caps and grace periods."""
+"""The rules of a deployment: ages, categories, rounding, caps, grace periods, stars, and who
+appears on a public list and how."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 from domain.errors import InvalidInputError
 
@@ -46,7 +49,8 @@ class Policy:
     volunteer may check in themselves. ``single_organiser_approval`` lets whoever recorded or
     corrected a record approve it without a second party, and an organiser raise approved
     minutes without one, for a station with one worker (the approval or correction event says
-    so); off, the second-party rule holds (see ``ServiceRecord``).
+    so); off, the second-party rule holds (see ``ServiceRecord``). ``star_minutes`` are the
+    cumulative approved minutes for one star, two stars, and so on.
     """
 
     minimum_age: int = 14
@@ -59,6 +63,7 @@ class Policy:
     check_in_early: timedelta = timedelta(minutes=30)
     retry_attempts: int = 40
     single_organiser_approval: bool = False
+    star_minutes: tuple[int, ...] = tuple(hours * 60 for hours in (100, 300, 600, 1000, 1500))
 
     def __post_init__(self) -> None:
         if not 0 < self.minimum_age <= self.adult_age:
@@ -80,6 +85,14 @@ class Policy:
         """Minutes rounded down to the deployment's increment."""
         return minutes - minutes % self.rounding_minutes
 
+    def star_level(self, total_minutes: int) -> StarLevel:
+        """The stars earned by a volunteer's cumulative approved minutes."""
+        return star_level(total_minutes, self.star_minutes)
+
+    def adult_born_by(self, today: date) -> date:
+        """The latest birth date of someone who is an adult today."""
+        return adult_born_by(today, self.adult_age)
+
     def require_category(self, category: str) -> None:
         if category not in self.categories:
             raise InvalidInputError(
@@ -100,3 +113,42 @@ def age_on(birth_date: date, day: date) -> int:
     """Age in whole years on ``day`` (someone born on 29 February turns a year older on 1 March)."""
     had_birthday = (day.month, day.day) >= (birth_date.month, birth_date.day)
     return day.year - birth_date.year - (0 if had_birthday else 1)
+
+
+class StarLevel(TypedDict):
+    stars: int
+    next_star_at_minutes: int | None
+    minutes_to_next_star: int | None
+
+
+def star_level(total_minutes: int, star_minutes: Sequence[int]) -> StarLevel:
+    """Stars earned by cumulative approved minutes, and what the next star needs."""
+    level = sum(1 for threshold in star_minutes if total_minutes >= threshold)
+    next_threshold = star_minutes[level] if level < len(star_minutes) else None
+    return {
+        "stars": level,
+        "next_star_at_minutes": next_threshold,
+        "minutes_to_next_star": None if next_threshold is None else next_threshold - total_minutes,
+    }
+
+
+def adult_born_by(today: date, adult_age: int) -> date:
+    """The latest birth date of someone who is an adult today (29 February → 28 February).
+
+    A public list shows a volunteer who is active, has not opted out, and was born by this
+    date, or whose guardian consented to the listing.
+    """
+    try:
+        return today.replace(year=today.year - adult_age)
+    except ValueError:
+        return today.replace(year=today.year - adult_age, day=28)
+
+
+def mask_name(name: str) -> str:
+    """How a name shows in public: 张*明, 李*, 欧**明 (the first and last characters, the
+    rest masked)."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -420,3 +420,11 @@ class ServiceRecord(Aggregate):
     @event(CorrectionRequestDeclined)
     def _decline_request(self, reason: str, actor: str) -> None:
         self.requested_minutes = None
+
+
+#: The status each of these events leaves a record in, for the read models that follow it.
+STATUS_AFTER: dict[type[Aggregate.Event], RecordStatus] = {
+    ServiceRecord.Approved: RecordStatus.APPROVED,
+    ServiceRecord.Rejected: RecordStatus.REJECTED,
+    ServiceRecord.Revoked: RecordStatus.REVOKED,
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -228,6 +229,24 @@ class Shift(Aggregate):
         if volunteer_id not in self.waitlist or self.places_left == 0:
             raise CapacityError("no place to promote this volunteer to", shift_id=str(self.id))
         self._promote(volunteer_id=volunteer_id, actor=str(actor))
+
+    def fill_places(self, can_take: Callable[[UUID], bool], actor: Actor) -> list[UUID]:
+        """Promote waitlisted volunteers, first in line first, while places remain; returns
+        those promoted, in order.
+
+        ``can_take`` tells whether a volunteer can still take a place: the caller knows what
+        other aggregates say (suspended since, or now confirmed for an overlapping shift). It
+        is asked about each in line only until the places are filled. Someone who cannot take
+        the place keeps their position and is passed over.
+        """
+        promoted = []
+        for volunteer_id in list(self.waitlist):
+            if self.places_left == 0:
+                break
+            if can_take(volunteer_id):
+                self.promote(volunteer_id, actor)
+                promoted.append(volunteer_id)
+        return promoted
 
     def change_capacity(self, capacity: int, *, now: datetime, actor: Actor) -> None:
         capacity = _checked_capacity(capacity)

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from domain.periods import Period, periods_of
+from domain.policy import star_level
 from projections.store import ViewStore
 
 SUBTREE = (
@@ -25,17 +26,6 @@ def _period_filter(period: Period) -> tuple[str, list[Any]]:
     if period.kind == "all":
         return "", []
     return f" AND r.{period.kind} = ?", [period.text]
-
-
-def star_level(total_minutes: int, star_minutes: Sequence[int]) -> dict[str, int | None]:
-    """Stars earned by cumulative approved minutes, and what the next star needs."""
-    level = sum(1 for threshold in star_minutes if total_minutes >= threshold)
-    next_threshold = star_minutes[level] if level < len(star_minutes) else None
-    return {
-        "stars": level,
-        "next_star_at_minutes": next_threshold,
-        "minutes_to_next_star": None if next_threshold is None else next_threshold - total_minutes,
-    }
 
 
 def volunteer_summary(
@@ -69,15 +59,6 @@ def volunteer_summary(
     }
 
 
-def mask_name(name: str) -> str:
-    """张*明, 李*, 欧阳**明: the first and last characters, the rest masked."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 @dataclass(frozen=True)
 class Board:
     entries: list[dict[str, Any]]
@@ -99,7 +80,7 @@ def leaderboard(
 
     Competition ranking (1, 2, 2, 4); equal minutes are listed by volunteer number. With
     ``public_as_of`` only those shown publicly are ranked: active, not opted out, and adults
-    (born by ``adult_born_by``) unless a guardian consented.
+    (born by ``adult_born_by``, ``domain.policy.adult_born_by``) unless a guardian consented.
     """
     where, params = _period_filter(period)
     if category is not None:

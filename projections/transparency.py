@@ -45,8 +45,8 @@ from projections.log_records import (
 from projections.store import Row, Transaction, ViewStore
 from trust.checkpoint import open_checkpoint, sign_checkpoint, vkey
 from trust.errors import MerkleTreeError
-from trust.log_store import Node, NodeReader, StoredTree
-from trust.merkle import leaf_hash, verify_consistency
+from trust.log_store import NodeReader, StoredTree
+from trust.merkle import Node, leaf_hash, verify_consistency
 
 T = TypeVar("T")
 

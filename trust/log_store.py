@@ -14,12 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from trust.errors import MerkleTreeError
-from trust.merkle import EMPTY_ROOT, HASH_SIZE, node_hash
+from trust.merkle import (
+    EMPTY_ROOT,
+    HASH_SIZE,
+    Node,
+    Range,
+    consistency_ranges,
+    inclusion_ranges,
+    node_hash,
+    range_hash,
+    split,
+)
 
-Node = tuple[int, int]
-"""(level, index) of a complete, aligned subtree."""
-Range = tuple[int, int]
-"""[start, end) of leaf indices whose Merkle tree hash a proof or root needs."""
 NodeReader = Callable[[Collection[Node]], Mapping[Node, bytes]]
 """Reads the hashes of the nodes asked for (all of them, or the tree is corrupt)."""
 
@@ -30,62 +36,8 @@ def range_nodes(start: int, end: int) -> list[Node]:
     level = width.bit_length() - 1
     if width == 1 << level and start % width == 0:
         return [(level, start >> level)]
-    k = _split(width)
+    k = split(width)
     return range_nodes(start, start + k) + range_nodes(start + k, end)
-
-
-def range_hash(start: int, end: int, nodes: Mapping[Node, bytes]) -> bytes:
-    """MTH(D[start:end]) from the hashes of its ``range_nodes``."""
-    width = end - start
-    level = width.bit_length() - 1
-    if width == 1 << level and start % width == 0:
-        return nodes[(level, start >> level)]
-    k = _split(width)
-    return node_hash(range_hash(start, start + k, nodes), range_hash(start + k, end, nodes))
-
-
-def inclusion_ranges(index: int, size: int) -> list[Range]:
-    """RFC 9162 §2.1.3.1: the subtrees whose hashes make PATH(index, D[0:size]), sibling first."""
-    if not 0 <= index < size:
-        raise MerkleTreeError(f"leaf {index} is not in a tree of size {size}", index=index)
-    ranges: list[Range] = []
-    start, end = 0, size
-    while end - start > 1:
-        k = _split(end - start)
-        if index < start + k:
-            ranges.append((start + k, end))
-            end = start + k
-        else:
-            ranges.append((start, start + k))
-            start += k
-    ranges.reverse()
-    return ranges
-
-
-def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
-    """RFC 9162 §2.1.4.1: the subtrees whose hashes make PROOF(old_size, D[0:new_size])."""
-    if not 0 <= old_size <= new_size:
-        raise MerkleTreeError(
-            f"no consistency proof from size {old_size} to {new_size}",
-            old_size=old_size,
-            new_size=new_size,
-        )
-    if old_size in (0, new_size):
-        return []
-    ranges: list[Range] = []
-    start, end, m, complete = 0, new_size, old_size, True
-    while m != end - start:
-        k = _split(end - start)
-        if m <= k:
-            ranges.append((start + k, end))
-            end = start + k
-        else:
-            ranges.append((start, start + k))
-            start, m, complete = start + k, m - k, False
-    if not complete:
-        ranges.append((start, end))
-    ranges.reverse()
-    return ranges
 
 
 def nodes_for(ranges: Iterable[Range]) -> set[Node]:
@@ -168,7 +120,7 @@ class StoredTree:
             raise MerkleTreeError("the store lacks nodes of its tree", missing=sorted(missing))
         if any(len(found[node]) != HASH_SIZE for node in wanted):
             raise MerkleTreeError(f"a stored node hash is not {HASH_SIZE} bytes")
-        return [range_hash(start, end, found) for start, end in ranges]
+        return [range_hash(start, end, found.__getitem__) for start, end in ranges]
 
     def _checked(self, size: int | None) -> int:
         size = self.size if size is None else size
@@ -177,8 +129,3 @@ class StoredTree:
                 f"the tree has {self.size} leaves, not {size}", size=size, tree_size=self.size
             )
         return size
-
-
-def _split(n: int) -> int:
-    """The largest power of two strictly less than ``n`` (for n > 1)."""
-    return 1 << ((n - 1).bit_length() - 1)

@@ -12,7 +12,7 @@ valid. Asking the tree for a proof it cannot give raises MerkleTreeError.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from trust.errors import MerkleTreeError
 
@@ -33,6 +33,67 @@ def node_hash(left: bytes | bytearray, right: bytes | bytearray) -> bytes:
 def root_from_leaf_hashes(leaf_hashes: Iterable[bytes]) -> bytes:
     """Return the Merkle tree hash (MTH) of a list of leaf hashes."""
     return MerkleTree(leaf_hashes).root()
+
+
+Node = tuple[int, int]
+"""(level, index): the complete, aligned subtree D[index·2^level : (index+1)·2^level]."""
+Range = tuple[int, int]
+"""[start, end) of leaf indices whose Merkle tree hash a proof or root needs."""
+
+
+def range_hash(start: int, end: int, node: Callable[[Node], bytes]) -> bytes:
+    """MTH(D[start:end]) from the hashes of the complete subtrees it splits into, as RFC 9162
+    splits it; ``node`` gives the hash of one."""
+    width = end - start
+    level = width.bit_length() - 1
+    if width == 1 << level and start % width == 0:
+        return node((level, start >> level))
+    k = split(width)
+    return node_hash(range_hash(start, start + k, node), range_hash(start + k, end, node))
+
+
+def inclusion_ranges(index: int, size: int) -> list[Range]:
+    """RFC 9162 §2.1.3.1: the subtrees whose hashes make PATH(index, D[0:size]), sibling first."""
+    if not 0 <= index < size:
+        raise MerkleTreeError(f"leaf {index} is not in a tree of size {size}", index=index)
+    ranges: list[Range] = []
+    start, end = 0, size
+    while end - start > 1:
+        k = split(end - start)
+        if index < start + k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start += k
+    ranges.reverse()
+    return ranges
+
+
+def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
+    """RFC 9162 §2.1.4.1: the subtrees whose hashes make PROOF(old_size, D[0:new_size])."""
+    if not 0 <= old_size <= new_size:
+        raise MerkleTreeError(
+            f"no consistency proof from size {old_size} to {new_size}",
+            old_size=old_size,
+            new_size=new_size,
+        )
+    if old_size in (0, new_size):
+        return []
+    ranges: list[Range] = []
+    start, end, m, complete = 0, new_size, old_size, True
+    while m != end - start:
+        k = split(end - start)
+        if m <= k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start, m, complete = start + k, m - k, False
+    if not complete:
+        ranges.append((start, end))
+    ranges.reverse()
+    return ranges
 
 
 class MerkleTree:
@@ -67,7 +128,7 @@ class MerkleTree:
         """The leaf hash at ``index``."""
         if not 0 <= index < self.size:
             raise MerkleTreeError(f"leaf {index} is not in a tree of size {self.size}", index=index)
-        return self._node(0, index)
+        return self._node((0, index))
 
     def root(self, size: int | None = None) -> bytes:
         """Return the root hash of the tree when it had ``size`` leaves (default: now)."""
@@ -79,58 +140,20 @@ class MerkleTree:
         """RFC 9162 §2.1.3.1: PATH(index, D[0:size]), leaf's sibling first."""
         size = self.size if size is None else size
         self._check_size(size)
-        if not 0 <= index < size:
-            raise MerkleTreeError(f"leaf {index} is not in a tree of size {size}", index=index)
-        proof: list[bytes] = []
-        start, end = 0, size
-        while end - start > 1:
-            k = _split(end - start)
-            if index < start + k:
-                proof.append(self._hash(start + k, end))
-                end = start + k
-            else:
-                proof.append(self._hash(start, start + k))
-                start += k
-        proof.reverse()
-        return proof
+        return [self._hash(start, end) for start, end in inclusion_ranges(index, size)]
 
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]:
         """RFC 9162 §2.1.4.1: PROOF(old_size, D[0:new_size]); empty if there is nothing to prove."""
         new_size = self.size if new_size is None else new_size
         self._check_size(new_size)
-        if not 0 <= old_size <= new_size:
-            raise MerkleTreeError(
-                f"no consistency proof from size {old_size} to {new_size}",
-                old_size=old_size,
-                new_size=new_size,
-            )
-        if old_size in (0, new_size):
-            return []
-        proof: list[bytes] = []
-        start, end, m, complete = 0, new_size, old_size, True
-        while m != end - start:
-            k = _split(end - start)
-            if m <= k:
-                proof.append(self._hash(start + k, end))
-                end = start + k
-            else:
-                proof.append(self._hash(start, start + k))
-                start, m, complete = start + k, m - k, False
-        if not complete:
-            proof.append(self._hash(start, end))
-        proof.reverse()
-        return proof
+        return [self._hash(start, end) for start, end in consistency_ranges(old_size, new_size)]
 
     def _hash(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]), looking up complete aligned subtrees instead of rehashing them."""
-        width = end - start
-        level = width.bit_length() - 1
-        if width == 1 << level and start % width == 0:
-            return self._node(level, start >> level)
-        k = _split(width)
-        return node_hash(self._hash(start, start + k), self._hash(start + k, end))
+        return range_hash(start, end, self._node)
 
-    def _node(self, level: int, position: int) -> bytes:
+    def _node(self, node: Node) -> bytes:
+        level, position = node
         offset = position * HASH_SIZE
         return bytes(self._levels[level][offset : offset + HASH_SIZE])
 
@@ -196,7 +219,7 @@ def verify_consistency(
     return fr == old_root and sr == new_root and sn == 0
 
 
-def _split(n: int) -> int:
+def split(n: int) -> int:
     """The largest power of two strictly less than ``n`` (for n > 1)."""
     return 1 << ((n - 1).bit_length() - 1)
 

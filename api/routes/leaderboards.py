@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -21,8 +20,9 @@ from api.deps import (
 )
 from api.pagination import decode_cursor, encode_cursor
 from domain.periods import Period
+from domain.policy import mask_name
 from domain.values import local_date
-from projections.hours_queries import Board, leaderboard, mask_name
+from projections.hours_queries import Board, leaderboard
 
 router = APIRouter(prefix="/v1/leaderboards", tags=["recognition"])
 
@@ -45,14 +45,6 @@ class LeaderboardPublic(BaseModel):
     position: int
 
 
-def adult_born_by(today: date, adult_age: int) -> date:
-    """The latest birth date of someone who is an adult today (29 February → 28 February)."""
-    try:
-        return today.replace(year=today.year - adult_age)
-    except ValueError:
-        return today.replace(year=today.year - adult_age, day=28)
-
-
 def board_for(
     services: Services,
     organisation_id: UUID,
@@ -72,7 +64,7 @@ def board_for(
         period,
         category=category,
         public_as_of=None if full_names else today,
-        adult_born_by=None if full_names else adult_born_by(today, ledger.policy.adult_age),
+        adult_born_by=None if full_names else ledger.policy.adult_born_by(today),
         limit=limit,
         after=after,
     )

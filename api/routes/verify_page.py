@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from api.routes.certificates import CertificatesDep
 from certificates import format_hours
-from projections.hours_queries import mask_name
+from domain.policy import mask_name
 
 router = APIRouter(tags=["certificates"])
 

@@ -206,7 +206,7 @@ def get_summary(
     today = local_date(ledger.now(), ledger.organisation(volunteer.home_organisation_id).timezone)
     position = wait_for_position(services, min_position)
     summary = volunteer_summary(
-        services.views, str(volunteer_id), today, services.settings.star_minutes
+        services.views, str(volunteer_id), today, ledger.policy.star_minutes
     )
     upcoming = upcoming_shifts(services.views, str(volunteer_id), ledger.now().isoformat())
     return SummaryPublic(

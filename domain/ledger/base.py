@@ -187,23 +187,19 @@ class LedgerBase(Application[UUID]):
         )
 
     def _fill_places(self, shift: Shift, actor: Actor) -> list[Timesheet]:
-        """Promote waitlisted volunteers, first in line first, while places remain.
+        """Promote from the waitlist (``Shift.fill_places``), telling the shift who can take a
+        place; the timesheets of those promoted hold the shift."""
+        timesheets: dict[UUID, Timesheet] = {}
 
-        Someone who can no longer take the place (suspended since, or now confirmed for an
-        overlapping shift) keeps their position and is passed over.
-        """
-        timesheets = []
-        for volunteer_id in list(shift.waitlist):
-            if shift.places_left == 0:
-                break
-            volunteer = self.volunteer(volunteer_id)
-            timesheet = self._timesheet(volunteer_id, actor)
-            if not volunteer.is_active or timesheet.clashing_shift(shift.time, apart_from=shift.id):
-                continue
-            shift.promote(volunteer_id, actor)
-            timesheet.hold_shift(shift.id, shift.time, actor)
-            timesheets.append(timesheet)
-        return timesheets
+        def can_take(volunteer_id: UUID) -> bool:
+            timesheet = timesheets[volunteer_id] = self._timesheet(volunteer_id, actor)
+            clash = timesheet.clashing_shift(shift.time, apart_from=shift.id)
+            return self.volunteer(volunteer_id).is_active and clash is None
+
+        promoted = shift.fill_places(can_take, actor)
+        for volunteer_id in promoted:
+            timesheets[volunteer_id].hold_shift(shift.id, shift.time, actor)
+        return [timesheets[volunteer_id] for volunteer_id in promoted]
 
     # By-id queries.
 

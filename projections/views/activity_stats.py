@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.attendance import Attendance
-from domain.service_record import ServiceRecord
+from domain.service_record import STATUS_AFTER, ServiceRecord
 from domain.shift import Shift
 from projections.base import Projection, on
 from projections.buffered import BufferedTable
@@ -24,11 +24,6 @@ from projections.events import (
 from projections.lookups import select_in, text
 from projections.store import Transaction
 
-RECORD_STATUS_AFTER = {
-    ServiceRecord.Approved: "approved",
-    ServiceRecord.Rejected: "rejected",
-    ServiceRecord.Revoked: "revoked",
-}
 #: Columns of the rows a batch inserts; the first is the key.
 SHIFT_COLUMNS = ("id", "activity_id", "starts_at", "ends_at", "status", "sign_ups")
 PLACE_COLUMNS = ("shift_id", "volunteer_id", "activity_id", "status")
@@ -208,7 +203,7 @@ class ActivityStats(Projection):
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
     def _record_status(self, tx: Transaction, e: Any, position: int) -> None:
-        status = RECORD_STATUS_AFTER[type(e)]
+        status = STATUS_AFTER[type(e)]
         self._records.update(text(e.originator_id), status=status)
 
     @on(ServiceRecord.Corrected)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from domain.activity import Activity
 from domain.periods import periods_of
-from domain.service_record import ServiceRecord
+from domain.service_record import STATUS_AFTER, ServiceRecord
 from projections.base import Projection, on
 from projections.buffered import BufferedTable
 from projections.events import (
@@ -30,11 +30,6 @@ from projections.events import (
 )
 from projections.store import Transaction
 
-STATUS_AFTER = {
-    ServiceRecord.Approved: "approved",
-    ServiceRecord.Rejected: "rejected",
-    ServiceRecord.Revoked: "revoked",
-}
 ACTIVITY_COLUMNS = ("id", "category", "organisation_id")
 RECORD_COLUMNS = (
     "id",

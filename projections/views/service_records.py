@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from domain.service_record import ServiceRecord
+from domain.service_record import STATUS_AFTER, ServiceRecord
 from projections.base import Projection, on
 from projections.buffered import BufferedTable
 from projections.events import (
@@ -24,11 +24,6 @@ from projections.events import (
 )
 from projections.store import Transaction
 
-STATUS_AFTER = {
-    ServiceRecord.Approved: "approved",
-    ServiceRecord.Rejected: "rejected",
-    ServiceRecord.Revoked: "revoked",
-}
 RECORD_COLUMNS = (
     "id",
     "volunteer_id",

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from domain.attendance import Attendance
 from domain.organisation import Organisation
 from domain.periods import periods_of
-from domain.service_record import ServiceRecord
+from domain.service_record import STATUS_AFTER, ServiceRecord
 from domain.shift import Shift
 from domain.values import local_date
 from projections.base import Projection, on
@@ -27,11 +27,6 @@ from projections.events import (
 )
 from projections.lookups import text
 from projections.store import Transaction
-
-STATUS_AFTER = {
-    ServiceRecord.Rejected: "rejected",
-    ServiceRecord.Revoked: "revoked",
-}
 
 
 def utc_text(moment: datetime) -> str:

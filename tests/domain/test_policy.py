@@ -3,7 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from domain.errors import InvalidInputError
-from domain.policy import Policy, age_on
+from domain.policy import Policy, adult_born_by, age_on, mask_name, star_level
+
+STARS = [100 * 60, 300 * 60]
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,37 @@ def test_an_unknown_category_is_refused_with_the_choices():
 def test_an_impossible_policy_is_refused(settings):
     with pytest.raises(InvalidInputError):
         Policy(**settings)
+
+
+def test_star_levels_say_what_the_next_star_needs():
+    assert star_level(150 * 60, STARS) == {
+        "stars": 1,
+        "next_star_at_minutes": 300 * 60,
+        "minutes_to_next_star": 150 * 60,
+    }
+    assert star_level(300 * 60, STARS)["next_star_at_minutes"] is None
+
+
+def test_the_default_stars_are_100_300_600_1000_and_1500_hours():
+    assert Policy().star_level(99 * 60 + 59)["stars"] == 0
+    assert Policy().star_level(1500 * 60)["stars"] == 5
+
+
+@pytest.mark.parametrize(
+    ("today", "born_by"),
+    [
+        (date(2026, 3, 10), date(2008, 3, 10)),
+        (date(2024, 2, 29), date(2006, 2, 28)),
+    ],
+)
+def test_an_adult_today_was_born_by_this_date(today, born_by):
+    assert adult_born_by(today, 18) == born_by
+    assert Policy().adult_born_by(today) == born_by
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("张三明", "张*明"), ("李四", "李*"), ("欧阳小明", "欧**明"), ("王", "王")],
+)
+def test_a_public_list_masks_all_but_the_first_and_last_characters(name, shown):
+    assert mask_name(name) == shown

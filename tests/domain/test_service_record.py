@@ -10,7 +10,7 @@ from domain.errors import (
     SecondPartyRequiredError,
     SelfApprovalError,
 )
-from domain.service_record import RecordSource, RecordStatus, ServiceRecord
+from domain.service_record import STATUS_AFTER, RecordSource, RecordStatus, ServiceRecord
 from domain.values import Actor, TimeRange
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -109,6 +109,22 @@ def test_a_revoked_record_no_longer_counts():
     record = approved()
     record.revoke("经核查系虚报", ORGANISER)
     assert not record.counts
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda record: record.approve(CHECKER),
+        lambda record: record.reject("重复录入", ORGANISER),
+        lambda record: (record.approve(CHECKER), record.revoke("虚报", ORGANISER)),
+    ],
+    ids=["approved", "rejected", "revoked"],
+)
+def test_read_models_learn_the_status_a_decision_leaves_a_record_in(decide):
+    record = a_record()
+    decide(record)
+    [last] = record.collect_events()[-1:]
+    assert STATUS_AFTER[type(last)] == record.status
 
 
 def test_a_volunteer_can_ask_to_correct_their_own_record():

@@ -138,6 +138,44 @@ def test_nobody_can_be_promoted_into_a_full_shift():
         shift.promote(waiting, ORGANISER)
 
 
+def a_full_shift_with_waitlist(waiting: int, capacity: int = 1) -> tuple[Shift, list]:
+    shift = a_shift(capacity=capacity)
+    for _ in range(capacity):
+        shift.sign_up(uuid4(), now=NOW, actor=ORGANISER)
+    in_line = [uuid4() for _ in range(waiting)]
+    for volunteer in in_line:
+        shift.sign_up(volunteer, now=NOW, actor=ORGANISER)
+    return shift, in_line
+
+
+def test_freed_places_go_to_the_first_in_line():
+    shift, (first, second, third) = a_full_shift_with_waitlist(3)
+    shift.change_capacity(3, now=NOW, actor=ORGANISER)
+    assert shift.fill_places(lambda volunteer: True, ORGANISER) == [first, second]
+    assert shift.waitlist == [third]
+
+
+def test_someone_who_cannot_take_a_place_keeps_their_position_and_is_passed_over():
+    shift, (suspended, second) = a_full_shift_with_waitlist(2)
+    shift.change_capacity(2, now=NOW, actor=ORGANISER)
+    assert shift.fill_places(lambda volunteer: volunteer != suspended, ORGANISER) == [second]
+    assert shift.waitlist == [suspended]
+    assert shift.waitlist_position(suspended) == 1
+
+
+def test_filling_places_asks_about_nobody_once_the_shift_is_full():
+    shift, (first, _second) = a_full_shift_with_waitlist(2)
+    shift.change_capacity(2, now=NOW, actor=ORGANISER)
+    asked = []
+    shift.fill_places(lambda volunteer: asked.append(volunteer) is None, ORGANISER)
+    assert asked == [first]
+
+
+def test_a_full_shift_promotes_nobody():
+    shift, _ = a_full_shift_with_waitlist(2)
+    assert shift.fill_places(lambda volunteer: True, ORGANISER) == []
+
+
 def test_cancelling_a_sign_up_that_does_not_exist_is_refused():
     with pytest.raises(NotSignedUpError):
         a_shift().cancel_sign_up(uuid4(), reason="有事", now=NOW, actor=ORGANISER)

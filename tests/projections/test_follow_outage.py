@@ -6,12 +6,12 @@ import logging
 import threading
 import time
 
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from domain.storage import StoreUnavailableError
 from projections import all_projections
 from projections.runner import ProjectionRunner
 from projections.sqlite_store import SQLiteViewStore
-from projections.synthetic import generate
 
 
 def test_a_follower_cut_off_from_the_store_logs_once_and_catches_up_when_it_returns(

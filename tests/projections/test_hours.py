@@ -7,7 +7,7 @@ import pytest
 
 from domain.periods import Period
 from domain.values import Actor
-from projections.hours_queries import leaderboard, rank_children, star_level, volunteer_summary
+from projections.hours_queries import leaderboard, rank_children, volunteer_summary
 from tests import factories as f
 from tests.factories import ORGANISER
 
@@ -232,15 +232,6 @@ def test_a_revocation_can_lower_the_star_level(ledger, runner, views, clock):
     runner.catch_up()
     after = volunteer_summary(views, str(volunteer), date(2026, 3, 20), STARS)["stars"]
     assert (before, after) == (1, 0)
-
-
-def test_star_levels_say_what_the_next_star_needs():
-    assert star_level(150 * 60, STARS) == {
-        "stars": 1,
-        "next_star_at_minutes": 300 * 60,
-        "minutes_to_next_star": 150 * 60,
-    }
-    assert star_level(300 * 60, STARS)["next_star_at_minutes"] is None
 
 
 def test_child_organisations_are_ranked_with_red_and_black_lists(ledger, runner, views, clock):

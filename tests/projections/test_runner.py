@@ -3,6 +3,7 @@ import threading
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from domain.organisation import Organisation
 from domain.values import Actor
@@ -11,7 +12,6 @@ from projections.base import Projection, on
 from projections.runner import ProjectionRunner
 from projections.sqlite_store import SQLiteViewStore
 from projections.store import view_store_for
-from projections.synthetic import generate
 from projections.views.shift_board import ShiftBoard
 from tests import factories as f
 from tests.projections.read_models import contents, other_views

@@ -6,9 +6,9 @@ import pytest
 
 from api.cli import main
 from api.cli.projections import RebuildProgress
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
-from projections.synthetic import generate
 
 NAMES = [p.name for p in all_projections()]
 

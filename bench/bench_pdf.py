@@ -1,6 +1,6 @@
 """Measure certificate rendering: time and size for 3 and for 40 records.
 
-    python -m certificates.bench_pdf [--out /tmp/sample-certificate.pdf] [--repeat 3]
+    .venv/bin/python bench/bench_pdf.py [--out /tmp/sample-certificate.pdf] [--repeat 3]
 
 Not a test: timings depend on the machine. Writes the short sample when ``--out`` is given.
 """
