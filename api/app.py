@@ -45,7 +45,7 @@ from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 
 #: Every router the service serves, one per resource, in the order of the OpenAPI document.
 #: A new module in api/routes is served once it is listed here (a test checks none is left out).

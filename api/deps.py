@@ -22,7 +22,7 @@ from api.settings import Settings
 from domain.errors import NotFoundError
 from domain.ledger import Ledger
 from projections.runner import ProjectionRunner
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 
 
 @dataclass

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from api.security import load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 from projections.transparency import TransparencyLog
 from trust.leaf import LOG_KEY_SIZE
 

@@ -39,7 +39,7 @@ from synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 
 
 def fresh_views(url: str, name: str) -> str:

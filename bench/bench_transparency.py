@@ -24,7 +24,7 @@ from synthetic import generate
 
 from domain.ledger import Ledger
 from projections.log_audit import audit_log
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 from projections.transparency import TransparencyLog
 
 

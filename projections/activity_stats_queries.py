@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 
 COUNTS = ("sign_ups", "confirmed", "waitlisted", "attended", "no_shows")
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from projections.audit_text import utc_text
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 from projections.views.audit import ENTRY_COLUMNS
 
 #: The columns a reader sees: every stored one but ``actor_id``, which ``actor`` holds.

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
-from projections.store import Transaction
+from projections.stores.protocol import Transaction
 
 Handler = Callable[[Any, Transaction, Any, int], None]
 H = TypeVar("H", bound=Handler)

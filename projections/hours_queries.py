@@ -14,7 +14,7 @@ from typing import Any
 
 from domain.periods import Period, periods_of
 from domain.policy import star_level
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 
 SUBTREE = (
     "subtree(id) AS (SELECT id FROM dir_organisations WHERE id = ? "

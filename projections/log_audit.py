@@ -21,7 +21,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from projections.log_leaves import leaf_for, salt_key_fingerprint
 from projections.log_records import SignedCheckpoint, StoredLeaf
 from projections.log_rows import UnreadableRow, read_rows
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 from projections.transparency import TransparencyLog
 from trust.checkpoint import open_checkpoint
 from trust.log_store import Frontier

@@ -15,7 +15,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from projections.store import Row
+from projections.stores.protocol import Row
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS tlog_leaves (

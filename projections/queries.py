@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 from projections.views.service_records import RECORD_COLUMNS as STORED_RECORD_COLUMNS
 from projections.views.service_records import history_of
 from projections.views.shift_board import SHIFT_COLUMNS

@@ -31,7 +31,7 @@ from eventsourcing.utils import resolve_topic
 
 from domain.ledger import Ledger
 from projections.base import Projection
-from projections.store import Transaction, ViewStore
+from projections.stores.protocol import Transaction, ViewStore
 
 logger = logging.getLogger(__name__)
 

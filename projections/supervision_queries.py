@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.periods import Period
-from projections.store import ViewStore
+from projections.stores.protocol import ViewStore
 from projections.views.supervision import utc_text
 
 RECORD_COLUMNS = (

@@ -42,7 +42,7 @@ from projections.log_records import (
     stored_leaf,
     unb64,
 )
-from projections.store import Row, Transaction, ViewStore
+from projections.stores.protocol import Row, Transaction, ViewStore
 from trust.checkpoint import open_checkpoint, sign_checkpoint, vkey
 from trust.errors import MerkleTreeError
 from trust.log_store import NodeReader, StoredTree

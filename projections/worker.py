@@ -27,10 +27,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from projections.postgres_store import PostgresViewStore
 from projections.runner import ProjectionRunner
-from projections.sqlite_store import SQLiteViewStore
-from projections.store import ViewStore
+from projections.stores.postgres import PostgresViewStore
+from projections.stores.protocol import ViewStore
+from projections.stores.sqlite import SQLiteViewStore
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from api.settings import Settings
 from api.transparency import salt_key_from, signing_key_from
 from domain.ledger import Ledger
 from projections.log_audit import AuditReport, audit_log
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 from trust.errors import NoteFormatError
 from trust.note import parse_vkey
 

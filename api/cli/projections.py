@@ -21,7 +21,8 @@ from domain.ledger import Ledger
 from projections import all_projections
 from projections.base import Projection
 from projections.runner import ProjectionRunner
-from projections.store import ViewStore, view_store_for
+from projections.stores.factory import view_store_for
+from projections.stores.protocol import ViewStore
 from projections.worker import RETRY_SECONDS, Worker, leases_for
 
 

@@ -9,7 +9,6 @@ from domain.attendance import Attendance
 from domain.service_record import STATUS_AFTER, ServiceRecord
 from domain.shift import Shift
 from projections.base import Projection, on
-from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
@@ -21,8 +20,9 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.lookups import select_in, text
-from projections.store import Transaction
+from projections.stores.buffered import BufferedTable
+from projections.stores.lookups import select_in, text
+from projections.stores.protocol import Transaction
 
 #: Columns of the rows a batch inserts; the first is the key.
 SHIFT_COLUMNS = ("id", "activity_id", "starts_at", "ends_at", "status", "sign_ups")

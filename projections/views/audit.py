@@ -19,8 +19,8 @@ from domain.volunteer import Volunteer
 from projections import events
 from projections.audit_text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
-from projections.lookups import text
-from projections.store import Transaction
+from projections.stores.lookups import text
+from projections.stores.protocol import Transaction
 
 #: Every event class of the domain, as the groups of ``projections.events`` spell them out.
 EVENT_CLASSES: frozenset[type] = frozenset().union(

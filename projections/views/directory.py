@@ -10,7 +10,6 @@ from domain.activity import Activity
 from domain.organisation import Organisation
 from domain.volunteer import Volunteer
 from projections.base import Projection, on
-from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
@@ -22,7 +21,8 @@ from projections.events import (
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
 )
-from projections.store import Transaction
+from projections.stores.buffered import BufferedTable
+from projections.stores.protocol import Transaction
 
 ORGANISATION_COLUMNS = ("id", "name", "kind", "parent_id", "timezone", "closed")
 VOLUNTEER_COLUMNS = (

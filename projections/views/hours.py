@@ -15,7 +15,6 @@ from domain.activity import Activity
 from domain.periods import periods_of
 from domain.service_record import STATUS_AFTER, ServiceRecord
 from projections.base import Projection, on
-from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ATTENDANCE_EVENTS,
@@ -28,7 +27,8 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.store import Transaction
+from projections.stores.buffered import BufferedTable
+from projections.stores.protocol import Transaction
 
 ACTIVITY_COLUMNS = ("id", "category", "organisation_id")
 RECORD_COLUMNS = (

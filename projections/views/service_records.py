@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 from domain.service_record import STATUS_AFTER, ServiceRecord
 from projections.base import Projection, on
-from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
@@ -22,7 +21,8 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.store import Transaction
+from projections.stores.buffered import BufferedTable
+from projections.stores.protocol import Transaction
 
 RECORD_COLUMNS = (
     "id",

@@ -21,8 +21,8 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.lookups import select_in, text
-from projections.store import Transaction
+from projections.stores.lookups import select_in, text
+from projections.stores.protocol import Transaction
 
 SHIFT_COLUMNS = (
     "id",

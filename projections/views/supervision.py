@@ -14,7 +14,6 @@ from domain.service_record import STATUS_AFTER, ServiceRecord
 from domain.shift import Shift
 from domain.values import local_date
 from projections.base import Projection, on
-from projections.buffered import BufferedTable
 from projections.events import (
     ACCOUNT_EVENTS,
     ACTIVITY_EVENTS,
@@ -25,8 +24,9 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.lookups import text
-from projections.store import Transaction
+from projections.stores.buffered import BufferedTable
+from projections.stores.lookups import text
+from projections.stores.protocol import Transaction
 
 
 def utc_text(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from api.settings import Settings
 from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections.log_records import LogConfigurationError
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 from tests import factories as f
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from projections import all_projections
 from projections.runner import ProjectionRunner
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from projections.base import Projection
-from projections.sqlite_store import SQLiteViewStore
-from projections.store import Transaction, ViewStore, view_store_for
+from projections.stores.factory import view_store_for
+from projections.stores.protocol import Transaction, ViewStore
+from projections.stores.sqlite import SQLiteViewStore
 
 CREATE_TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)", re.IGNORECASE)
 

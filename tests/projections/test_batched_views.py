@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 
 from domain.values import Actor
-from projections.buffered import BufferedTable
 from projections.queries import records_of_volunteer
 from projections.runner import ProjectionRunner
-from projections.sqlite_store import SQLiteViewStore
+from projections.stores.buffered import BufferedTable
+from projections.stores.sqlite import SQLiteViewStore
 from projections.views.directory import Directory
 from projections.views.hours import Hours
 from projections.views.service_records import ServiceRecords

@@ -11,7 +11,7 @@ from domain.ledger import Ledger
 from domain.storage import StoreUnavailableError
 from projections import all_projections
 from projections.runner import ProjectionRunner
-from projections.sqlite_store import SQLiteViewStore
+from projections.stores.sqlite import SQLiteViewStore
 
 
 def test_a_follower_cut_off_from_the_store_logs_once_and_catches_up_when_it_returns(

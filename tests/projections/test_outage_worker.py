@@ -16,7 +16,7 @@ from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.runner import ProjectionRunner
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 from tests.projections.read_models import contents, other_views
 from tests.projections.test_worker import WorkerProcess, wait_until
 from tests.tcp_proxy import Cut, TcpProxy

@@ -10,8 +10,8 @@ from domain.values import Actor
 from projections import all_projections
 from projections.base import Projection, on
 from projections.runner import ProjectionRunner
-from projections.sqlite_store import SQLiteViewStore
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
+from projections.stores.sqlite import SQLiteViewStore
 from projections.views.shift_board import ShiftBoard
 from tests import factories as f
 from tests.projections.read_models import contents, other_views

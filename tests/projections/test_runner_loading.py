@@ -14,8 +14,8 @@ from domain.organisation import Organisation
 from projections import all_projections
 from projections.base import Projection, on
 from projections.runner import ProjectionRunner
-from projections.sqlite_store import SQLiteViewStore
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
+from projections.stores.sqlite import SQLiteViewStore
 from projections.views.audit import AuditTrail
 from tests.projections.runner_helpers import Counting, busy_shift, districts
 

@@ -120,7 +120,7 @@ def test_two_processes_catching_up_at_once_append_each_event_once(ledger, clock,
 
 @IN_MEMORY
 def test_a_rebuild_with_the_same_key_reproduces_every_leaf(ledger, clock, log, tmp_path):
-    from projections.sqlite_store import SQLiteViewStore
+    from projections.stores.sqlite import SQLiteViewStore
 
     hours_story(ledger, clock)
     log.catch_up()

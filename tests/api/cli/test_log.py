@@ -17,7 +17,7 @@ from api.transparency import open_transparency_log
 from domain.ledger import Ledger
 from domain.policy import Policy
 from domain.values import Actor
-from projections.store import view_store_for
+from projections.stores.factory import view_store_for
 from tests import factories as f
 from tests.event_store_sql import EventTable, views_in_wal_mode
 from tests.factories import ORGANISER

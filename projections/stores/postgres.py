@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from domain.storage import POSTGRES_CONNECTION, POSTGRES_RECONNECT_SECONDS, POSTGRES_WAIT_SECONDS
-from projections.store import Row, Transaction, ViewStore
+from projections.stores.protocol import Row, Transaction, ViewStore
 
 if TYPE_CHECKING:
     import psycopg

@@ -1,9 +1,11 @@
-"""Where read models live: a SQLite file beside the event store, or the PostgreSQL database.
+"""What a read-model store offers: the bottom of ``projections.stores``, importing no backend.
 
+Read models live in a SQLite file beside the event store, or in the PostgreSQL database.
 Projections write SQL with ``?`` placeholders; the PostgreSQL store translates them. Both
 stores give a transaction in which a projection's view changes and its tracking position are
 written together, so a crash leaves either both or neither. The stores themselves are in
-``projections.sqlite_store`` and ``projections.postgres_store``.
+``projections.stores.sqlite`` and ``projections.stores.postgres``; ``projections.stores.factory``
+chooses one for a store URL.
 """
 
 from __future__ import annotations
@@ -11,9 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 Row = tuple[Any, ...]
 
@@ -69,19 +69,3 @@ class ViewStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
-
-
-def view_store_for(store_url: str) -> ViewStore:
-    """The read-model store that goes with an event store URL."""
-    from projections.postgres_store import PostgresViewStore
-    from projections.sqlite_store import SQLiteViewStore
-
-    if store_url == "memory:":
-        return SQLiteViewStore(":memory:")
-    parts = urlsplit(store_url)
-    if parts.scheme == "sqlite":
-        events_file = Path(parts.path[1:] if parts.path.startswith("/") else parts.path)
-        return SQLiteViewStore(str(events_file.with_name(events_file.stem + "-views.db")))
-    if parts.scheme in ("postgresql", "postgres"):
-        return PostgresViewStore(store_url)
-    raise ValueError(f"no read-model store for {store_url!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from projections.store import Row, Transaction
+from projections.stores.protocol import Row, Transaction
 
 #: How many keys one ``select_in`` statement takes. A few fixed sizes (the rest padded with
 #: repeats, which match nothing more) keep the statements PostgreSQL prepares few.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from projections.store import Transaction
+from projections.stores.protocol import Transaction
 
 
 class BufferedTable:

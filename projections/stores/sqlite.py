@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from projections.store import Row, Transaction, ViewStore
+from projections.stores.protocol import Row, Transaction, ViewStore
 
 #: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
 RUNNER_CACHE_KIB = 256 * 1024

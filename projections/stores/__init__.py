@@ -1,0 +1,1 @@
+"""Where read models are stored: the store protocol, its SQLite and PostgreSQL backends."""
