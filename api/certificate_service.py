@@ -14,8 +14,8 @@ from certificates import CertificateRecord, CertificateView, render_certificate_
 from domain.certificate import Certificate
 from domain.errors import LedgerError
 from domain.ledger import Ledger
-from projections.log_records import SignedCheckpoint, StoredLeaf
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
+from projections.transparency.records import SignedCheckpoint, StoredLeaf
 from trust.certificate_check import (
     CurrentLog,
     IssuerKeys,

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
 from domain.policy import DEFAULT_CATEGORIES, DEFAULT_ORGANISATION_KINDS, Policy
-from projections.transparency import DEFAULT_ORIGIN
+from projections.transparency.log import DEFAULT_ORIGIN
 
 LOG_SALT_KEY_FILE = "log-salt.key"
 LOG_SIGNING_KEY_FILE = "log-signing.key"

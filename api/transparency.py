@@ -19,7 +19,7 @@ from api.security import load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
 from projections.stores.protocol import ViewStore
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
 from trust.leaf import LOG_KEY_SIZE
 
 logger = logging.getLogger(__name__)

@@ -23,9 +23,9 @@ from scratch_store import scratch_store
 from synthetic import generate
 
 from domain.ledger import Ledger
-from projections.log_audit import audit_log
 from projections.stores.factory import view_store_for
-from projections.transparency import TransparencyLog
+from projections.transparency.audit import audit_log
+from projections.transparency.log import TransparencyLog
 
 
 def run(kind: str, events: int, batch_size: int) -> None:

@@ -17,8 +17,8 @@ from typing import TextIO
 from api.settings import Settings
 from api.transparency import salt_key_from, signing_key_from
 from domain.ledger import Ledger
-from projections.log_audit import AuditReport, audit_log
 from projections.stores.factory import view_store_for
+from projections.transparency.audit import AuditReport, audit_log
 from trust.errors import NoteFormatError
 from trust.note import parse_vkey
 

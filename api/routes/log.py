@@ -18,8 +18,8 @@ from api.deps import Cursor, Limit
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import NotFound
 from domain.errors import InvalidInputError, NotFoundError
-from projections.log_records import SignedCheckpoint
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
+from projections.transparency.records import SignedCheckpoint
 from trust.tlog_proof import TlogProof, format_tlog_proof
 
 MAX_INDEX = 2**53 - 1

@@ -14,7 +14,7 @@ from api.app import create_app
 from api.deps import Services
 from api.settings import Settings
 from api.transparency import open_transparency_log
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
 from tests import factories as f
 from trust.checkpoint import open_checkpoint, parse_checkpoint, parse_vkey
 from trust.merkle import leaf_hash, verify_consistency, verify_inclusion

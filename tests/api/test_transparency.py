@@ -10,8 +10,8 @@ import pytest
 from api.settings import Settings
 from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
-from projections.log_records import LogConfigurationError
 from projections.stores.factory import view_store_for
+from projections.transparency.records import LogConfigurationError
 from tests import factories as f
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
 from tests import factories as f
 from tests.factories import ORGANISER
 

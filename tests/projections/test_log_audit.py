@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from projections.log_audit import audit_log
+from projections.transparency.audit import audit_log
 from tests import factories as f
 from tests.projections.log_helpers import ORIGIN, SALT_KEY, SIGNING_KEY, open_log
 

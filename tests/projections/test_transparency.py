@@ -11,7 +11,7 @@ import pytest
 from domain.certificate import Certificate
 from domain.service_record import RecordSource, ServiceRecord
 from domain.values import Actor, TimeRange
-from projections.log_leaves import public_fields
+from projections.transparency.leaves import public_fields
 from tests import factories as f
 from tests.event_store_sql import EventTable
 from tests.factories import ORGANISER

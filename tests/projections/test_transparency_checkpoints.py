@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from projections.log_records import LogConfigurationError, LogIntegrityError
-from projections.transparency import TransparencyLog
+from projections.transparency.log import TransparencyLog
+from projections.transparency.records import LogConfigurationError, LogIntegrityError
 from tests import factories as f
 from tests.projections.log_helpers import (
     IN_MEMORY,

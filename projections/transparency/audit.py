@@ -18,11 +18,11 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from projections.log_leaves import leaf_for, salt_key_fingerprint
-from projections.log_records import SignedCheckpoint, StoredLeaf
-from projections.log_rows import UnreadableRow, read_rows
 from projections.stores.protocol import ViewStore
-from projections.transparency import TransparencyLog
+from projections.transparency.leaves import leaf_for, salt_key_fingerprint
+from projections.transparency.log import TransparencyLog
+from projections.transparency.records import SignedCheckpoint, StoredLeaf
+from projections.transparency.rows import UnreadableRow, read_rows
 from trust.checkpoint import open_checkpoint
 from trust.log_store import Frontier
 from trust.merkle import leaf_hash

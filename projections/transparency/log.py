@@ -15,7 +15,7 @@ written in one transaction that first locks the tracking row: several processes 
 store and none appends twice. Hashes are base64 TEXT and a leaf is its canonical JSON as TEXT,
 so the same SQL runs on SQLite and PostgreSQL.
 
-Its tables, records and errors are in ``projections.log_records``.
+Its tables, records and errors are in ``projections.transparency.records``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from uuid import UUID
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
-from projections.log_leaves import leaf_for, salt_key_fingerprint
-from projections.log_records import (
+from projections.stores.protocol import Row, Transaction, ViewStore
+from projections.transparency.leaves import leaf_for, salt_key_fingerprint
+from projections.transparency.records import (
     TABLES,
     LogConfigurationError,
     LogIntegrityError,
@@ -42,7 +43,6 @@ from projections.log_records import (
     stored_leaf,
     unb64,
 )
-from projections.stores.protocol import Row, Transaction, ViewStore
 from trust.checkpoint import open_checkpoint, sign_checkpoint, vkey
 from trust.errors import MerkleTreeError
 from trust.log_store import NodeReader, StoredTree
