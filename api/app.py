@@ -44,7 +44,7 @@ from api.settings import Settings
 from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 
 #: Every router the service serves, one per resource, in the order of the OpenAPI document.

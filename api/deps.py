@@ -21,7 +21,7 @@ from api.security import TokenService
 from api.settings import Settings
 from domain.errors import NotFoundError
 from domain.ledger import Ledger
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.protocol import ViewStore
 
 

@@ -38,7 +38,7 @@ from synthetic import generate
 
 from domain.ledger import Ledger
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 
 

@@ -20,10 +20,10 @@ from domain.errors import LedgerError
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.base import Projection
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
+from projections.running.worker import RETRY_SECONDS, Worker, leases_for
 from projections.stores.factory import view_store_for
 from projections.stores.protocol import ViewStore
-from projections.worker import RETRY_SECONDS, Worker, leases_for
 
 
 def _positive(kind: type[int] | type[float]) -> argparse._ActionType:

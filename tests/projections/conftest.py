@@ -1,7 +1,7 @@
 import pytest
 
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 
 

@@ -13,7 +13,7 @@ from domain.unique_key import UniqueKey
 from domain.values import Actor
 from projections.audit_queries import AuditFilter, audit_page, audit_rows
 from projections.audit_text import TEMPLATES, utc_text
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.views.audit import AuditTrail, Subjects
 from tests import factories as f
 from tests.domain.test_events import all_event_classes

@@ -7,7 +7,7 @@ import pytest
 
 from domain.values import Actor
 from projections.queries import records_of_volunteer
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.buffered import BufferedTable
 from projections.stores.sqlite import SQLiteViewStore
 from projections.views.directory import Directory

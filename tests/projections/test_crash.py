@@ -19,7 +19,7 @@ import pytest
 from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 from tests.projections.read_models import contents, other_views
 

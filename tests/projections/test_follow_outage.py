@@ -10,7 +10,7 @@ from bench.synthetic import generate
 from domain.ledger import Ledger
 from domain.storage import StoreUnavailableError
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.sqlite import SQLiteViewStore
 
 

@@ -13,7 +13,7 @@ from domain.ledger import Ledger
 from domain.organisation import Organisation
 from projections import all_projections
 from projections.base import Projection, on
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
 from projections.views.audit import AuditTrail

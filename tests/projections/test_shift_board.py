@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from domain.values import Actor
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.views.shift_board import ShiftBoard
 from tests import factories as f
 from tests.projections.read_models import contents, other_views

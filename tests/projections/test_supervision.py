@@ -10,7 +10,7 @@ from domain.ledger import Ledger
 from domain.periods import Period
 from domain.policy import Policy
 from domain.values import Actor, local_date
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.supervision_queries import supervision
 from projections.views.directory import Directory
 from projections.views.supervision import Supervision

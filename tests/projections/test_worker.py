@@ -16,9 +16,9 @@ import pytest
 from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
+from projections.running.worker import FileLock, Worker, leases_for
 from projections.stores.factory import view_store_for
-from projections.worker import FileLock, Worker, leases_for
 from tests.projections.read_models import contents, other_views
 
 NAMES = frozenset(p.name for p in all_projections())

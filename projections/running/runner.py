@@ -33,7 +33,8 @@ from domain.ledger import Ledger
 from projections.base import Projection
 from projections.stores.protocol import Transaction, ViewStore
 
-logger = logging.getLogger(__name__)
+#: Named as before the module moved into ``projections.running``: operators filter on it.
+logger = logging.getLogger("projections.runner")
 
 TRACKING_TABLE = """
 CREATE TABLE IF NOT EXISTS projection_tracking (

@@ -27,12 +27,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from projections.runner import ProjectionRunner
+from projections.running.runner import ProjectionRunner
 from projections.stores.postgres import PostgresViewStore
 from projections.stores.protocol import ViewStore
 from projections.stores.sqlite import SQLiteViewStore
 
-logger = logging.getLogger(__name__)
+#: Named as before the module moved into ``projections.running``: operators filter on it.
+logger = logging.getLogger("projections.worker")
 
 #: How often a worker retries the projections it could not lock, and checks those it holds.
 RETRY_SECONDS = 3.0
