@@ -22,7 +22,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
 from domain.errors import InvalidInputError
 from domain.values import WeeklyRecurrence
-from projections.queries import shifts_of_activity
+from projections.shift_board.queries import shifts_of_activity
 
 router = APIRouter(prefix="/v1/activities", tags=["activities"], route_class=TokenFirstRoute)
 

@@ -20,7 +20,7 @@ from api.problems import Forbidden, NotFound
 from api.schemas import Instant
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
-from projections.audit_queries import AUDIT_COLUMNS, AuditFilter, audit_page, audit_rows
+from projections.audit.queries import AUDIT_COLUMNS, AuditFilter, audit_page, audit_rows
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 

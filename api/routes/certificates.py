@@ -16,7 +16,7 @@ from api.problems import NotFound, PdfUnavailable
 from api.schemas import Command, Day, Done, Reason, Uuid
 from certificates import FontUnavailableError
 from domain.errors import InvalidInputError
-from projections.hours_queries import certifiable_records
+from projections.hours.queries import certifiable_records
 
 router = APIRouter(prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute)
 

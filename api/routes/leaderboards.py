@@ -22,7 +22,7 @@ from api.pagination import decode_cursor, encode_cursor
 from domain.periods import Period
 from domain.policy import mask_name
 from domain.values import local_date
-from projections.hours_queries import Board, leaderboard
+from projections.hours.queries import Board, leaderboard
 
 router = APIRouter(prefix="/v1/leaderboards", tags=["recognition"])
 

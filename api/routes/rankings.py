@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from domain.periods import Period
-from projections.hours_queries import rank_children
+from projections.hours.queries import rank_children
 
 router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
 

@@ -24,7 +24,7 @@ from api.problems import Forbidden
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
 from domain.shift import Shift
-from projections.queries import roster
+from projections.shift_board.queries import roster
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
 

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
-from projections.activity_stats_queries import activity_statistics
+from projections.activity_stats.queries import activity_statistics
 
 router = APIRouter(prefix="/v1/activities", tags=["statistics"])
 

@@ -13,7 +13,7 @@ from api.access import require_organiser_of
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.routes.audit import organisation_subtree
 from domain.periods import Period
-from projections.supervision_queries import supervision
+from projections.supervision.queries import supervision
 
 router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
 

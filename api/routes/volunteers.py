@@ -24,8 +24,9 @@ from api.problems import Forbidden
 from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
 from domain.values import local_date
-from projections.hours_queries import volunteer_summary
-from projections.queries import records_of_volunteer, upcoming_shifts
+from projections.hours.queries import volunteer_summary
+from projections.service_records.queries import records_of_volunteer
+from projections.shift_board.queries import upcoming_shifts
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from projections.audit_queries import AUDIT_COLUMNS
+from projections.audit.queries import AUDIT_COLUMNS
 
 
 def audit(api, world, role, accept="application/json", **params):

@@ -10,9 +10,9 @@ from domain.attendance import Attendance
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.values import Actor
-from projections.activity_stats_queries import activity_statistics, attendance_rate_percent
+from projections.activity_stats.queries import activity_statistics, attendance_rate_percent
+from projections.activity_stats.view import ActivityStats
 from projections.running.runner import ProjectionRunner
-from projections.views.activity_stats import ActivityStats
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
 

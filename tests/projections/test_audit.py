@@ -11,10 +11,10 @@ from domain.service_record import ServiceRecord
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
 from domain.values import Actor
-from projections.audit_queries import AuditFilter, audit_page, audit_rows
-from projections.audit_text import TEMPLATES, utc_text
+from projections.audit.queries import AuditFilter, audit_page, audit_rows
+from projections.audit.text import TEMPLATES, utc_text
+from projections.audit.view import AuditTrail, Subjects
 from projections.running.runner import ProjectionRunner
-from projections.views.audit import AuditTrail, Subjects
 from tests import factories as f
 from tests.domain.test_events import all_event_classes
 from tests.projections.read_models import other_views

@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 
 from domain.values import Actor
-from projections.queries import records_of_volunteer
+from projections.directory.view import Directory
+from projections.hours.view import Hours
 from projections.running.runner import ProjectionRunner
+from projections.service_records.queries import records_of_volunteer
+from projections.service_records.view import ServiceRecords
 from projections.stores.buffered import BufferedTable
 from projections.stores.sqlite import SQLiteViewStore
-from projections.views.directory import Directory
-from projections.views.hours import Hours
-from projections.views.service_records import ServiceRecords
 from tests import factories as f
 from tests.factories import ADMIN, ORGANISER
 from tests.projections.read_models import contents, other_views

@@ -7,7 +7,7 @@ import pytest
 
 from domain.periods import Period
 from domain.values import Actor
-from projections.hours_queries import leaderboard, rank_children, volunteer_summary
+from projections.hours.queries import leaderboard, rank_children, volunteer_summary
 from tests import factories as f
 from tests.factories import ORGANISER
 

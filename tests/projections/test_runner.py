@@ -10,9 +10,9 @@ from domain.values import Actor
 from projections import all_projections
 from projections.base import Projection, on
 from projections.running.runner import ProjectionRunner
+from projections.shift_board.view import ShiftBoard
 from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
-from projections.views.shift_board import ShiftBoard
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
 from tests.projections.runner_helpers import Counting, busy_shift

@@ -12,11 +12,11 @@ import pytest
 from domain.ledger import Ledger
 from domain.organisation import Organisation
 from projections import all_projections
+from projections.audit.view import AuditTrail
 from projections.base import Projection, on
 from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
-from projections.views.audit import AuditTrail
 from tests.projections.runner_helpers import Counting, busy_shift, districts
 
 

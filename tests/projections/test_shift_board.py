@@ -6,7 +6,7 @@ import pytest
 
 from domain.values import Actor
 from projections.running.runner import ProjectionRunner
-from projections.views.shift_board import ShiftBoard
+from projections.shift_board.view import ShiftBoard
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
 

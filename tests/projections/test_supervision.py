@@ -10,10 +10,10 @@ from domain.ledger import Ledger
 from domain.periods import Period
 from domain.policy import Policy
 from domain.values import Actor, local_date
+from projections.directory.view import Directory
 from projections.running.runner import ProjectionRunner
-from projections.supervision_queries import supervision
-from projections.views.directory import Directory
-from projections.views.supervision import Supervision
+from projections.supervision.queries import supervision
+from projections.supervision.view import Supervision
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
 from tests.projections.test_activity_stats import records_of, served_activity

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from projections.audit_text import utc_text
+from projections.audit.text import utc_text
+from projections.audit.view import ENTRY_COLUMNS
 from projections.stores.protocol import ViewStore
-from projections.views.audit import ENTRY_COLUMNS
 
 #: The columns a reader sees: every stored one but ``actor_id``, which ``actor`` holds.
 AUDIT_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column != "actor_id")

@@ -17,7 +17,7 @@ from domain.recognition import RecognitionList
 from domain.shift import Shift
 from domain.volunteer import Volunteer
 from projections import events
-from projections.audit_text import kind_of, local_minute, summary, utc_text
+from projections.audit.text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
 from projections.stores.lookups import text
 from projections.stores.protocol import Transaction

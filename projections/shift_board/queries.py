@@ -1,30 +1,13 @@
-"""Queries over the read models: every list the API serves comes from here."""
+"""Queries over the shift board: an activity's shifts, a shift's roster, upcoming places."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from projections.paging import Page, page_of
+from projections.shift_board.view import SHIFT_COLUMNS
 from projections.stores.protocol import ViewStore
-from projections.views.service_records import RECORD_COLUMNS as STORED_RECORD_COLUMNS
-from projections.views.service_records import history_of
-from projections.views.shift_board import SHIFT_COLUMNS
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    next_after: tuple[str, str] | None
-    """The sort key of the last item, when more may follow."""
-
-
-def _page(rows: list[dict[str, Any]], limit: int, key: tuple[str, str]) -> Page:
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        return Page(rows, (str(last[key[0]]), str(last[key[1]])))
-    return Page(rows, None)
 
 
 def shifts_of_activity(
@@ -42,7 +25,7 @@ def shifts_of_activity(
     ]
     for row in rows:
         row["required_skills"] = json.loads(row["required_skills"])
-    return _page(rows, limit, ("starts_at", "id"))
+    return page_of(rows, limit, ("starts_at", "id"))
 
 
 def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str] | None) -> Page:
@@ -69,33 +52,7 @@ def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str
         }
         for r in rows
     ]
-    return _page(entries, limit, ("queue", "seq"))
-
-
-#: What a record shows: what the projection stores, but its position and its history (read
-#: apart, decoded).
-RECORD_COLUMNS = tuple(
-    column for column in STORED_RECORD_COLUMNS if column not in ("recorded_position", "history")
-)
-
-
-def records_of_volunteer(
-    views: ViewStore, volunteer_id: str, *, limit: int, after: tuple[str, str] | None
-) -> Page:
-    """The volunteer's records, newest service first, each with its history."""
-    sql = f"SELECT {', '.join(RECORD_COLUMNS)}, history FROM rec_records WHERE volunteer_id = ?"
-    params: list[Any] = [volunteer_id]
-    if after is not None:
-        sql += " AND (started_at < ? OR (started_at = ? AND id < ?))"
-        params += [after[0], after[0], after[1]]
-    sql += " ORDER BY started_at DESC, id DESC LIMIT ?"
-    rows = []
-    for *values, history in views.query(sql, [*params, limit + 1]):
-        row = dict(zip(RECORD_COLUMNS, values, strict=True))
-        row["needs_review"] = bool(row["needs_review"])
-        row["history"] = history_of(history)
-        rows.append(row)
-    return _page(rows, limit, ("started_at", "id"))
+    return page_of(entries, limit, ("queue", "seq"))
 
 
 def upcoming_shifts(views: ViewStore, volunteer_id: str, now_iso: str) -> int:

@@ -1,0 +1,1 @@
+"""Activity statistics: sign-ups, attendance and minutes per shift, and per activity."""

@@ -1,0 +1,1 @@
+"""The audit trail: one readable row per event, its summaries' templates, its filtered pages."""

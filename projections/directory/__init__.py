@@ -1,0 +1,1 @@
+"""The directory: organisations, volunteers and activities as people look them up."""

@@ -1,0 +1,1 @@
+"""Hours served: each record's minutes and periods, and the summaries, leaderboards and rankings."""
