@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from projections.transparency.log import TransparencyLog
 from projections.transparency.records import LogConfigurationError, LogIntegrityError
 from tests import factories as f
-from tests.projections.log_helpers import (
+from tests.projections.transparency.log_helpers import (
     IN_MEMORY,
     ORIGIN,
     SALT_KEY,

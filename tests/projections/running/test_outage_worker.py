@@ -18,7 +18,7 @@ from projections import all_projections
 from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 from tests.projections.read_models import contents, other_views
-from tests.projections.test_worker import WorkerProcess, wait_until
+from tests.projections.running.test_worker import WorkerProcess, wait_until
 from tests.tcp_proxy import Cut, TcpProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

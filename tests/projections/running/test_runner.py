@@ -15,7 +15,7 @@ from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
-from tests.projections.runner_helpers import Counting, busy_shift
+from tests.projections.running.runner_helpers import Counting, busy_shift
 
 
 def board(views, shift):

@@ -15,8 +15,8 @@ from projections.running.runner import ProjectionRunner
 from projections.supervision.queries import supervision
 from projections.supervision.view import Supervision
 from tests import factories as f
+from tests.projections.activity_stats.test_activity_stats import records_of, served_activity
 from tests.projections.read_models import contents, other_views
-from tests.projections.test_activity_stats import records_of, served_activity
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from projections.base import Projection, on
 from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
-from tests.projections.runner_helpers import Counting, busy_shift, districts
+from tests.projections.running.runner_helpers import Counting, busy_shift, districts
 
 
 class Indexed(Projection):

@@ -6,7 +6,7 @@ import pytest
 
 from projections.transparency.audit import audit_log
 from tests import factories as f
-from tests.projections.log_helpers import ORIGIN, SALT_KEY, SIGNING_KEY, open_log
+from tests.projections.transparency.log_helpers import ORIGIN, SALT_KEY, SIGNING_KEY, open_log
 
 pytestmark = pytest.mark.parametrize("store_url", ["memory"], indirect=True)
 

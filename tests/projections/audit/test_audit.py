@@ -17,8 +17,8 @@ from projections.audit.view import AuditTrail, Subjects
 from projections.running.runner import ProjectionRunner
 from tests import factories as f
 from tests.domain.test_events import all_event_classes
+from tests.projections.activity_stats.test_activity_stats import all_events, served_activity
 from tests.projections.read_models import other_views
-from tests.projections.test_activity_stats import all_events, served_activity
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from projections.transparency.leaves import public_fields
 from tests import factories as f
 from tests.event_store_sql import EventTable
 from tests.factories import ORGANISER
-from tests.projections.log_helpers import (
+from tests.projections.transparency.log_helpers import (
     IN_MEMORY,
     hours_story,
     open_log,
