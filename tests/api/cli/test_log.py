@@ -231,6 +231,38 @@ def test_a_state_column_made_text_is_found_at_every_position(store):
     assert found == [f"position {position}" for position in store.positions]
 
 
+def two_records_by_hand(ledger, clock):
+    """Two pending records of 孙丽 made by her community's organiser; returns both, the
+    volunteer and the organiser."""
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    volunteer = f.volunteer(ledger, community, name="孙丽")
+    organiser = f.organiser(ledger, community)
+    records = []
+    for days in (3, 2):
+        start = clock.now - timedelta(days=days)
+        records.append(
+            ledger.record_service(
+                volunteer_id=volunteer,
+                activity_id=activity,
+                started_at=start,
+                ended_at=start + timedelta(hours=2),
+                description="社区图书角整理",
+                actor=organiser,
+            )
+        )
+    return records, volunteer, organiser
+
+
+def verify_log_matches(settings):
+    parser = argparse.ArgumentParser()
+    add_verify_log_parser(parser.add_subparsers())
+    out = io.StringIO()
+    status = run_verify_log(parser.parse_args(["verify-log"]), settings, out, io.StringIO())
+    assert status == 0, out.getvalue()
+    assert out.getvalue().rstrip().endswith("everything matches")
+
+
 @SQL_STORES
 def test_approvals_stored_before_and_after_version_2_and_confirmations_verify(
     store_url, tmp_path, clock
@@ -240,23 +272,7 @@ def test_approvals_stored_before_and_after_version_2_and_confirmations_verify(
     ledger = Ledger(store_url, clock=clock)
     views = view_store_for(store_url)
     try:
-        community = f.community(ledger)
-        activity = f.activity(ledger, community)
-        volunteer = f.volunteer(ledger, community, name="孙丽")
-        organiser = f.organiser(ledger, community)
-        records = []
-        for days in (3, 2):
-            start = clock.now - timedelta(days=days)
-            records.append(
-                ledger.record_service(
-                    volunteer_id=volunteer,
-                    activity_id=activity,
-                    started_at=start,
-                    ended_at=start + timedelta(hours=2),
-                    description="社区图书角整理",
-                    actor=organiser,
-                )
-            )
+        records, volunteer, organiser = two_records_by_hand(ledger, clock)
         f.approve_as_version_1(ledger, records[0], ORGANISER)
         log = open_transparency_log(settings, ledger, views)
         log.refresh()
@@ -266,12 +282,7 @@ def test_approvals_stored_before_and_after_version_2_and_confirmations_verify(
     finally:
         views.close()
         ledger.close()
-    parser = argparse.ArgumentParser()
-    add_verify_log_parser(parser.add_subparsers())
-    out = io.StringIO()
-    status = run_verify_log(parser.parse_args(["verify-log"]), settings, out, io.StringIO())
-    assert status == 0, out.getvalue()
-    assert out.getvalue().rstrip().endswith("everything matches")
+    verify_log_matches(settings)
 
 
 @SQL_STORES
@@ -281,24 +292,9 @@ def test_corrections_stored_before_and_after_version_2_verify(store_url, tmp_pat
     ledger = Ledger(store_url, clock=clock, policy=Policy(single_organiser_approval=True))
     views = view_store_for(store_url)
     try:
-        community = f.community(ledger)
-        activity = f.activity(ledger, community)
-        volunteer = f.volunteer(ledger, community, name="孙丽")
-        organiser = f.organiser(ledger, community)
-        records = []
-        for days in (3, 2):
-            start = clock.now - timedelta(days=days)
-            records.append(
-                ledger.record_service(
-                    volunteer_id=volunteer,
-                    activity_id=activity,
-                    started_at=start,
-                    ended_at=start + timedelta(hours=2),
-                    description="社区图书角整理",
-                    actor=organiser,
-                )
-            )
-            ledger.approve_record(records[-1], ORGANISER)
+        records, _, organiser = two_records_by_hand(ledger, clock)
+        for record in records:
+            ledger.approve_record(record, ORGANISER)
         f.correct_as_version_1(ledger, records[0], 90, "提前离开", organiser)
         log = open_transparency_log(settings, ledger, views)
         log.refresh()
@@ -308,9 +304,4 @@ def test_corrections_stored_before_and_after_version_2_verify(store_url, tmp_pat
     finally:
         views.close()
         ledger.close()
-    parser = argparse.ArgumentParser()
-    add_verify_log_parser(parser.add_subparsers())
-    out = io.StringIO()
-    status = run_verify_log(parser.parse_args(["verify-log"]), settings, out, io.StringIO())
-    assert status == 0, out.getvalue()
-    assert out.getvalue().rstrip().endswith("everything matches")
+    verify_log_matches(settings)
