@@ -110,6 +110,27 @@ def home_organiser(ledger: Ledger, volunteer_id: UUID) -> Actor:
         return organiser(ledger, home, username)
 
 
+def record_by_hand(
+    ledger: Ledger,
+    volunteer_id: UUID,
+    activity_id: UUID,
+    actor: Actor,
+    *,
+    days_ago: int = 1,
+    description: str = "入户走访",
+) -> UUID:
+    """Two hours of service an organiser records by hand, starting ``days_ago`` days ago."""
+    start = ledger.now() - timedelta(days=days_ago)
+    return ledger.record_service(
+        volunteer_id=volunteer_id,
+        activity_id=activity_id,
+        started_at=start,
+        ended_at=start + timedelta(hours=2),
+        description=description,
+        actor=actor,
+    )
+
+
 def raise_as_asked(ledger: Ledger, record_id: UUID, minutes: int, actor: Actor) -> None:
     """Raise an approved record's minutes with the second party a raise needs: the volunteer
     asks for the correction, and ``actor`` accepts it."""

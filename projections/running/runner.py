@@ -10,6 +10,10 @@ moved since (or a rebuild has reset) is left out of the batch, so no event is ap
 A projection behind the others (new, or being rebuilt) catches up on its own, in batches that
 stop at the next group's position, and then joins that group.
 
+Longer than most modules: it is one object's state (positions, groups, the read-ahead, the
+follower thread). The batching and decoding shortcuts in ``_apply`` are to move out to the
+store layer (issue 14, item 4), which will shorten it.
+
 Positions are the event store's notification ids. They increase with commit order — the
 PostgreSQL recorder locks the events table on insert, and SQLite has one writer — but may have
 gaps (a rolled-back insert spends its ids), which reading "everything after my position"

@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import sys
-from datetime import timedelta
 
 import pytest
 
@@ -48,14 +47,12 @@ class Store:
             self.registered = self.position_of(ledger, "Volunteer.Registered")
             log = open_transparency_log(self.settings, ledger, views)
             log.refresh()
-            start = clock.now - timedelta(days=1)
-            record = ledger.record_service(
-                volunteer_id=volunteer,
-                activity_id=f.activity(ledger, community),
-                started_at=start,
-                ended_at=start + timedelta(hours=2),
+            record = f.record_by_hand(
+                ledger,
+                volunteer,
+                f.activity(ledger, community),
+                f.home_organiser(ledger, volunteer),
                 description="社区图书角整理",
-                actor=f.home_organiser(ledger, volunteer),
             )
             ledger.approve_record(record, ORGANISER)
             log.refresh()
@@ -240,15 +237,9 @@ def two_records_by_hand(ledger, clock):
     organiser = f.organiser(ledger, community)
     records = []
     for days in (3, 2):
-        start = clock.now - timedelta(days=days)
         records.append(
-            ledger.record_service(
-                volunteer_id=volunteer,
-                activity_id=activity,
-                started_at=start,
-                ended_at=start + timedelta(hours=2),
-                description="社区图书角整理",
-                actor=organiser,
+            f.record_by_hand(
+                ledger, volunteer, activity, organiser, days_ago=days, description="社区图书角整理"
             )
         )
     return records, volunteer, organiser

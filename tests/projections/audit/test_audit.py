@@ -152,15 +152,7 @@ def record_confirm_approve(ledger, clock, views):
     activity = f.activity(ledger, community)
     wang = f.volunteer(ledger, community)
     organiser = f.organiser(ledger, community)
-    start = clock.now - timedelta(days=1)
-    record = ledger.record_service(
-        volunteer_id=wang,
-        activity_id=activity,
-        started_at=start,
-        ended_at=start + timedelta(hours=2),
-        description="入户走访",
-        actor=organiser,
-    )
+    record = f.record_by_hand(ledger, wang, activity, organiser)
     ledger.confirm_record(record, Actor.volunteer(wang))
     ledger.approve_record(record, organiser)
     ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
@@ -186,15 +178,7 @@ def test_the_trail_says_when_an_approval_had_no_second_party(store_url, clock, v
         community = f.community(ledger)
         activity = f.activity(ledger, community)
         organiser = f.organiser(ledger, community)
-        start = clock.now - timedelta(days=1)
-        record = ledger.record_service(
-            volunteer_id=f.volunteer(ledger, community),
-            activity_id=activity,
-            started_at=start,
-            ended_at=start + timedelta(hours=2),
-            description="入户走访",
-            actor=organiser,
-        )
+        record = f.record_by_hand(ledger, f.volunteer(ledger, community), activity, organiser)
         ledger.approve_record(record, organiser)
         ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
         [approved] = rows(views, event_type="ServiceRecord.Approved")
@@ -211,14 +195,8 @@ def test_the_trail_says_when_a_correction_had_no_second_party(store_url, clock, 
     try:
         community = f.community(ledger)
         organiser = f.organiser(ledger, community)
-        start = clock.now - timedelta(days=1)
-        record = ledger.record_service(
-            volunteer_id=f.volunteer(ledger, community),
-            activity_id=f.activity(ledger, community),
-            started_at=start,
-            ended_at=start + timedelta(hours=2),
-            description="入户走访",
-            actor=organiser,
+        record = f.record_by_hand(
+            ledger, f.volunteer(ledger, community), f.activity(ledger, community), organiser
         )
         ledger.approve_record(record, organiser)
         ledger.correct_record(record, 100, "提前离开", organiser)

@@ -217,15 +217,7 @@ def test_a_correction_clears_the_confirmation_it_did_not_see(ledger, clock, view
     community = f.community(ledger)
     activity = f.activity(ledger, community)
     wang = f.volunteer(ledger, community)
-    start = clock.now - timedelta(days=1)
-    record = ledger.record_service(
-        volunteer_id=wang,
-        activity_id=activity,
-        started_at=start,
-        ended_at=start + timedelta(hours=2),
-        description="入户走访",
-        actor=f.organiser(ledger, community),
-    )
+    record = f.record_by_hand(ledger, wang, activity, f.organiser(ledger, community))
     ledger.confirm_record(record, Actor.volunteer(wang))
     ledger.correct_record(record, 90, "提前离开", f.CHECKER)
     ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
@@ -249,17 +241,7 @@ def test_approvals_with_no_second_party_are_listed_with_who_approved(store_url, 
         organiser = f.organiser(ledger, community)
         records = []
         for days, volunteer in ((2, wang), (1, li)):
-            start = clock.now - timedelta(days=days)
-            records.append(
-                ledger.record_service(
-                    volunteer_id=volunteer,
-                    activity_id=activity,
-                    started_at=start,
-                    ended_at=start + timedelta(hours=2),
-                    description="入户走访",
-                    actor=organiser,
-                )
-            )
+            records.append(f.record_by_hand(ledger, volunteer, activity, organiser, days_ago=days))
         ledger.approve_record(records[0], organiser)  # alone
         ledger.approve_record(records[1], f.CHECKER)  # a second party
         ProjectionRunner(ledger, views, [Directory(), Supervision()]).catch_up()
@@ -285,17 +267,7 @@ def test_raises_of_approved_minutes_with_no_second_party_are_listed_with_who_rai
         organiser = f.organiser(ledger, community)
         records = []
         for days, volunteer in ((2, wang), (1, li)):
-            start = clock.now - timedelta(days=days)
-            records.append(
-                ledger.record_service(
-                    volunteer_id=volunteer,
-                    activity_id=activity,
-                    started_at=start,
-                    ended_at=start + timedelta(hours=2),
-                    description="入户走访",
-                    actor=organiser,
-                )
-            )
+            records.append(f.record_by_hand(ledger, volunteer, activity, organiser, days_ago=days))
             ledger.approve_record(records[-1], f.CHECKER)
         ledger.correct_record(records[0], 90, "提前离开", organiser)  # lowered
         ledger.correct_record(records[0], 150, "补录漏记时间", organiser)  # raised alone
