@@ -82,12 +82,16 @@ class _SqlStore:
     def _transaction(self) -> AbstractContextManager[_Run]:
         raise NotImplementedError
 
+    def _reading(self) -> AbstractContextManager[_Run]:
+        """A read of one row: a transaction unless the backend reads consistently without."""
+        return self._transaction()
+
     def _moments(self) -> dict[str, float]:
         now = self.clock()
         return {"now": now.timestamp(), "expired": (now - self.ttl).timestamp()}
 
     def lookup(self, scope: str, key: str) -> Remembered | None:
-        with self._transaction() as run:
+        with self._reading() as run:
             row = run(_SELECT, {"scope": scope, "key": key, **self._moments()}).fetchone()
         if row is None:
             return None
@@ -142,6 +146,13 @@ class SQLiteIdempotencyStore(_SqlStore):
             yield conn
         finally:
             conn.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[_Run]:
+        """One statement in autocommit mode: a consistent read that takes no write lock, so
+        every keyed POST does not queue behind the others just to look its key up."""
+        with self._connect() as conn:
+            yield lambda template, params: conn.execute(_sqlite(template), params)
 
     @contextmanager
     def _transaction(self) -> Iterator[_Run]:
