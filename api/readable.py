@@ -41,10 +41,8 @@ def hours(minutes: int) -> str:
 class PeriodPublic(BaseModel):
     id: str = Field(examples=["2026-B6"])
     label: str = Field(examples=["2026年11–12月"])
-    from_: date | None = Field(alias="from", serialization_alias="from")
-    to: date | None
-
-    model_config = {"populate_by_name": True}
+    from_: date | None = Field(serialization_alias="from", description="its first day")
+    to: date | None = Field(description="its last day")
 
 
 def period_public(period: Period) -> PeriodPublic:
