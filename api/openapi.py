@@ -29,6 +29,7 @@ EVERY_OPERATION = {
     "405": "Method not allowed",
 }
 AUTHENTICATED = {"401": "Missing, expired or invalid token", "403": "Not allowed for this role"}
+UNREADABLE_BODY = {"400": "The body cannot be read: not UTF-8, or not JSON or the form declared"}
 WITH_BODY = {
     "413": "Request body too large",
     "422": "Invalid input",
@@ -61,6 +62,8 @@ def _document_problems(operation: dict[str, Any]) -> None:
         extra |= AUTHENTICATED
     if "requestBody" in operation or operation.get("parameters"):
         extra |= WITH_BODY
+    if "requestBody" in operation:
+        extra |= UNREADABLE_BODY
     for status, description in extra.items():
         responses.setdefault(status, {"description": description})
     for status, response in responses.items():

@@ -40,6 +40,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.allowed_methods import allowed_methods
 from api.store_errors import store_unavailable
 from domain import errors as ledger
 from domain.storage import StoreUnavailableError
@@ -292,7 +293,10 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
         "detail": str(exc.detail),
         "instance": request.url.path,
     }
-    return ProblemResponse(body, status_code=exc.status_code, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return ProblemResponse(body, status_code=exc.status_code, headers=headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:

@@ -1,7 +1,9 @@
 """Shapes shared by every router: strict request bodies and command responses.
 
 Request bodies are strict: a number, a boolean or a list is accepted only as that JSON type
-(``"5"`` and ``true`` are not capacities). FastAPI hands a body to pydantic as Python objects
+(``"5"`` and ``true`` are not capacities). A whole number may be written ``5`` or ``5.0``: JSON
+has one number type, and JSON Schema's ``integer`` is any number with no fraction, so ``5.5`` is
+refused and ``5.0`` is five. FastAPI hands a body to pydantic as Python objects
 parsed from JSON, where strict mode would also refuse the strings JSON carries ids, dates and
 times in; so those fields use the types below, which take exactly that text: a UUID, an ISO 8601
 date, a time, or a date and time with an offset (never a number of seconds).
@@ -22,6 +24,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    model_validator,
 )
 
 _OFFSET = r"([Zz]|[+-]\d{2}(:?\d{2})?)"
@@ -72,11 +75,35 @@ Password = Annotated[Secret, Field(min_length=8, max_length=128)]
 """A new password: 8 to 128 characters, spaces at either end included."""
 
 
+VISIBLE = r"[^\x09-\x0d\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+"""A pattern that text matches when it holds a character other than white space (exactly the
+characters ``str.strip`` removes), so the schema says what stripping then needing one
+character means."""
+
+Text = Annotated[str, StringConstraints(min_length=1, pattern=VISIBLE)]
+"""Text that must say something: white space alone is refused."""
+
+
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
 class Command(BaseModel):
     """A request body: unknown fields are refused, not ignored; values are taken only in their
-    own JSON types; text is stripped, secrets not."""
+    own JSON types (a whole number also as ``5.0``); text is stripped, secrets not."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_json_means_them(cls, data: Any) -> Any:
+        return _whole_numbers(data)
 
 
 class Done(BaseModel):
@@ -90,4 +117,4 @@ class Created(Done):
 
 
 class Reason(Command):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text = Field(max_length=500)

@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Path, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from api.access import Principal, covers, require_organiser_of
 from api.certificate_service import CertificateService
@@ -20,7 +21,23 @@ from projections.hours.queries import certifiable_records
 
 router = APIRouter(prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute)
 
-Number = Annotated[str, Path(pattern=r"^VC\d{13}$", examples=["VC2026123456782"])]
+
+class CertificateNumber(Convertor[str]):
+    """A certificate number in a path, in either case (``vc…`` as typed from paper): only such a
+    segment reaches the routes below, so ``/v1/certificates/verify`` is not taken for one."""
+
+    regex = "[Vv][Cc][0-9]{13}"
+
+    def convert(self, value: str) -> str:
+        return value.upper()
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("certificate_number", CertificateNumber())
+
+Number = Annotated[str, Path(pattern=r"^[Vv][Cc]\d{13}$", examples=["VC2026123456782"])]
 
 
 def get_certificates(request: Request) -> CertificateService:
@@ -134,7 +151,7 @@ def verify(
 
 
 @router.get(
-    "/{number}.pdf",
+    "/{number:certificate_number}.pdf",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
 )
@@ -154,7 +171,7 @@ def pdf(
     )
 
 
-@router.get("/{number}", responses={404: {}})
+@router.get("/{number:certificate_number}", responses={404: {}})
 def credential(
     number: Number, services: ServicesDep, principal: PrincipalDep, certificates: CertificatesDep
 ) -> dict[str, Any]:
@@ -163,14 +180,14 @@ def credential(
     return certificates.credential(number)
 
 
-@router.get("/{number}/status", responses={404: {}})
+@router.get("/{number:certificate_number}/status", responses={404: {}})
 def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
     """Public, and without personal data: valid, revoked (with the reason) or superseded."""
     found = services.ledger.certificate_status(number)
     return StatusPublic(number=found.number, status=found.status, reason=found.reason)
 
 
-@router.post("/{number}/revoke", responses={403: {}, 404: {}, 409: {}})
+@router.post("/{number:certificate_number}/revoke", responses={403: {}, 404: {}, 409: {}})
 def revoke(number: Number, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
     ledger = services.ledger
     require_organiser_of(ledger, principal, ledger.certificate(number).issuer_id)

@@ -94,6 +94,12 @@ def test_the_status_is_public_and_carries_no_personal_data(api, world, issued):
     assert set(status.json()) == {"number", "status", "reason"}
 
 
+def test_a_number_typed_in_lower_case_finds_the_certificate(api, world, issued):
+    status = api.client.get(f"/v1/certificates/{issued['number'].lower()}/status")
+    assert status.status_code == 200
+    assert status.json()["number"] == issued["number"]
+
+
 def test_others_cannot_read_the_certificate(api, world, issued):
     response = api.client.get(
         f"/v1/certificates/{issued['number']}", headers=world.tokens["other volunteer"]

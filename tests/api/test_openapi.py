@@ -16,3 +16,38 @@ def test_every_error_response_is_documented_as_a_problem(api):
 def test_authenticated_operations_document_401(api):
     operation = api.client.get("/openapi.json").json()["paths"]["/v1/shifts/{shift_id}"]["get"]
     assert "401" in operation["responses"]
+
+
+def test_operations_with_a_body_document_an_unreadable_body(api):
+    schema = api.client.get("/openapi.json").json()
+    without = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation and "400" not in operation["responses"]
+    ]
+    assert without == []
+
+
+def test_an_unreadable_body_is_the_documented_400(api, world):
+    response = api.client.post(
+        f"/v1/shifts/{world.shift}/capacity",
+        content=b"\x80",
+        headers={**world.tokens["organiser"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_405_allows_every_method_of_the_path_whichever_router_serves_it(api, world):
+    response = api.client.delete(
+        f"/v1/activities/{world.activity}/shifts", headers=world.tokens["organiser"]
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+
+
+def test_a_path_that_is_not_a_certificate_number_is_not_taken_for_one(api, world):
+    response = api.client.get("/v1/certificates/verify", headers=world.tokens["organiser"])
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"

@@ -44,7 +44,7 @@ def test_request_models_take_ids_dates_and_times_as_json_text(model):
     assert strict_text_nodes(model.__pydantic_core_schema__) == []
 
 
-@pytest.mark.parametrize("capacity", ["5", True, 5.0], ids=["text", "boolean", "float"])
+@pytest.mark.parametrize("capacity", ["5", True, 5.5], ids=["text", "boolean", "fraction"])
 def test_a_capacity_is_only_a_json_integer(api, world, capacity):
     response = api.client.post(
         f"/v1/shifts/{world.shift}/capacity",
@@ -53,6 +53,31 @@ def test_a_capacity_is_only_a_json_integer(api, world, capacity):
     )
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["body.capacity"]
+
+
+def test_a_whole_number_written_with_a_point_is_that_number(api, world):
+    """JSON has one number type: 7.0 is the integer 7 (as JSON Schema's "integer" says)."""
+    response = api.client.post(
+        f"/v1/shifts/{world.shift}/capacity",
+        json={"capacity": 7.0},
+        headers=world.tokens["organiser"],
+    )
+    assert response.status_code == 200
+    shift = api.client.get(f"/v1/shifts/{world.shift}", headers=world.tokens["organiser"]).json()
+    assert shift["capacity"] == 7
+
+
+@pytest.mark.parametrize(
+    "reason", [" ", "\u3000", "\x1c\t"], ids=["space", "ideographic", "control"]
+)
+def test_a_reason_of_white_space_alone_is_refused(api, world, reason):
+    response = api.client.post(
+        f"/v1/shifts/{world.shift}/cancel",
+        json={"reason": reason},
+        headers=world.tokens["organiser"],
+    )
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["body.reason"]
 
 
 def test_a_consent_is_only_a_json_boolean(api, world):
