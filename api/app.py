@@ -41,6 +41,7 @@ from api.routes import (
 )
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
+from api.tags import TAGS
 from api.transparency import open_transparency_log, start_checkpoint_timer
 from domain.ledger import Ledger
 from projections import all_projections
@@ -138,6 +139,7 @@ def create_app(
         title="Volunteer ledger",
         version="0.1.0",
         summary="An event-sourced ledger of volunteer service hours.",
+        openapi_tags=TAGS,
         lifespan=lifespan,
     )
     for router in ROUTERS:

@@ -51,3 +51,15 @@ def test_a_path_that_is_not_a_certificate_number_is_not_taken_for_one(api, world
     response = api.client.get("/v1/certificates/verify", headers=world.tokens["organiser"])
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"
+
+
+def test_every_tag_an_operation_uses_is_described(api):
+    schema = api.client.get("/openapi.json").json()
+    described = {tag["name"] for tag in schema["tags"] if tag.get("description")}
+    used = {
+        tag
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for tag in operation.get("tags", [])
+    }
+    assert used - described == set()
