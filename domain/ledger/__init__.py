@@ -1,8 +1,9 @@
 """The ledger's application service: every command and by-id query, over one event store."""
 
 from domain.ledger.accounts import AccountCommands
-from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
+from domain.ledger.base import LedgerBase
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
+from domain.ledger.command import command, command_issuing_a_secret
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
