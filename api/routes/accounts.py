@@ -30,8 +30,10 @@ def disable_account(
 ) -> Done:
     """An admin stops an account from logging in; its tokens stop working at once."""
     require_admin(principal)
-    services.ledger.disable_account(account_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.disable_account.written(
+        account_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/accounts/{account_id}/enable", responses={403: {}, 404: {}, 422: {}})
@@ -40,8 +42,10 @@ def enable_account(
 ) -> Done:
     """An admin lets a disabled account log in again (with a new login: old tokens stay dead)."""
     require_admin(principal)
-    services.ledger.enable_account(account_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.enable_account.written(
+        account_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/volunteers/{volunteer_id}/password-reset", responses={403: {}, 404: {}, 409: {}})
@@ -56,8 +60,8 @@ def issue_password_reset(
     require_organiser_of(ledger, principal, volunteer.home_organisation_id)
     code = new_reset_code()
     expires_at = ledger.now() + RESET_CODE_LIFETIME
-    ledger.issue_password_reset(
+    position = ledger.issue_password_reset.written(
         Account.id_for_volunteer(volunteer_id), hash_reset_code(code), expires_at, principal.actor
-    )
+    ).position
     no_store(response)
-    return ResetCodePublic(code=code, expires_at=expires_at, position=ledger.last_position)
+    return ResetCodePublic(code=code, expires_at=expires_at, position=position)

@@ -103,7 +103,7 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
         ]
     else:
         raise InvalidInputError("give a period (period_start and period_end) or record_ids")
-    certificate_id = ledger.issue_certificate(
+    certificate_id, position = ledger.issue_certificate.written(
         issuer_id=body.organization_id,
         volunteer_id=body.volunteer_id,
         record_ids=record_ids,
@@ -113,7 +113,6 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
         actor=principal.actor,
         request_id=body.request_id,
     )
-    position = ledger.last_position
     number = ledger.certificate_number_of(certificate_id)
     return Issued(id=certificate_id, number=number, position=position)
 
@@ -174,5 +173,5 @@ def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
 def revoke(number: Number, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
     ledger = services.ledger
     require_organiser_of(ledger, principal, ledger.certificate(number).issuer_id)
-    ledger.revoke_certificate(number, body.reason, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.revoke_certificate.written(number, body.reason, principal.actor).position
+    return Done(position=position)

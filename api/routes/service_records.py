@@ -69,7 +69,7 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
     ledger = services.ledger
     require_organiser_of(ledger, principal, ledger.activity(body.activity_id).organisation_id)
     try:
-        record_id = ledger.record_service(
+        record_id, position = ledger.record_service.written(
             volunteer_id=body.volunteer_id,
             activity_id=body.activity_id,
             started_at=body.started_at,
@@ -82,7 +82,7 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
         if not _may_see_volunteer(services, principal, body.volunteer_id):
             raise NotFoundError("volunteer", body.volunteer_id) from None
         raise
-    return Created(id=record_id, position=ledger.last_position)
+    return Created(id=record_id, position=position)
 
 
 @router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
@@ -90,8 +90,8 @@ def approve(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> 
     """Under the second-party rule: whoever recorded or corrected the minutes approves them
     only once the volunteer has confirmed them (see ``/confirmation``)."""
     _organise_record(services, principal, record_id)
-    services.ledger.approve_record(record_id, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.approve_record.written(record_id, principal.actor).position
+    return Done(position=position)
 
 
 @router.post(
@@ -105,15 +105,17 @@ def confirm(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> 
     record = services.ledger.service_record(record_id)
     if not principal.is_volunteer(record.volunteer_id):
         raise Forbidden("only the volunteer the record belongs to can confirm it")
-    services.ledger.confirm_record(record_id, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.confirm_record.written(record_id, principal.actor).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/reject", responses={403: {}, 404: {}, 409: {}})
 def reject(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
     _organise_record(services, principal, record_id)
-    services.ledger.reject_record(record_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.reject_record.written(
+        record_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
@@ -123,15 +125,19 @@ def correct(record_id: UUID, body: Correct, services: ServicesDep, principal: Pr
     asks for the correction and an organiser accepts it, unless the deployment's
     single-organiser setting is on."""
     _organise_record(services, principal, record_id)
-    services.ledger.correct_record(record_id, body.minutes, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.correct_record.written(
+        record_id, body.minutes, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/revoke", responses={403: {}, 404: {}, 409: {}})
 def revoke(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
     _organise_record(services, principal, record_id)
-    services.ledger.revoke_record(record_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.revoke_record.written(
+        record_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post(
@@ -146,8 +152,10 @@ def request_correction(
     record = services.ledger.service_record(record_id)
     if not principal.is_volunteer(record.volunteer_id):
         raise Forbidden("only the volunteer the record belongs to can ask for its correction")
-    services.ledger.request_correction(record_id, body.minutes, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.request_correction.written(
+        record_id, body.minutes, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/correction-requests/resolve", responses={403: {}, 404: {}, 409: {}})
@@ -160,9 +168,9 @@ def resolve_correction_request(
     _organise_record(services, principal, record_id)
     ledger = services.ledger
     if body.accept:
-        ledger.accept_correction_request(
+        written = ledger.accept_correction_request.written(
             record_id, body.reason, principal.actor, minutes=body.minutes
         )
     else:
-        ledger.decline_correction_request(record_id, body.reason, principal.actor)
-    return Done(position=ledger.last_position)
+        written = ledger.decline_correction_request.written(record_id, body.reason, principal.actor)
+    return Done(position=written.position)

@@ -137,8 +137,7 @@ def sign_up(
     ledger = services.ledger
     shift = ledger.shift(shift_id)
     require_self_or_organiser(ledger, principal, body.volunteer_id, shift.organisation_id)
-    outcome = ledger.sign_up(shift_id, body.volunteer_id, principal.actor)
-    position = ledger.last_position
+    outcome, position = ledger.sign_up.written(shift_id, body.volunteer_id, principal.actor)
     waitlist_position = ledger.shift(shift_id).waitlist_position(body.volunteer_id)
     return SignedUp(status=outcome.value, waitlist_position=waitlist_position, position=position)
 
@@ -155,8 +154,10 @@ def cancel_sign_up(
     ledger = services.ledger
     shift = ledger.shift(shift_id)
     require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
-    ledger.cancel_sign_up(shift_id, volunteer_id, reason, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.cancel_sign_up.written(
+        shift_id, volunteer_id, reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.get("/{shift_id}/roster", responses={403: {}, 404: {}})
@@ -192,8 +193,10 @@ def _attendance_actor(services: Services, principal: Principal, shift: Shift, bo
 def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
     ledger = services.ledger
     _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    ledger.check_in(shift_id, body.volunteer_id, principal.actor, at=body.at)
-    return Done(position=ledger.last_position)
+    position = ledger.check_in.written(
+        shift_id, body.volunteer_id, principal.actor, at=body.at
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/check-out", responses={403: {}, 404: {}, 409: {}})
@@ -202,8 +205,10 @@ def check_out(
 ) -> Attended:
     ledger = services.ledger
     _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    record = ledger.check_out(shift_id, body.volunteer_id, principal.actor, at=body.at)
-    return Attended(service_record_id=record, position=ledger.last_position)
+    record, position = ledger.check_out.written(
+        shift_id, body.volunteer_id, principal.actor, at=body.at
+    )
+    return Attended(service_record_id=record, position=position)
 
 
 @router.post("/{shift_id}/attendance", responses={403: {}, 404: {}, 409: {}})
@@ -213,14 +218,14 @@ def record_attendance(
     """An organiser records attendance from a paper sign-in sheet."""
     _organised_shift(services, principal, shift_id)
     ledger = services.ledger
-    record = ledger.record_attendance(
+    record, position = ledger.record_attendance.written(
         shift_id,
         body.volunteer_id,
         checked_in_at=body.checked_in_at,
         checked_out_at=body.checked_out_at,
         actor=principal.actor,
     )
-    return Attended(service_record_id=record, position=ledger.last_position)
+    return Attended(service_record_id=record, position=position)
 
 
 @router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
@@ -229,8 +234,10 @@ def change_capacity(
 ) -> Done:
     """Raise (promoting from the waitlist) or lower (never below the confirmed count)."""
     _organised_shift(services, principal, shift_id)
-    services.ledger.change_capacity(shift_id, body.capacity, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.change_capacity.written(
+        shift_id, body.capacity, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
@@ -238,7 +245,7 @@ def reschedule(
     shift_id: UUID, body: Reschedule, services: ServicesDep, principal: PrincipalDep
 ) -> Rescheduled:
     _organised_shift(services, principal, shift_id)
-    clashes = services.ledger.reschedule_shift(
+    clashes, position = services.ledger.reschedule_shift.written(
         shift_id,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
@@ -250,7 +257,7 @@ def reschedule(
             ClashPublic(volunteer_id=c.volunteer_id, overlapping_shift_id=c.overlapping_shift_id)
             for c in clashes
         ],
-        position=services.ledger.last_position,
+        position=position,
     )
 
 
@@ -260,8 +267,8 @@ def cancel_shift(
 ) -> Done:
     """Cancel the shift: every sign-up ends, with the reason."""
     _organised_shift(services, principal, shift_id)
-    services.ledger.cancel_shift(shift_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.cancel_shift.written(shift_id, body.reason, principal.actor).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/no-shows", responses={403: {}, 404: {}, 409: {}})
@@ -269,8 +276,10 @@ def mark_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
 ) -> Done:
     _organised_shift(services, principal, shift_id)
-    services.ledger.mark_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.mark_no_show.written(
+        shift_id, body.volunteer_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/no-shows/undo", responses={403: {}, 404: {}, 409: {}})
@@ -278,5 +287,7 @@ def undo_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
 ) -> Done:
     _organised_shift(services, principal, shift_id)
-    services.ledger.undo_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.undo_no_show.written(
+        shift_id, body.volunteer_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)

@@ -103,7 +103,7 @@ def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Regist
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
     check_password(body.password, staff=False, related=[body.phone, body.name])
     ledger = services.ledger
-    volunteer_id = ledger.register_volunteer(
+    volunteer_id, position = ledger.register_volunteer.written(
         name=body.name,
         phone=body.phone,
         birth_date=body.birth_date,
@@ -114,7 +114,6 @@ def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Regist
         guardian_consent=body.guardian.consent if body.guardian else False,
         password_hash=hash_password(body.password),
     )
-    position = ledger.last_position
     number = ledger.volunteer(volunteer_id).volunteer_number
     return Registered(id=volunteer_id, volunteer_number=number, position=position)
 
@@ -228,7 +227,7 @@ def change_listing(
         if not is_organiser:
             raise Forbidden("a guardian's consent is recorded by an organiser")
         guardian_consent = body.guardian_consent
-    ledger.change_listing(
+    position = ledger.change_listing.written(
         volunteer_id, public=body.public, guardian_consent=guardian_consent, actor=principal.actor
-    )
-    return Done(position=ledger.last_position)
+    ).position
+    return Done(position=position)

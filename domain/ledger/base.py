@@ -1,9 +1,8 @@
-"""The application service's foundation: storage, the clock, saving and loading by id."""
+"""The application service's foundation: storage, the clock, a command's save and loading by id."""
 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.certificate import Certificate
 from domain.errors import NotFoundError
+from domain.ledger.command import running_call
 from domain.organisation import Organisation
 from domain.policy import Policy
 from domain.receipt import Receipt
@@ -101,7 +101,6 @@ class LedgerBase(Application[UUID]):
     ) -> None:
         self.policy = policy or Policy()
         self.clock = clock
-        self._local = threading.local()
         super().__init__({**store_env(store), **(env or {})})
 
     def construct_recorder(self) -> ApplicationRecorder:
@@ -114,29 +113,22 @@ class LedgerBase(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
-    @property
-    def last_position(self) -> int | None:
-        """Global position of the last event stored by this thread's latest command."""
-        position: int | None = getattr(self._local, "position", None)
-        return position
-
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
     def _save(self, *aggregates: Aggregate | None) -> None:
         """Inside a command: keep the aggregates to save when the command ends, all at once.
         Outside one: save them now."""
-        pending: list[Aggregate] | None = getattr(self._local, "pending", None)
-        if pending is None:
+        call = running_call(self)
+        if call is None:
             self._commit(aggregates)
         else:
-            pending.extend(aggregate for aggregate in aggregates if aggregate is not None)
+            call.pending.extend(aggregate for aggregate in aggregates if aggregate is not None)
 
-    def _commit(self, aggregates: Sequence[Aggregate | None]) -> None:
-        """Save in one atomic write, and note the position of its last event."""
+    def _commit(self, aggregates: Sequence[Aggregate | None]) -> int | None:
+        """Save in one atomic write; the position of its last event (None if it wrote none)."""
         recordings = self.save(*aggregates)
-        if recordings:
-            self._local.position = max(r.notification.id for r in recordings)
+        return max((r.notification.id for r in recordings), default=None)
 
     def _receipt(self, id: UUID) -> Receipt | None:
         try:
