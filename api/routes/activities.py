@@ -19,6 +19,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
+from api.permissions import ActivityOrganiser
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
 from domain.errors import InvalidInputError
 from domain.values import WeeklyRecurrence
@@ -104,12 +105,10 @@ def schedule_shifts(
     activity_id: UUID,
     body: Annotated[ScheduleShift, Body()],
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: ActivityOrganiser,
 ) -> ShiftsScheduled:
     """One shift, or a weekly recurrence that creates one per matching day (idempotently)."""
     ledger = services.ledger
-    activity = ledger.activity(activity_id)
-    require_organiser_of(ledger, principal, activity.organisation_id)
     if body.recurrence is not None and body.starts_at is None and body.ends_at is None:
         rule = body.recurrence
         ids, position = ledger.add_recurring_shifts.written(

@@ -7,8 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import Field
 
-from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.permissions import CertificateRequestOrganiser
 from api.problems import Forbidden
 from api.schemas import Command, Created, Day, Done, Reason, Uuid
 
@@ -42,9 +42,10 @@ def request_certificate(
 
 
 @router.post("/{request_id}/decline", responses={403: {}, 404: {}, 409: {}})
-def decline(request_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+def decline(
+    request_id: UUID, body: Reason, services: ServicesDep, principal: CertificateRequestOrganiser
+) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.certificate_request(request_id).issuer_id)
     position = ledger.decline_certificate_request.written(
         request_id, body.reason, principal.actor
     ).position

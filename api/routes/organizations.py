@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.passwords import MAX_LENGTH, check_password
+from api.permissions import OrganisationOrganiser
 from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
@@ -84,10 +85,12 @@ def get_organization(
     responses={403: {}, 404: {}, 409: {}},
 )
 def add_organiser(
-    organization_id: UUID, body: AddOrganiser, services: ServicesDep, principal: PrincipalDep
+    organization_id: UUID,
+    body: AddOrganiser,
+    services: ServicesDep,
+    principal: OrganisationOrganiser,
 ) -> Created:
     """Create an organiser account for this organisation (and everything below it)."""
-    require_organiser_of(services.ledger, principal, organization_id)
     check_password(body.password, staff=True, related=[body.username, body.display_name])
     ledger = services.ledger
     account_id, position = ledger.create_staff_account.written(

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.permissions import RecognitionListOrganiser
 from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
@@ -151,10 +152,9 @@ def resolve_objection(
     objection_id: UUID,
     body: ResolveObjection,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: RecognitionListOrganiser,
 ) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
     position = ledger.resolve_objection.written(
         list_id, objection_id, upheld=body.upheld, resolution=body.resolution, actor=principal.actor
     ).position
@@ -162,8 +162,7 @@ def resolve_objection(
 
 
 @router.post("/{list_id}/finalise", responses={403: {}, 404: {}, 409: {}})
-def finalise(list_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+def finalise(list_id: UUID, services: ServicesDep, principal: RecognitionListOrganiser) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
     position = ledger.finalise_recognition_list.written(list_id, principal.actor).position
     return Done(position=position)

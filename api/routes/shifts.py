@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.access import Principal, require_organiser_of, require_self_or_organiser
+from api.access import Principal, require_self_or_organiser
 from api.deps import (
     Cursor,
     Limit,
@@ -20,6 +20,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
+from api.permissions import ShiftOrganiser, SignedUpOrShiftOrganiser
 from api.problems import Forbidden
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
@@ -114,12 +115,6 @@ def _detail(shift: Shift) -> ShiftPublic:
     )
 
 
-def _organised_shift(services: Services, principal: Principal, shift_id: UUID) -> Shift:
-    shift = services.ledger.shift(shift_id)
-    require_organiser_of(services.ledger, principal, shift.organisation_id)
-    return shift
-
-
 @router.get("/{shift_id}", responses={404: {}})
 def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
     return _detail(services.ledger.shift(shift_id))
@@ -147,13 +142,11 @@ def cancel_sign_up(
     shift_id: UUID,
     volunteer_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: SignedUpOrShiftOrganiser,
     reason: Annotated[str, Query(min_length=1, max_length=500)] = "cancelled by the volunteer",
 ) -> Done:
     """Cancel a sign-up; a freed place goes to the first on the waitlist."""
     ledger = services.ledger
-    shift = ledger.shift(shift_id)
-    require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
     position = ledger.cancel_sign_up.written(
         shift_id, volunteer_id, reason, principal.actor
     ).position
@@ -164,13 +157,12 @@ def cancel_sign_up(
 def get_roster(
     shift_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: ShiftOrganiser,
     limit: Limit = 200,
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> RosterPublic:
     """Confirmed volunteers in order of sign-up, then the waitlist in order. Organisers only."""
-    _organised_shift(services, principal, shift_id)
     position = wait_for_position(services, min_position)
     page = roster(services.views, str(shift_id), limit=limit, after=decode_cursor(cursor))
     entries = [RosterEntry.model_validate(e) for e in page.items]
@@ -213,10 +205,9 @@ def check_out(
 
 @router.post("/{shift_id}/attendance", responses={403: {}, 404: {}, 409: {}})
 def record_attendance(
-    shift_id: UUID, body: RecordAttendance, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: RecordAttendance, services: ServicesDep, principal: ShiftOrganiser
 ) -> Attended:
     """An organiser records attendance from a paper sign-in sheet."""
-    _organised_shift(services, principal, shift_id)
     ledger = services.ledger
     record, position = ledger.record_attendance.written(
         shift_id,
@@ -230,10 +221,9 @@ def record_attendance(
 
 @router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
 def change_capacity(
-    shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
     """Raise (promoting from the waitlist) or lower (never below the confirmed count)."""
-    _organised_shift(services, principal, shift_id)
     position = services.ledger.change_capacity.written(
         shift_id, body.capacity, principal.actor
     ).position
@@ -242,9 +232,8 @@ def change_capacity(
 
 @router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
 def reschedule(
-    shift_id: UUID, body: Reschedule, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: Reschedule, services: ServicesDep, principal: ShiftOrganiser
 ) -> Rescheduled:
-    _organised_shift(services, principal, shift_id)
     clashes, position = services.ledger.reschedule_shift.written(
         shift_id,
         starts_at=body.starts_at,
@@ -263,19 +252,17 @@ def reschedule(
 
 @router.post("/{shift_id}/cancel", responses={403: {}, 404: {}, 409: {}})
 def cancel_shift(
-    shift_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: Reason, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
     """Cancel the shift: every sign-up ends, with the reason."""
-    _organised_shift(services, principal, shift_id)
     position = services.ledger.cancel_shift.written(shift_id, body.reason, principal.actor).position
     return Done(position=position)
 
 
 @router.post("/{shift_id}/no-shows", responses={403: {}, 404: {}, 409: {}})
 def mark_no_show(
-    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
-    _organised_shift(services, principal, shift_id)
     position = services.ledger.mark_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position
@@ -284,9 +271,8 @@ def mark_no_show(
 
 @router.post("/{shift_id}/no-shows/undo", responses={403: {}, 404: {}, 409: {}})
 def undo_no_show(
-    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
-    _organised_shift(services, principal, shift_id)
     position = services.ledger.undo_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position
