@@ -9,9 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from api.access import require_admin, require_organiser_of
-from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.deps import ServicesDep, TokenFirstRoute
 from api.login import RESET_CODE_LIFETIME, hash_reset_code, new_reset_code, no_store
+from api.permissions import Admin, VolunteerOrganiser
 from api.schemas import Done, Reason
 from domain.account import Account
 
@@ -26,38 +26,36 @@ class ResetCodePublic(BaseModel):
 
 @router.post("/accounts/{account_id}/disable", responses={403: {}, 404: {}, 409: {}})
 def disable_account(
-    account_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep
+    account_id: UUID, body: Reason, services: ServicesDep, principal: Admin
 ) -> Done:
     """An admin stops an account from logging in; its tokens stop working at once."""
-    require_admin(principal)
-    services.ledger.disable_account(account_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.disable_account.written(
+        account_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/accounts/{account_id}/enable", responses={403: {}, 404: {}, 422: {}})
-def enable_account(
-    account_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep
-) -> Done:
+def enable_account(account_id: UUID, body: Reason, services: ServicesDep, principal: Admin) -> Done:
     """An admin lets a disabled account log in again (with a new login: old tokens stay dead)."""
-    require_admin(principal)
-    services.ledger.enable_account(account_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.enable_account.written(
+        account_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/volunteers/{volunteer_id}/password-reset", responses={403: {}, 404: {}, 409: {}})
 def issue_password_reset(
-    volunteer_id: UUID, services: ServicesDep, principal: PrincipalDep, response: Response
+    volunteer_id: UUID, services: ServicesDep, principal: VolunteerOrganiser, response: Response
 ) -> ResetCodePublic:
     """An organiser of the volunteer's organisation (or an admin) gets a one-time code for a
     volunteer who forgot their password. It is valid 24 hours, replaces any earlier code and
     is shown only here: only its hash is stored."""
     ledger = services.ledger
-    volunteer = ledger.volunteer(volunteer_id)
-    require_organiser_of(ledger, principal, volunteer.home_organisation_id)
     code = new_reset_code()
     expires_at = ledger.now() + RESET_CODE_LIFETIME
-    ledger.issue_password_reset(
+    position = ledger.issue_password_reset.written(
         Account.id_for_volunteer(volunteer_id), hash_reset_code(code), expires_at, principal.actor
-    )
+    ).position
     no_store(response)
-    return ResetCodePublic(code=code, expires_at=expires_at, position=ledger.last_position)
+    return ResetCodePublic(code=code, expires_at=expires_at, position=position)

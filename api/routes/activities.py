@@ -19,6 +19,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
+from api.permissions import ActivityOrganiser
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
 from domain.errors import InvalidInputError
 from domain.values import WeeklyRecurrence
@@ -84,7 +85,7 @@ def create_activity(
 ) -> Created:
     require_organiser_of(services.ledger, principal, body.organization_id)
     ledger = services.ledger
-    activity_id = ledger.create_activity(
+    activity_id, position = ledger.create_activity.written(
         title=body.title,
         category=body.category,
         organisation_id=body.organization_id,
@@ -92,7 +93,7 @@ def create_activity(
         description=body.description,
         actor=principal.actor,
     )
-    return Created(id=activity_id, position=ledger.last_position)
+    return Created(id=activity_id, position=position)
 
 
 @router.post(
@@ -104,15 +105,13 @@ def schedule_shifts(
     activity_id: UUID,
     body: Annotated[ScheduleShift, Body()],
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: ActivityOrganiser,
 ) -> ShiftsScheduled:
     """One shift, or a weekly recurrence that creates one per matching day (idempotently)."""
     ledger = services.ledger
-    activity = ledger.activity(activity_id)
-    require_organiser_of(ledger, principal, activity.organisation_id)
     if body.recurrence is not None and body.starts_at is None and body.ends_at is None:
         rule = body.recurrence
-        ids = ledger.add_recurring_shifts(
+        ids, position = ledger.add_recurring_shifts.written(
             activity_id,
             WeeklyRecurrence(
                 frozenset(rule.weekdays),
@@ -127,20 +126,19 @@ def schedule_shifts(
             actor=principal.actor,
         )
     elif body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
-        ids = [
-            ledger.add_shift(
-                activity_id,
-                starts_at=body.starts_at,
-                ends_at=body.ends_at,
-                capacity=body.capacity,
-                location=body.location,
-                required_skills=body.required_skills,
-                actor=principal.actor,
-            )
-        ]
+        shift_id, position = ledger.add_shift.written(
+            activity_id,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            capacity=body.capacity,
+            location=body.location,
+            required_skills=body.required_skills,
+            actor=principal.actor,
+        )
+        ids = [shift_id]
     else:
         raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
-    return ShiftsScheduled(ids=ids, position=ledger.last_position)
+    return ShiftsScheduled(ids=ids, position=position)
 
 
 @router.get("/{activity_id}/shifts", responses={404: {}})

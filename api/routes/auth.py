@@ -88,15 +88,17 @@ def change_password(
         related=related_inputs(services, account),
         field="new_password",
     )
-    services.ledger.change_password(account.id, hash_password(body.new_password), principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.change_password.written(
+        account.id, hash_password(body.new_password), principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/logout", responses={401: {}})
 def log_out(services: ServicesDep, principal: PrincipalDep) -> Done:
     """End every token of your account at once, this one included."""
-    services.ledger.log_out(principal.account_id, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.log_out.written(principal.account_id, principal.actor).position
+    return Done(position=position)
 
 
 @router.post("/password-reset", responses={401: {}, 422: {}, 429: {}})
@@ -115,10 +117,10 @@ def reset_password(body: ResetPassword, services: ServicesDep, request: Request)
         field="new_password",
     )
     try:
-        services.ledger.reset_password(
+        position = services.ledger.reset_password.written(
             account.id, hash_reset_code(body.code), hash_password(body.new_password)
-        )
+        ).position
     except ResetCodeRefusedError as refused:
         raise refuse_login(services, key, address, refused.message) from None
     services.throttle.succeeded(key, address)
-    return Done(position=services.ledger.last_position)
+    return Done(position=position)

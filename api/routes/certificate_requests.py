@@ -7,8 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import Field
 
-from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.permissions import CertificateRequestOrganiser
 from api.problems import Forbidden
 from api.schemas import Command, Created, Day, Done, Reason, Uuid
 
@@ -31,19 +31,22 @@ def request_certificate(
     if principal.volunteer_id is None:
         raise Forbidden("only a volunteer asks for their own certificate")
     ledger = services.ledger
-    request_id = ledger.request_certificate(
+    request_id, position = ledger.request_certificate.written(
         volunteer_id=principal.volunteer_id,
         issuer_id=body.organization_id,
         period_start=body.period_start,
         period_end=body.period_end,
         actor=principal.actor,
     )
-    return Created(id=request_id, position=ledger.last_position)
+    return Created(id=request_id, position=position)
 
 
 @router.post("/{request_id}/decline", responses={403: {}, 404: {}, 409: {}})
-def decline(request_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+def decline(
+    request_id: UUID, body: Reason, services: ServicesDep, principal: CertificateRequestOrganiser
+) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.certificate_request(request_id).issuer_id)
-    ledger.decline_certificate_request(request_id, body.reason, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.decline_certificate_request.written(
+        request_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Path, Request, status
+from fastapi import APIRouter, Body, Depends, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.convertors import Convertor, register_url_convertor
 
-from api.access import Principal, covers, require_organiser_of
+from api.access import require_organiser_of
 from api.certificate_service import CertificateService
-from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
-from api.problems import NotFound, PdfUnavailable
+from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.permissions import CertificateNumber, CertificateOrganiser, CertificateReader
+from api.problems import PdfUnavailable
 from api.schemas import Command, Day, Done, Reason, Uuid
 from certificates import FontUnavailableError
 from domain.errors import InvalidInputError
@@ -22,7 +23,7 @@ from projections.hours.queries import certifiable_records
 router = APIRouter(prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute)
 
 
-class CertificateNumber(Convertor[str]):
+class CertificateNumberSegment(Convertor[str]):
     """A certificate number in a path, in either case (``vc…`` as typed from paper): only such a
     segment reaches the routes below, so ``/v1/certificates/verify`` is not taken for one."""
 
@@ -35,9 +36,9 @@ class CertificateNumber(Convertor[str]):
         return value
 
 
-register_url_convertor("certificate_number", CertificateNumber())
+register_url_convertor("certificate_number", CertificateNumberSegment())
 
-Number = Annotated[str, Path(pattern=r"^[Vv][Cc]\d{13}$", examples=["VC2026123456782"])]
+Number = CertificateNumber
 
 
 def get_certificates(request: Request) -> CertificateService:
@@ -86,16 +87,6 @@ class VerdictPublic(BaseModel):
     checks: list[CheckPublic]
 
 
-def _require_may_read(services: Services, principal: Principal, number: str) -> None:
-    """The volunteer, organisers of the issuer, admins; others learn nothing, not even that
-    the certificate exists (its status is public, without personal data)."""
-    certificate = services.ledger.certificate(number)
-    if principal.is_volunteer(certificate.volunteer_id):
-        return
-    if not covers(services.ledger, principal, certificate.issuer_id):
-        raise NotFound(f"certificate {number} was not found")
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
 def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep) -> Issued:
     """Certify a volunteer's approved records in a period (or the records named) that the
@@ -120,7 +111,7 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
         ]
     else:
         raise InvalidInputError("give a period (period_start and period_end) or record_ids")
-    certificate_id = ledger.issue_certificate(
+    certificate_id, position = ledger.issue_certificate.written(
         issuer_id=body.organization_id,
         volunteer_id=body.volunteer_id,
         record_ids=record_ids,
@@ -130,7 +121,6 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
         actor=principal.actor,
         request_id=body.request_id,
     )
-    position = ledger.last_position
     number = ledger.certificate_number_of(certificate_id)
     return Issued(id=certificate_id, number=number, position=position)
 
@@ -156,10 +146,12 @@ def verify(
     responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
 )
 def pdf(
-    number: Number, services: ServicesDep, principal: PrincipalDep, certificates: CertificatesDep
+    number: Number,
+    services: ServicesDep,
+    principal: CertificateReader,
+    certificates: CertificatesDep,
 ) -> Response:
     """A4 PDF with a QR code; the credential is attached, so the file verifies offline."""
-    _require_may_read(services, principal, number)
     try:
         content = certificates.pdf(number)
     except FontUnavailableError:
@@ -173,10 +165,12 @@ def pdf(
 
 @router.get("/{number:certificate_number}", responses={404: {}})
 def credential(
-    number: Number, services: ServicesDep, principal: PrincipalDep, certificates: CertificatesDep
+    number: Number,
+    services: ServicesDep,
+    principal: CertificateReader,
+    certificates: CertificatesDep,
 ) -> dict[str, Any]:
     """The signed Open Badges 3.0 credential with its log proofs."""
-    _require_may_read(services, principal, number)
     return certificates.credential(number)
 
 
@@ -188,8 +182,9 @@ def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
 
 
 @router.post("/{number:certificate_number}/revoke", responses={403: {}, 404: {}, 409: {}})
-def revoke(number: Number, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
+def revoke(
+    number: Number, body: Reason, services: ServicesDep, principal: CertificateOrganiser
+) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.certificate(number).issuer_id)
-    ledger.revoke_certificate(number, body.reason, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.revoke_certificate.written(number, body.reason, principal.actor).position
+    return Done(position=position)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.passwords import MAX_LENGTH, check_password
+from api.permissions import OrganisationOrganiser
 from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
@@ -52,14 +53,14 @@ def create_organization(
     else:
         require_organiser_of(services.ledger, principal, body.parent_id)
     ledger = services.ledger
-    new_id = ledger.create_organisation(
+    new_id, position = ledger.create_organisation.written(
         name=body.name,
         kind=body.kind,
         parent_id=body.parent_id,
         timezone=body.timezone,
         actor=principal.actor,
     )
-    return Created(id=new_id, position=ledger.last_position)
+    return Created(id=new_id, position=position)
 
 
 @router.get("/{organization_id}", responses={404: {}})
@@ -84,17 +85,19 @@ def get_organization(
     responses={403: {}, 404: {}, 409: {}},
 )
 def add_organiser(
-    organization_id: UUID, body: AddOrganiser, services: ServicesDep, principal: PrincipalDep
+    organization_id: UUID,
+    body: AddOrganiser,
+    services: ServicesDep,
+    principal: OrganisationOrganiser,
 ) -> Created:
     """Create an organiser account for this organisation (and everything below it)."""
-    require_organiser_of(services.ledger, principal, organization_id)
     check_password(body.password, staff=True, related=[body.username, body.display_name])
     ledger = services.ledger
-    account_id = ledger.create_staff_account(
+    account_id, position = ledger.create_staff_account.written(
         username=body.username,
         display_name=body.display_name,
         password_hash=hash_password(body.password),
         organisation_id=organization_id,
         actor=principal.actor,
     )
-    return Created(id=account_id, position=ledger.last_position)
+    return Created(id=account_id, position=position)

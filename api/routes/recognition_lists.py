@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.permissions import RecognitionListOrganiser
 from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
@@ -87,7 +88,7 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
         }
         for e, entry in zip(shown, board.entries, strict=True)
     ]
-    list_id = ledger.publish_recognition_list(
+    list_id, position = ledger.publish_recognition_list.written(
         organisation_id=body.organization_id,
         period=period.text,
         category=body.category,
@@ -96,7 +97,7 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
         actor=principal.actor,
         publicity=timedelta(days=services.settings.publicity_days),
     )
-    return Created(id=list_id, position=ledger.last_position)
+    return Created(id=list_id, position=position)
 
 
 @router.get("/{list_id}", responses={404: {}})
@@ -139,10 +140,10 @@ def file_objection(
     matching = [e for e in published.entries if e["volunteer_number"] == body.volunteer_number]
     if not matching:
         raise InvalidInputError("no entry with that volunteer number on this list")
-    objection = ledger.file_objection(
+    objection, position = ledger.file_objection.written(
         list_id, UUID(matching[0]["volunteer_id"]), body.reason, principal.actor
     )
-    return Created(id=objection, position=ledger.last_position)
+    return Created(id=objection, position=position)
 
 
 @router.post("/{list_id}/objections/{objection_id}/resolve", responses={403: {}, 404: {}, 409: {}})
@@ -151,19 +152,17 @@ def resolve_objection(
     objection_id: UUID,
     body: ResolveObjection,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: RecognitionListOrganiser,
 ) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
-    ledger.resolve_objection(
+    position = ledger.resolve_objection.written(
         list_id, objection_id, upheld=body.upheld, resolution=body.resolution, actor=principal.actor
-    )
-    return Done(position=ledger.last_position)
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{list_id}/finalise", responses={403: {}, 404: {}, 409: {}})
-def finalise(list_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+def finalise(list_id: UUID, services: ServicesDep, principal: RecognitionListOrganiser) -> Done:
     ledger = services.ledger
-    require_organiser_of(ledger, principal, ledger.recognition_list(list_id).organisation_id)
-    ledger.finalise_recognition_list(list_id, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.finalise_recognition_list.written(list_id, principal.actor).position
+    return Done(position=position)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 from pydantic import Field
 
 from api.access import Principal, covers, require_organiser_of
 from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
-from api.problems import Forbidden
+from api.permissions import RecordOrganiser, record_volunteer
 from api.schemas import Command, Created, Done, Instant, Reason, Uuid
 from domain.errors import NotFoundError, VolunteerOutOfReachError
 
@@ -45,11 +46,6 @@ class ResolveCorrectionRequest(Command):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _organise_record(services: Services, principal: Principal, record_id: UUID) -> None:
-    record = services.ledger.service_record(record_id)
-    require_organiser_of(services.ledger, principal, record.organisation_id)
-
-
 def _may_see_volunteer(services: Services, principal: Principal, volunteer_id: UUID) -> bool:
     """As ``require_may_see_volunteer``: the volunteer, or an organiser of their home."""
     if principal.is_volunteer(volunteer_id):
@@ -69,7 +65,7 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
     ledger = services.ledger
     require_organiser_of(ledger, principal, ledger.activity(body.activity_id).organisation_id)
     try:
-        record_id = ledger.record_service(
+        record_id, position = ledger.record_service.written(
             volunteer_id=body.volunteer_id,
             activity_id=body.activity_id,
             started_at=body.started_at,
@@ -82,16 +78,15 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
         if not _may_see_volunteer(services, principal, body.volunteer_id):
             raise NotFoundError("volunteer", body.volunteer_id) from None
         raise
-    return Created(id=record_id, position=ledger.last_position)
+    return Created(id=record_id, position=position)
 
 
 @router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
-def approve(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) -> Done:
     """Under the second-party rule: whoever recorded or corrected the minutes approves them
     only once the volunteer has confirmed them (see ``/confirmation``)."""
-    _organise_record(services, principal, record_id)
-    services.ledger.approve_record(record_id, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.approve_record.written(record_id, principal.actor).position
+    return Done(position=position)
 
 
 @router.post(
@@ -99,39 +94,49 @@ def approve(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> 
     status_code=status.HTTP_201_CREATED,
     responses={403: {}, 404: {}, 409: {}},
 )
-def confirm(record_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Done:
+def confirm(
+    record_id: UUID,
+    services: ServicesDep,
+    principal: Annotated[Principal, Depends(record_volunteer("confirm it"))],
+) -> Done:
     """The volunteer confirms a pending record's minutes as they stand: the second party that
     lets whoever recorded them approve them. A later correction needs a new confirmation."""
-    record = services.ledger.service_record(record_id)
-    if not principal.is_volunteer(record.volunteer_id):
-        raise Forbidden("only the volunteer the record belongs to can confirm it")
-    services.ledger.confirm_record(record_id, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.confirm_record.written(record_id, principal.actor).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/reject", responses={403: {}, 404: {}, 409: {}})
-def reject(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
-    _organise_record(services, principal, record_id)
-    services.ledger.reject_record(record_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+def reject(
+    record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
+) -> Done:
+    position = services.ledger.reject_record.written(
+        record_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
-def correct(record_id: UUID, body: Correct, services: ServicesDep, principal: PrincipalDep) -> Done:
+def correct(
+    record_id: UUID, body: Correct, services: ServicesDep, principal: RecordOrganiser
+) -> Done:
     """New minutes, with the reason; the earlier figure stays in the record's history.
     Raising approved minutes needs a second party (403 second-party-required): the volunteer
     asks for the correction and an organiser accepts it, unless the deployment's
     single-organiser setting is on."""
-    _organise_record(services, principal, record_id)
-    services.ledger.correct_record(record_id, body.minutes, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.correct_record.written(
+        record_id, body.minutes, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/revoke", responses={403: {}, 404: {}, 409: {}})
-def revoke(record_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep) -> Done:
-    _organise_record(services, principal, record_id)
-    services.ledger.revoke_record(record_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+def revoke(
+    record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
+) -> Done:
+    position = services.ledger.revoke_record.written(
+        record_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post(
@@ -140,14 +145,16 @@ def revoke(record_id: UUID, body: Reason, services: ServicesDep, principal: Prin
     responses={403: {}, 404: {}, 409: {}},
 )
 def request_correction(
-    record_id: UUID, body: Correct, services: ServicesDep, principal: PrincipalDep
+    record_id: UUID,
+    body: Correct,
+    services: ServicesDep,
+    principal: Annotated[Principal, Depends(record_volunteer("ask for its correction"))],
 ) -> Done:
     """The volunteer asks for their record to be corrected; an organiser resolves it."""
-    record = services.ledger.service_record(record_id)
-    if not principal.is_volunteer(record.volunteer_id):
-        raise Forbidden("only the volunteer the record belongs to can ask for its correction")
-    services.ledger.request_correction(record_id, body.minutes, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.request_correction.written(
+        record_id, body.minutes, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{record_id}/correction-requests/resolve", responses={403: {}, 404: {}, 409: {}})
@@ -155,14 +162,13 @@ def resolve_correction_request(
     record_id: UUID,
     body: ResolveCorrectionRequest,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: RecordOrganiser,
 ) -> Done:
-    _organise_record(services, principal, record_id)
     ledger = services.ledger
     if body.accept:
-        ledger.accept_correction_request(
+        written = ledger.accept_correction_request.written(
             record_id, body.reason, principal.actor, minutes=body.minutes
         )
     else:
-        ledger.decline_correction_request(record_id, body.reason, principal.actor)
-    return Done(position=ledger.last_position)
+        written = ledger.decline_correction_request.written(record_id, body.reason, principal.actor)
+    return Done(position=written.position)

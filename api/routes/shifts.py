@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from api.access import Principal, require_organiser_of, require_self_or_organiser
+from api.access import Principal, require_self_or_organiser
 from api.deps import (
     Cursor,
     Limit,
@@ -20,6 +20,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
+from api.permissions import ShiftOrganiser, SignedUpOrShiftOrganiser
 from api.problems import Forbidden
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
@@ -114,12 +115,6 @@ def _detail(shift: Shift) -> ShiftPublic:
     )
 
 
-def _organised_shift(services: Services, principal: Principal, shift_id: UUID) -> Shift:
-    shift = services.ledger.shift(shift_id)
-    require_organiser_of(services.ledger, principal, shift.organisation_id)
-    return shift
-
-
 @router.get("/{shift_id}", responses={404: {}})
 def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
     return _detail(services.ledger.shift(shift_id))
@@ -137,8 +132,7 @@ def sign_up(
     ledger = services.ledger
     shift = ledger.shift(shift_id)
     require_self_or_organiser(ledger, principal, body.volunteer_id, shift.organisation_id)
-    outcome = ledger.sign_up(shift_id, body.volunteer_id, principal.actor)
-    position = ledger.last_position
+    outcome, position = ledger.sign_up.written(shift_id, body.volunteer_id, principal.actor)
     waitlist_position = ledger.shift(shift_id).waitlist_position(body.volunteer_id)
     return SignedUp(status=outcome.value, waitlist_position=waitlist_position, position=position)
 
@@ -148,28 +142,27 @@ def cancel_sign_up(
     shift_id: UUID,
     volunteer_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: SignedUpOrShiftOrganiser,
     reason: Annotated[str, Query(min_length=1, max_length=500)] = "cancelled by the volunteer",
 ) -> Done:
     """Cancel a sign-up; a freed place goes to the first on the waitlist."""
     ledger = services.ledger
-    shift = ledger.shift(shift_id)
-    require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
-    ledger.cancel_sign_up(shift_id, volunteer_id, reason, principal.actor)
-    return Done(position=ledger.last_position)
+    position = ledger.cancel_sign_up.written(
+        shift_id, volunteer_id, reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.get("/{shift_id}/roster", responses={403: {}, 404: {}})
 def get_roster(
     shift_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: ShiftOrganiser,
     limit: Limit = 200,
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> RosterPublic:
     """Confirmed volunteers in order of sign-up, then the waitlist in order. Organisers only."""
-    _organised_shift(services, principal, shift_id)
     position = wait_for_position(services, min_position)
     page = roster(services.views, str(shift_id), limit=limit, after=decode_cursor(cursor))
     entries = [RosterEntry.model_validate(e) for e in page.items]
@@ -192,8 +185,10 @@ def _attendance_actor(services: Services, principal: Principal, shift: Shift, bo
 def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
     ledger = services.ledger
     _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    ledger.check_in(shift_id, body.volunteer_id, principal.actor, at=body.at)
-    return Done(position=ledger.last_position)
+    position = ledger.check_in.written(
+        shift_id, body.volunteer_id, principal.actor, at=body.at
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/check-out", responses={403: {}, 404: {}, 409: {}})
@@ -202,43 +197,44 @@ def check_out(
 ) -> Attended:
     ledger = services.ledger
     _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    record = ledger.check_out(shift_id, body.volunteer_id, principal.actor, at=body.at)
-    return Attended(service_record_id=record, position=ledger.last_position)
+    record, position = ledger.check_out.written(
+        shift_id, body.volunteer_id, principal.actor, at=body.at
+    )
+    return Attended(service_record_id=record, position=position)
 
 
 @router.post("/{shift_id}/attendance", responses={403: {}, 404: {}, 409: {}})
 def record_attendance(
-    shift_id: UUID, body: RecordAttendance, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: RecordAttendance, services: ServicesDep, principal: ShiftOrganiser
 ) -> Attended:
     """An organiser records attendance from a paper sign-in sheet."""
-    _organised_shift(services, principal, shift_id)
     ledger = services.ledger
-    record = ledger.record_attendance(
+    record, position = ledger.record_attendance.written(
         shift_id,
         body.volunteer_id,
         checked_in_at=body.checked_in_at,
         checked_out_at=body.checked_out_at,
         actor=principal.actor,
     )
-    return Attended(service_record_id=record, position=ledger.last_position)
+    return Attended(service_record_id=record, position=position)
 
 
 @router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
 def change_capacity(
-    shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
     """Raise (promoting from the waitlist) or lower (never below the confirmed count)."""
-    _organised_shift(services, principal, shift_id)
-    services.ledger.change_capacity(shift_id, body.capacity, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.change_capacity.written(
+        shift_id, body.capacity, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
 def reschedule(
-    shift_id: UUID, body: Reschedule, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: Reschedule, services: ServicesDep, principal: ShiftOrganiser
 ) -> Rescheduled:
-    _organised_shift(services, principal, shift_id)
-    clashes = services.ledger.reschedule_shift(
+    clashes, position = services.ledger.reschedule_shift.written(
         shift_id,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
@@ -250,33 +246,34 @@ def reschedule(
             ClashPublic(volunteer_id=c.volunteer_id, overlapping_shift_id=c.overlapping_shift_id)
             for c in clashes
         ],
-        position=services.ledger.last_position,
+        position=position,
     )
 
 
 @router.post("/{shift_id}/cancel", responses={403: {}, 404: {}, 409: {}})
 def cancel_shift(
-    shift_id: UUID, body: Reason, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: Reason, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
     """Cancel the shift: every sign-up ends, with the reason."""
-    _organised_shift(services, principal, shift_id)
-    services.ledger.cancel_shift(shift_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.cancel_shift.written(shift_id, body.reason, principal.actor).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/no-shows", responses={403: {}, 404: {}, 409: {}})
 def mark_no_show(
-    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
-    _organised_shift(services, principal, shift_id)
-    services.ledger.mark_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.mark_no_show.written(
+        shift_id, body.volunteer_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)
 
 
 @router.post("/{shift_id}/no-shows/undo", responses={403: {}, 404: {}, 409: {}})
 def undo_no_show(
-    shift_id: UUID, body: NoShow, services: ServicesDep, principal: PrincipalDep
+    shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
-    _organised_shift(services, principal, shift_id)
-    services.ledger.undo_no_show(shift_id, body.volunteer_id, body.reason, principal.actor)
-    return Done(position=services.ledger.last_position)
+    position = services.ledger.undo_no_show.written(
+        shift_id, body.volunteer_id, body.reason, principal.actor
+    ).position
+    return Done(position=position)

@@ -7,8 +7,8 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.access import require_organiser_of
-from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.deps import MinPosition, ServicesDep, wait_for_position
+from api.permissions import ActivityOrganiser
 from projections.activity_stats.queries import activity_statistics
 
 router = APIRouter(prefix="/v1/activities", tags=["statistics"])
@@ -50,13 +50,12 @@ class ActivityStatisticsPublic(BaseModel):
 def get_activity_statistics(
     activity_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: ActivityOrganiser,
     min_position: MinPosition = None,
 ) -> ActivityStatisticsPublic:
     """Sign-ups, places, attendance, no-shows and approved minutes, in total and per shift.
     Organisers of the activity's organisation (or above it) and admins."""
     activity = services.ledger.activity(activity_id)
-    require_organiser_of(services.ledger, principal, activity.organisation_id)
     position = wait_for_position(services, min_position)
     statistics = activity_statistics(services.views, str(activity_id))
     return ActivityStatisticsPublic.model_validate(

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.access import require_organiser_of
-from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.deps import MinPosition, ServicesDep, wait_for_position
+from api.permissions import OrganisationOrganiser
 from api.routes.audit import organisation_subtree
 from domain.periods import Period
 from projections.supervision.queries import supervision
@@ -103,7 +103,7 @@ class SupervisionPublic(BaseModel):
 def get_supervision(
     organization_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    principal: OrganisationOrganiser,
     pending_days: Annotated[int, Query(ge=0, le=3650)] = 7,
     period: Annotated[
         str,
@@ -120,7 +120,6 @@ def get_supervision(
     minutes made with no second party, and the period's no-shows.
     Organisers of the organisation (or above it) and admins."""
     ledger = services.ledger
-    require_organiser_of(ledger, principal, organization_id)
     chosen = Period.parse(period)
     position = wait_for_position(services, min_position)
     now = ledger.now()

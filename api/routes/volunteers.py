@@ -8,18 +8,18 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from api.access import mask_phone, require_may_see_volunteer
+from api.access import mask_phone
 from api.deps import (
     Cursor,
     Limit,
     MinPosition,
-    PrincipalDep,
     ServicesDep,
     TokenFirstRoute,
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
 from api.passwords import check_password
+from api.permissions import VolunteerViewer
 from api.problems import Forbidden
 from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
@@ -103,7 +103,7 @@ def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Regist
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
     check_password(body.password, staff=False, related=[body.phone, body.name])
     ledger = services.ledger
-    volunteer_id = ledger.register_volunteer(
+    volunteer_id, position = ledger.register_volunteer.written(
         name=body.name,
         phone=body.phone,
         birth_date=body.birth_date,
@@ -114,23 +114,21 @@ def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Regist
         guardian_consent=body.guardian.consent if body.guardian else False,
         password_hash=hash_password(body.password),
     )
-    position = ledger.last_position
     number = ledger.volunteer(volunteer_id).volunteer_number
     return Registered(id=volunteer_id, volunteer_number=number, position=position)
 
 
 @router.get("/{volunteer_id}", responses={404: {}})
 def get_volunteer(
-    volunteer_id: UUID, services: ServicesDep, principal: PrincipalDep
+    volunteer_id: UUID, services: ServicesDep, viewer: VolunteerViewer
 ) -> VolunteerPublic:
     """The volunteer sees their profile; organisers of their organisation see the phone masked."""
-    as_organiser = require_may_see_volunteer(services.ledger, principal, volunteer_id)
     volunteer = services.ledger.volunteer(volunteer_id)
     return VolunteerPublic(
         id=volunteer.id,
         volunteer_number=volunteer.volunteer_number,
         name=volunteer.name,
-        phone=mask_phone(volunteer.phone) if as_organiser else volunteer.phone,
+        phone=mask_phone(volunteer.phone) if viewer.as_organiser else volunteer.phone,
         birth_date=volunteer.birth_date,
         organization_id=volunteer.home_organisation_id,
         skills=volunteer.skills,
@@ -143,13 +141,12 @@ def get_volunteer(
 def list_service_records(
     volunteer_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    viewer: VolunteerViewer,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> ServiceRecordPage:
     """The volunteer's records, newest first, with status and every change made to each."""
-    require_may_see_volunteer(services.ledger, principal, volunteer_id)
     position = wait_for_position(services, min_position)
     page = records_of_volunteer(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
@@ -197,12 +194,11 @@ class ChangeListing(Command):
 def get_summary(
     volunteer_id: UUID,
     services: ServicesDep,
-    principal: PrincipalDep,
+    viewer: VolunteerViewer,
     min_position: MinPosition = None,
 ) -> SummaryPublic:
     """Approved hours as they stand (corrections and revocations included) and the star level."""
     ledger = services.ledger
-    require_may_see_volunteer(ledger, principal, volunteer_id)
     volunteer = ledger.volunteer(volunteer_id)
     today = local_date(ledger.now(), ledger.organisation(volunteer.home_organisation_id).timezone)
     position = wait_for_position(services, min_position)
@@ -217,18 +213,20 @@ def get_summary(
 
 @router.post("/{volunteer_id}/listing", responses={403: {}, 404: {}})
 def change_listing(
-    volunteer_id: UUID, body: ChangeListing, services: ServicesDep, principal: PrincipalDep
+    volunteer_id: UUID, body: ChangeListing, services: ServicesDep, viewer: VolunteerViewer
 ) -> Done:
     """Opt out of public lists, or back in; a guardian's consent is relayed by an organiser."""
     ledger = services.ledger
-    is_organiser = require_may_see_volunteer(ledger, principal, volunteer_id)
     volunteer = ledger.volunteer(volunteer_id)
     guardian_consent = volunteer.guardian_listing_consent
     if body.guardian_consent is not None and body.guardian_consent != guardian_consent:
-        if not is_organiser:
+        if not viewer.as_organiser:
             raise Forbidden("a guardian's consent is recorded by an organiser")
         guardian_consent = body.guardian_consent
-    ledger.change_listing(
-        volunteer_id, public=body.public, guardian_consent=guardian_consent, actor=principal.actor
-    )
-    return Done(position=ledger.last_position)
+    position = ledger.change_listing.written(
+        volunteer_id,
+        public=body.public,
+        guardian_consent=guardian_consent,
+        actor=viewer.principal.actor,
+    ).position
+    return Done(position=position)

@@ -1,8 +1,9 @@
 """The ledger's application service: every command and by-id query, over one event store."""
 
 from domain.ledger.accounts import AccountCommands
-from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
+from domain.ledger.base import LedgerBase
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
+from domain.ledger.command import Written, command, command_issuing_a_secret
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
@@ -19,8 +20,9 @@ class Ledger(
     CertificateCommands,
 ):
     """Commands return the new id or nothing (or the outcome a caller must show, such as a
-    sign-up's status); ``last_position`` then holds the global position of the last event the
-    command stored, for readers that want to wait until projections have caught up.
+    sign-up's status). ``ledger.sign_up.written(...)`` returns that value with the global
+    position of the last event the command stored (a ``Written``), for readers that want to
+    wait until projections have caught up.
     """
 
     name = "Ledger"
@@ -31,6 +33,7 @@ __all__ = [
     "Clash",
     "Ledger",
     "LedgerBase",
+    "Written",
     "command",
     "command_issuing_a_secret",
 ]

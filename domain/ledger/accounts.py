@@ -7,7 +7,8 @@ from uuid import UUID, uuid4
 
 from domain.account import Account, check_username
 from domain.errors import InvalidInputError, NotFoundError, UsernameTakenError
-from domain.ledger.base import LedgerBase, command, command_issuing_a_secret
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command, command_issuing_a_secret
 from domain.unique_key import UniqueKey
 from domain.values import SYSTEM, Actor, is_volunteer_number, normalise_phone
 

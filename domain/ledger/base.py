@@ -1,14 +1,12 @@
-"""The application service's foundation: storage, the clock, retries and loading by id."""
+"""The application service's foundation: storage, the clock, a command's save and loading by id."""
 
 from __future__ import annotations
 
-import functools
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -27,8 +25,8 @@ from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
 from domain.certificate import Certificate
-from domain.errors import ConcurrentUpdateError, NotFoundError, RequestKeyReusedError
-from domain.ledger.receipts import current_request, decode_result, encode_result
+from domain.errors import NotFoundError
+from domain.ledger.command import running_call
 from domain.organisation import Organisation
 from domain.policy import Policy
 from domain.receipt import Receipt
@@ -40,7 +38,6 @@ from domain.unique_key import UniqueKey
 from domain.values import SYSTEM, Actor
 from domain.volunteer import Volunteer
 
-F = TypeVar("F", bound=Callable[..., Any])
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 
@@ -104,7 +101,6 @@ class LedgerBase(Application[UUID]):
     ) -> None:
         self.policy = policy or Policy()
         self.clock = clock
-        self._local = threading.local()
         super().__init__({**store_env(store), **(env or {})})
 
     def construct_recorder(self) -> ApplicationRecorder:
@@ -117,29 +113,22 @@ class LedgerBase(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
-    @property
-    def last_position(self) -> int | None:
-        """Global position of the last event stored by this thread's latest command."""
-        position: int | None = getattr(self._local, "position", None)
-        return position
-
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
     def _save(self, *aggregates: Aggregate | None) -> None:
         """Inside a command: keep the aggregates to save when the command ends, all at once.
         Outside one: save them now."""
-        pending: list[Aggregate] | None = getattr(self._local, "pending", None)
-        if pending is None:
+        call = running_call(self)
+        if call is None:
             self._commit(aggregates)
         else:
-            pending.extend(aggregate for aggregate in aggregates if aggregate is not None)
+            call.pending.extend(aggregate for aggregate in aggregates if aggregate is not None)
 
-    def _commit(self, aggregates: Sequence[Aggregate | None]) -> None:
-        """Save in one atomic write, and note the position of its last event."""
+    def _commit(self, aggregates: Sequence[Aggregate | None]) -> int | None:
+        """Save in one atomic write; the position of its last event (None if it wrote none)."""
         recordings = self.save(*aggregates)
-        if recordings:
-            self._local.position = max(r.notification.id for r in recordings)
+        return max((r.notification.id for r in recordings), default=None)
 
     def _receipt(self, id: UUID) -> Receipt | None:
         try:
@@ -253,87 +242,3 @@ class LedgerBase(Application[UUID]):
         if not events:
             raise NotFoundError("aggregate", id)
         return events
-
-
-def _actor_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor:
-    """The actor a command was given (every command that changes something takes one)."""
-    for value in (kwargs.get("actor"), *args):
-        if isinstance(value, Actor):
-            return value
-    return SYSTEM
-
-
-def command(method: F) -> F:
-    """A command: see ``_command``."""
-    return _command(method, keyed=True)
-
-
-def command_issuing_a_secret(method: F) -> F:
-    """A command that stores the hash of a one-time secret (a reset code) made outside it.
-
-    It is never answered from a receipt, even in a keyed request: the secret itself is kept
-    nowhere, so a replayed answer could not show it. A retry runs it again and issues a new
-    secret, which supersedes the first.
-    """
-    return _command(method, keyed=False)
-
-
-def _command(method: F, *, keyed: bool) -> F:
-    """Run a command once, atomically, retrying it when a concurrent change wins the race.
-
-    Everything the command saves is written in one atomic save when it returns. Each attempt
-    reloads the aggregates, so the rules are checked against the state that won. After the
-    policy's number of attempts, the caller gets a ConcurrentUpdateError.
-
-    Inside a ``keyed_request`` the save includes the command's receipt, and a command whose
-    receipt exists (an earlier copy of the request got that far) returns the recorded result
-    without running again. A command called by another command is part of the outer one.
-    """
-    name = method.__name__
-
-    @functools.wraps(method)
-    def run(self: LedgerBase, *args: Any, **kwargs: Any) -> Any:
-        if getattr(self._local, "pending", None) is not None:
-            return method(self, *args, **kwargs)
-        self._local.position = None
-        request = current_request() if keyed else None
-        receipt_id = request.next_receipt_id() if request is not None else None
-        attempts = self.policy.retry_attempts
-        for attempt in range(attempts):
-            if request is not None and receipt_id is not None:
-                receipt = self._receipt(receipt_id)
-                if receipt is not None:
-                    try:
-                        receipt.require_same_request(request.fingerprint, name)
-                    except RequestKeyReusedError:
-                        request.reused = True
-                        raise
-                    self._local.position = self.recorder.max_notification_id()
-                    return decode_result(receipt.result)
-            self._local.pending = pending = []
-            try:
-                result = method(self, *args, **kwargs)
-                if request is not None and receipt_id is not None:
-                    pending.append(
-                        Receipt.issue(
-                            id=receipt_id,
-                            fingerprint=request.fingerprint,
-                            command=name,
-                            result=encode_result(result),
-                            actor=_actor_of(args, kwargs),
-                        )
-                    )
-                self._local.pending = None
-                self._commit(pending)
-                return result
-            except IntegrityError:
-                # Full jitter keeps colliding writers from colliding again in lockstep.
-                time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
-            finally:
-                self._local.pending = None
-        raise ConcurrentUpdateError(
-            f"gave up after {attempts} attempts collided with concurrent changes; try again",
-            attempts=attempts,
-        )
-
-    return cast("F", run)

@@ -10,7 +10,8 @@ from uuid import UUID, uuid4
 from domain.certificate import Certificate, certificate_number_from
 from domain.certificate_request import CertificateRequest
 from domain.errors import InvalidInputError, NotFoundError
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command
 from domain.values import Actor, local_date
 
 

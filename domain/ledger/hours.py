@@ -12,7 +12,8 @@ from domain.errors import (
     InvalidInputError,
     VolunteerOutOfReachError,
 )
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command
 from domain.service_record import RecordSource, ServiceRecord
 from domain.shift import Shift, SignUpStatus
 from domain.timesheet import Timesheet

@@ -6,7 +6,8 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from domain.activity import Activity
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command
 from domain.organisation import DEFAULT_TIMEZONE, Organisation
 from domain.shift import Shift
 from domain.timesheet import Timesheet

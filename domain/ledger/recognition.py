@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from domain.errors import RecognitionListError
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command
 from domain.recognition import RecognitionList
 from domain.values import Actor
 

@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 from domain.account import Account
 from domain.errors import PhoneInUseError, SignUpRefusedError
 from domain.ledger.accounts import PHONE, VOLUNTEER_NUMBER
-from domain.ledger.base import LedgerBase, command
+from domain.ledger.base import LedgerBase
+from domain.ledger.command import command
 from domain.shift import SignUpStatus
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey

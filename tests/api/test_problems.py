@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field, field_validator
 
 import api.problems
+import api.problems.errors
 from api.problems import (
     PROBLEMS,
     ApiError,
@@ -41,8 +42,8 @@ LEDGER_ERRORS = [
 ]
 API_ERRORS = [
     cls
-    for _, cls in inspect.getmembers(api.problems, inspect.isclass)
-    if issubclass(cls, ApiError) and cls.__module__ == api.problems.__name__
+    for _, cls in inspect.getmembers(api.problems.errors, inspect.isclass)
+    if issubclass(cls, ApiError) and cls.__module__ == api.problems.errors.__name__
 ]
 
 

@@ -8,7 +8,7 @@ from domain.ledger import Ledger
 from domain.policy import Policy
 from domain.values import Actor
 from tests import factories as f
-from tests.factories import ORGANISER
+from tests.factories import ADMIN, ORGANISER
 
 
 def stored_events(ledger) -> int:
@@ -27,17 +27,18 @@ def test_a_refused_command_stores_nothing(ledger):
 
 
 def test_a_command_reports_the_position_of_its_last_event(ledger):
-    community = f.community(ledger)
-    assert ledger.last_position == stored_events(ledger)
-    f.volunteer(ledger, community)
-    assert ledger.last_position == stored_events(ledger)
+    district = ledger.create_organisation.written(name="东城区", kind="district", actor=ADMIN)
+    assert district.position == stored_events(ledger)
+    community = ledger.create_organisation.written(
+        name="和平里社区", kind="community", parent_id=district.value, actor=ADMIN
+    )
+    assert community.position == stored_events(ledger)
+    assert community.position > district.position
 
 
-def test_a_refused_command_reports_no_position(ledger):
-    f.community(ledger)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal will do
-        ledger.create_organisation(name="", kind="street", actor=ORGANISER)
-    assert ledger.last_position is None
+def test_a_command_that_stores_nothing_reports_no_position(ledger):
+    shift = f.shift(ledger, f.activity(ledger, f.community(ledger)))
+    assert ledger.close_overdue_attendance.written(shift, ORGANISER) == ([], None)
 
 
 def test_a_signup_and_its_places_are_saved_together(ledger):

@@ -15,6 +15,11 @@ def busy_shift(ledger, signups=3, capacity=2):
     return shift, volunteers
 
 
+def written_position(ledger, name="西城区"):
+    """The position a command reports for its write: a district created after the rest."""
+    return ledger.create_organisation.written(name=name, kind="district", actor=f.ADMIN).position
+
+
 class Counting(Projection):
     """Counts organisations with the running count kept in memory between batches: a count
     that outlived a failed batch, or another runner's batches, would come out too high or low.

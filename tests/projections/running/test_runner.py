@@ -15,7 +15,7 @@ from projections.stores.factory import view_store_for
 from projections.stores.sqlite import SQLiteViewStore
 from tests import factories as f
 from tests.projections.read_models import contents, other_views
-from tests.projections.running.runner_helpers import Counting, busy_shift
+from tests.projections.running.runner_helpers import Counting, busy_shift, written_position
 
 
 def board(views, shift):
@@ -66,23 +66,24 @@ def test_a_rebuild_replays_to_the_same_read_model(ledger, views, runner):
 
 def test_waiting_for_a_position_catches_up_to_it(ledger, views, runner):
     busy_shift(ledger)
-    position = ledger.last_position
+    position = written_position(ledger)
     assert runner.wait_for(position, timeout=2) >= position
 
 
 def test_a_runner_that_leaves_the_work_to_workers_only_waits_for_them(ledger, views):
     busy_shift(ledger)
+    position = written_position(ledger)
     waiting = ProjectionRunner(ledger, views, all_projections(), catch_up_on_wait=False)
-    assert waiting.wait_for(ledger.last_position, timeout=0.1) == 0
+    assert waiting.wait_for(position, timeout=0.1) == 0
     ProjectionRunner(ledger, views, all_projections()).catch_up()  # as a worker would
-    assert waiting.wait_for(ledger.last_position, timeout=1) == ledger.last_position
+    assert waiting.wait_for(position, timeout=1) == position
 
 
 def test_a_follower_processes_new_events_by_itself(ledger, views, runner):
     runner.follow(interval=0.01)
     try:
         shift, _ = busy_shift(ledger)
-        runner.wait_for(ledger.last_position, timeout=5)
+        runner.wait_for(written_position(ledger), timeout=5)
         assert board(views, shift)[1:3] == (2, 1)
     finally:
         runner.stop()

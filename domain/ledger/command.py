@@ -1,0 +1,202 @@
+"""The ``@command`` decorator: each command runs once, atomically, and says where it wrote.
+
+``ledger.sign_up(...)`` returns what the command returns (a new id, an outcome, or nothing).
+``ledger.sign_up.written(...)`` runs it the same way and returns a ``Written``: that value and
+the global position of the last event its own save stored, for a caller who wants to read its
+write once the projections have reached it. The position is the result of that very call,
+never a value kept on the ledger for "the latest command".
+
+While a command runs, the aggregates it saves (``LedgerBase._save``) are kept in its ``Call``
+and written in one atomic save when it returns. The running ``Call`` is a context variable,
+not an argument, because ``_save`` is called deep inside command bodies and their helpers, and
+a command may call another command of the same ledger (which then joins the outer one's save).
+A context variable is per thread and per asyncio task, so concurrent requests never share one;
+it holds only the call in progress, not any result.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    NamedTuple,
+    ParamSpec,
+    TypeVar,
+    overload,
+)
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import ConcurrentUpdateError, RequestKeyReusedError
+from domain.ledger.receipts import current_request, decode_result, encode_result
+from domain.receipt import Receipt
+from domain.values import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from domain.ledger.base import LedgerBase
+
+L = TypeVar("L", bound="LedgerBase")
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
+
+
+class Written(NamedTuple, Generic[T]):
+    """A command's result and the global position of the last event its save stored (None
+    when it stored nothing). A command answered from a keyed request's receipt reports the
+    store's latest position, which includes the events of its first run.
+
+    A tuple, so that a route reads ``record_id, position = ledger.record_service.written(...)``.
+    """
+
+    value: T
+    position: int | None
+
+
+@dataclass
+class Call:
+    """A command in progress on ``ledger``: the aggregates to save when it returns."""
+
+    ledger: LedgerBase
+    pending: list[Aggregate] = field(default_factory=list)
+
+
+_running: ContextVar[Call | None] = ContextVar("running_command", default=None)
+
+
+def running_call(ledger: LedgerBase) -> Call | None:
+    """The command of ``ledger`` running in this context, if any."""
+    call = _running.get()
+    return call if call is not None and call.ledger is ledger else None
+
+
+class LedgerCommand(Generic[L, P, R]):
+    """A ledger method run as a command (see the module docstring and ``written``)."""
+
+    def __init__(self, method: Callable[Concatenate[L, P], R], *, keyed: bool) -> None:
+        self.__doc__ = method.__doc__
+        self.method = method
+        self.name = method.__name__
+        self.keyed = keyed
+
+    @overload
+    def __get__(self, ledger: None, owner: type[Any]) -> LedgerCommand[L, P, R]: ...
+
+    @overload
+    def __get__(self, ledger: L, owner: type[Any]) -> BoundCommand[P, R]: ...
+
+    def __get__(
+        self, ledger: L | None, owner: type[Any]
+    ) -> LedgerCommand[L, P, R] | BoundCommand[P, R]:
+        if ledger is None:
+            return self
+        return BoundCommand(self, ledger)
+
+    def run(self, ledger: L, *args: P.args, **kwargs: P.kwargs) -> R:
+        """The command's value; inside another command of the same ledger, part of that one."""
+        if running_call(ledger) is not None:
+            return self.method(ledger, *args, **kwargs)
+        return self.written(ledger, *args, **kwargs).value
+
+    def written(self, ledger: L, *args: P.args, **kwargs: P.kwargs) -> Written[R]:
+        """Run the command once, atomically, retrying it when a concurrent change wins the race.
+
+        Everything the command saves is written in one atomic save when it returns. Each
+        attempt reloads the aggregates, so the rules are checked against the state that won.
+        After the policy's number of attempts, the caller gets a ConcurrentUpdateError.
+
+        Inside a ``keyed_request`` the save includes the command's receipt, and a command whose
+        receipt exists (an earlier copy of the request got that far) returns the recorded
+        result without running again.
+        """
+        if running_call(ledger) is not None:
+            raise RuntimeError(
+                f"{self.name} runs inside another command, which writes its events: "
+                "ask that command for its position"
+            )
+        request = current_request() if self.keyed else None
+        receipt_id = request.next_receipt_id() if request is not None else None
+        attempts = ledger.policy.retry_attempts
+        for attempt in range(attempts):
+            if request is not None and receipt_id is not None:
+                receipt = ledger._receipt(receipt_id)
+                if receipt is not None:
+                    try:
+                        receipt.require_same_request(request.fingerprint, self.name)
+                    except RequestKeyReusedError:
+                        request.reused = True
+                        raise
+                    return Written(
+                        decode_result(receipt.result), ledger.recorder.max_notification_id()
+                    )
+            call = Call(ledger)
+            try:
+                token = _running.set(call)
+                try:
+                    result = self.method(ledger, *args, **kwargs)
+                finally:
+                    _running.reset(token)
+                if request is not None and receipt_id is not None:
+                    call.pending.append(
+                        Receipt.issue(
+                            id=receipt_id,
+                            fingerprint=request.fingerprint,
+                            command=self.name,
+                            result=encode_result(result),
+                            actor=_actor_of(args, kwargs),
+                        )
+                    )
+                return Written(result, ledger._commit(call.pending))
+            except IntegrityError:
+                # Full jitter keeps colliding writers from colliding again in lockstep.
+                time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
+        raise ConcurrentUpdateError(
+            f"gave up after {attempts} attempts collided with concurrent changes; try again",
+            attempts=attempts,
+        )
+
+
+@dataclass(frozen=True)
+class BoundCommand(Generic[P, R]):
+    """A command of one ledger: call it for its value, or ``.written(...)`` for its position."""
+
+    command: LedgerCommand[Any, P, R]
+    ledger: LedgerBase
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        return self.command.run(self.ledger, *args, **kwargs)
+
+    def written(self, *args: P.args, **kwargs: P.kwargs) -> Written[R]:
+        """The command's value and the position of the last event it stored."""
+        return self.command.written(self.ledger, *args, **kwargs)
+
+
+def _actor_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor:
+    """The actor a command was given (every command that changes something takes one)."""
+    for value in (kwargs.get("actor"), *args):
+        if isinstance(value, Actor):
+            return value
+    return SYSTEM
+
+
+def command(method: Callable[Concatenate[L, P], R]) -> LedgerCommand[L, P, R]:
+    """A command: see ``LedgerCommand.written``."""
+    return LedgerCommand(method, keyed=True)
+
+
+def command_issuing_a_secret(method: Callable[Concatenate[L, P], R]) -> LedgerCommand[L, P, R]:
+    """A command that stores the hash of a one-time secret (a reset code) made outside it.
+
+    It is never answered from a receipt, even in a keyed request: the secret itself is kept
+    nowhere, so a replayed answer could not show it. A retry runs it again and issues a new
+    secret, which supersedes the first.
+    """
+    return LedgerCommand(method, keyed=False)
