@@ -152,7 +152,7 @@ class Timing:
 
     def cores(self) -> str:
         machine = f", machine {self.machine / self.seconds:.1f}" if self.machine else ""
-        return f"cores busy: ours {self.cpu / self.seconds:.1f}{machine}"
+        return f"cores busy: ours {self.cpu / self.seconds:.1f}{machine}; ours {self.cpu:.2f} cpu s"
 
 
 def timed(action: object) -> Timing:

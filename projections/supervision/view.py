@@ -25,7 +25,6 @@ from projections.events import (
     VOLUNTEER_EVENTS,
 )
 from projections.stores.buffered import BufferedTable
-from projections.stores.lookups import text
 from projections.stores.protocol import Transaction
 
 
@@ -145,20 +144,20 @@ class Supervision(Projection):
         self._write(tx)
 
     @on(Organisation.Created)
-    def _organisation(self, tx: Transaction, e: Any, position: int) -> None:
-        self._organisations[text(e.originator_id)] = e.timezone
+    def _organisation(self, tx: Transaction, e: Organisation.Created, position: int) -> None:
+        self._organisations[str(e.originator_id)] = e.timezone
 
     @on(Shift.Scheduled)
-    def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        self._shifts[text(e.originator_id)] = [
-            text(e.organisation_id),
-            text(e.activity_id),
+    def _scheduled(self, tx: Transaction, e: Shift.Scheduled, position: int) -> None:
+        self._shifts[str(e.originator_id)] = [
+            str(e.organisation_id),
+            str(e.activity_id),
             utc_text(e.starts_at),
         ]
 
     @on(Shift.Rescheduled)
-    def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id, starts_at = text(e.originator_id), utc_text(e.starts_at)
+    def _rescheduled(self, tx: Transaction, e: Shift.Rescheduled, position: int) -> None:
+        shift_id, starts_at = str(e.originator_id), utc_text(e.starts_at)
         shift = self._shifts.get(shift_id)
         if shift is None:  # rare: at once, so that a no-show later in the batch reads it
             tx.execute(
@@ -168,12 +167,12 @@ class Supervision(Projection):
             shift[2] = starts_at
 
     @on(Attendance.Opened)
-    def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
-        self._attendance[text(e.originator_id)] = (text(e.shift_id), text(e.volunteer_id))
+    def _attendance_opened(self, tx: Transaction, e: Attendance.Opened, position: int) -> None:
+        self._attendance[str(e.originator_id)] = (str(e.shift_id), str(e.volunteer_id))
 
     @on(Attendance.NoShowMarked)
-    def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
-        attendance_id = text(e.originator_id)
+    def _no_show(self, tx: Transaction, e: Attendance.NoShowMarked, position: int) -> None:
+        attendance_id = str(e.originator_id)
         shift_id, volunteer_id, organisation_id, activity_id, starts_at, timezone = (
             self._no_show_facts(tx, attendance_id)
         )
@@ -229,20 +228,20 @@ class Supervision(Projection):
         return (*attendance, *shift, timezone)
 
     @on(Attendance.NoShowUndone)
-    def _no_show_undone(self, tx: Transaction, e: Any, position: int) -> None:
+    def _no_show_undone(self, tx: Transaction, e: Attendance.NoShowUndone, position: int) -> None:
         tx.execute(
-            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (text(e.originator_id),)
+            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (str(e.originator_id),)
         )
 
     @on(ServiceRecord.Recorded)
-    def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id = text(e.originator_id)
+    def _recorded(self, tx: Transaction, e: ServiceRecord.Recorded, position: int) -> None:
+        record_id = str(e.originator_id)
         self._records.insert(
             record_id,
-            text(e.volunteer_id),
-            text(e.activity_id),
-            text(e.organisation_id),
-            None if e.shift_id is None else text(e.shift_id),
+            str(e.volunteer_id),
+            str(e.activity_id),
+            str(e.organisation_id),
+            None if e.shift_id is None else str(e.shift_id),
             e.service_date.isoformat(),
             e.minutes,
             "pending",
@@ -258,29 +257,31 @@ class Supervision(Projection):
         )
 
     @on(ServiceRecord.Approved)
-    def _approved(self, tx: Transaction, e: Any, position: int) -> None:
+    def _approved(self, tx: Transaction, e: ServiceRecord.Approved, position: int) -> None:
         self._records.update(
-            text(e.originator_id),
+            str(e.originator_id),
             status="approved",
             approved_by=e.actor,
             single_organiser=int(e.single_organiser),
         )
 
     @on(ServiceRecord.Rejected, ServiceRecord.Revoked)
-    def _status(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id = text(e.originator_id)
+    def _status(
+        self, tx: Transaction, e: ServiceRecord.Rejected | ServiceRecord.Revoked, position: int
+    ) -> None:
+        record_id = str(e.originator_id)
         self._records.update(record_id, status=STATUS_AFTER[type(e)])
         # A rejected or revoked record drops its open request, as the aggregate does.
         self._request(record_id, None, None, None)
 
     @on(ServiceRecord.Confirmed)
-    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
-        self._records.update(text(e.originator_id), confirmed_by=e.actor)
+    def _confirmed(self, tx: Transaction, e: ServiceRecord.Confirmed, position: int) -> None:
+        self._records.update(str(e.originator_id), confirmed_by=e.actor)
 
     @on(ServiceRecord.Corrected)
-    def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
+    def _corrected(self, tx: Transaction, e: ServiceRecord.Corrected, position: int) -> None:
         # A confirmation is of the minutes it saw, as the aggregate has it.
-        record_id = text(e.originator_id)
+        record_id = str(e.originator_id)
         self._records.update(record_id, minutes=e.minutes, confirmed_by=None)
         if e.single_organiser:
             self._raises.append(
@@ -296,12 +297,19 @@ class Supervision(Projection):
             )
 
     @on(ServiceRecord.CorrectionRequested)
-    def _requested(self, tx: Transaction, e: Any, position: int) -> None:
-        self._request(text(e.originator_id), e.minutes, utc_text(e.timestamp), e.reason)
+    def _requested(
+        self, tx: Transaction, e: ServiceRecord.CorrectionRequested, position: int
+    ) -> None:
+        self._request(str(e.originator_id), e.minutes, utc_text(e.timestamp), e.reason)
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
-    def _request_resolved(self, tx: Transaction, e: Any, position: int) -> None:
-        self._request(text(e.originator_id), None, None, None)
+    def _request_resolved(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.CorrectionRequestAccepted | ServiceRecord.CorrectionRequestDeclined,
+        position: int,
+    ) -> None:
+        self._request(str(e.originator_id), None, None, None)
 
     def _request(
         self, record_id: str, minutes: int | None, at: str | None, reason: str | None
