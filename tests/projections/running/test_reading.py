@@ -9,8 +9,11 @@ from tests.projections.running.runner_helpers import busy_shift
 def test_a_texted_id_is_equal_to_and_formats_as_the_uuid_it_replaces():
     id = uuid4()
     texted = Ids().texted(id)
-    assert texted == id and hash(texted) == hash(id) and isinstance(texted, UUID)
-    assert str(texted) == str(id) and repr(texted) == repr(id)
+    assert texted == id
+    assert hash(texted) == hash(id)
+    assert isinstance(texted, UUID)
+    assert str(texted) == str(id)
+    assert repr(texted) == repr(id)
 
 
 def test_the_same_id_decoded_twice_is_one_texted_id():
@@ -25,7 +28,7 @@ def test_ids_kept_are_let_go_past_the_limit_and_still_format_right():
 
 
 def test_a_batch_read_has_every_uuid_field_of_its_events_texted(ledger):
-    shift, volunteers = busy_shift(ledger)
+    shift, _ = busy_shift(ledger)
     stored = ledger.recorder.select_notifications(start=1, limit=1000)
     handled = frozenset(type(ledger.mapper.to_domain_event(n)) for n in stored)
     batch = BatchReader(ledger, 1000).read(0, None, handled)
