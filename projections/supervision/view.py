@@ -4,7 +4,7 @@ open correction requests, approvals and raises without a second party, and no-sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from domain.attendance import Attendance
@@ -26,11 +26,14 @@ from projections.events import (
 )
 from projections.stores.buffered import BufferedTable
 from projections.stores.protocol import Transaction
-
-
-def utc_text(moment: datetime) -> str:
-    """UTC to the microsecond, so that text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+from projections.supervision.tables import (
+    INSERT_NO_SHOW,
+    RAISE_COLUMNS,
+    RECORD_COLUMNS,
+    create_tables,
+    drop_tables,
+    utc_text,
+)
 
 
 class Supervision(Projection):
@@ -96,47 +99,10 @@ class Supervision(Projection):
         self._records.clear()
 
     def create(self, tx: Transaction) -> None:
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_organisations (
-                id TEXT PRIMARY KEY, timezone TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_shifts (
-                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-                starts_at TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_attendance (
-                id TEXT PRIMARY KEY, shift_id TEXT NOT NULL, volunteer_id TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_records (
-                id TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-                organisation_id TEXT NOT NULL, shift_id TEXT, service_date TEXT NOT NULL,
-                minutes INTEGER NOT NULL, status TEXT NOT NULL, needs_review INTEGER NOT NULL,
-                recorded_at TEXT NOT NULL, requested_minutes INTEGER, requested_at TEXT,
-                request_reason TEXT, recorded_by TEXT NOT NULL, approved_by TEXT,
-                confirmed_by TEXT, single_organiser INTEGER NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_raises (
-                record_id TEXT NOT NULL, record_version INTEGER NOT NULL,
-                previous_minutes INTEGER NOT NULL, minutes INTEGER NOT NULL,
-                actor TEXT NOT NULL, corrected_at TEXT NOT NULL, reason TEXT NOT NULL,
-                PRIMARY KEY (record_id, record_version))"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_no_shows (
-                attendance_id TEXT PRIMARY KEY, shift_id TEXT NOT NULL,
-                volunteer_id TEXT NOT NULL, organisation_id TEXT NOT NULL,
-                activity_id TEXT NOT NULL, starts_at TEXT NOT NULL, local_date TEXT NOT NULL,
-                year TEXT NOT NULL, bimonth TEXT NOT NULL, month TEXT NOT NULL,
-                marked_at TEXT NOT NULL, reason TEXT NOT NULL)"""
-        )
+        create_tables(tx)
 
     def drop(self, tx: Transaction) -> None:
-        for table in ("organisations", "shifts", "attendance", "records", "raises", "no_shows"):
-            tx.execute(f"DROP TABLE IF EXISTS supervision_{table}")
+        drop_tables(tx)
 
     def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
         self._start()
@@ -173,22 +139,15 @@ class Supervision(Projection):
     @on(Attendance.NoShowMarked)
     def _no_show(self, tx: Transaction, e: Attendance.NoShowMarked, position: int) -> None:
         attendance_id = str(e.originator_id)
-        shift_id, volunteer_id, organisation_id, activity_id, starts_at, timezone = (
-            self._no_show_facts(tx, attendance_id)
-        )
-        day = local_date(datetime.fromisoformat(starts_at), timezone)
+        # The shift and volunteer, and the shift's organisation, activity and start; its zone.
+        *facts, timezone = self._no_show_facts(tx, attendance_id)
+        day = local_date(datetime.fromisoformat(facts[-1]), timezone)
         periods = periods_of(day)
         tx.execute(
-            "INSERT INTO supervision_no_shows (attendance_id, shift_id, volunteer_id, "
-            "organisation_id, activity_id, starts_at, local_date, year, bimonth, month, "
-            "marked_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            INSERT_NO_SHOW,
             (
                 attendance_id,
-                shift_id,
-                volunteer_id,
-                organisation_id,
-                activity_id,
-                starts_at,
+                *facts,
                 day.isoformat(),
                 periods["year"],
                 periods["bimonth"],
@@ -339,33 +298,3 @@ class Supervision(Projection):
                 tx.insert_many(table, columns, rows)
         self._records.write(tx)
         self._start()
-
-
-RECORD_COLUMNS = (
-    "id",
-    "volunteer_id",
-    "activity_id",
-    "organisation_id",
-    "shift_id",
-    "service_date",
-    "minutes",
-    "status",
-    "needs_review",
-    "recorded_at",
-    "requested_minutes",
-    "requested_at",
-    "request_reason",
-    "recorded_by",
-    "approved_by",
-    "confirmed_by",
-    "single_organiser",
-)
-RAISE_COLUMNS = (
-    "record_id",
-    "record_version",
-    "previous_minutes",
-    "minutes",
-    "actor",
-    "corrected_at",
-    "reason",
-)
