@@ -12,7 +12,9 @@ stop at the next group's position, and then joins that group.
 
 How a batch is read and decoded, and what makes that fast (decoding only what a group
 handles, ids that format fast, the read-ahead, the garbage collector paused), is
-``projections.running.reading``.
+``projections.running.reading``. Longer than most modules even so: what is left is one
+object's state (positions, groups, which projections' memory and indexes it can vouch for, the
+follower thread), and the rules that keep a batch exactly-once read best side by side.
 
 Positions are the event store's notification ids. They increase with commit order — the
 PostgreSQL recorder locks the events table on insert, and SQLite has one writer — but may have
