@@ -54,14 +54,15 @@ class Ids:
     """The ids of the events decoded lately, one ``TextedUUID`` each: the same volunteers,
     activities and shifts recur from one event to the next."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: int = IDS_KEPT) -> None:
+        self.kept = kept
         #: By the id's integer, whose hash (unlike a UUID's) costs no Python call.
         self._known: dict[int, TextedUUID] = {}
 
     def texted(self, id: UUID) -> TextedUUID:
         found = self._known.get(id.int)
         if found is None:
-            if len(self._known) >= IDS_KEPT:
+            if len(self._known) >= self.kept:
                 self._known.clear()
             found = object.__new__(TextedUUID)
             object.__setattr__(found, "int", id.int)

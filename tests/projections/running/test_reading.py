@@ -2,7 +2,7 @@
 
 from uuid import UUID, uuid4
 
-from projections.running.reading import IDS_KEPT, BatchReader, Ids
+from projections.running.reading import BatchReader, Ids
 from tests.projections.running.runner_helpers import busy_shift
 
 
@@ -22,9 +22,11 @@ def test_the_same_id_decoded_twice_is_one_texted_id():
 
 
 def test_ids_kept_are_let_go_past_the_limit_and_still_format_right():
-    ids = Ids()
-    made = [uuid4() for _ in range(IDS_KEPT + 1)]
+    ids = Ids(kept=4)
+    made = [uuid4() for _ in range(9)]
+    first = ids.texted(made[0])
     assert [str(ids.texted(id)) for id in made] == [str(id) for id in made]
+    assert ids.texted(made[0]) is not first
 
 
 def test_a_batch_read_has_every_uuid_field_of_its_events_texted(ledger):
