@@ -17,7 +17,9 @@ The machine's speed drifts over a long run, so raw reading is timed again after 
 catch-up, and each catch-up's ratio is to the mean of the raw speeds just before and after it.
 Each line also shows how many cores the step kept busy on average: "ours" counts this process
 and its child processes (every thread), "machine" every process (PostgreSQL's server too; on
-Linux). A catch-up that keeps one core busy is bound by its Python work.
+Linux). A catch-up that keeps one core busy is bound by its Python work. The processor
+seconds of this process (and its children) close each line: on a machine shared with other
+work they vary far less than the wall time.
 
 Prints figures; asserts nothing. PostgreSQL needs VOLUNTEER_LEDGER_TEST_POSTGRES_DSN; it works
 in a schema of its own, dropped afterwards.
@@ -152,7 +154,7 @@ class Timing:
 
     def cores(self) -> str:
         machine = f", machine {self.machine / self.seconds:.1f}" if self.machine else ""
-        return f"cores busy: ours {self.cpu / self.seconds:.1f}{machine}"
+        return f"cores busy: ours {self.cpu / self.seconds:.1f}{machine}; ours {self.cpu:.2f} cpu s"
 
 
 def timed(action: object) -> Timing:

@@ -6,6 +6,10 @@ completeness test fails until someone decides whether it handles or ignores it.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
 from domain.account import Account
 from domain.activity import Activity
 from domain.attendance import Attendance
@@ -19,6 +23,21 @@ from domain.shift import Shift
 from domain.timesheet import Timesheet
 from domain.unique_key import UniqueKey
 from domain.volunteer import Volunteer
+
+
+class LedgerEvent(Protocol):
+    """What every event class of the ledger carries, for a handler of all of them (the audit
+    trail): its aggregate, that aggregate's version after it, when, and who acted."""
+
+    @property
+    def originator_id(self) -> UUID: ...
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def timestamp(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+
 
 ORGANISATION_EVENTS: frozenset[type] = frozenset(
     {Organisation.Created, Organisation.ChildAttached, Organisation.Renamed, Organisation.Closed}

@@ -21,7 +21,7 @@ from projections.events import (
     VOLUNTEER_EVENTS,
 )
 from projections.stores.buffered import BufferedTable
-from projections.stores.lookups import select_in, text
+from projections.stores.lookups import select_in
 from projections.stores.protocol import Transaction
 
 #: Columns of the rows a batch inserts; the first is the key.
@@ -116,11 +116,11 @@ class ActivityStats(Projection):
         self._write(tx)
 
     @on(Shift.Scheduled)
-    def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
+    def _scheduled(self, tx: Transaction, e: Shift.Scheduled, position: int) -> None:
+        shift_id = str(e.originator_id)
         self._shifts.insert(
             shift_id,
-            text(e.activity_id),
+            str(e.activity_id),
             e.starts_at.isoformat(),
             e.ends_at.isoformat(),
             "scheduled",
@@ -128,26 +128,28 @@ class ActivityStats(Projection):
         )
 
     @on(Shift.Rescheduled)
-    def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
+    def _rescheduled(self, tx: Transaction, e: Shift.Rescheduled, position: int) -> None:
+        shift_id = str(e.originator_id)
         self._shifts.update(
             shift_id, starts_at=e.starts_at.isoformat(), ends_at=e.ends_at.isoformat()
         )
 
     @on(Shift.VolunteerSignedUp, Shift.VolunteerWaitlisted)
-    def _signed_up(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
+    def _signed_up(
+        self, tx: Transaction, e: Shift.VolunteerSignedUp | Shift.VolunteerWaitlisted, position: int
+    ) -> None:
+        shift_id = str(e.originator_id)
         shift = self._shifts.inserted.get(shift_id)
         if shift is None:
             self._sign_ups[shift_id] = self._sign_ups.get(shift_id, 0) + 1
         else:
             shift[SIGN_UPS] += 1
         status = "waitlisted" if type(e) is Shift.VolunteerWaitlisted else "confirmed"
-        self._places.setdefault(shift_id, {})[text(e.volunteer_id)] = status
+        self._places.setdefault(shift_id, {})[str(e.volunteer_id)] = status
 
     @on(Shift.VolunteerPromoted)
-    def _promoted(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id, volunteer_id = text(e.originator_id), text(e.volunteer_id)
+    def _promoted(self, tx: Transaction, e: Shift.VolunteerPromoted, position: int) -> None:
+        shift_id, volunteer_id = str(e.originator_id), str(e.volunteer_id)
         places = self._places.get(shift_id, {})
         if volunteer_id in places:
             places[volunteer_id] = "confirmed"
@@ -159,8 +161,8 @@ class ActivityStats(Projection):
             )
 
     @on(Shift.SignUpCancelled)
-    def _sign_up_cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id, volunteer_id = text(e.originator_id), text(e.volunteer_id)
+    def _sign_up_cancelled(self, tx: Transaction, e: Shift.SignUpCancelled, position: int) -> None:
+        shift_id, volunteer_id = str(e.originator_id), str(e.volunteer_id)
         if self._places.get(shift_id, {}).pop(volunteer_id, None) is None:
             tx.execute(
                 "DELETE FROM activity_stats_places WHERE shift_id = ? AND volunteer_id = ?",
@@ -168,47 +170,59 @@ class ActivityStats(Projection):
             )
 
     @on(Shift.Cancelled)
-    def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
+    def _cancelled(self, tx: Transaction, e: Shift.Cancelled, position: int) -> None:
+        shift_id = str(e.originator_id)
         self._places.pop(shift_id, None)
         if shift_id not in self._shifts.inserted:  # else it has no places but those just dropped
             tx.execute("DELETE FROM activity_stats_places WHERE shift_id = ?", (shift_id,))
         self._shifts.update(shift_id, status="cancelled")
 
     @on(Attendance.Opened)
-    def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
-        attendance_id = text(e.originator_id)
-        self._attendance.insert(attendance_id, text(e.shift_id), None, 0, 0)
+    def _attendance_opened(self, tx: Transaction, e: Attendance.Opened, position: int) -> None:
+        attendance_id = str(e.originator_id)
+        self._attendance.insert(attendance_id, str(e.shift_id), None, 0, 0)
 
     @on(Attendance.CheckedOut, Attendance.ClosedAutomatically, Attendance.RecordedFromSheet)
-    def _attended(self, tx: Transaction, e: Any, position: int) -> None:
-        self._attendance.update(text(e.originator_id), attended=1)
+    def _attended(
+        self,
+        tx: Transaction,
+        e: Attendance.CheckedOut | Attendance.ClosedAutomatically | Attendance.RecordedFromSheet,
+        position: int,
+    ) -> None:
+        self._attendance.update(str(e.originator_id), attended=1)
 
     @on(Attendance.NoShowMarked, Attendance.NoShowUndone)
-    def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
+    def _no_show(
+        self, tx: Transaction, e: Attendance.NoShowMarked | Attendance.NoShowUndone, position: int
+    ) -> None:
         marked = int(type(e) is Attendance.NoShowMarked)
-        self._attendance.update(text(e.originator_id), no_show=marked)
+        self._attendance.update(str(e.originator_id), no_show=marked)
 
     @on(ServiceRecord.Recorded)
-    def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id = text(e.originator_id)
+    def _recorded(self, tx: Transaction, e: ServiceRecord.Recorded, position: int) -> None:
+        record_id = str(e.originator_id)
         self._records.insert(
             record_id,
-            text(e.activity_id),
-            None if e.shift_id is None else text(e.shift_id),
+            str(e.activity_id),
+            None if e.shift_id is None else str(e.shift_id),
             "pending",
             e.minutes,
             (e.beneficiary or "").strip() or None,
         )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
-    def _record_status(self, tx: Transaction, e: Any, position: int) -> None:
+    def _record_status(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.Approved | ServiceRecord.Rejected | ServiceRecord.Revoked,
+        position: int,
+    ) -> None:
         status = STATUS_AFTER[type(e)]
-        self._records.update(text(e.originator_id), status=status)
+        self._records.update(str(e.originator_id), status=status)
 
     @on(ServiceRecord.Corrected)
-    def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
-        self._records.update(text(e.originator_id), minutes=e.minutes)
+    def _corrected(self, tx: Transaction, e: ServiceRecord.Corrected, position: int) -> None:
+        self._records.update(str(e.originator_id), minutes=e.minutes)
 
     def _write(self, tx: Transaction) -> None:
         """The batch's new rows, then the changes to older ones.

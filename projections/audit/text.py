@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.values import zone
+from projections.events import LedgerEvent
 
 RECORD = "{volunteer} at {service_record}"
 
@@ -158,7 +159,7 @@ def kind_of(event_class: type) -> str:
 _KINDS: dict[type, str] = {}
 
 
-def summary(event: Any, label: Callable[[str], str], timezone: Callable[[], str]) -> str:
+def summary(event: LedgerEvent, label: Callable[[str], str], timezone: Callable[[], str]) -> str:
     """The event's line; ``label(role)`` names the aggregate playing that role, ``timezone()``
     the zone its times are shown in. An event class without a template yet still gets a line:
     its name and its aggregate's label."""

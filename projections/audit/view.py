@@ -7,6 +7,7 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
@@ -14,12 +15,14 @@ from eventsourcing.domain import Aggregate
 from domain.ledger.accounts import PHONE
 from domain.organisation import DEFAULT_TIMEZONE, Organisation
 from domain.recognition import RecognitionList
+from domain.service_record import ServiceRecord
 from domain.shift import Shift
+from domain.unique_key import UniqueKey
 from domain.volunteer import Volunteer
 from projections import events
 from projections.audit.text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
-from projections.stores.lookups import text
+from projections.events import LedgerEvent
 from projections.stores.protocol import Transaction
 
 #: Every event class of the domain, as the groups of ``projections.events`` spell them out.
@@ -40,6 +43,16 @@ ROLE_OF_FIELD = {
     "objection_id": "objection",
     "issuer_id": "organisation",
     "certificate_id": "certificate",
+}
+
+#: For each event class, its fields that name another aggregate, with their roles.
+ROLES: dict[type, list[tuple[str, str]]] = {
+    event_class: [
+        (field, role)
+        for field, role in ROLE_OF_FIELD.items()
+        if field in {field.name for field in dataclasses.fields(event_class)}
+    ]
+    for event_class in EVENT_CLASSES
 }
 
 ENTRY_COLUMNS = (
@@ -190,15 +203,15 @@ class AuditTrail(Projection):
         tx.execute("DROP TABLE IF EXISTS audit_subjects")
 
     @on(*EVENT_CLASSES)
-    def _event(self, tx: Transaction, e: Any, position: int) -> None:
+    def _event(self, tx: Transaction, e: LedgerEvent, position: int) -> None:
         subjects = self.subjects
-        kind, own, new = kind_of(type(e)), text(e.originator_id), isinstance(e, Aggregate.Created)
+        kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
         refs = {**(known.refs if known else {}), kind: own}
-        for field, role in _roles_of(type(e)):
+        for field, role in ROLES[type(e)]:
             value = getattr(e, field)
             if value is not None:
-                refs[role] = text(value)
+                refs[role] = str(value)
         if new:
             created = _new_subject(subjects, e, kind, dict(refs))
             subjects.save(own, created)
@@ -232,19 +245,6 @@ class AuditTrail(Projection):
         )
 
 
-def _roles_of(event_class: type) -> list[tuple[str, str]]:
-    """The fields of an event class that name another aggregate, with their roles."""
-    roles = _ROLES.get(event_class)
-    if roles is None:
-        names = {field.name for field in dataclasses.fields(event_class)}
-        roles = [(field, role) for field, role in ROLE_OF_FIELD.items() if field in names]
-        _ROLES[event_class] = roles
-    return roles
-
-
-_ROLES: dict[type, list[tuple[str, str]]] = {}
-
-
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
     """Fill in the volunteer and organisation an event concerns but does not name."""
     for role in ("owner", "objection"):
@@ -261,14 +261,14 @@ def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
                 return
 
 
-def _new_subject(subjects: Subjects, e: Any, kind: str, refs: dict[str, str]) -> Subject:
-    if kind == "organisation":
+def _new_subject(subjects: Subjects, e: LedgerEvent, kind: str, refs: dict[str, str]) -> Subject:
+    if isinstance(e, Organisation.Created):
         return Subject(kind, e.name, {**refs, "timezone": e.timezone})
-    if kind == "unique_key":
+    if isinstance(e, UniqueKey.Created):
         return Subject(kind, e.namespace, {**refs, "namespace": e.namespace})
-    if kind == "shift":
+    if isinstance(e, Shift.Scheduled):
         return Subject(kind, _shift_label(subjects, refs, e.starts_at), refs)
-    if kind == "service_record":
+    if isinstance(e, ServiceRecord.Recorded):
         label = f"{subjects.label(refs, 'activity')} on {e.service_date.isoformat()}"
         return Subject(kind, label, refs)
     for field in ("name", "title", "number", "username", "display_name"):
@@ -278,12 +278,12 @@ def _new_subject(subjects: Subjects, e: Any, kind: str, refs: dict[str, str]) ->
 
 
 #: The events that change what the trail remembers of their aggregate.
-FOLLOWED = frozenset(
+FOLLOWED: frozenset[type] = frozenset(
     {Organisation.Renamed, Volunteer.ProfileChanged, Volunteer.Moved, Shift.Rescheduled}
 )
 
 
-def _follow_changes(subjects: Subjects, e: Any, own: str, known: Subject) -> None:
+def _follow_changes(subjects: Subjects, e: LedgerEvent, own: str, known: Subject) -> None:
     """Keep labels and home organisations current for the events that follow."""
     if isinstance(e, Organisation.Renamed | Volunteer.ProfileChanged):
         subjects.save(own, Subject(known.kind, e.name, known.refs))
@@ -295,6 +295,6 @@ def _follow_changes(subjects: Subjects, e: Any, own: str, known: Subject) -> Non
         subjects.save(own, Subject(known.kind, label, known.refs))
 
 
-def _shift_label(subjects: Subjects, refs: dict[str, str], starts_at: Any) -> str:
+def _shift_label(subjects: Subjects, refs: dict[str, str], starts_at: datetime) -> str:
     timezone = subjects.timezone(refs.get("organisation"))
     return f"{subjects.label(refs, 'activity')} ({local_minute(starts_at, timezone)})"

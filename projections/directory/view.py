@@ -118,21 +118,25 @@ class Directory(Projection):
             table.write(tx)
 
     @on(Organisation.Created)
-    def _organisation_created(self, tx: Transaction, e: Any, position: int) -> None:
+    def _organisation_created(
+        self, tx: Transaction, e: Organisation.Created, position: int
+    ) -> None:
         self._organisations.insert(
             str(e.originator_id), e.name, e.kind, _str(e.parent_id), e.timezone, 0
         )
 
     @on(Organisation.Renamed)
-    def _organisation_renamed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _organisation_renamed(
+        self, tx: Transaction, e: Organisation.Renamed, position: int
+    ) -> None:
         self._organisations.update(str(e.originator_id), name=e.name)
 
     @on(Organisation.Closed)
-    def _organisation_closed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _organisation_closed(self, tx: Transaction, e: Organisation.Closed, position: int) -> None:
         self._organisations.update(str(e.originator_id), closed=1)
 
     @on(Volunteer.Registered)
-    def _registered(self, tx: Transaction, e: Any, position: int) -> None:
+    def _registered(self, tx: Transaction, e: Volunteer.Registered, position: int) -> None:
         self._volunteers.insert(
             str(e.originator_id),
             e.volunteer_number,
@@ -148,7 +152,7 @@ class Directory(Projection):
         )
 
     @on(Volunteer.ProfileChanged)
-    def _profile_changed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _profile_changed(self, tx: Transaction, e: Volunteer.ProfileChanged, position: int) -> None:
         self._volunteers.update(
             str(e.originator_id),
             name=e.name,
@@ -157,15 +161,22 @@ class Directory(Projection):
         )
 
     @on(Volunteer.Moved)
-    def _moved(self, tx: Transaction, e: Any, position: int) -> None:
+    def _moved(self, tx: Transaction, e: Volunteer.Moved, position: int) -> None:
         self._volunteers.update(str(e.originator_id), organisation_id=str(e.organisation_id))
 
     @on(Volunteer.Suspended, Volunteer.Reinstated, Volunteer.Withdrew)
-    def _status_changed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _status_changed(
+        self,
+        tx: Transaction,
+        e: Volunteer.Suspended | Volunteer.Reinstated | Volunteer.Withdrew,
+        position: int,
+    ) -> None:
         self._volunteers.update(str(e.originator_id), status=STATUS_AFTER[type(e)])
 
     @on(Volunteer.ListingPreferencesChanged)
-    def _listing(self, tx: Transaction, e: Any, position: int) -> None:
+    def _listing(
+        self, tx: Transaction, e: Volunteer.ListingPreferencesChanged, position: int
+    ) -> None:
         self._volunteers.update(
             str(e.originator_id),
             listed_publicly=int(e.public),
@@ -173,7 +184,7 @@ class Directory(Projection):
         )
 
     @on(Activity.Created)
-    def _activity_created(self, tx: Transaction, e: Any, position: int) -> None:
+    def _activity_created(self, tx: Transaction, e: Activity.Created, position: int) -> None:
         self._activities.insert(
             str(e.originator_id),
             e.title,
@@ -185,7 +196,7 @@ class Directory(Projection):
         )
 
     @on(Activity.Closed)
-    def _activity_closed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _activity_closed(self, tx: Transaction, e: Activity.Closed, position: int) -> None:
         self._activities.update(str(e.originator_id), closed=1)
 
 

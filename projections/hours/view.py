@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from typing import Any, ClassVar
 
 from domain.activity import Activity
@@ -115,13 +114,13 @@ class Hours(Projection):
         self._records.write(tx)
 
     @on(Activity.Created)
-    def _activity(self, tx: Transaction, e: Any, position: int) -> None:
+    def _activity(self, tx: Transaction, e: Activity.Created, position: int) -> None:
         activity = str(e.originator_id)
         self._activities.insert(activity, e.category, str(e.organisation_id))
         self._categories[activity] = e.category
 
     @on(ServiceRecord.Recorded)
-    def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
+    def _recorded(self, tx: Transaction, e: ServiceRecord.Recorded, position: int) -> None:
         activity = str(e.activity_id)
         self._records.insert(
             str(e.originator_id),
@@ -135,16 +134,20 @@ class Hours(Projection):
         )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
-    def _status(self, tx: Transaction, e: Any, position: int) -> None:
+    def _status(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.Approved | ServiceRecord.Rejected | ServiceRecord.Revoked,
+        position: int,
+    ) -> None:
         self._records.update(str(e.originator_id), status=STATUS_AFTER[type(e)])
 
     @on(ServiceRecord.Corrected)
-    def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
+    def _corrected(self, tx: Transaction, e: ServiceRecord.Corrected, position: int) -> None:
         self._records.update(str(e.originator_id), minutes=e.minutes)
 
 
-@lru_cache(maxsize=4096)
 def _date_columns(day: date) -> tuple[str, str, str, str]:
-    """The service date and its periods, as stored: a few hundred dates recur all year."""
+    """The service date and its periods, as stored."""
     periods = periods_of(day)
     return day.isoformat(), periods["year"], periods["bimonth"], periods["month"]

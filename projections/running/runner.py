@@ -10,9 +10,11 @@ moved since (or a rebuild has reset) is left out of the batch, so no event is ap
 A projection behind the others (new, or being rebuilt) catches up on its own, in batches that
 stop at the next group's position, and then joins that group.
 
-Longer than most modules: it is one object's state (positions, groups, the read-ahead, the
-follower thread). The batching and decoding shortcuts in ``_apply`` are to move out to the
-store layer (issue 14, item 4), which will shorten it.
+How a batch is read and decoded, and what makes that fast (decoding only what a group
+handles, ids that format fast, the read-ahead, the garbage collector paused), is
+``projections.running.reading``. Longer than most modules even so: what is left is one
+object's state (positions, groups, which projections' memory and indexes it can vouch for, the
+follower thread), and the rules that keep a batch exactly-once read best side by side.
 
 Positions are the event store's notification ids. They increase with commit order — the
 PostgreSQL recorder locks the events table on insert, and SQLite has one writer — but may have
@@ -22,19 +24,16 @@ tolerates.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventsourcing.utils import resolve_topic
-
 from domain.ledger import Ledger
 from projections.base import Projection
+from projections.running.reading import BatchReader, collector_paused
 from projections.stores.protocol import Transaction, ViewStore
 
 #: Named as before the module moved into ``projections.running``: operators filter on it.
@@ -56,16 +55,6 @@ BatchCallback = Callable[[str, int], None]
 BULK_LAG = 50_000
 #: How often a following runner tries again after a failed round (the database away, say).
 FOLLOW_RETRY_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class _Batch:
-    """Notifications read after a position: how many, the id of the last (or the position
-    itself if none), and those a group handles, decoded, as (event, position) pairs."""
-
-    read: int
-    last: int
-    events: list[tuple[Any, int]]
 
 
 @dataclass(frozen=True)
@@ -114,11 +103,7 @@ class ProjectionRunner:
         #: Whether each projection's query indexes are built (True) or left out (False), as
         #: far as this runner knows; the same conditions as ``_memory_at`` hold it valid.
         self._indexed: dict[str, bool] = {}
-        #: The batch read ahead while the last one committed, and what it was read for:
-        #: ((after, the event classes its group handles), batch).
-        self._read_ahead: tuple[tuple[int, frozenset[type]], _Batch] | None = None
-        #: Per set of event classes a group handles: whether to decode a topic's events.
-        self._decodes: dict[frozenset[type], dict[str, bool]] = {}
+        self._reader = BatchReader(ledger, batch_size)
         self._applying = threading.Lock()
         with views.transaction() as tx:
             views.serialise_setup(tx)
@@ -186,7 +171,7 @@ class ProjectionRunner:
         while not (stop is not None and stop.is_set()) and not (
             deadline is not None and time.monotonic() >= deadline
         ):
-            with _collector_paused():
+            with collector_paused():
                 moved, applied = self._step(selected, on_batch)
             done += applied
             if not moved:
@@ -213,7 +198,7 @@ class ProjectionRunner:
         stop = min(ahead) if ahead else None
         head = self.head()
         handled = frozenset[type]().union(*(projection.handlers for projection in group))
-        batch = self._read(start, stop, handled)
+        batch = self._reader.read(start, stop, handled)
         if stop is not None and batch.read < self.batch_size:
             # Everything up to the group ahead has been read (ids commit in order, so no more
             # will appear below it): join that group, even across a gap.
@@ -232,31 +217,6 @@ class ProjectionRunner:
             for projection in applied:
                 on_batch(projection.name, batch.read)
         return moved, batch.read if applied else 0
-
-    def _read(self, after: int, stop: int | None, handled: frozenset[type]) -> _Batch:
-        """The next batch after ``after`` (up to ``stop``); of its events, those of the
-        ``handled`` classes decoded. No projection of the group would look at the others, so
-        a group that handles few event types (one projection being rebuilt, say) skips the
-        cost of decoding the rest."""
-        read_ahead, self._read_ahead = self._read_ahead, None
-        if read_ahead is not None and read_ahead[0] == (after, handled) and stop is None:
-            return read_ahead[1]
-        notifications = self.ledger.recorder.select_notifications(
-            start=after + 1, limit=self.batch_size, stop=stop
-        )
-        if not notifications:
-            return _Batch(0, after, [])
-        decodes = self._decodes.setdefault(handled, {})
-        to_domain_event = self.ledger.mapper.to_domain_event
-        events = []
-        for notification in notifications:
-            topic = notification.topic
-            decode = decodes.get(topic)
-            if decode is None:  # an unknown topic fails here, as decoding it would
-                decode = decodes[topic] = resolve_topic(topic) in handled
-            if decode:
-                events.append((to_domain_event(notification), notification.id))
-        return _Batch(len(notifications), notifications[-1].id, events)
 
     def _apply(
         self,
@@ -282,11 +242,7 @@ class ProjectionRunner:
 
         def read_next() -> None:
             if read_ahead is not None:
-                try:
-                    batch = self._read(read_ahead, None, handled)
-                    self._read_ahead = ((read_ahead, handled), batch)
-                except Exception:  # read again, and fail then, in the next step
-                    self._read_ahead = None
+                self._reader.read_ahead(read_ahead, handled)
 
         with self._applying, self.views.batch(meanwhile=read_next) as tx:
             rows = tx.query(
@@ -387,23 +343,3 @@ class ProjectionRunner:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for one batch, and on again after it.
-
-    Decoding a batch allocates a great many objects that live until the batch ends. Counting
-    those allocations, the collector would run again and again, and each full pass walks every
-    object the projections remember (up to 100,000 audit subjects): over a million events that
-    was a sixth of the catch-up. Nothing is lost: the next pass after the batch collects what
-    this one would have. (Another thread's batch that began meanwhile may see it on again.)
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

@@ -20,6 +20,7 @@ from projections.events import (
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
+    LedgerEvent,
 )
 from projections.stores.buffered import BufferedTable
 from projections.stores.protocol import Transaction
@@ -99,7 +100,7 @@ class ServiceRecords(Projection):
         self._records.write(tx)
 
     @on(ServiceRecord.Recorded)
-    def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
+    def _recorded(self, tx: Transaction, e: ServiceRecord.Recorded, position: int) -> None:
         self._records.insert(
             str(e.originator_id),
             str(e.volunteer_id),
@@ -121,30 +122,42 @@ class ServiceRecords(Projection):
         )
 
     @on(ServiceRecord.Approved, ServiceRecord.Rejected, ServiceRecord.Revoked)
-    def _status(self, tx: Transaction, e: Any, position: int) -> None:
+    def _status(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.Approved | ServiceRecord.Rejected | ServiceRecord.Revoked,
+        position: int,
+    ) -> None:
         record = str(e.originator_id)
         self._records.update(record, status=STATUS_AFTER[type(e)], requested_minutes=None)
         self._records.append(record, "history", _history_line(e, position))
 
     @on(ServiceRecord.Corrected)
-    def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
+    def _corrected(self, tx: Transaction, e: ServiceRecord.Corrected, position: int) -> None:
         record = str(e.originator_id)
         self._records.update(record, minutes=e.minutes)
         self._records.append(record, "history", _history_line(e, position, e.minutes))
 
     @on(ServiceRecord.CorrectionRequested)
-    def _requested(self, tx: Transaction, e: Any, position: int) -> None:
+    def _requested(
+        self, tx: Transaction, e: ServiceRecord.CorrectionRequested, position: int
+    ) -> None:
         record = str(e.originator_id)
         self._records.update(record, requested_minutes=e.minutes)
         self._records.append(record, "history", _history_line(e, position, e.minutes))
 
     @on(ServiceRecord.Confirmed)
-    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _confirmed(self, tx: Transaction, e: ServiceRecord.Confirmed, position: int) -> None:
         record = str(e.originator_id)
         self._records.append(record, "history", _history_line(e, position, e.minutes))
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
-    def _resolved(self, tx: Transaction, e: Any, position: int) -> None:
+    def _resolved(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.CorrectionRequestAccepted | ServiceRecord.CorrectionRequestDeclined,
+        position: int,
+    ) -> None:
         record = str(e.originator_id)
         self._records.update(record, requested_minutes=None)
         minutes = getattr(e, "minutes", None)
@@ -154,7 +167,7 @@ class ServiceRecords(Projection):
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: faster
 
 
-def _history_line(e: Any, position: int, minutes: int | None = None) -> str:
+def _history_line(e: LedgerEvent, position: int, minutes: int | None = None) -> str:
     """The event's line of the record's history (``HISTORY_FIELDS``), newline included."""
     fields = [
         position,

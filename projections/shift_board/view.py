@@ -21,7 +21,8 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
-from projections.stores.lookups import select_in, text
+from projections.stores.buffered import BufferedTable
+from projections.stores.lookups import select_in
 from projections.stores.protocol import Transaction
 
 SHIFT_COLUMNS = (
@@ -37,7 +38,6 @@ SHIFT_COLUMNS = (
     "location",
     "required_skills",
 )
-CONFIRMED, WAITLISTED = SHIFT_COLUMNS.index("confirmed"), SHIFT_COLUMNS.index("waitlisted")
 #: A place on a roster: its status and its ``seq``.
 Place = tuple[str, int]
 
@@ -48,11 +48,11 @@ class ShiftBoard(Projection):
     The roster's ``seq`` is the position of the event that put a volunteer where they are:
     confirmed volunteers in the order they got their place, the waitlist in queue order.
 
-    A batch is folded in memory and written at its end: a shift scheduled in it as one insert
-    with its final values; for an older shift whose roster it changed, its roster is read once
-    and the places that changed and the counts are written once. The counts are the roster's,
-    as a recount after each change would give. Capacity, times and status change rarely: an
-    older shift's change goes at once.
+    A batch is folded in memory and written at its end: the shifts through a
+    ``BufferedTable`` (a shift scheduled in the batch is one insert with its final values, an
+    older shift's changes one update); for each shift whose roster the batch changed, its
+    roster is read once and the places that changed and the counts are written once. The
+    counts are the roster's, as a recount after each change would give.
     """
 
     name = "shift_board"
@@ -76,11 +76,12 @@ class ShiftBoard(Projection):
     )
 
     def __init__(self) -> None:
+        #: The shifts, and the changes to older ones, held through each batch.
+        self._shifts = BufferedTable("board_shifts", SHIFT_COLUMNS)
         self._start()
 
     def _start(self) -> None:
-        #: Rows of the shifts scheduled in this batch, as they stand.
-        self._new: dict[str, list[Any]] = {}
+        self._shifts.clear()
         #: For each shift whose roster the batch changed, each volunteer's place now (None:
         #: none), and the shifts cancelled, whose places from before the batch are gone.
         self._places: dict[str, dict[str, Place | None]] = {}
@@ -110,12 +111,11 @@ class ShiftBoard(Projection):
         self._write(tx)
 
     @on(Shift.Scheduled)
-    def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
-        self._new[shift_id] = [
-            shift_id,
-            text(e.activity_id),
-            text(e.organisation_id),
+    def _scheduled(self, tx: Transaction, e: Shift.Scheduled, position: int) -> None:
+        self._shifts.insert(
+            str(e.originator_id),
+            str(e.activity_id),
+            str(e.organisation_id),
             e.starts_at.isoformat(),
             e.ends_at.isoformat(),
             e.capacity,
@@ -124,48 +124,41 @@ class ShiftBoard(Projection):
             "scheduled",
             e.location,
             json.dumps(e.required_skills, ensure_ascii=False),
-        ]
+        )
 
     @on(Shift.VolunteerSignedUp, Shift.VolunteerWaitlisted, Shift.VolunteerPromoted)
-    def _placed(self, tx: Transaction, e: Any, position: int) -> None:
+    def _placed(
+        self,
+        tx: Transaction,
+        e: Shift.VolunteerSignedUp | Shift.VolunteerWaitlisted | Shift.VolunteerPromoted,
+        position: int,
+    ) -> None:
         status = "waitlisted" if type(e) is Shift.VolunteerWaitlisted else "confirmed"
-        places = self._places.setdefault(text(e.originator_id), {})
-        places[text(e.volunteer_id)] = (status, position)
+        places = self._places.setdefault(str(e.originator_id), {})
+        places[str(e.volunteer_id)] = (status, position)
 
     @on(Shift.SignUpCancelled)
-    def _cancelled_sign_up(self, tx: Transaction, e: Any, position: int) -> None:
-        self._places.setdefault(text(e.originator_id), {})[text(e.volunteer_id)] = None
+    def _cancelled_sign_up(self, tx: Transaction, e: Shift.SignUpCancelled, position: int) -> None:
+        self._places.setdefault(str(e.originator_id), {})[str(e.volunteer_id)] = None
 
     @on(Shift.CapacityChanged)
-    def _capacity(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
-        if shift_id in self._new:
-            self._new[shift_id][SHIFT_COLUMNS.index("capacity")] = e.capacity
-        else:
-            tx.execute("UPDATE board_shifts SET capacity = ? WHERE id = ?", (e.capacity, shift_id))
+    def _capacity(self, tx: Transaction, e: Shift.CapacityChanged, position: int) -> None:
+        self._shifts.update(str(e.originator_id), capacity=e.capacity)
 
     @on(Shift.Rescheduled)
-    def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id, starts_at, ends_at = text(e.originator_id), e.starts_at, e.ends_at
-        if shift_id in self._new:
-            row = self._new[shift_id]
-            row[SHIFT_COLUMNS.index("starts_at")] = starts_at.isoformat()
-            row[SHIFT_COLUMNS.index("ends_at")] = ends_at.isoformat()
-        else:
-            tx.execute(
-                "UPDATE board_shifts SET starts_at = ?, ends_at = ? WHERE id = ?",
-                (starts_at.isoformat(), ends_at.isoformat(), shift_id),
-            )
+    def _rescheduled(self, tx: Transaction, e: Shift.Rescheduled, position: int) -> None:
+        self._shifts.update(
+            str(e.originator_id),
+            starts_at=e.starts_at.isoformat(),
+            ends_at=e.ends_at.isoformat(),
+        )
 
     @on(Shift.Cancelled)
-    def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id = text(e.originator_id)
+    def _cancelled(self, tx: Transaction, e: Shift.Cancelled, position: int) -> None:
+        shift_id = str(e.originator_id)
         self._places[shift_id] = {}  # the counts follow at the end of the batch
         self._cleared.add(shift_id)
-        if shift_id in self._new:
-            self._new[shift_id][SHIFT_COLUMNS.index("status")] = "cancelled"
-        else:
-            tx.execute("UPDATE board_shifts SET status = 'cancelled' WHERE id = ?", (shift_id,))
+        self._shifts.update(shift_id, status="cancelled")
 
     def _write(self, tx: Transaction) -> None:
         """Each new shift, each older shift's counts, and each place that changed.
@@ -177,10 +170,10 @@ class ShiftBoard(Projection):
         for shift_id, volunteer_id, status, seq in select_in(
             tx,
             "SELECT shift_id, volunteer_id, status, seq FROM board_roster WHERE shift_id",
-            [shift_id for shift_id in self._places if shift_id not in self._new],
+            [shift_id for shift_id in self._places if shift_id not in self._shifts.inserted],
         ):
             found.setdefault(shift_id, {})[volunteer_id] = (status, seq)
-        counts, deleted, changed, inserted = [], [], [], []
+        deleted, changed, inserted = [], [], []
         for shift_id, places in self._places.items():
             before = found.get(shift_id, {})
             roster = {} if shift_id in self._cleared else dict(before)
@@ -190,11 +183,7 @@ class ShiftBoard(Projection):
                 else:
                     roster[volunteer_id] = place
             confirmed = sum(1 for status, _ in roster.values() if status == "confirmed")
-            row = self._new.get(shift_id)
-            if row is None:
-                counts.append((confirmed, len(roster) - confirmed, shift_id))
-            else:
-                row[CONFIRMED], row[WAITLISTED] = confirmed, len(roster) - confirmed
+            self._shifts.update(shift_id, confirmed=confirmed, waitlisted=len(roster) - confirmed)
             for volunteer_id, place in before.items():
                 now = roster.get(volunteer_id)
                 if now is None:
@@ -206,12 +195,7 @@ class ShiftBoard(Projection):
                 for volunteer_id, place in roster.items()
                 if volunteer_id not in before
             ]
-        if self._new:
-            tx.insert_many("board_shifts", SHIFT_COLUMNS, self._new.values())
-        if counts:
-            tx.execute_many(
-                "UPDATE board_shifts SET confirmed = ?, waitlisted = ? WHERE id = ?", counts
-            )
+        self._shifts.write(tx)
         if deleted:
             tx.execute_many(
                 "DELETE FROM board_roster WHERE shift_id = ? AND volunteer_id = ?", deleted

@@ -1,10 +1,8 @@
-"""Cheap lookups for projections that fold a batch in memory: many keys in one read, and ids
-as text."""
+"""Cheap lookups for projections that fold a batch in memory: many keys in one read."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID
 
 from projections.stores.protocol import Row, Transaction
 
@@ -22,19 +20,3 @@ def select_in(tx: Transaction, sql: str, keys: Sequence[str]) -> list[Row]:
         chunk += chunk[:1] * (size - len(chunk))
         rows += tx.query(f"{sql} IN ({', '.join('?' * size)})", chunk)
     return rows
-
-
-#: Ids formatted lately, by their integer (whose hash, unlike a UUID's, costs no Python call).
-_TEXTS: dict[int, str] = {}
-TEXTS_KEPT = 1 << 14
-
-
-def text(id: UUID) -> str:
-    """``str(id)``, remembered: the same volunteers, activities and shifts recur from one event
-    to the next, and formatting a UUID costs several times a look-up."""
-    found = _TEXTS.get(id.int)
-    if found is None:
-        if len(_TEXTS) >= TEXTS_KEPT:
-            _TEXTS.clear()
-        found = _TEXTS[id.int] = str(id)
-    return found

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.periods import Period
 from projections.stores.protocol import ViewStore
-from projections.supervision.view import utc_text
+from projections.supervision.tables import utc_text
 
 RECORD_COLUMNS = (
     "record_id",

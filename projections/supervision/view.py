@@ -4,7 +4,7 @@ open correction requests, approvals and raises without a second party, and no-sh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from domain.attendance import Attendance
@@ -25,13 +25,15 @@ from projections.events import (
     VOLUNTEER_EVENTS,
 )
 from projections.stores.buffered import BufferedTable
-from projections.stores.lookups import text
 from projections.stores.protocol import Transaction
-
-
-def utc_text(moment: datetime) -> str:
-    """UTC to the microsecond, so that text order is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+from projections.supervision.tables import (
+    INSERT_NO_SHOW,
+    RAISE_COLUMNS,
+    RECORD_COLUMNS,
+    create_tables,
+    drop_tables,
+    utc_text,
+)
 
 
 class Supervision(Projection):
@@ -97,47 +99,10 @@ class Supervision(Projection):
         self._records.clear()
 
     def create(self, tx: Transaction) -> None:
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_organisations (
-                id TEXT PRIMARY KEY, timezone TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_shifts (
-                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-                starts_at TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_attendance (
-                id TEXT PRIMARY KEY, shift_id TEXT NOT NULL, volunteer_id TEXT NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_records (
-                id TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, activity_id TEXT NOT NULL,
-                organisation_id TEXT NOT NULL, shift_id TEXT, service_date TEXT NOT NULL,
-                minutes INTEGER NOT NULL, status TEXT NOT NULL, needs_review INTEGER NOT NULL,
-                recorded_at TEXT NOT NULL, requested_minutes INTEGER, requested_at TEXT,
-                request_reason TEXT, recorded_by TEXT NOT NULL, approved_by TEXT,
-                confirmed_by TEXT, single_organiser INTEGER NOT NULL)"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_raises (
-                record_id TEXT NOT NULL, record_version INTEGER NOT NULL,
-                previous_minutes INTEGER NOT NULL, minutes INTEGER NOT NULL,
-                actor TEXT NOT NULL, corrected_at TEXT NOT NULL, reason TEXT NOT NULL,
-                PRIMARY KEY (record_id, record_version))"""
-        )
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS supervision_no_shows (
-                attendance_id TEXT PRIMARY KEY, shift_id TEXT NOT NULL,
-                volunteer_id TEXT NOT NULL, organisation_id TEXT NOT NULL,
-                activity_id TEXT NOT NULL, starts_at TEXT NOT NULL, local_date TEXT NOT NULL,
-                year TEXT NOT NULL, bimonth TEXT NOT NULL, month TEXT NOT NULL,
-                marked_at TEXT NOT NULL, reason TEXT NOT NULL)"""
-        )
+        create_tables(tx)
 
     def drop(self, tx: Transaction) -> None:
-        for table in ("organisations", "shifts", "attendance", "records", "raises", "no_shows"):
-            tx.execute(f"DROP TABLE IF EXISTS supervision_{table}")
+        drop_tables(tx)
 
     def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
         self._start()
@@ -145,20 +110,20 @@ class Supervision(Projection):
         self._write(tx)
 
     @on(Organisation.Created)
-    def _organisation(self, tx: Transaction, e: Any, position: int) -> None:
-        self._organisations[text(e.originator_id)] = e.timezone
+    def _organisation(self, tx: Transaction, e: Organisation.Created, position: int) -> None:
+        self._organisations[str(e.originator_id)] = e.timezone
 
     @on(Shift.Scheduled)
-    def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        self._shifts[text(e.originator_id)] = [
-            text(e.organisation_id),
-            text(e.activity_id),
+    def _scheduled(self, tx: Transaction, e: Shift.Scheduled, position: int) -> None:
+        self._shifts[str(e.originator_id)] = [
+            str(e.organisation_id),
+            str(e.activity_id),
             utc_text(e.starts_at),
         ]
 
     @on(Shift.Rescheduled)
-    def _rescheduled(self, tx: Transaction, e: Any, position: int) -> None:
-        shift_id, starts_at = text(e.originator_id), utc_text(e.starts_at)
+    def _rescheduled(self, tx: Transaction, e: Shift.Rescheduled, position: int) -> None:
+        shift_id, starts_at = str(e.originator_id), utc_text(e.starts_at)
         shift = self._shifts.get(shift_id)
         if shift is None:  # rare: at once, so that a no-show later in the batch reads it
             tx.execute(
@@ -168,28 +133,21 @@ class Supervision(Projection):
             shift[2] = starts_at
 
     @on(Attendance.Opened)
-    def _attendance_opened(self, tx: Transaction, e: Any, position: int) -> None:
-        self._attendance[text(e.originator_id)] = (text(e.shift_id), text(e.volunteer_id))
+    def _attendance_opened(self, tx: Transaction, e: Attendance.Opened, position: int) -> None:
+        self._attendance[str(e.originator_id)] = (str(e.shift_id), str(e.volunteer_id))
 
     @on(Attendance.NoShowMarked)
-    def _no_show(self, tx: Transaction, e: Any, position: int) -> None:
-        attendance_id = text(e.originator_id)
-        shift_id, volunteer_id, organisation_id, activity_id, starts_at, timezone = (
-            self._no_show_facts(tx, attendance_id)
-        )
-        day = local_date(datetime.fromisoformat(starts_at), timezone)
+    def _no_show(self, tx: Transaction, e: Attendance.NoShowMarked, position: int) -> None:
+        attendance_id = str(e.originator_id)
+        # The shift and volunteer, and the shift's organisation, activity and start; its zone.
+        *facts, timezone = self._no_show_facts(tx, attendance_id)
+        day = local_date(datetime.fromisoformat(facts[-1]), timezone)
         periods = periods_of(day)
         tx.execute(
-            "INSERT INTO supervision_no_shows (attendance_id, shift_id, volunteer_id, "
-            "organisation_id, activity_id, starts_at, local_date, year, bimonth, month, "
-            "marked_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            INSERT_NO_SHOW,
             (
                 attendance_id,
-                shift_id,
-                volunteer_id,
-                organisation_id,
-                activity_id,
-                starts_at,
+                *facts,
                 day.isoformat(),
                 periods["year"],
                 periods["bimonth"],
@@ -229,20 +187,20 @@ class Supervision(Projection):
         return (*attendance, *shift, timezone)
 
     @on(Attendance.NoShowUndone)
-    def _no_show_undone(self, tx: Transaction, e: Any, position: int) -> None:
+    def _no_show_undone(self, tx: Transaction, e: Attendance.NoShowUndone, position: int) -> None:
         tx.execute(
-            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (text(e.originator_id),)
+            "DELETE FROM supervision_no_shows WHERE attendance_id = ?", (str(e.originator_id),)
         )
 
     @on(ServiceRecord.Recorded)
-    def _recorded(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id = text(e.originator_id)
+    def _recorded(self, tx: Transaction, e: ServiceRecord.Recorded, position: int) -> None:
+        record_id = str(e.originator_id)
         self._records.insert(
             record_id,
-            text(e.volunteer_id),
-            text(e.activity_id),
-            text(e.organisation_id),
-            None if e.shift_id is None else text(e.shift_id),
+            str(e.volunteer_id),
+            str(e.activity_id),
+            str(e.organisation_id),
+            None if e.shift_id is None else str(e.shift_id),
             e.service_date.isoformat(),
             e.minutes,
             "pending",
@@ -258,29 +216,31 @@ class Supervision(Projection):
         )
 
     @on(ServiceRecord.Approved)
-    def _approved(self, tx: Transaction, e: Any, position: int) -> None:
+    def _approved(self, tx: Transaction, e: ServiceRecord.Approved, position: int) -> None:
         self._records.update(
-            text(e.originator_id),
+            str(e.originator_id),
             status="approved",
             approved_by=e.actor,
             single_organiser=int(e.single_organiser),
         )
 
     @on(ServiceRecord.Rejected, ServiceRecord.Revoked)
-    def _status(self, tx: Transaction, e: Any, position: int) -> None:
-        record_id = text(e.originator_id)
+    def _status(
+        self, tx: Transaction, e: ServiceRecord.Rejected | ServiceRecord.Revoked, position: int
+    ) -> None:
+        record_id = str(e.originator_id)
         self._records.update(record_id, status=STATUS_AFTER[type(e)])
         # A rejected or revoked record drops its open request, as the aggregate does.
         self._request(record_id, None, None, None)
 
     @on(ServiceRecord.Confirmed)
-    def _confirmed(self, tx: Transaction, e: Any, position: int) -> None:
-        self._records.update(text(e.originator_id), confirmed_by=e.actor)
+    def _confirmed(self, tx: Transaction, e: ServiceRecord.Confirmed, position: int) -> None:
+        self._records.update(str(e.originator_id), confirmed_by=e.actor)
 
     @on(ServiceRecord.Corrected)
-    def _corrected(self, tx: Transaction, e: Any, position: int) -> None:
+    def _corrected(self, tx: Transaction, e: ServiceRecord.Corrected, position: int) -> None:
         # A confirmation is of the minutes it saw, as the aggregate has it.
-        record_id = text(e.originator_id)
+        record_id = str(e.originator_id)
         self._records.update(record_id, minutes=e.minutes, confirmed_by=None)
         if e.single_organiser:
             self._raises.append(
@@ -296,12 +256,19 @@ class Supervision(Projection):
             )
 
     @on(ServiceRecord.CorrectionRequested)
-    def _requested(self, tx: Transaction, e: Any, position: int) -> None:
-        self._request(text(e.originator_id), e.minutes, utc_text(e.timestamp), e.reason)
+    def _requested(
+        self, tx: Transaction, e: ServiceRecord.CorrectionRequested, position: int
+    ) -> None:
+        self._request(str(e.originator_id), e.minutes, utc_text(e.timestamp), e.reason)
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
-    def _request_resolved(self, tx: Transaction, e: Any, position: int) -> None:
-        self._request(text(e.originator_id), None, None, None)
+    def _request_resolved(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.CorrectionRequestAccepted | ServiceRecord.CorrectionRequestDeclined,
+        position: int,
+    ) -> None:
+        self._request(str(e.originator_id), None, None, None)
 
     def _request(
         self, record_id: str, minutes: int | None, at: str | None, reason: str | None
@@ -331,33 +298,3 @@ class Supervision(Projection):
                 tx.insert_many(table, columns, rows)
         self._records.write(tx)
         self._start()
-
-
-RECORD_COLUMNS = (
-    "id",
-    "volunteer_id",
-    "activity_id",
-    "organisation_id",
-    "shift_id",
-    "service_date",
-    "minutes",
-    "status",
-    "needs_review",
-    "recorded_at",
-    "requested_minutes",
-    "requested_at",
-    "request_reason",
-    "recorded_by",
-    "approved_by",
-    "confirmed_by",
-    "single_organiser",
-)
-RAISE_COLUMNS = (
-    "record_id",
-    "record_version",
-    "previous_minutes",
-    "minutes",
-    "actor",
-    "corrected_at",
-    "reason",
-)

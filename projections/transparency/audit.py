@@ -6,19 +6,26 @@ differs (a changed, deleted, inserted or moved event, by position), and the rebu
 every signed checkpoint, which someone with write access to the database cannot forge. A row
 the store can no longer read (its state's type changed by hand) is reported at its position like
 any other edit, never raised. Memory stays O(log n): the rebuilt tree is only its right edge.
+
+What it finds, and how a finding reads, is in ``projections.transparency.findings``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections.stores.protocol import ViewStore
+from projections.transparency.findings import (
+    AuditReport,
+    Problem,
+    describe,
+    differences,
+    unreadable_hash,
+)
 from projections.transparency.leaves import leaf_for, salt_key_fingerprint
 from projections.transparency.log import TransparencyLog
 from projections.transparency.records import SignedCheckpoint, StoredLeaf
@@ -27,47 +34,10 @@ from trust.checkpoint import open_checkpoint
 from trust.log_store import Frontier
 from trust.merkle import leaf_hash
 
+__all__ = ["AuditReport", "Problem", "ProgressCallback", "audit_log"]
+
 ProgressCallback = Callable[[int, int, int], None]
 """Called after each batch with (events read, position reached, head position)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One way the store or the log differs from what was signed."""
-
-    message: str
-    position: int | None = None
-    leaf_index: int | None = None
-
-    def __str__(self) -> str:
-        where = []
-        if self.position is not None:
-            where.append(f"position {self.position}")
-        if self.leaf_index is not None:
-            where.append(f"leaf {self.leaf_index}")
-        if not where:
-            return self.message
-        head = where[0] + (f" ({where[1]})" if len(where) > 1 else "")
-        return f"{head}: {self.message}"
-
-
-@dataclass
-class AuditReport:
-    events: int = 0
-    """Stored events read."""
-    leaves: int = 0
-    """Leaves in the log's table."""
-    checkpoints: int = 0
-    """Signed checkpoints whose root was compared."""
-    unlogged: int = 0
-    """Events after the log's last leaf: not yet in the log, so not yet protected by it."""
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    """All problems found; ``problems`` keeps only the first ``max_problems``."""
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
 
 
 class _Audit:
@@ -105,7 +75,7 @@ class _Audit:
         for notification in self.notifications(head):
             while logged is not None and logged.position < notification.id:
                 self.problem(
-                    f"event {_event(logged)} is in the log but no longer in the store: deleted",
+                    f"event {describe(logged)} is in the log but no longer in the store: deleted",
                     logged.position,
                     logged.index,
                 )
@@ -120,16 +90,18 @@ class _Audit:
                 logged = next(stored, None)
             elif logged is not None:
                 self.problem(
-                    f"event {_event(notification)} is in the store but not in the log: inserted",
+                    f"event {describe(notification)} is in the store but not in the log: inserted",
                     notification.id,
                 )
             else:
                 self.report.unlogged += 1
-            self.frontier.append(leaf_hash(data) if data is not None else _unreadable(notification))
+            self.frontier.append(
+                leaf_hash(data) if data is not None else unreadable_hash(notification)
+            )
             next_checkpoint = self.check_roots(next_checkpoint, pending)
         while logged is not None:
             self.problem(
-                f"event {_event(logged)} is in the log but no longer in the store: deleted",
+                f"event {describe(logged)} is in the log but no longer in the store: deleted",
                 logged.position,
                 logged.index,
             )
@@ -207,21 +179,21 @@ class _Audit:
             moved_from = self.logged_position(notification)
             if moved_from is not None:
                 self.problem(
-                    f"holds event {_event(notification)}, which the log has at position "
-                    f"{moved_from}; the log has {_event(logged)} here: events were moved",
+                    f"holds event {describe(notification)}, which the log has at position "
+                    f"{moved_from}; the log has {describe(logged)} here: events were moved",
                     position,
                     index,
                 )
             else:
                 self.problem(
-                    f"holds event {_event(notification)}, which the log never had; the log has "
-                    f"{_event(logged)} here: replaced",
+                    f"holds event {describe(notification)}, which the log never had; the log has "
+                    f"{describe(logged)} here: replaced",
                     position,
                     index,
                 )
             return
-        fields = ", ".join(_differences(data, logged.data)) or "its bytes"
-        self.problem(f"event {_event(logged)} was changed ({fields} differ)", position, index)
+        fields = ", ".join(differences(data, logged.data)) or "its bytes"
+        self.problem(f"event {describe(logged)} was changed ({fields} differ)", position, index)
 
     def recompute(self, notification: Notification | UnreadableRow) -> bytes | None:
         if isinstance(notification, UnreadableRow):
@@ -233,7 +205,7 @@ class _Audit:
             return None
         if not isinstance(notification.state, bytes):
             self.problem(
-                f"event {_event(notification)} is stored as "
+                f"event {describe(notification)} is stored as "
                 f"{type(notification.state).__name__}, not bytes: its type was changed",
                 notification.id,
             )
@@ -243,7 +215,7 @@ class _Audit:
             return leaf_for(notification, event, self.salt_key)
         except Exception as error:  # whatever was written there, it is not an event we stored
             self.problem(
-                f"event {_event(notification)} cannot be read: {type(error).__name__}",
+                f"event {describe(notification)} cannot be read: {type(error).__name__}",
                 notification.id,
             )
             return None
@@ -306,40 +278,3 @@ def audit_log(
         read_only=True,
     )
     return _Audit(log, salt_key, max_problems, batch_size, on_progress).run(public_key)
-
-
-def _event(event: Notification | UnreadableRow | StoredLeaf) -> str:
-    if isinstance(event, UnreadableRow):
-        return "(unreadable)"
-    if isinstance(event, StoredLeaf):
-        return f"{event.aggregate_id} v{event.version}"
-    return f"{event.originator_id} v{event.originator_version}"
-
-
-def _unreadable(notification: Notification | UnreadableRow) -> bytes:
-    """A stand-in leaf hash for an event that cannot be read: it matches no signed root."""
-    state = getattr(notification, "state", None)
-    found = state if isinstance(state, bytes) else repr((notification.id, state)).encode()
-    return leaf_hash(b"unreadable\x00" + found)
-
-
-def _differences(recomputed: bytes, logged: bytes) -> list[str]:
-    """Which leaf fields differ: ``commitment`` alone means bytes no public field shows."""
-    try:
-        new, old = json.loads(recomputed), json.loads(logged)
-    except ValueError:
-        return []
-    if not isinstance(new, dict) or not isinstance(old, dict):
-        return []
-    found = []
-    for name in sorted(set(new) | set(old)):
-        if name == "public" and isinstance(new.get(name), dict) and isinstance(old.get(name), dict):
-            public_new, public_old = new[name], old[name]
-            found += [
-                f"public.{key}"
-                for key in sorted(set(public_new) | set(public_old))
-                if public_new.get(key) != public_old.get(key)
-            ]
-        elif new.get(name) != old.get(name):
-            found.append(name)
-    return found

@@ -15,16 +15,16 @@ written in one transaction that first locks the tracking row: several processes 
 store and none appends twice. Hashes are base64 TEXT and a leaf is its canonical JSON as TEXT,
 so the same SQL runs on SQLite and PostgreSQL.
 
-Its tables, records and errors are in ``projections.transparency.records``.
+Its tables, records and errors are in ``projections.transparency.records``; the queries it
+reads its own rows with in ``projections.transparency.storage``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -35,34 +35,29 @@ from projections.transparency.leaves import leaf_for, salt_key_fingerprint
 from projections.transparency.records import (
     TABLES,
     LogConfigurationError,
-    LogIntegrityError,
     SignedCheckpoint,
     StoredLeaf,
     b64,
     checkpoint_of,
     stored_leaf,
-    unb64,
 )
-from trust.checkpoint import open_checkpoint, sign_checkpoint, vkey
-from trust.errors import MerkleTreeError
-from trust.log_store import NodeReader, StoredTree
-from trust.merkle import Node, leaf_hash, verify_consistency
+from projections.transparency.signing import CheckpointSigner
+from projections.transparency.storage import (
+    LEAF_COLUMNS,
+    LOG_NAME,
+    LOG_VERSION,
+    TRACKING_TABLE,
+    latest_checkpoint,
+    locked_position,
+    node_reader,
+    size_of,
+    tree_of,
+)
+from trust.checkpoint import vkey
+from trust.log_store import StoredTree
+from trust.merkle import leaf_hash
 
-T = TypeVar("T")
-
-LOG_NAME = "transparency_log"
-LOG_VERSION = 1
 DEFAULT_ORIGIN = "volunteer-ledger.local/log"
-
-# The same DDL as the projection runner's, so whichever starts first makes the table.
-TRACKING_TABLE = """
-CREATE TABLE IF NOT EXISTS projection_tracking (
-    name TEXT PRIMARY KEY,
-    version INTEGER NOT NULL,
-    position BIGINT NOT NULL
-)"""
-LEAF_COLUMNS = ("leaf_index", "position", "aggregate_id", "version", "leaf", "leaf_hash")
-_PARAMS_PER_SELECT = 400
 
 
 def _utc_now() -> datetime:
@@ -176,10 +171,10 @@ class TransparencyLog:
             leaf_for(n, self.mapper.to_domain_event(n), self._salt_key) for n in notifications
         ]
         with self.views.batch() as tx:
-            if self._locked_position(tx) != position:
+            if locked_position(tx, self.views.row_lock) != position:
                 return 0
-            size = self._size(tx)
-            frontier = StoredTree(size, self._reader(tx)).frontier()
+            size = size_of(tx)
+            frontier = StoredTree(size, node_reader(tx)).frontier()
             leaf_rows: list[Row] = []
             node_rows: list[Row] = []
             for offset, (notification, data) in enumerate(zip(notifications, leaves, strict=True)):
@@ -216,7 +211,7 @@ class TransparencyLog:
 
     def size(self) -> int:
         with self.views.transaction() as tx:
-            return self._size(tx)
+            return size_of(tx)
 
     def leaf(self, index: int) -> StoredLeaf | None:
         found = self.leaves(index, 1)
@@ -244,23 +239,23 @@ class TransparencyLog:
     def tree(self) -> Iterator[StoredTree]:
         """The tree as it stands, read in one transaction: for many roots or proofs at once."""
         with self.views.transaction() as tx:
-            yield self._tree(tx)
+            yield tree_of(tx)
 
     def root(self, size: int | None = None) -> bytes:
         with self.views.transaction() as tx:
-            return self._tree(tx).root(size)
+            return tree_of(tx).root(size)
 
     def inclusion_proof(self, index: int, size: int) -> list[bytes]:
         with self.views.transaction() as tx:
-            return self._tree(tx).inclusion_proof(index, size)
+            return tree_of(tx).inclusion_proof(index, size)
 
     def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
         with self.views.transaction() as tx:
-            return self._tree(tx).consistency_proof(old_size, new_size)
+            return tree_of(tx).consistency_proof(old_size, new_size)
 
     def latest_checkpoint(self) -> SignedCheckpoint | None:
         with self.views.transaction() as tx:
-            return self._latest(tx)
+            return latest_checkpoint(tx)
 
     def checkpoint(self, size: int) -> SignedCheckpoint | None:
         rows = self.views.query(
@@ -286,103 +281,11 @@ class TransparencyLog:
         """
         if self._signing_key is None:
             raise LogConfigurationError("this log was opened without its signing key")
+        signer = CheckpointSigner(self.origin, self.key_name, self.public_key, self._signing_key)
         with self.views.transaction() as tx:
-            self._locked_position(tx)  # one signer at a time, and no batch half-way
-            size = self._size(tx)
-            latest = self._latest(tx)
-            if latest is not None and latest.size == size:
-                return latest
-            if latest is not None and latest.size > size:
-                raise LogIntegrityError(
-                    f"the log holds {size} leaves but a checkpoint of size {latest.size} "
-                    "was signed: leaves were deleted"
-                )
-            tree = self._tree(tx, size)
-            try:
-                root = tree.root()
-                if latest is not None:
-                    self._check_extends(latest, tree, root)
-            except MerkleTreeError as error:
-                raise LogIntegrityError(f"the stored tree is damaged: {error}") from error
-            signed = SignedCheckpoint(
-                size,
-                root,
-                sign_checkpoint(self.origin, size, root, self.key_name, self._signing_key),
-                self._clock().astimezone(UTC),
-            )
-            tx.execute(
-                "INSERT INTO tlog_checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)",
-                (signed.size, b64(signed.root), signed.note, signed.signed_at.isoformat()),
-            )
-        return signed
+            return signer.sign_if_grown(tx, self.views.row_lock, self._clock)
 
     def refresh(self, stop: threading.Event | None = None) -> SignedCheckpoint:
         """Catch up with the store, then sign if the log grew: the freshest checkpoint."""
         self.catch_up(stop=stop)
         return self.sign_checkpoint_if_grown()
-
-    def _check_extends(self, latest: SignedCheckpoint, tree: StoredTree, root: bytes) -> None:
-        opened = open_checkpoint(latest.note, self.origin, self.key_name, self.public_key)
-        if opened is None or opened.size != latest.size:
-            raise LogIntegrityError(
-                f"the stored checkpoint of size {latest.size} does not carry this log's signature"
-            )
-        proof = tree.consistency_proof(opened.size)
-        if not verify_consistency(opened.size, tree.size, opened.root, root, proof):
-            raise LogIntegrityError(
-                f"the tree of size {tree.size} does not extend the signed checkpoint of size "
-                f"{opened.size}: stored leaves or nodes were changed; nothing was signed"
-            )
-
-    # Storage.
-
-    def _locked_position(self, tx: Transaction) -> int:
-        rows = tx.query(
-            "SELECT position FROM projection_tracking WHERE name = ?" + self.views.row_lock,
-            (LOG_NAME,),
-        )
-        return int(rows[0][0])
-
-    @staticmethod
-    def _size(tx: Transaction) -> int:
-        rows = tx.query("SELECT MAX(leaf_index) FROM tlog_leaves")
-        return 0 if rows[0][0] is None else int(rows[0][0]) + 1
-
-    def _tree(self, tx: Transaction, size: int | None = None) -> StoredTree:
-        return StoredTree(self._size(tx) if size is None else size, self._reader(tx))
-
-    @staticmethod
-    def _latest(tx: Transaction) -> SignedCheckpoint | None:
-        rows = tx.query(
-            "SELECT size, root, note, signed_at FROM tlog_checkpoints ORDER BY size DESC LIMIT 1"
-        )
-        return checkpoint_of(rows[0]) if rows else None
-
-    @staticmethod
-    def _reader(tx: Transaction) -> NodeReader:
-        def read(wanted: Collection[Node]) -> dict[Node, bytes]:
-            found: dict[Node, bytes] = {}
-            leaves = sorted(idx for level, idx in wanted if level == 0)
-            for part in _chunks(leaves, _PARAMS_PER_SELECT):
-                marks = ", ".join("?" * len(part))
-                for idx, hashed in tx.query(
-                    f"SELECT leaf_index, leaf_hash FROM tlog_leaves WHERE leaf_index IN ({marks})",
-                    part,
-                ):
-                    found[(0, int(idx))] = unb64(hashed)
-            inner = sorted(node for node in wanted if node[0] > 0)
-            for nodes in _chunks(inner, _PARAMS_PER_SELECT // 2):
-                where = " OR ".join(["(level = ? AND idx = ?)"] * len(nodes))
-                params = [value for node in nodes for value in node]
-                for level, idx, hashed in tx.query(
-                    f"SELECT level, idx, hash FROM tlog_nodes WHERE {where}", params
-                ):
-                    found[(int(level), int(idx))] = unb64(hashed)
-            return found
-
-        return read
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
