@@ -44,7 +44,7 @@ def moved_and_cancelled(ledger):
 
 
 def test_each_reschedule_or_cancellation_is_a_new_revision_of_the_shift(ledger, runner, views):
-    *_, wang, _, first, second = moved_and_cancelled(ledger)
+    *_, first, second = moved_and_cancelled(ledger)
     runner.catch_up()
     rows = {
         row[0]: row[1:]
