@@ -3,7 +3,7 @@
 Everything here is the caller's own: the volunteer is the one the token names (the calendar
 feed: the one its secret address names), never one given in the request, so no route here can
 show another person's data. The answers' models are in ``api.me_schemas`` and the feed's
-making in ``api.calendar_feed``; the module stays past 300 lines because its seven routes are
+making in ``api.calendar_feed``; the module stays past 300 lines because its eight routes are
 one resource, each shaping rows into answers with local times beside UTC.
 """
 
@@ -59,6 +59,7 @@ from api.me_schemas import (
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound, Unauthenticated
 from api.readable import hours, local, utc
+from api.schemas import Done
 from domain.errors import NotFoundError
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.values import local_date
@@ -288,6 +289,20 @@ def my_correction_requests(
     return MyCorrectionRequestPage(
         items=items, next_cursor=encode_cursor(page.next_after), position=position
     )
+
+
+@router.delete("/shifts/{shift_id}", responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
+def cancel_my_sign_up(
+    shift_id: UUID,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Query(min_length=1, max_length=500)] = "cancelled by the volunteer",
+) -> Done:
+    """Give up my place (or my place in the queue) on a shift; a freed place goes to the first
+    on the waitlist. The same as DELETE /v1/shifts/{id}/signups/{my volunteer id}."""
+    volunteer_id = _own_volunteer(principal)
+    services.ledger.cancel_sign_up(shift_id, volunteer_id, reason, principal.actor)
+    return Done(position=services.ledger.last_position)
 
 
 @router.post("/calendar-token", responses={401: {}, 403: {}})

@@ -209,10 +209,19 @@ def test_a_volunteer_checks_in_and_out_without_naming_themselves(api, world):
 def test_a_volunteer_cancels_their_own_sign_up_and_it_leaves_my_shifts(api, world):
     sign_up(api, world, world.tokens["volunteer"])
     response = api.client.delete(
-        f"/v1/shifts/{world.shift}/signups/{world.volunteer}", headers=world.tokens["volunteer"]
+        f"/v1/me/shifts/{world.shift}",
+        headers=world.tokens["volunteer"],
+        params={"reason": "临时有事"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
     assert get(api, "/v1/me/shifts", world.tokens["volunteer"])["items"] == []
+
+
+def test_cancelling_a_shift_i_am_not_on_is_refused(api, world):
+    sign_up(api, world, world.tokens["other volunteer"])
+    response = api.client.delete(f"/v1/me/shifts/{world.shift}", headers=world.tokens["volunteer"])
+    assert response.status_code == 409
+    assert get(api, "/v1/me/shifts", world.tokens["other volunteer"])["items"] != []
 
 
 def test_my_certificates_are_mine_with_hours_and_where_to_verify_them(api, world):
@@ -328,6 +337,15 @@ def test_rotating_the_calendar_token_ends_the_old_address_at_once(api, world):
     assert api.client.get(old).status_code == 404
     assert api.client.get(f"{new.path}?{new.query}").status_code == 200
     assert calendar_url(api, world) == f"{new.path}?{new.query}"
+
+
+def test_a_retried_rotation_rotates_once(api, world):
+    key = {**world.tokens["volunteer"], "Idempotency-Key": "rotate-1"}
+    first = api.client.post("/v1/me/calendar-token", headers=key).json()["calendar_url"]
+    again = api.client.post("/v1/me/calendar-token", headers=key).json()["calendar_url"]
+    account = api.services.ledger.account_for_login("13911110001")
+    assert first == again
+    assert account.calendar_generation == 1
 
 
 def test_the_feed_needs_its_token_and_refuses_a_wrong_one(api, world):
