@@ -87,12 +87,21 @@ class Account(Aggregate):
         password_hash: str
         actor: str
 
+    class CalendarFeedRotated(Aggregate.Event):
+        """The holder replaced the secret address of their calendar feed; the old one stops
+        working. Only the new generation is kept: the address is derived from it and a server
+        secret outside the ledger, so no secret is stored here."""
+
+        generation: int
+        actor: str
+
     # Class-level defaults, not annotated (annotations would make the library treat them as
     # constructor fields): they hold for a new account and for snapshots taken before these
     # attributes existed.
     security_epoch = 0
     reset_code_hash = cast("str | None", None)
     reset_code_expires_at = cast("datetime | None", None)
+    calendar_generation = 0
 
     @staticmethod
     def id_for_volunteer(volunteer_id: UUID) -> UUID:
@@ -192,6 +201,12 @@ class Account(Aggregate):
     def log_out(self, actor: Actor) -> None:
         self._log_out(actor=str(actor))
 
+    def rotate_calendar_feed(self, actor: Actor) -> None:
+        """A new secret calendar address for the volunteer: the next generation."""
+        if self.volunteer_id is None:
+            raise InvalidInputError("only a volunteer's account has a calendar feed")
+        self._rotate_calendar(generation=self.calendar_generation + 1, actor=str(actor))
+
     def issue_password_reset(self, code_hash: str, expires_at: datetime, actor: Actor) -> None:
         """A new code replaces any earlier one still unused."""
         self.require_enabled()
@@ -237,6 +252,10 @@ class Account(Aggregate):
     @event(LoggedOut)
     def _log_out(self, actor: str) -> None:
         self.security_epoch += 1
+
+    @event(CalendarFeedRotated)
+    def _rotate_calendar(self, generation: int, actor: str) -> None:
+        self.calendar_generation = generation
 
     @event(PasswordResetIssued)
     def _issue_reset(self, code_hash: str, expires_at: datetime, actor: str) -> None:

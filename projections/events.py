@@ -116,6 +116,7 @@ ACCOUNT_EVENTS: frozenset[type] = frozenset(
         Account.LoggedOut,
         Account.PasswordResetIssued,
         Account.PasswordReset,
+        Account.CalendarFeedRotated,
     }
 )
 RECOGNITION_EVENTS: frozenset[type] = frozenset(

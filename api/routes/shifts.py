@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from api.access import Principal, require_self_or_organiser
+from api.acting import ACTING_FOR, acting_for
 from api.deps import (
     Cursor,
     Limit,
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstR
 
 
 class SignUp(Command):
-    volunteer_id: Uuid
+    volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
 
 
 class SignedUp(Done):
@@ -55,7 +56,7 @@ class RosterPublic(BaseModel):
 
 
 class Attend(Command):
-    volunteer_id: Uuid
+    volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
     at: Instant | None = Field(
         default=None, description="organisers only: the time from the sign-in sheet"
     )
@@ -131,9 +132,10 @@ def sign_up(
     """Confirmed while places remain, else waitlisted in order."""
     ledger = services.ledger
     shift = ledger.shift(shift_id)
-    require_self_or_organiser(ledger, principal, body.volunteer_id, shift.organisation_id)
-    outcome, position = ledger.sign_up.written(shift_id, body.volunteer_id, principal.actor)
-    waitlist_position = ledger.shift(shift_id).waitlist_position(body.volunteer_id)
+    volunteer_id = acting_for(principal, body.volunteer_id)
+    require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
+    outcome, position = ledger.sign_up.written(shift_id, volunteer_id, principal.actor)
+    waitlist_position = ledger.shift(shift_id).waitlist_position(volunteer_id)
     return SignedUp(status=outcome.value, waitlist_position=waitlist_position, position=position)
 
 
@@ -175,19 +177,19 @@ def get_roster(
     )
 
 
-def _attendance_actor(services: Services, principal: Principal, shift: Shift, body: Attend) -> None:
-    require_self_or_organiser(services.ledger, principal, body.volunteer_id, shift.organisation_id)
-    if body.at is not None and principal.is_volunteer(body.volunteer_id):
+def _attendance_actor(services: Services, principal: Principal, shift: Shift, body: Attend) -> UUID:
+    volunteer_id = acting_for(principal, body.volunteer_id)
+    require_self_or_organiser(services.ledger, principal, volunteer_id, shift.organisation_id)
+    if body.at is not None and principal.is_volunteer(volunteer_id):
         raise Forbidden("volunteers check in and out at the time; only organisers give a time")
+    return volunteer_id
 
 
 @router.post("/{shift_id}/check-in", responses={403: {}, 404: {}, 409: {}})
 def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
     ledger = services.ledger
-    _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    position = ledger.check_in.written(
-        shift_id, body.volunteer_id, principal.actor, at=body.at
-    ).position
+    volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
+    position = ledger.check_in.written(shift_id, volunteer_id, principal.actor, at=body.at).position
     return Done(position=position)
 
 
@@ -196,10 +198,8 @@ def check_out(
     shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep
 ) -> Attended:
     ledger = services.ledger
-    _attendance_actor(services, principal, ledger.shift(shift_id), body)
-    record, position = ledger.check_out.written(
-        shift_id, body.volunteer_id, principal.actor, at=body.at
-    )
+    volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
+    record, position = ledger.check_out.written(shift_id, volunteer_id, principal.actor, at=body.at)
     return Attended(service_record_id=record, position=position)
 
 

@@ -90,6 +90,13 @@ class AccountCommands(LedgerBase):
         account.log_out(actor)
         self._save(account)
 
+    @command
+    def rotate_calendar_feed(self, account_id: UUID, actor: Actor) -> None:
+        """A new secret address for the volunteer's calendar feed; the old one stops working."""
+        account = self.account(account_id)
+        account.rotate_calendar_feed(actor)
+        self._save(account)
+
     @command_issuing_a_secret
     def issue_password_reset(
         self, account_id: UUID, code_hash: str, expires_at: datetime, actor: Actor

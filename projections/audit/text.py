@@ -90,6 +90,7 @@ TEMPLATES: dict[str, str] = {
     "Account.LoggedOut": "{account} logged out everywhere",
     "Account.PasswordResetIssued": "a password-reset code for {account} was issued",
     "Account.PasswordReset": "password of {account} reset with a code",
+    "Account.CalendarFeedRotated": "calendar feed address of {account} replaced",
     "RecognitionList.Published": (
         "recognition list {recognition_list} ({period}) published with {entry_count} entries"
     ),

@@ -166,3 +166,17 @@ def test_a_wrong_code_for_a_disabled_account_is_refused_as_wrong():
     account.disable("离职", SYSTEM)
     with pytest.raises(ResetCodeRefusedError):
         account.reset_password("hash-1", "$argon2id$new", NOW, SYSTEM)
+
+
+def test_rotating_the_calendar_feed_moves_its_generation_on_and_leaves_tokens_alone():
+    account = Account.for_volunteer(
+        volunteer_id=uuid4(), display_name="王小明", password_hash="h", actor=SYSTEM
+    )
+    account.rotate_calendar_feed(SYSTEM)
+    account.rotate_calendar_feed(SYSTEM)
+    assert (account.calendar_generation, account.security_epoch) == (2, 0)
+
+
+def test_a_staff_account_has_no_calendar_feed_to_rotate():
+    with pytest.raises(InvalidInputError):
+        organiser().rotate_calendar_feed(SYSTEM)
