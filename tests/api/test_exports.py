@@ -107,6 +107,7 @@ def test_the_hours_report_gives_each_volunteer_of_the_subtree_with_hours(api, wo
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["period"]["label"] == "2026年11–12月"
+    assert (report["period"]["from"], report["period"]["to"]) == ("2026-11-01", "2026-12-31")
     assert report["totals"] == {
         "volunteers": 1,
         "records": 2,
@@ -284,6 +285,11 @@ def test_the_audit_trail_as_csv_keeps_to_the_organisers_subtree(api, world, serv
 def test_the_json_audit_trail_still_answers_by_default(api, world, served):
     response = get(api, world, "admin", "/v1/audit", accept="text/html,*/*")
     assert response.headers["content-type"] == "application/json"
+
+
+def test_a_list_is_no_workbook(api, world):
+    response = get(api, world, "admin", "/v1/audit", format="xlsx")
+    assert response.status_code == 422
 
 
 def test_the_openapi_document_declares_the_files_and_the_format(api):
