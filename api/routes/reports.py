@@ -90,6 +90,7 @@ def _every_row(views: ViewStore, organisation_id: str, period: Period) -> Iterat
 
 @router.get(
     "/hours",
+    summary="Hours per volunteer for a period and an organisation's subtree",
     response_model=HoursReport,
     responses={**file_types(CSV, XLSX), 403: {}, 404: {}, 422: {}},
 )
