@@ -63,6 +63,11 @@ TAGS: list[dict[str, str]] = [
         "checkpoints and inclusion and consistency proofs (RFC 9162).",
     },
     {
+        "name": "reports",
+        "description": "Reports an organiser hands upward: hours per volunteer for a period "
+        "and an organisation subtree, as JSON, CSV or an Excel workbook.",
+    },
+    {
         "name": "projections",
         "description": "The read models' positions and lag, for operators.",
     },

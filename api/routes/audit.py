@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel
 
 from api.access import Principal, require_organiser_of
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.export_lists import audit_csv
+from api.exports import CSV, ListFormatDep, file_types
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
 from api.schemas import Instant
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
-from projections.audit.queries import AUDIT_COLUMNS, AuditFilter, audit_page, audit_rows
+from projections.audit.queries import AuditFilter, audit_page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-CSV = "text/csv"
-#: Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditEntryPublic(BaseModel):
@@ -96,7 +92,7 @@ def _utc(moment: datetime | None, field: str) -> datetime | None:
     "",
     response_model=AuditPage,
     responses={
-        200: {"content": {CSV: {"schema": {"type": "string"}}}},
+        **file_types(CSV),
         403: {},
         404: {},
         422: {},
@@ -105,6 +101,7 @@ def _utc(moment: datetime | None, field: str) -> datetime | None:
 def read_audit_trail(
     services: ServicesDep,
     principal: PrincipalDep,
+    format: ListFormatDep,
     volunteer_id: UUID | None = None,
     organization_id: Annotated[
         UUID | None, Query(description="this organisation and those below it")
@@ -120,10 +117,10 @@ def read_audit_trail(
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
-    accept: Annotated[str | None, Header(description=f"{CSV}: every matching row")] = None,
-) -> AuditPage | StreamingResponse:
-    """Events oldest first, each with a one-line summary. With ``Accept: text/csv``, every
-    matching row as CSV (the cursor and limit do not apply)."""
+) -> AuditPage | Response:
+    """Events oldest first, each with a one-line summary. ``format=csv`` (or ``Accept:
+    text/csv``): every matching row as CSV, people by name, local times, the ledger's own
+    bookkeeping left out (the cursor and limit do not apply)."""
     volunteer, organisations = _scope(services.ledger, principal, volunteer_id, organization_id)
     where = AuditFilter(
         volunteer_id=None if volunteer is None else str(volunteer),
@@ -134,12 +131,8 @@ def read_audit_trail(
         until=_utc(until, "until"),
     )
     position = wait_for_position(services, min_position)
-    if CSV in [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]:
-        return StreamingResponse(
-            _csv(audit_rows(services.views, where)),
-            media_type=f"{CSV}; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-        )
+    if format == "csv":
+        return audit_csv(services, where)
     items, after = audit_page(services.views, where, limit=limit, after=_after(cursor))
     return AuditPage(
         items=[AuditEntryPublic.model_validate(item) for item in items],
@@ -156,24 +149,3 @@ def _after(cursor: str | None) -> int | None:
         return int(decoded[0])
     except ValueError:
         raise InvalidInputError("the cursor is not one this service gave out") from None
-
-
-def _csv(rows: Iterable[dict[str, Any]], chunk: int = 500) -> Iterator[str]:
-    """A header row, then the rows, sent a chunk at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_COLUMNS)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([_cell(row[column]) for column in AUDIT_COLUMNS])
-        if count % chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _cell(value: object) -> str:
-    """Text as it is, unless a spreadsheet would run it as a formula (a name or a reason
-    anyone typed could start with ``=``): then with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from api.access import covers
@@ -18,6 +18,8 @@ from api.deps import (
     ServicesDep,
     wait_for_position,
 )
+from api.export_lists import leaderboard_csv
+from api.exports import CSV, ListFormatDep, file_types
 from api.pagination import decode_cursor, encode_cursor
 from domain.periods import Period
 from domain.policy import mask_name
@@ -83,23 +85,40 @@ def public_entries(board: Board, full_names: bool) -> list[EntryPublic]:
     ]
 
 
-@router.get("", responses={404: {}, 422: {}})
+@router.get("", response_model=LeaderboardPublic, responses={**file_types(CSV), 404: {}, 422: {}})
 def get_leaderboard(
     services: ServicesDep,
     principal: OptionalPrincipalDep,
     organization_id: UUID,
+    format: ListFormatDep,
     period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
     category: str | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
-) -> LeaderboardPublic:
+) -> LeaderboardPublic | Response:
     """Public: masked names of those who agreed to be listed (minors only with a guardian's
-    consent). Organisers of the organisation see everyone with full names.
+    consent). Organisers of the organisation see everyone with full names. ``format=csv``
+    (or ``Accept: text/csv``): every entry as a CSV file.
     """
     parsed = Period.parse(period)
     full_names = principal is not None and covers(services.ledger, principal, organization_id)
     position = wait_for_position(services, min_position)
+    if format == "csv":
+        return leaderboard_csv(
+            lambda after: board_for(
+                services,
+                organization_id,
+                parsed,
+                category,
+                full_names=full_names,
+                limit=500,
+                after=after,
+            ),
+            full_names=full_names,
+            filename=f"leaderboard-{services.ledger.organisation(organization_id).name}"
+            f"-{parsed.text}.csv",
+        )
     board = board_for(
         services,
         organization_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from api.access import mask_phone
@@ -17,6 +17,8 @@ from api.deps import (
     TokenFirstRoute,
     wait_for_position,
 )
+from api.export_lists import records_csv
+from api.exports import CSV, ListFormatDep, file_types
 from api.pagination import decode_cursor, encode_cursor
 from api.passwords import check_password
 from api.permissions import VolunteerViewer
@@ -137,17 +139,25 @@ def get_volunteer(
     )
 
 
-@router.get("/{volunteer_id}/service-records", responses={404: {}})
+@router.get(
+    "/{volunteer_id}/service-records",
+    response_model=ServiceRecordPage,
+    responses={**file_types(CSV), 404: {}},
+)
 def list_service_records(
     volunteer_id: UUID,
     services: ServicesDep,
     viewer: VolunteerViewer,
+    format: ListFormatDep,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
-) -> ServiceRecordPage:
-    """The volunteer's records, newest first, with status and every change made to each."""
+) -> ServiceRecordPage | Response:
+    """The volunteer's records, newest first, with status and every change made to each.
+    ``format=csv`` (or ``Accept: text/csv``): every record as a CSV file, in local times."""
     position = wait_for_position(services, min_position)
+    if format == "csv":
+        return records_csv(services, volunteer_id)
     page = records_of_volunteer(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
     )

@@ -19,7 +19,7 @@ AUDIT_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column != "actor_id"
 class AuditFilter:
     """Which rows to read. ``organisation_ids`` None: any organisation, or none at all;
     a sequence: only rows whose organisation is one of them (an empty one matches nothing).
-    ``since`` is inclusive and ``until`` exclusive."""
+    ``since`` is inclusive and ``until`` exclusive; ``leave_out`` names event types to skip."""
 
     volunteer_id: str | None = None
     organisation_ids: Sequence[str] | None = None
@@ -27,6 +27,7 @@ class AuditFilter:
     event_type: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    leave_out: frozenset[str] = frozenset()
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = ["1 = 1"], []
@@ -42,6 +43,9 @@ class AuditFilter:
             ids = list(self.organisation_ids) or [""]
             clauses.append(f"organisation_id IN ({', '.join('?' * len(ids))})")
             params += ids
+        if self.leave_out:
+            clauses.append(f"event_type NOT IN ({', '.join('?' * len(self.leave_out))})")
+            params += sorted(self.leave_out)
         if self.since is not None:
             clauses.append("at >= ?")
             params.append(utc_text(self.since))
