@@ -9,6 +9,11 @@ TAGS: list[dict[str, str]] = [
         "description": "Admins and organisers disable, enable and reset others' accounts.",
     },
     {
+        "name": "me",
+        "description": "The caller's own account, roles, shifts, requests and certificates, "
+        "and the secret address of their shifts' calendar feed.",
+    },
+    {
         "name": "organizations",
         "description": "The tree of district, street, community and other organisations, "
         "and the organisers appointed to them.",
