@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.certificate_service import CertificateService
 from api.deps import Services
+from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
@@ -150,5 +151,6 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
+    app.add_middleware(LanguageMiddleware)  # outermost: every problem is in the asked language
     install_problem_openapi(app)
     return app

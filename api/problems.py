@@ -40,6 +40,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.i18n import localise
 from api.store_errors import store_unavailable
 from domain import errors as ledger
 from domain.storage import StoreUnavailableError
@@ -192,14 +193,16 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> ProblemResponse:
+    texts = localise(problem.title, detail)  # in the language of Accept-Language
     body = {
         "type": problem.type,
-        "title": problem.title,
+        "title": texts.title,
         "status": problem.status,
-        "detail": detail,
+        "detail": texts.detail,
         "instance": instance,
         **{name: _jsonable(value) for name, value in extensions.items()},
     }
+    headers = {**texts.headers, **(headers or {})}
     return ProblemResponse(body, status_code=problem.status, headers=headers)
 
 
@@ -285,14 +288,16 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
+    texts = localise(title, str(exc.detail))
     body = {
         "type": "about:blank",
-        "title": title,
+        "title": texts.title,
         "status": exc.status_code,
-        "detail": str(exc.detail),
+        "detail": texts.detail,
         "instance": request.url.path,
     }
-    return ProblemResponse(body, status_code=exc.status_code, headers=exc.headers)
+    headers = {**texts.headers, **(exc.headers or {})}
+    return ProblemResponse(body, status_code=exc.status_code, headers=headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
