@@ -58,3 +58,9 @@ def test_a_client_that_asks_for_json_gets_the_page_too(api, world):
     page = api.client.get("/V/nothing", headers={"Accept": "application/json"})
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
+
+
+def test_the_openapi_document_declares_the_not_found_page_as_html(api):
+    operation = api.client.get("/openapi.json").json()["paths"]["/V/{number}"]["get"]
+    assert list(operation["responses"]["404"]["content"]) == ["text/html"]
+    assert list(operation["responses"]["200"]["content"]) == ["text/html"]
