@@ -89,3 +89,21 @@ def test_a_detail_with_no_translation_stays_english_under_a_chinese_title(api, w
     assert response.status_code == 422, response.text
     assert response.json()["title"] == "输入无效"
     assert response.json()["detail"] == "the shift already has that capacity"
+
+
+def test_a_problem_answered_by_a_middleware_is_told_in_chinese_too(api):
+    limit = api.services.settings.max_body_bytes
+    response = api.client.post("/v1/volunteers", content=b"x" * (limit + 1), headers=CHINESE)
+    assert response.status_code == 413
+    body = response.json()
+    assert (body["title"], body["detail"]) == ("请求内容过大", f"请求内容超过 {limit} 字节。")
+
+
+def test_a_wrong_password_is_told_in_chinese(api, world):
+    response = api.client.post(
+        "/v1/auth/token",
+        data={"username": "organiser.li", "password": "not the password"},
+        headers=CHINESE,
+    )
+    assert response.status_code == 401
+    assert response.json()["detail"] == "账号或密码错误"
