@@ -141,8 +141,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
             re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
         )
         found.append((re.compile(regex + r"\Z", re.DOTALL), template))
-    literal = lambda item: len(_FIELD.sub("", item[1]))  # noqa: E731
-    return tuple(sorted(found, key=literal, reverse=True))
+    return tuple(sorted(found, key=lambda item: len(_FIELD.sub("", item[1])), reverse=True))
 
 
 def translate_detail(detail: str, catalogue: MessageCatalogue) -> str:
