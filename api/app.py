@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.certificate_service import CertificateService
 from api.deps import Services
+from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
@@ -139,12 +141,15 @@ def create_app(
                 services.throttle.close()
             idempotency.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc are served from the fastapi-offline package (/static-offline-docs),
+    # not a CDN: /docs and /redoc work with no internet. No validator badge: it is off-host.
+    app = FastAPIOffline(
         title="Volunteer ledger",
         version="0.1.0",
         summary="An event-sourced ledger of volunteer service hours.",
         openapi_tags=TAGS,
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     for router in ROUTERS:
         app.include_router(router)
@@ -152,5 +157,6 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
+    app.add_middleware(LanguageMiddleware)  # outermost: every problem is in the asked language
     install_problem_openapi(app)
     return app

@@ -67,7 +67,10 @@ class DemoSummary:
     """Approved record ids by volunteer."""
     certificate: str | None = None
     logins: list[tuple[str, str, str]] = field(default_factory=list)
-    """(role, login, password) of the demo accounts: printed once, stored only hashed."""
+    """(role, login, password) of the demo accounts, each its own password: printed once,
+    stored only hashed. The demo volunteer comes last."""
+    open_shifts: int = 0
+    """Shifts still to come with places left, so a new volunteer can sign up at once."""
 
 
 def load_demo(
@@ -98,19 +101,18 @@ def load_demo(
                 )
         summary.organisations = 1 + len(STREETS) + len(communities)
         progress(f"organisations: {summary.organisations}")
-        password = secrets.token_urlsafe(9)
-        password_hash = hash_password(password)
+        passwords = {role: secrets.token_urlsafe(9) for role in ("admin", "organiser", "volunteer")}
         ledger.create_staff_account(
             username="demo.admin",
             display_name="演示管理员",
-            password_hash=password_hash,
+            password_hash=hash_password(passwords["admin"]),
             is_admin=True,
             actor=ADMIN,
         )
         organiser = ledger.create_staff_account(
             username="demo.organiser",
             display_name="东城区组织员",
-            password_hash=password_hash,
+            password_hash=hash_password(passwords["organiser"]),
             organisation_id=district,
             actor=ADMIN,
         )
@@ -119,9 +121,11 @@ def load_demo(
         # volunteer's own check-in (see ServiceRecord).
         as_organiser = Actor.account(organiser)
         summary.logins += [
-            ("admin", "demo.admin", password),
-            ("organiser of 东城区", "demo.organiser", password),
+            ("admin", "demo.admin", passwords["admin"]),
+            ("organiser of 东城区", "demo.organiser", passwords["organiser"]),
         ]
+        # The other volunteers fill the rosters; their password is printed nowhere.
+        others_hash = hash_password(secrets.token_urlsafe(12))
 
         volunteers = []
         for i, name in enumerate(NAMES):
@@ -133,12 +137,12 @@ def load_demo(
                     home_organisation_id=communities[i % len(communities)],
                     skills=["急救"] if i % 3 == 0 else [],
                     privacy_consent=True,
-                    password_hash=password_hash,
+                    password_hash=hash_password(passwords["volunteer"]) if i == 0 else others_hash,
                 )
             )
         summary.volunteers = len(volunteers)
         summary.logins.append(
-            ("volunteer " + NAMES[0], ledger.volunteer(volunteers[0]).phone, password)
+            ("volunteer " + NAMES[0], ledger.volunteer(volunteers[0]).phone, passwords["volunteer"])
         )
         progress(f"volunteers: {summary.volunteers}")
 
@@ -157,14 +161,15 @@ def load_demo(
             shifts = ledger.add_recurring_shifts(
                 activity,
                 WeeklyRecurrence(frozenset(weekdays), first_day, last_day, start, end),
-                capacity=4,
+                capacity=CAPACITY,
                 actor=as_organiser,
             )
             for shift in shifts:
-                for volunteer in rng.sample(volunteers, 5):
+                for volunteer in _sign_ups(ledger.shift(shift).starts_at, today, volunteers, rng):
                     ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
             summary.shifts += [str(s) for s in shifts]
-        progress(f"shifts: {len(summary.shifts)}")
+        summary.open_shifts = _open_shifts(ledger, summary.shifts)
+        progress(f"shifts: {len(summary.shifts)}, {summary.open_shifts} to come with places left")
         _serve_past_shifts(ledger, clock, today, rng, summary, as_organiser)
         progress(
             f"service records: {summary.approved_records} approved, "
@@ -185,6 +190,28 @@ def load_demo(
     finally:
         ledger.close()
     return summary
+
+
+#: Places on each demo shift; past shifts had one more sign-up (a waitlist), shifts to come
+#: have places left, so whoever tries the demo can sign up at once.
+CAPACITY = 4
+FUTURE_SIGN_UPS = 2
+
+
+def _sign_ups(
+    starts_at: datetime, today: datetime, volunteers: list[UUID], rng: random.Random
+) -> list[UUID]:
+    """Who signs up for a shift: a full roster and a waitlist for a past one; for one still to
+    come two others, which leaves places, the demo volunteer's among them (it is first)."""
+    if starts_at < today + timedelta(days=1):
+        return rng.sample(volunteers, CAPACITY + 1)
+    return rng.sample(volunteers[1:], FUTURE_SIGN_UPS)
+
+
+def _open_shifts(ledger: Ledger, shift_ids: list[str]) -> int:
+    now = datetime.now(UTC)
+    shifts = (ledger.shift(UUID(s)) for s in shift_ids)
+    return sum(1 for s in shifts if s.starts_at > now and s.places_left)
 
 
 def _serve_past_shifts(

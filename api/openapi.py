@@ -71,7 +71,8 @@ def _document_problems(operation: dict[str, Any]) -> None:
     for status, description in extra.items():
         responses.setdefault(status, {"description": description})
     for status, response in responses.items():
-        if int(status) >= 400:
+        if int(status) >= 400 and "text/html" not in response.get("content", {}):
+            # (a page for people, such as /V/{number}'s 404, declares its HTML and keeps it)
             response["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if response.get("description") in (None, "", "Successful Response"):
                 response["description"] = "Problem"

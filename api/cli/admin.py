@@ -53,7 +53,8 @@ def run_create_admin(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_demo(settings: Settings, args: argparse.Namespace) -> None:
-    print_demo(load_demo(settings.store_url(), weeks=args.weeks, progress=print))
+    summary = load_demo(settings.store_url(), weeks=args.weeks, progress=print)
+    print_demo(summary, settings.public_url)
 
 
 def run_rotate_issuer_key(settings: Settings) -> None:
@@ -68,12 +69,22 @@ def run_rotate_issuer_key(settings: Settings) -> None:
     print(f"retired {retired}\nsigning with {keyring.rotate()}")
 
 
-def print_demo(summary: DemoSummary) -> None:
-    print(f"demo data: {summary.volunteers} volunteers, {len(summary.shifts)} shifts")
-    if summary.certificate:
-        print(f"  a certificate of {summary.logins[-1][0]}: {summary.certificate}")
+def print_demo(summary: DemoSummary, base_url: str) -> None:
+    """The logins, each with its own password, and where to check the demo certificate.
+
+    scripts/schemathesis.sh reads the admin's password as the last word of the line
+    ``log in as admin: demo.admin / PASSWORD``: keep that line's shape."""
+    print(
+        f"demo data: {summary.volunteers} volunteers, {len(summary.shifts)} shifts "
+        f"({summary.open_shifts} to come with places left)"
+    )
     for role, login, password in summary.logins:
         print(f"  log in as {role}: {login} / {password}")
+    if summary.certificate:
+        url = f"{base_url.rstrip('/')}/V/{summary.certificate}"
+        print(
+            f"  a certificate of {summary.logins[-1][0]}: {summary.certificate}, check it at {url}"
+        )
 
 
 def _read_password() -> str:

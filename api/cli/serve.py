@@ -29,13 +29,15 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     if args.workers > 1 and not store.startswith(("postgresql:", "postgres:")):
         raise CliError("--workers above 1 needs PostgreSQL: set VOLUNTEER_LEDGER_STORE")
     _require_reachable(store)
+    explicit_url = "public_url" in settings.model_fields_set
+    public_url = settings.public_url if explicit_url else served_url(args.host, args.port)
     if args.demo:
         try:
-            print_demo(load_demo(store, progress=print))
+            print_demo(load_demo(store, progress=print), public_url)
         except DemoRefusedError:
             print("the store already holds data; serving it without loading the demo")
-    if "public_url" not in settings.model_fields_set:  # the workers' Settings() read this
-        os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = served_url(args.host, args.port)
+    if not explicit_url:  # the workers' Settings() read this
+        os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = public_url
     print(f"serving {store} at http://{args.host}:{args.port}/docs")
     uvicorn.run(
         "api.app:create_app",

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.allowed_methods import allowed_methods
+from api.i18n import localise
 from api.problems.errors import ApiError
 from api.problems.responses import (
     REQUEST_ID_HEADER,
@@ -78,14 +79,15 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
+    texts = localise(title, str(exc.detail))
     body = {
         "type": "about:blank",
-        "title": title,
+        "title": texts.title,
         "status": exc.status_code,
-        "detail": str(exc.detail),
+        "detail": texts.detail,
         "instance": request.url.path,
     }
-    headers = dict(exc.headers or {})
+    headers = {**texts.headers, **(exc.headers or {})}
     if exc.status_code == 405:
         headers["Allow"] = allowed_methods(request)
     return ProblemResponse(body, status_code=exc.status_code, headers=headers)

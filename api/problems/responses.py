@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from api.i18n import localise
 from api.problems.errors import ApiError
 from api.problems.table import PROBLEMS, Problem, problem_for
 from domain.storage import StoreUnavailableError
@@ -27,14 +28,16 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> ProblemResponse:
+    texts = localise(problem.title, detail)  # in the language of Accept-Language
     body = {
         "type": problem.type,
-        "title": problem.title,
+        "title": texts.title,
         "status": problem.status,
-        "detail": detail,
+        "detail": texts.detail,
         "instance": instance,
         **{name: jsonable(value) for name, value in extensions.items()},
     }
+    headers = {**texts.headers, **(headers or {})}
     return ProblemResponse(body, status_code=problem.status, headers=headers)
 
 
