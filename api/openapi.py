@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -29,6 +30,12 @@ EVERY_OPERATION = {
     "405": "Method not allowed",
 }
 AUTHENTICATED = {"401": "Missing, expired or invalid token", "403": "Not allowed for this role"}
+#: ``openapi_extra`` of a route anyone may call: a token is optional (with one it may show more).
+NO_TOKEN_NEEDED: dict[str, Any] = {"security": [{}]}
+#: The key a schema carries (``json_schema_extra``) to take the enum of a deployment's list:
+#: ``{"x-policy-enum": "categories"}`` or ``"organisation_kinds"``.
+POLICY_ENUM = "x-policy-enum"
+
 WITH_BODY = {
     "413": "Request body too large",
     "422": "Invalid input",
@@ -36,7 +43,12 @@ WITH_BODY = {
 }
 
 
-def install_problem_openapi(app: FastAPI) -> None:
+def install_problem_openapi(
+    app: FastAPI, policy_enums: Mapping[str, Sequence[str]] | None = None
+) -> None:
+    """Problems on every operation, and the deployment's lists (``policy_enums``, by name) as
+    the enums of the schemas that ask for them (``POLICY_ENUM``)."""
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
@@ -48,6 +60,7 @@ def install_problem_openapi(app: FastAPI) -> None:
             for path in schema["paths"].values():
                 for operation in path.values():
                     _document_problems(operation)
+            fill_policy_enums(schema, policy_enums or {})
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -68,3 +81,21 @@ def _document_problems(operation: dict[str, Any]) -> None:
             response["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if response.get("description") in (None, "", "Successful Response"):
                 response["description"] = "Problem"
+
+
+def fill_policy_enums(node: Any, enums: Mapping[str, Sequence[str]]) -> None:
+    """Replace each ``POLICY_ENUM`` marker with the enum of that list (on the string branch of
+    an ``anyOf``, so that an optional value stays optional)."""
+    if isinstance(node, list):
+        for item in node:
+            fill_policy_enums(item, enums)
+        return
+    if not isinstance(node, dict):
+        return
+    name = node.pop(POLICY_ENUM, None)
+    if name is not None and name in enums:
+        branches = [b for b in node.get("anyOf", []) if b.get("type") == "string"]
+        for target in branches or [node]:
+            target["enum"] = list(enums[name])
+    for value in node.values():
+        fill_policy_enums(value, enums)
