@@ -33,6 +33,7 @@ from api.routes import (
     rankings,
     recognition_lists,
     service_records,
+    shift_board,
     shifts,
     statistics,
     supervision,
@@ -65,6 +66,7 @@ ROUTERS = (
     rankings.router,
     recognition_lists.router,
     service_records.router,
+    shift_board.router,
     shifts.router,
     statistics.router,
     supervision.router,
@@ -146,5 +148,7 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
-    install_problem_openapi(app)
+    install_problem_openapi(
+        app, {"categories": settings.categories, "organisation_kinds": settings.organisation_kinds}
+    )
     return app
