@@ -20,6 +20,7 @@ from api.problems import install_problem_handlers
 from api.routes import (
     accounts,
     activities,
+    activity_directory,
     audit,
     auth,
     certificate_requests,
@@ -28,6 +29,7 @@ from api.routes import (
     issuer,
     leaderboards,
     log,
+    organisation_tree,
     organizations,
     projections,
     rankings,
@@ -53,6 +55,7 @@ from projections.stores.factory import view_store_for
 ROUTERS = (
     accounts.router,
     activities.router,
+    activity_directory.router,
     audit.router,
     auth.router,
     certificate_requests.router,
@@ -62,6 +65,7 @@ ROUTERS = (
     leaderboards.router,
     log.router,
     organizations.router,
+    organisation_tree.router,
     projections.router,
     rankings.router,
     recognition_lists.router,

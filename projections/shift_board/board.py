@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from projections.paging import Page, page_of
+from projections.stores.lookups import like_pattern
 from projections.stores.protocol import ViewStore
 
 BOARD_COLUMNS = (
@@ -43,13 +44,6 @@ SUBTREE = (
 def utc_text(moment: datetime) -> str:
     """An instant as the board stores one (``isoformat`` in UTC), so text order is time order."""
     return moment.astimezone(UTC).isoformat()
-
-
-def like_pattern(text: str) -> str:
-    """``%text%`` for a LIKE with ``ESCAPE '\\'``: the text's own ``%``, ``_`` and ``\\``
-    match only themselves."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,10 @@ def text(id: UUID) -> str:
             _TEXTS.clear()
         found = _TEXTS[id.int] = str(id)
     return found
+
+
+def like_pattern(text: str) -> str:
+    """``%text%``, lower-cased, for ``LOWER(column) LIKE ? ESCAPE '\\'``: the text's own ``%``,
+    ``_`` and ``\\`` match only themselves (on SQLite and PostgreSQL alike)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"

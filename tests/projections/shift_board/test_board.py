@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from domain.values import Actor
-from projections.shift_board.board import BoardFilter, like_pattern, shift_board
+from projections.shift_board.board import BoardFilter, shift_board
+from projections.stores.lookups import like_pattern
 from tests import factories as f
 
 
