@@ -52,7 +52,7 @@ def test_anyone_reads_an_activity_with_its_coming_shifts(api, world):
 def test_a_started_or_cancelled_shift_is_not_coming(api, world):
     activity = clinic(api, world, shifts=(2, 5))
     ledger = api.services.ledger
-    first, second = ledger.activity(activity).shift_ids
+    _first, second = ledger.activity(activity).shift_ids
     ledger.cancel_shift(second, "场地占用", ADMIN)
     api.clock.advance(days=2, minutes=1)
     summary = ok(read(api, f"/v1/activities/{activity}"))["shifts"]
