@@ -42,6 +42,7 @@ from api.routes import (
     statistics,
     supervision,
     verify_page,
+    volunteer_search,
     volunteers,
 )
 from api.security import TokenService, load_or_create_secret
@@ -79,6 +80,7 @@ ROUTERS = (
     statistics.router,
     supervision.router,
     verify_page.router,
+    volunteer_search.router,
     volunteers.router,
 )
 
