@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
-from api.pagination import decode_cursor, encode_cursor
+from api.pagination import encode_cursor
 from api.readable import local, utc
-from api.routes.queues import SCOPE_STATUSES, ScopeParam, scope_of
+from api.routes.queues import SCOPE_STATUSES, ScopeParam, position_cursor, scope_of
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.policy import mask_name
 from projections.certificate_requests.queries import requests_to
@@ -62,7 +62,7 @@ def list_certificate_requests(
     Organisers and admins; a volunteer's own requests are at `/v1/me/certificate-requests`."""
     scope = scope_of(services, principal, organization_id)
     position = wait_for_position(services, min_position)
-    page = requests_to(services.views, scope, status, limit=limit, after=decode_cursor(cursor))
+    page = requests_to(services.views, scope, status, limit=limit, after=position_cursor(cursor))
     now = services.ledger.now()
     items = []
     for item in page.items:

@@ -24,6 +24,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
 from api.readable import hours, local, utc
 from api.routes.audit import organisation_subtree
+from domain.errors import InvalidInputError
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.policy import mask_name
 from domain.second_party import SecondPartyReason, second_party
@@ -59,6 +60,14 @@ def scope_of(
     if not principal.is_organiser:
         raise Forbidden("only organisers have queues")
     return organisation_subtree(ledger, principal.organisations)
+
+
+def position_cursor(cursor: str | None) -> tuple[str, str] | None:
+    """A cursor of a list in ledger order: its first part is a position."""
+    after = decode_cursor(cursor)
+    if after is not None and not after[0].isdigit():
+        raise InvalidInputError("the cursor is not one this service gave out", field="cursor")
+    return after
 
 
 def at(text: str | None, timezone: str) -> tuple[datetime | None, datetime | None]:
@@ -139,7 +148,7 @@ def list_service_records(
     it need a second party (`second_party`). Organisers and admins."""
     scope = scope_of(services, principal, organization_id)
     position = wait_for_position(services, min_position)
-    page = queue(services.views, scope, str(status), limit=limit, after=decode_cursor(cursor))
+    page = queue(services.views, scope, str(status), limit=limit, after=position_cursor(cursor))
     now = services.ledger.now()
     alone_allowed = services.ledger.policy.single_organiser_approval
     me = str(principal.actor)

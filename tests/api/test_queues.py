@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -170,3 +172,10 @@ def test_the_statuses_are_enums_in_the_openapi_document(api):
             name = schema["$ref"].rsplit("/", 1)[-1]
             schema = api.client.get("/openapi.json").json()["components"]["schemas"][name]
         assert expected in schema["enum"]
+
+
+@pytest.mark.parametrize("path", ["/v1/service-records", "/v1/certificate-requests"])
+def test_a_cursor_this_service_did_not_give_out_is_a_422(api, world, path):
+    forged = base64.urlsafe_b64encode(json.dumps(["first", "x"]).encode()).decode()
+    response = read(api, path, world.tokens["organiser"], cursor=forged)
+    assert response.status_code == 422
