@@ -13,7 +13,7 @@ from api.deps import Services
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
-from api.openapi import install_problem_openapi
+from api.openapi import install_policy_enums, install_problem_openapi
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -158,7 +158,8 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
-    install_problem_openapi(
+    install_problem_openapi(app)
+    install_policy_enums(
         app, {"categories": settings.categories, "organisation_kinds": settings.organisation_kinds}
     )
     return app

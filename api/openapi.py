@@ -30,12 +30,6 @@ EVERY_OPERATION = {
     "405": "Method not allowed",
 }
 AUTHENTICATED = {"401": "Missing, expired or invalid token", "403": "Not allowed for this role"}
-#: ``openapi_extra`` of a route anyone may call: a token is optional (with one it may show more).
-NO_TOKEN_NEEDED: dict[str, Any] = {"security": [{}]}
-#: The key a schema carries (``json_schema_extra``) to take the enum of a deployment's list:
-#: ``{"x-policy-enum": "categories"}`` or ``"organisation_kinds"``.
-POLICY_ENUM = "x-policy-enum"
-
 WITH_BODY = {
     "413": "Request body too large",
     "422": "Invalid input",
@@ -43,12 +37,7 @@ WITH_BODY = {
 }
 
 
-def install_problem_openapi(
-    app: FastAPI, policy_enums: Mapping[str, Sequence[str]] | None = None
-) -> None:
-    """Problems on every operation, and the deployment's lists (``policy_enums``, by name) as
-    the enums of the schemas that ask for them (``POLICY_ENUM``)."""
-
+def install_problem_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
@@ -60,7 +49,6 @@ def install_problem_openapi(
             for path in schema["paths"].values():
                 for operation in path.values():
                     _document_problems(operation)
-            fill_policy_enums(schema, policy_enums or {})
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -81,6 +69,28 @@ def _document_problems(operation: dict[str, Any]) -> None:
             response["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if response.get("description") in (None, "", "Successful Response"):
                 response["description"] = "Problem"
+
+
+#: ``openapi_extra`` of a route anyone may call: a token is optional (with one it may show more).
+NO_TOKEN_NEEDED: dict[str, Any] = {"security": [{}]}
+#: The key a schema carries (``json_schema_extra``) to take the enum of a deployment's list:
+#: ``{"x-policy-enum": "categories"}`` or ``"organisation_kinds"``.
+POLICY_ENUM = "x-policy-enum"
+
+
+def install_policy_enums(app: FastAPI, enums: Mapping[str, Sequence[str]]) -> None:
+    """The deployment's lists (``enums``, by name) as the enums of the schemas that ask for
+    them (``POLICY_ENUM``), in the document the app's ``openapi()`` builds."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        first = app.openapi_schema is None
+        schema = build()
+        if first:
+            fill_policy_enums(schema, enums)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def fill_policy_enums(node: Any, enums: Mapping[str, Sequence[str]]) -> None:
