@@ -15,15 +15,17 @@ from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
-from api.openapi import install_problem_openapi
+from api.openapi import install_policy_enums, install_problem_openapi
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
 from api.routes import (
     accounts,
     activities,
+    activity_directory,
     audit,
     auth,
+    certificate_request_queue,
     certificate_requests,
     certificates,
     health,
@@ -31,16 +33,20 @@ from api.routes import (
     leaderboards,
     log,
     me,
+    organisation_tree,
     organizations,
     projections,
+    queues,
     rankings,
     recognition_lists,
     reports,
     service_records,
+    shift_board,
     shifts,
     statistics,
     supervision,
     verify_page,
+    volunteer_search,
     volunteers,
 )
 from api.security import TokenService, load_or_create_secret
@@ -57,9 +63,11 @@ from projections.stores.factory import view_store_for
 ROUTERS = (
     accounts.router,
     activities.router,
+    activity_directory.router,
     audit.router,
     auth.router,
     certificate_requests.router,
+    certificate_request_queue.router,
     certificates.router,
     health.router,
     issuer.router,
@@ -67,15 +75,19 @@ ROUTERS = (
     log.router,
     me.router,
     organizations.router,
+    organisation_tree.router,
     projections.router,
+    queues.router,
     rankings.router,
     recognition_lists.router,
     reports.router,
     service_records.router,
+    shift_board.router,
     shifts.router,
     statistics.router,
     supervision.router,
     verify_page.router,
+    volunteer_search.router,
     volunteers.router,
 )
 
@@ -159,4 +171,7 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(LanguageMiddleware)  # outermost: every problem is in the asked language
     install_problem_openapi(app)
+    install_policy_enums(
+        app, {"categories": settings.categories, "organisation_kinds": settings.organisation_kinds}
+    )
     return app

@@ -58,7 +58,10 @@ class ServiceRecords(Projection):
     """
 
     name = "service_records"
-    indexes = ("rec_records_volunteer ON rec_records (volunteer_id, started_at, id)",)
+    indexes = (
+        "rec_records_volunteer ON rec_records (volunteer_id, started_at, id)",
+        "rec_records_queue ON rec_records (status, organisation_id, recorded_position)",
+    )
     version = 2
     ignores: ClassVar[frozenset[type]] = frozenset(
         {

@@ -20,3 +20,10 @@ def select_in(tx: Transaction, sql: str, keys: Sequence[str]) -> list[Row]:
         chunk += chunk[:1] * (size - len(chunk))
         rows += tx.query(f"{sql} IN ({', '.join('?' * size)})", chunk)
     return rows
+
+
+def like_pattern(text: str) -> str:
+    """``%text%``, lower-cased, for ``LOWER(column) LIKE ? ESCAPE '\\'``: the text's own ``%``,
+    ``_`` and ``\\`` match only themselves (on SQLite and PostgreSQL alike)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"

@@ -1,0 +1,1 @@
+"""Volunteers' certificate requests, as an issuer's organisers work through them."""

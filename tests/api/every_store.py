@@ -1,0 +1,36 @@
+"""The ``api`` fixture on SQLite and on PostgreSQL: a read route answers the same on both.
+
+A test module overrides the SQLite-only ``api`` of conftest by importing this one; ``read``
+asks a route after the read models have caught up with everything stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.conftest import Api
+from tests.conftest import Clock
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api(request: pytest.FixtureRequest, tmp_path) -> Iterator[Api]:
+    if request.param == "sqlite":
+        store = f"sqlite:///{tmp_path}/data/ledger.db"
+    else:
+        store = str(request.getfixturevalue("postgres_schema"))
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
+    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
+    with TestClient(create_app(settings, clock=clock)) as client:
+        yield Api(client, client.app.state.services, clock)  # type: ignore[attr-defined]
+
+
+def read(api: Api, path: str, headers: dict[str, str] | None = None, **params: object):
+    """GET ``path`` once the read models hold every event stored so far."""
+    position = api.services.ledger.recorder.max_notification_id() or 0
+    return api.client.get(path, headers=headers or {}, params={"min_position": position, **params})
