@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
@@ -74,7 +74,7 @@ class CertificateRequests(Projection):
         tx.execute("DROP TABLE IF EXISTS cert_requests")
 
     @on(CertificateRequest.Requested)
-    def _requested(self, tx: Transaction, e: Any, position: int) -> None:
+    def _requested(self, tx: Transaction, e: CertificateRequest.Requested, position: int) -> None:
         tx.insert_many(
             "cert_requests",
             REQUEST_COLUMNS[:8],
@@ -93,7 +93,7 @@ class CertificateRequests(Projection):
         )
 
     @on(CertificateRequest.Fulfilled)
-    def _fulfilled(self, tx: Transaction, e: Any, position: int) -> None:
+    def _fulfilled(self, tx: Transaction, e: CertificateRequest.Fulfilled, position: int) -> None:
         tx.execute(
             "UPDATE cert_requests SET status = 'fulfilled', resolved_at = ?, certificate_id = ? "
             "WHERE id = ?",
@@ -101,7 +101,7 @@ class CertificateRequests(Projection):
         )
 
     @on(CertificateRequest.Declined)
-    def _declined(self, tx: Transaction, e: Any, position: int) -> None:
+    def _declined(self, tx: Transaction, e: CertificateRequest.Declined, position: int) -> None:
         tx.execute(
             "UPDATE cert_requests SET status = 'declined', resolved_at = ?, reason = ? "
             "WHERE id = ?",

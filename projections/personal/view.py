@@ -22,6 +22,7 @@ from projections.events import (
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
+    LedgerEvent,
 )
 from projections.stores.buffered import BufferedTable
 from projections.stores.protocol import Transaction
@@ -116,7 +117,7 @@ class Personal(Projection):
         self._shifts.write(tx)
 
     @on(CertificateRequest.Requested)
-    def _requested(self, tx: Transaction, e: Any, position: int) -> None:
+    def _requested(self, tx: Transaction, e: CertificateRequest.Requested, position: int) -> None:
         tx.execute(
             "INSERT INTO my_cert_requests (id, volunteer_id, issuer_id, period_start, "
             "period_end, status, requested_at, position) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
@@ -132,22 +133,27 @@ class Personal(Projection):
         )
 
     @on(CertificateRequest.Fulfilled, CertificateRequest.Declined)
-    def _decided(self, tx: Transaction, e: Any, position: int) -> None:
-        fulfilled = type(e) is CertificateRequest.Fulfilled
+    def _decided(
+        self,
+        tx: Transaction,
+        e: CertificateRequest.Fulfilled | CertificateRequest.Declined,
+        position: int,
+    ) -> None:
+        fulfilled = isinstance(e, CertificateRequest.Fulfilled)
         tx.execute(
             "UPDATE my_cert_requests SET status = ?, decided_at = ?, certificate_id = ?, "
             "reason = ? WHERE id = ?",
             (
                 "fulfilled" if fulfilled else "declined",
                 _at(e),
-                str(e.certificate_id) if fulfilled else None,
-                None if fulfilled else e.reason,
+                str(e.certificate_id) if isinstance(e, CertificateRequest.Fulfilled) else None,
+                e.reason if isinstance(e, CertificateRequest.Declined) else None,
                 str(e.originator_id),
             ),
         )
 
     @on(Certificate.Issued)
-    def _issued(self, tx: Transaction, e: Any, position: int) -> None:
+    def _issued(self, tx: Transaction, e: Certificate.Issued, position: int) -> None:
         tx.execute(
             "INSERT INTO my_certificates (id, volunteer_id, number, issuer_id, total_minutes, "
             "period_start, period_end, issued_at, status, position) "
@@ -166,7 +172,7 @@ class Personal(Projection):
         )
 
     @on(Certificate.Revoked)
-    def _revoked(self, tx: Transaction, e: Any, position: int) -> None:
+    def _revoked(self, tx: Transaction, e: Certificate.Revoked, position: int) -> None:
         tx.execute(
             "UPDATE my_certificates SET status = 'revoked', revoked_at = ?, reason = ? "
             "WHERE id = ?",
@@ -174,7 +180,9 @@ class Personal(Projection):
         )
 
     @on(ServiceRecord.CorrectionRequested)
-    def _correction_requested(self, tx: Transaction, e: Any, position: int) -> None:
+    def _correction_requested(
+        self, tx: Transaction, e: ServiceRecord.CorrectionRequested, position: int
+    ) -> None:
         record_id = str(e.originator_id)
         tx.execute(
             "INSERT INTO my_correction_requests (id, record_id, minutes, reason, status, "
@@ -183,28 +191,35 @@ class Personal(Projection):
         )
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
-    def _correction_resolved(self, tx: Transaction, e: Any, position: int) -> None:
-        accepted = type(e) is ServiceRecord.CorrectionRequestAccepted
+    def _correction_resolved(
+        self,
+        tx: Transaction,
+        e: ServiceRecord.CorrectionRequestAccepted | ServiceRecord.CorrectionRequestDeclined,
+        position: int,
+    ) -> None:
+        accepted = isinstance(e, ServiceRecord.CorrectionRequestAccepted)
         tx.execute(
             "UPDATE my_correction_requests SET status = ?, resolved_at = ?, "
             "accepted_minutes = ?, decline_reason = ? WHERE record_id = ? AND status = 'open'",
             (
                 "accepted" if accepted else "declined",
                 _at(e),
-                e.minutes if accepted else None,
-                None if accepted else e.reason,
+                e.minutes if isinstance(e, ServiceRecord.CorrectionRequestAccepted) else None,
+                e.reason if isinstance(e, ServiceRecord.CorrectionRequestDeclined) else None,
                 str(e.originator_id),
             ),
         )
 
     @on(Shift.Scheduled)
-    def _scheduled(self, tx: Transaction, e: Any, position: int) -> None:
+    def _scheduled(self, tx: Transaction, e: Shift.Scheduled, position: int) -> None:
         self._shifts.insert(str(e.originator_id), 0, _at(e), None)
 
     @on(Shift.Rescheduled, Shift.Cancelled)
-    def _revised(self, tx: Transaction, e: Any, position: int) -> None:
+    def _revised(
+        self, tx: Transaction, e: Shift.Rescheduled | Shift.Cancelled, position: int
+    ) -> None:
         shift_id = str(e.originator_id)
-        reason = e.reason if type(e) is Shift.Cancelled else None
+        reason = e.reason if isinstance(e, Shift.Cancelled) else None
         row = self._shifts.inserted.get(shift_id)
         if row is not None:
             row[1] += 1
@@ -218,6 +233,6 @@ class Personal(Projection):
         )
 
 
-def _at(e: Any) -> str:
+def _at(e: LedgerEvent) -> str:
     """When the event happened, in UTC."""
     return str(e.timestamp.isoformat())
