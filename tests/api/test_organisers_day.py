@@ -60,3 +60,48 @@ def test_signing_up_to_a_cancelled_shift_says_it_is_cancelled_not_overlapping(ap
     assert refused.status_code == 409
     assert "cancelled" in refused.json()["detail"]
     assert "overlap" not in refused.json()["detail"]
+
+
+def attend(api, world, what: str, token: str = "volunteer"):
+    return api.client.post(
+        f"/v1/shifts/{world.shift}/{what}",
+        json={"volunteer_id": str(world.volunteer)},
+        headers=world.tokens[token],
+    )
+
+
+def test_a_check_out_before_the_shift_starts_is_refused_and_says_when_it_opens(api, world):
+    sign_up(api, world, world.volunteer)
+    starts_at = api.services.ledger.shift(world.shift).starts_at
+    api.clock.set(starts_at - timedelta(minutes=20))
+    assert attend(api, world, "check-in").status_code == 200
+    refused = attend(api, world, "check-out")
+    api.clock.set(starts_at + timedelta(minutes=45))
+    out = attend(api, world, "check-out")
+    assert refused.status_code == 409
+    assert "once it has started" in refused.json()["detail"]
+    assert out.json()["service_record_id"] is not None
+
+
+def test_attendance_that_served_no_time_is_recorded_from_the_sheet(api, world):
+    sign_up(api, world, world.volunteer)
+    starts_at = api.services.ledger.shift(world.shift).starts_at
+    api.clock.set(starts_at + timedelta(minutes=119, seconds=30))
+    attend(api, world, "check-in")
+    api.clock.set(starts_at + timedelta(minutes=120))
+    out = attend(api, world, "check-out")
+    again = attend(api, world, "check-in")
+    sheet = api.client.post(
+        f"/v1/shifts/{world.shift}/attendance",
+        json={
+            "volunteer_id": str(world.volunteer),
+            "checked_in_at": starts_at.isoformat(),
+            "checked_out_at": (starts_at + timedelta(minutes=90)).isoformat(),
+        },
+        headers=world.tokens["organiser"],
+    )
+    assert out.json()["service_record_id"] is None
+    assert again.status_code == 409
+    assert "sign-in sheet" in again.json()["detail"]
+    assert sheet.status_code == 200, sheet.text
+    assert sheet.json()["service_record_id"] is not None
