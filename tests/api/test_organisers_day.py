@@ -105,3 +105,66 @@ def test_attendance_that_served_no_time_is_recorded_from_the_sheet(api, world):
     assert "sign-in sheet" in again.json()["detail"]
     assert sheet.status_code == 200, sheet.text
     assert sheet.json()["service_record_id"] is not None
+
+
+def roster(api, world, done: dict) -> dict:
+    response = api.client.get(
+        f"/v1/shifts/{world.shift}/roster",
+        params={"min_position": done["position"]},
+        headers=world.tokens["organiser"],
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_roster_shows_attendance_as_supervision_counts_it(api, world):
+    everyone = (world.volunteer, world.other_volunteer, world.spare_volunteer)
+    for volunteer in everyone:
+        sign_up(api, world, volunteer)
+    starts_at = api.services.ledger.shift(world.shift).starts_at
+    api.clock.set(starts_at + timedelta(minutes=5))
+    for volunteer in everyone[:2]:
+        api.client.post(
+            f"/v1/shifts/{world.shift}/check-in",
+            json={"volunteer_id": str(volunteer)},
+            headers=world.tokens["organiser"],
+        )
+    done = api.client.post(
+        f"/v1/shifts/{world.shift}/no-shows",
+        json={"volunteer_id": str(world.spare_volunteer), "reason": "未到岗"},
+        headers=world.tokens["organiser"],
+    ).json()
+    entries = {e["volunteer_id"]: e for e in roster(api, world, done)["confirmed"]}
+    mine = entries[str(world.volunteer)]
+    assert [entries[str(v)]["attendance"]["state"] for v in everyone] == [
+        "checked_in",
+        "checked_in",
+        "no_show",
+    ]
+    assert mine["status"] == "confirmed"
+    assert mine["phone"] == "13911110001"
+    assert mine["attendance"]["checked_in_at"].endswith("Z")
+    assert mine["attendance"]["checked_in_at_local"].endswith("+08:00")
+
+
+def test_a_cancelled_shift_keeps_its_roster_with_the_reason(api, world):
+    organiser = world.tokens["organiser"]
+    api.client.post(f"/v1/shifts/{world.shift}/capacity", json={"capacity": 1}, headers=organiser)
+    sign_up(api, world, world.volunteer)
+    sign_up(api, world, world.spare_volunteer)
+    done = api.client.post(
+        f"/v1/shifts/{world.shift}/cancel", json={"reason": "暴雨预警"}, headers=organiser
+    ).json()
+    page = roster(api, world, done)
+    assert (page["shift_status"], page["cancel_reason"]) == ("cancelled", "暴雨预警")
+    assert (page["confirmed"], page["waitlisted"]) == ([], [])
+    assert [(e["volunteer_id"], e["status"], e["held"]) for e in page["cancelled_with_shift"]] == [
+        (str(world.volunteer), "cancelled_with_shift", "confirmed"),
+        (str(world.spare_volunteer), "cancelled_with_shift", "waitlisted"),
+    ]
+    assert page["cancelled_at_local"].endswith("+08:00")
+
+
+def test_a_volunteer_cannot_read_the_roster(api, world):
+    response = api.client.get(f"/v1/shifts/{world.shift}/roster", headers=world.tokens["volunteer"])
+    assert response.status_code == 403
