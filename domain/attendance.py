@@ -132,8 +132,7 @@ class Attendance(Aggregate):
         self._require_not_no_show()
         if has_record:
             raise AttendanceError(
-                "this attendance already made a service record; correct the service record "
-                "instead",
+                "this attendance already made a service record; correct the service record instead",
                 volunteer_id=str(self.volunteer_id),
             )
         self._record_from_sheet(checked_in_at=time.start, checked_out_at=time.end, actor=str(actor))
