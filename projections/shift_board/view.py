@@ -106,7 +106,7 @@ class ShiftBoard(Projection):
         #: For each shift whose roster the batch changed, each volunteer's place now (None:
         #: none), and the shifts cancelled, whose places all become cancelled with them.
         self._places: dict[str, dict[str, Place | None]] = {}
-        self._cancelled: set[str] = set()
+        self._cancelled_shifts: set[str] = set()
 
     def create(self, tx: Transaction) -> None:
         tx.execute(
@@ -192,7 +192,7 @@ class ShiftBoard(Projection):
     def _cancelled(self, tx: Transaction, e: Any, position: int) -> None:
         shift_id = text(e.originator_id)
         self._places.setdefault(shift_id, {})  # its places and counts follow at the batch's end
-        self._cancelled.add(shift_id)
+        self._cancelled_shifts.add(shift_id)
         cancelled_at = e.timestamp.astimezone(UTC).isoformat()
         row = self._new.get(shift_id)
         if row is not None:
@@ -269,7 +269,7 @@ class ShiftBoard(Projection):
                     roster.pop(volunteer_id, None)
                 else:
                     roster[volunteer_id] = place
-            if shift_id in self._cancelled:
+            if shift_id in self._cancelled_shifts:
                 roster = {
                     v: (CANCELLED_WITH_SHIFT, seq, held) for v, (_, seq, held) in roster.items()
                 }
