@@ -137,6 +137,7 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.CapacityError: Problem(_RULE, "capacity", "Shift capacity cannot change that way"),
     ledger.ShiftStateError: Problem(_RULE, "shift-state", "Shift not in a state for this"),
     ledger.AttendanceError: Problem(_RULE, "attendance", "Attendance out of order"),
+    ledger.SeriesExistsError: Problem(_RULE, "series-exists", "The series exists already"),
     ledger.RecordStateError: Problem(_RULE, "record-state", "Record not in a state for this"),
     ledger.TimeAlreadyCountedError: Problem(
         _RULE, "time-already-counted", "Service time already counted"

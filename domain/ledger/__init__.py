@@ -6,11 +6,13 @@ from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
+from domain.ledger.series import SeriesCommands
 from domain.ledger.volunteering import VolunteeringCommands
 from domain.values import Clash
 
 
 class Ledger(
+    SeriesCommands,
     OrganisingCommands,
     VolunteeringCommands,
     HoursCommands,

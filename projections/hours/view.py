@@ -22,6 +22,7 @@ from projections.events import (
     ORGANISATION_EVENTS,
     RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
+    SERIES_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -58,6 +59,7 @@ class Hours(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *RECEIPT_EVENTS,
+            *SERIES_EVENTS,
             Activity.ShiftAdded,
             Activity.Closed,
             ServiceRecord.CorrectionRequested,
