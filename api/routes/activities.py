@@ -55,7 +55,10 @@ class ScheduleShift(Command):
 
 
 class ShiftsScheduled(Done):
-    ids: list[UUID] = Field(description="the shifts created (a recurrence skips existing ones)")
+    ids: list[UUID] = Field(description="the shift, or the series' shifts")
+    series_id: UUID | None = Field(
+        default=None, description="for a recurrence: the series, at GET /v1/series/{id}"
+    )
 
 
 class ShiftPublic(BaseModel):
@@ -106,13 +109,16 @@ def schedule_shifts(
     services: ServicesDep,
     principal: PrincipalDep,
 ) -> ShiftsScheduled:
-    """One shift, or a weekly recurrence that creates one per matching day (idempotently)."""
+    """One shift, or a weekly recurrence: a series (``series_id``) with one shift per matching
+    day still to come. The same recurrence again (same weekdays, dates and times, whatever the
+    capacity) is a 409 ``series-exists`` whose ``series_id`` names the series: change it with
+    ``POST /v1/series/{id}/capacity`` or ``/times``, or ``/cancel`` it, from a date on."""
     ledger = services.ledger
     activity = ledger.activity(activity_id)
     require_organiser_of(ledger, principal, activity.organisation_id)
     if body.recurrence is not None and body.starts_at is None and body.ends_at is None:
         rule = body.recurrence
-        ids = ledger.add_recurring_shifts(
+        series_id = ledger.schedule_series(
             activity_id,
             WeeklyRecurrence(
                 frozenset(rule.weekdays),
@@ -126,7 +132,10 @@ def schedule_shifts(
             required_skills=body.required_skills,
             actor=principal.actor,
         )
-    elif body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
+        position = ledger.last_position
+        ids = ledger.series(series_id).shift_ids
+        return ShiftsScheduled(ids=ids, series_id=series_id, position=position)
+    if body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
         ids = [
             ledger.add_shift(
                 activity_id,
@@ -138,9 +147,8 @@ def schedule_shifts(
                 actor=principal.actor,
             )
         ]
-    else:
-        raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
-    return ShiftsScheduled(ids=ids, position=ledger.last_position)
+        return ShiftsScheduled(ids=ids, position=ledger.last_position)
+    raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
 
 
 @router.get("/{activity_id}/shifts", responses={404: {}})

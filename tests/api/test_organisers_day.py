@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -168,3 +169,83 @@ def test_a_cancelled_shift_keeps_its_roster_with_the_reason(api, world):
 def test_a_volunteer_cannot_read_the_roster(api, world):
     response = api.client.get(f"/v1/shifts/{world.shift}/roster", headers=world.tokens["volunteer"])
     assert response.status_code == 403
+
+
+def post_series(api, world, capacity: int):
+    today = api.clock.now.date()
+    return api.client.post(
+        f"/v1/activities/{world.activity}/shifts",
+        json={
+            "recurrence": {
+                "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                "first_day": (today + timedelta(days=2)).isoformat(),
+                "last_day": (today + timedelta(days=5)).isoformat(),
+                "start_time": "09:00",
+                "end_time": "10:00",
+            },
+            "capacity": capacity,
+        },
+        headers=world.tokens["organiser"],
+    )
+
+
+def test_reposting_a_series_with_another_capacity_names_the_existing_series(api, world):
+    created = post_series(api, world, 3)
+    again = post_series(api, world, 6)
+    assert created.status_code == 201
+    assert len(created.json()["ids"]) == 4
+    assert again.status_code == 409
+    assert again.json()["type"] == "/problems/series-exists"
+    assert again.json()["context"]["series_id"] == created.json()["series_id"]
+
+
+def test_a_series_capacity_changes_from_a_date_on(api, world):
+    created = post_series(api, world, 3).json()
+    series = created["series_id"]
+    from_day = (api.clock.now.date() + timedelta(days=4)).isoformat()
+    changed = api.client.post(
+        f"/v1/series/{series}/capacity",
+        json={"from_day": from_day, "capacity": 6},
+        headers=world.tokens["organiser"],
+    )
+    read = api.client.get(f"/v1/series/{series}", headers=world.tokens["volunteer"]).json()
+    capacities = [api.services.ledger.shift(UUID(s)).capacity for s in read["shift_ids"]]
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["shift_ids"] == created["ids"][2:]
+    assert (capacities, read["capacity"]) == ([3, 3, 6, 6], 6)
+
+
+def test_a_series_is_cancelled_from_a_date_on_and_its_times_change(api, world):
+    series = post_series(api, world, 3).json()["series_id"]
+    organiser = world.tokens["organiser"]
+    from_day = (api.clock.now.date() + timedelta(days=3)).isoformat()
+    moved = api.client.post(
+        f"/v1/series/{series}/times",
+        json={"from_day": from_day, "start_time": "14:00", "end_time": "16:00", "reason": "改期"},
+        headers=organiser,
+    )
+    cancelled = api.client.post(
+        f"/v1/series/{series}/cancel",
+        json={"from_day": from_day, "reason": "场地施工"},
+        headers=organiser,
+    )
+    again = api.client.post(
+        f"/v1/series/{series}/cancel",
+        json={"from_day": from_day, "reason": "场地施工"},
+        headers=organiser,
+    )
+    ledger = api.services.ledger
+    shifts = [ledger.shift(s) for s in ledger.series(UUID(series)).shift_ids]
+    assert (moved.status_code, cancelled.status_code, again.status_code) == (200, 200, 422)
+    assert [s.is_cancelled for s in shifts] == [False, True, True, True]
+    assert "no shift still to come" in again.json()["detail"]
+
+
+def test_only_organisers_of_the_series_change_it(api, world):
+    series = post_series(api, world, 3).json()["series_id"]
+    refused = api.client.post(
+        f"/v1/series/{series}/cancel",
+        json={"from_day": api.clock.now.date().isoformat(), "reason": "无权"},
+        headers=world.tokens["other organiser"],
+    )
+    assert refused.status_code == 403
