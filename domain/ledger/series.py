@@ -88,13 +88,13 @@ class SeriesCommands(OrganisingCommands):
         more confirmed volunteers than the new capacity refuses the whole change."""
         series = self.series(series_id)
         changed: list[UUID] = []
-        promoted: list[Timesheet] = []
+        timesheets: dict[UUID, Timesheet] = {}
         touched: list[Shift] = []
         for shift in self._shifts_to_come(series, from_day):
             if shift.capacity == capacity:
                 continue
             shift.change_capacity(capacity, now=self.now(), actor=actor)
-            promoted += self._fill_places(shift, actor)
+            self._promote_sharing(shift, timesheets, actor)
             changed.append(shift.id)
             touched.append(shift)
         if not changed:
@@ -104,7 +104,7 @@ class SeriesCommands(OrganisingCommands):
                 series_id=str(series.id),
             )
         series.record_capacity(from_day, capacity, changed, actor)
-        self._save(series, *touched, *promoted)
+        self._save(series, *touched, *timesheets.values())
         return changed
 
     @command
@@ -133,9 +133,7 @@ class SeriesCommands(OrganisingCommands):
                 continue
             shift.reschedule(new_time, reason=reason, now=now, actor=actor)
             for volunteer_id in shift.confirmed:
-                timesheet = timesheets.setdefault(
-                    volunteer_id, self._timesheet(volunteer_id, actor)
-                )
+                timesheet = self._shared_timesheet(timesheets, volunteer_id, actor)
                 clash = timesheet.move_shift(shift.id, new_time, actor)
                 if clash is not None:
                     clashes.append(Clash(volunteer_id, clash))
@@ -159,19 +157,47 @@ class SeriesCommands(OrganisingCommands):
         returns those cancelled. Their sign-ups end with them, as for one shift."""
         series = self.series(series_id)
         now = self.now()
-        changed: list[Shift | Timesheet] = []
-        cancelled: list[UUID] = []
+        shifts: list[Shift] = []
+        timesheets: dict[UUID, Timesheet] = {}
         for shift in self._shifts_to_come(series, from_day):
-            changed += self._cancel(shift, reason, now, actor)
-            cancelled.append(shift.id)
+            confirmed = list(shift.confirmed)
+            shift.cancel(reason=reason, now=now, actor=actor)
+            for volunteer_id in confirmed:
+                self._shared_timesheet(timesheets, volunteer_id, actor).release_shift(
+                    shift.id, actor
+                )
+            shifts.append(shift)
+        cancelled = [shift.id for shift in shifts]
         if not cancelled:
             raise InvalidInputError(
                 f"the series has no shift still to come from {from_day.isoformat()} on",
                 series_id=str(series.id),
             )
         series.record_cancellation(from_day, reason, cancelled, actor)
-        self._save(series, *changed)
+        self._save(series, *shifts, *timesheets.values())
         return cancelled
+
+    def _shared_timesheet(
+        self, timesheets: dict[UUID, Timesheet], volunteer_id: UUID, actor: Actor
+    ) -> Timesheet:
+        """One timesheet object per volunteer across the series' shifts: a volunteer on
+        several of them is changed once, in one save, not by rival copies."""
+        if volunteer_id not in timesheets:
+            timesheets[volunteer_id] = self._timesheet(volunteer_id, actor)
+        return timesheets[volunteer_id]
+
+    def _promote_sharing(
+        self, shift: Shift, timesheets: dict[UUID, Timesheet], actor: Actor
+    ) -> None:
+        """``_fill_places`` over the shared timesheets."""
+
+        def can_take(volunteer_id: UUID) -> bool:
+            timesheet = self._shared_timesheet(timesheets, volunteer_id, actor)
+            clash = timesheet.clashing_shift(shift.time, apart_from=shift.id)
+            return self.volunteer(volunteer_id).is_active and clash is None
+
+        for volunteer_id in shift.fill_places(can_take, actor):
+            timesheets[volunteer_id].hold_shift(shift.id, shift.time, actor)
 
     def _shifts_to_come(self, series: Series, from_day: date) -> Iterator[Shift]:
         """The series' shifts on or after ``from_day`` (local date of the start) that have not

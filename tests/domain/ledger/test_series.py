@@ -98,3 +98,25 @@ def test_cancelling_from_a_date_on_cancels_the_later_shifts_and_their_sign_ups(l
     assert days(ledger, cancelled) == [14, 15]
     assert [ledger.shift(s).is_cancelled for s in shift_ids] == [False, False, True, True]
     assert not ledger.timesheet(volunteer).holds(shift_ids[3])
+
+
+def test_cancelling_a_series_releases_a_volunteer_on_several_of_its_shifts(ledger, series):
+    community = ledger.activity(ledger.series(series).activity_id).organisation_id
+    shift_ids = ledger.series(series).shift_ids
+    volunteer = f.volunteer(ledger, community)
+    for shift_id in shift_ids:
+        ledger.sign_up(shift_id, volunteer, Actor.volunteer(volunteer))
+    ledger.cancel_series(series, from_day=date(2026, 3, 2), reason="项目暂停", actor=ORGANISER)
+    assert not any(ledger.timesheet(volunteer).holds(s) for s in shift_ids)
+
+
+def test_raising_a_series_capacity_promotes_one_volunteer_on_several_shifts(ledger, series):
+    community = ledger.activity(ledger.series(series).activity_id).organisation_id
+    shift_ids = ledger.series(series).shift_ids
+    holders = [f.volunteer(ledger, community, name=n) for n in ("甲", "乙")]
+    waiting = f.volunteer(ledger, community, name="丙")
+    for shift_id in shift_ids:
+        for v in (*holders, waiting):
+            ledger.sign_up(shift_id, v, Actor.volunteer(v))
+    ledger.change_series_capacity(series, from_day=date(2026, 3, 2), capacity=3, actor=ORGANISER)
+    assert all(ledger.timesheet(waiting).holds(s) for s in shift_ids)
