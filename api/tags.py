@@ -29,6 +29,11 @@ TAGS: list[dict[str, str]] = [
         "that volunteers sign up for.",
     },
     {
+        "name": "series",
+        "description": "A weekly series of shifts as one thing: its capacity or times changed, "
+        "or it cancelled, from a date on.",
+    },
+    {
         "name": "shifts",
         "description": "Sign-ups and the waitlist, the roster, check-in and check-out, "
         "no-shows, and an organiser's changes to a shift.",

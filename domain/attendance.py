@@ -18,6 +18,10 @@ class Attendance(Aggregate):
     explicit times from a paper sign-in sheet. A check-in left open past the shift's end and
     the grace period is closed at that moment and flagged for review, so forgotten check-outs
     never pile up hours.
+
+    Every state has a way forward: open → check out (or the sheet); checked out with time
+    served → the service record is corrected; checked out with none served (no record) → the
+    sheet, or a no-show; a no-show → undone first.
     """
 
     class Opened(Aggregate.Created):
@@ -89,26 +93,24 @@ class Attendance(Aggregate):
     def check_in(self, at: datetime, actor: Actor) -> None:
         self._require_not_no_show()
         if self.checked_in_at is not None:
-            raise AttendanceError(
-                "the volunteer has already checked in",
-                volunteer_id=str(self.volunteer_id),
-                checked_in_at=self.checked_in_at.isoformat(),
-            )
+            self._refuse_as_already_recorded()
         self._check_in(at=at, actor=str(actor))
 
     def check_out(self, at: datetime, *, deadline: datetime, actor: Actor) -> None:
         """Check out at ``at``; past ``deadline`` the check-in is closed there, for review."""
+        self._require_not_no_show()
         if self.checked_in_at is None:
             raise AttendanceError(
-                "the volunteer has not checked in", volunteer_id=str(self.volunteer_id)
+                "the volunteer has not checked in; check in first, or an organiser records the "
+                "times served from the sign-in sheet",
+                volunteer_id=str(self.volunteer_id),
             )
         if self.checked_out_at is not None:
-            raise AttendanceError(
-                "the volunteer has already checked out", volunteer_id=str(self.volunteer_id)
-            )
+            self._refuse_as_already_recorded()
         if at < self.checked_in_at:
             raise AttendanceError(
-                "check-out cannot be before check-in", checked_in_at=self.checked_in_at.isoformat()
+                "check-out cannot be before check-in; give a later time",
+                checked_in_at=self.checked_in_at.isoformat(),
             )
         if at > deadline:
             self._close_automatically(at=max(deadline, self.checked_in_at), actor=str(SYSTEM))
@@ -122,21 +124,33 @@ class Attendance(Aggregate):
         self._close_automatically(at=max(deadline, self.checked_in_at), actor=str(SYSTEM))
         return True
 
-    def record_from_sheet(self, time: TimeRange, actor: Actor) -> None:
+    def record_from_sheet(self, time: TimeRange, actor: Actor, *, has_record: bool) -> None:
+        """Times from a paper sign-in sheet. They replace a check-in (open, or closed without
+        any time served, so without a service record): the sheet is the organiser's word.
+        Once a service record exists, that record is what gets corrected.
+        """
         self._require_not_no_show()
-        if self.checked_in_at is not None:
+        if has_record:
             raise AttendanceError(
-                "attendance is already recorded for this volunteer; correct the service record "
-                "instead",
+                "this attendance already made a service record; correct the service record instead",
                 volunteer_id=str(self.volunteer_id),
             )
         self._record_from_sheet(checked_in_at=time.start, checked_out_at=time.end, actor=str(actor))
 
-    def mark_no_show(self, reason: str, actor: Actor) -> None:
+    def mark_no_show(self, reason: str, actor: Actor, *, has_record: bool) -> None:
+        """A volunteer who did not serve: never checked in, or checked in and out without any
+        time served (so without a service record)."""
         self._require_not_no_show()
-        if self.checked_in_at is not None:
+        if has_record:
             raise AttendanceError(
-                "the volunteer checked in, so cannot be a no-show",
+                "the volunteer served time on this shift, so cannot be a no-show; reject or "
+                "correct the service record instead",
+                volunteer_id=str(self.volunteer_id),
+            )
+        if self.checked_in_at is not None and self.checked_out_at is None:
+            raise AttendanceError(
+                "the volunteer is checked in, so cannot be a no-show; they check out, or an "
+                "organiser records the times served from the sign-in sheet",
                 volunteer_id=str(self.volunteer_id),
             )
         self._mark_no_show(reason=require_reason(reason), actor=str(actor))
@@ -144,7 +158,8 @@ class Attendance(Aggregate):
     def undo_no_show(self, reason: str, actor: Actor) -> None:
         if not self.is_no_show:
             raise AttendanceError(
-                "the volunteer is not marked as a no-show", volunteer_id=str(self.volunteer_id)
+                "the volunteer is not marked as a no-show; nothing to undo",
+                volunteer_id=str(self.volunteer_id),
             )
         self._undo_no_show(reason=require_reason(reason), actor=str(actor))
 
@@ -154,6 +169,22 @@ class Attendance(Aggregate):
                 "the volunteer is marked as a no-show; undo that first",
                 volunteer_id=str(self.volunteer_id),
             )
+
+    def _refuse_as_already_recorded(self) -> None:
+        assert self.checked_in_at is not None
+        if self.checked_out_at is None:
+            raise AttendanceError(
+                "the volunteer has already checked in; check out when leaving",
+                volunteer_id=str(self.volunteer_id),
+                checked_in_at=self.checked_in_at.isoformat(),
+            )
+        raise AttendanceError(
+            "the volunteer has already checked in and out; to change those times an organiser "
+            "records them from the sign-in sheet, or corrects the service record they made",
+            volunteer_id=str(self.volunteer_id),
+            checked_in_at=self.checked_in_at.isoformat(),
+            checked_out_at=self.checked_out_at.isoformat(),
+        )
 
     @event(CheckedIn)
     def _check_in(self, at: datetime, actor: str) -> None:
@@ -173,6 +204,7 @@ class Attendance(Aggregate):
         self, checked_in_at: datetime, checked_out_at: datetime, actor: str
     ) -> None:
         self.checked_in_at, self.checked_out_at = checked_in_at, checked_out_at
+        self.needs_review = False
 
     @event(NoShowMarked)
     def _mark_no_show(self, reason: str, actor: str) -> None:

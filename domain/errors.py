@@ -11,6 +11,7 @@
     │   ├── SignUpRefusedError        twice, skills, started, cancelled, overlap
     │   ├── NotSignedUpError
     │   ├── CapacityError, ShiftStateError
+    │   ├── SeriesExistsError         the same weekly series of an activity exists already
     │   ├── AttendanceError
     │   ├── RecordStateError          a service record is not in a state that allows this
     │   ├── TimeAlreadyCountedError   overlaps time already counted for the volunteer
@@ -97,6 +98,11 @@ class CapacityError(RuleViolationError):
 
 class ShiftStateError(RuleViolationError):
     """The shift is cancelled, or already started, for what was asked."""
+
+
+class SeriesExistsError(RuleViolationError):
+    """A weekly series with the same days, dates and times exists for the activity already;
+    ``series_id`` in the context names it, to change or cancel from a date on."""
 
 
 class AttendanceError(RuleViolationError):

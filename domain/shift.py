@@ -180,28 +180,39 @@ class Shift(Aggregate):
                 starts_at=self.starts_at.isoformat(),
             )
 
-    def sign_up(self, volunteer_id: UUID, *, now: datetime, actor: Actor) -> SignUpStatus:
-        """Confirm the volunteer while places remain, else put them at the end of the waitlist.
-
-        The caller has checked what needs other aggregates (skills, overlaps, the volunteer's
-        status); this checks the shift's own rules.
+    def require_open_for_sign_up(self, volunteer_id: UUID, *, now: datetime) -> None:
+        """The shift's own reasons to refuse a sign-up: cancelled, started (or over), or the
+        volunteer already on it. Checked before anything that needs other aggregates (skills,
+        overlaps), so that a refusal names the shift's state first. A full shift is never a
+        refusal: the volunteer joins the waitlist.
         """
         if self.is_cancelled:
-            raise SignUpRefusedError("the shift is cancelled", shift_id=str(self.id))
+            raise SignUpRefusedError(
+                "the shift is cancelled; choose another shift of the activity",
+                shift_id=str(self.id),
+            )
         if self.has_started(now):
             raise SignUpRefusedError(
-                "the shift has already started",
+                "the shift has already started; sign-ups close at its start",
                 shift_id=str(self.id),
                 starts_at=self.starts_at.isoformat(),
             )
         current = self.status_of(volunteer_id)
         if current is not None:
             raise SignUpRefusedError(
-                f"the volunteer is already {current} on this shift",
+                f"the volunteer is already {current} on this shift; nothing to do",
                 shift_id=str(self.id),
                 volunteer_id=str(volunteer_id),
                 status=str(current),
             )
+
+    def sign_up(self, volunteer_id: UUID, *, now: datetime, actor: Actor) -> SignUpStatus:
+        """Confirm the volunteer while places remain, else put them at the end of the waitlist.
+
+        The caller has checked what needs other aggregates (skills, overlaps, the volunteer's
+        status), after ``require_open_for_sign_up``; this checks the shift's own rules again.
+        """
+        self.require_open_for_sign_up(volunteer_id, now=now)
         if self.places_left > 0:
             self._sign_up(volunteer_id=volunteer_id, actor=str(actor))
             return SignUpStatus.CONFIRMED

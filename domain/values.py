@@ -188,14 +188,20 @@ class WeeklyRecurrence:
             raise InvalidInputError("the last day comes before the first")
         if (self.last_day - self.first_day).days >= self.MAX_DAYS:
             raise InvalidInputError(f"a recurrence spans at most {self.MAX_DAYS} days")
-        tz = zone(timezone)
         ranges = []
         day = self.first_day
         while day <= self.last_day:
             if day.weekday() in self.weekdays:
-                start = datetime.combine(day, self.start_time, tz)
-                end_day = day if self.end_time > self.start_time else day + timedelta(days=1)
-                end = datetime.combine(end_day, self.end_time, tz)
-                ranges.append(TimeRange(start.astimezone(UTC), end.astimezone(UTC)))
+                ranges.append(local_range(day, self.start_time, self.end_time, timezone))
             day += timedelta(days=1)
         return ranges
+
+
+def local_range(day: date, start_time: time, end_time: time, timezone: str) -> TimeRange:
+    """``start_time`` to ``end_time`` local time on ``day``; an end at or before the start is
+    the next day."""
+    tz = zone(timezone)
+    start = datetime.combine(day, start_time, tz)
+    end_day = day if end_time > start_time else day + timedelta(days=1)
+    end = datetime.combine(end_day, end_time, tz)
+    return TimeRange(start.astimezone(UTC), end.astimezone(UTC))

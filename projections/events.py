@@ -18,6 +18,7 @@ from domain.certificate_request import CertificateRequest
 from domain.organisation import Organisation
 from domain.receipt import Receipt
 from domain.recognition import RecognitionList
+from domain.series import Series
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.timesheet import Timesheet
@@ -70,6 +71,9 @@ SHIFT_EVENTS: frozenset[type] = frozenset(
         Shift.Rescheduled,
         Shift.Cancelled,
     }
+)
+SERIES_EVENTS: frozenset[type] = frozenset(
+    {Series.Scheduled, Series.CapacityChanged, Series.TimesChanged, Series.CancelledFrom}
 )
 TIMESHEET_EVENTS: frozenset[type] = frozenset(
     {

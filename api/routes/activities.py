@@ -56,7 +56,10 @@ class ScheduleShift(Command):
 
 
 class ShiftsScheduled(Done):
-    ids: list[UUID] = Field(description="the shifts created (a recurrence skips existing ones)")
+    ids: list[UUID] = Field(description="the shift, or the series' shifts")
+    series_id: UUID | None = Field(
+        default=None, description="for a recurrence: the series, at GET /v1/series/{id}"
+    )
 
 
 class ShiftPublic(BaseModel):
@@ -107,11 +110,14 @@ def schedule_shifts(
     services: ServicesDep,
     principal: ActivityOrganiser,
 ) -> ShiftsScheduled:
-    """One shift, or a weekly recurrence that creates one per matching day (idempotently)."""
+    """One shift, or a weekly recurrence: a series (``series_id``) with one shift per matching
+    day still to come. The same recurrence again (same weekdays, dates and times, whatever the
+    capacity) is a 409 ``series-exists`` whose ``series_id`` names the series: change it with
+    ``POST /v1/series/{id}/capacity`` or ``/times``, or ``/cancel`` it, from a date on."""
     ledger = services.ledger
     if body.recurrence is not None and body.starts_at is None and body.ends_at is None:
         rule = body.recurrence
-        ids, position = ledger.add_recurring_shifts.written(
+        series_id, position = ledger.schedule_series.written(
             activity_id,
             WeeklyRecurrence(
                 frozenset(rule.weekdays),
@@ -125,7 +131,9 @@ def schedule_shifts(
             required_skills=body.required_skills,
             actor=principal.actor,
         )
-    elif body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
+        ids = ledger.series(series_id).shift_ids
+        return ShiftsScheduled(ids=ids, series_id=series_id, position=position)
+    if body.recurrence is None and body.starts_at is not None and body.ends_at is not None:
         shift_id, position = ledger.add_shift.written(
             activity_id,
             starts_at=body.starts_at,
@@ -135,10 +143,8 @@ def schedule_shifts(
             required_skills=body.required_skills,
             actor=principal.actor,
         )
-        ids = [shift_id]
-    else:
-        raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
-    return ShiftsScheduled(ids=ids, position=position)
+        return ShiftsScheduled(ids=[shift_id], position=position)
+    raise InvalidInputError("give either starts_at and ends_at, or a recurrence")
 
 
 @router.get("/{activity_id}/shifts", responses={404: {}})

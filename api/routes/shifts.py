@@ -23,10 +23,11 @@ from api.deps import (
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ShiftOrganiser, SignedUpOrShiftOrganiser
 from api.problems import Forbidden
+from api.roster import RosterPublic, roster_public
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
 from domain.shift import Shift
-from projections.shift_board.queries import roster
+from projections.shift_board.queries import cancellation, roster
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
 
@@ -38,21 +39,6 @@ class SignUp(Command):
 class SignedUp(Done):
     status: Literal["confirmed", "waitlisted"]
     waitlist_position: int | None = None
-
-
-class RosterEntry(BaseModel):
-    volunteer_id: UUID
-    status: str
-    name: str | None
-    volunteer_number: str | None
-
-
-class RosterPublic(BaseModel):
-    shift_id: UUID
-    confirmed: list[RosterEntry]
-    waitlisted: list[RosterEntry]
-    next_cursor: str | None = Field(description="the next page: more confirmed, then waitlisted")
-    position: int
 
 
 class Attend(Command):
@@ -164,14 +150,18 @@ def get_roster(
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> RosterPublic:
-    """Confirmed volunteers in order of sign-up, then the waitlist in order. Organisers only."""
+    """Confirmed volunteers in order of sign-up, then the waitlist in order; on a cancelled
+    shift, everyone it had (``cancelled_with_shift``) and why. Each with their attendance
+    (checked in or out, with times in UTC and local, or a no-show) and their phone, to reach
+    them on the day. Organisers of the shift's organisation only."""
+    shift = services.ledger.shift(shift_id)
     position = wait_for_position(services, min_position)
     page = roster(services.views, str(shift_id), limit=limit, after=decode_cursor(cursor))
-    entries = [RosterEntry.model_validate(e) for e in page.items]
-    return RosterPublic(
-        shift_id=shift_id,
-        confirmed=[e for e in entries if e.status == "confirmed"],
-        waitlisted=[e for e in entries if e.status == "waitlisted"],
+    return roster_public(
+        shift,
+        services.ledger.organisation(shift.organisation_id).timezone,
+        page.items,
+        cancellation(services.views, str(shift_id)),
         next_cursor=encode_cursor(page.next_after),
         position=position,
     )
@@ -254,7 +244,8 @@ def reschedule(
 def cancel_shift(
     shift_id: UUID, body: Reason, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
-    """Cancel the shift: every sign-up ends, with the reason."""
+    """Cancel the shift: every sign-up ends, with the reason; the roster keeps who was on it
+    (``cancelled_with_shift``)."""
     position = services.ledger.cancel_shift.written(shift_id, body.reason, principal.actor).position
     return Done(position=position)
 

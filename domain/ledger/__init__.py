@@ -7,11 +7,13 @@ from domain.ledger.command import Written, command, command_issuing_a_secret
 from domain.ledger.hours import HoursCommands
 from domain.ledger.organising import OrganisingCommands
 from domain.ledger.recognition import RecognitionCommands
+from domain.ledger.series import SeriesCommands
 from domain.ledger.volunteering import VolunteeringCommands
 from domain.values import Clash
 
 
 class Ledger(
+    SeriesCommands,
     OrganisingCommands,
     VolunteeringCommands,
     HoursCommands,

@@ -33,7 +33,8 @@ class HoursCommands(LedgerBase):
         moment = self._moment(at, "checked_in_at")
         if not shift.starts_at - self.policy.check_in_early <= moment < shift.ends_at:
             raise AttendanceError(
-                "check-in is open from shortly before the shift starts until it ends",
+                "check-in is open from shortly before the shift starts until it ends; outside "
+                "that, an organiser records the times served from the sign-in sheet",
                 shift_id=str(shift.id),
                 starts_at=shift.starts_at.isoformat(),
                 ends_at=shift.ends_at.isoformat(),
@@ -48,10 +49,16 @@ class HoursCommands(LedgerBase):
     ) -> UUID | None:
         """Check out; returns the pending service record it creates, if any time was served."""
         shift = self._confirmed_shift(shift_id, volunteer_id)
-        attendance = self.attendance(shift.id, volunteer_id)
-        attendance.check_out(
-            self._moment(at, "checked_out_at"), deadline=self._deadline(shift), actor=actor
-        )
+        moment = self._moment(at, "checked_out_at")
+        if moment < shift.starts_at:
+            raise AttendanceError(
+                "the shift has not started yet, so no time can be served; check out once it "
+                "has started (an organiser can later record the times from the sign-in sheet)",
+                shift_id=str(shift.id),
+                starts_at=shift.starts_at.isoformat(),
+            )
+        attendance = self._attendance_of(shift.id, volunteer_id)
+        attendance.check_out(moment, deadline=self._deadline(shift), actor=actor)
         return self._record_attendance(shift, attendance, actor)
 
     @command
@@ -70,7 +77,12 @@ class HoursCommands(LedgerBase):
         if time.end > self.now():
             raise InvalidInputError("attendance cannot be recorded for times still to come")
         attendance = self._attendance(shift.id, volunteer_id, actor)
-        attendance.record_from_sheet(time, actor)
+        record_id = self._record_id(attendance)
+        try:
+            attendance.record_from_sheet(time, actor, has_record=record_id in self.repository)
+        except AttendanceError as refused:
+            refused.context.setdefault("service_record_id", str(record_id))
+            raise
         return self._record_attendance(shift, attendance, actor)
 
     @command
@@ -100,21 +112,39 @@ class HoursCommands(LedgerBase):
         if not shift.has_started(self.now()):
             raise AttendanceError("a no-show can only be marked once the shift has started")
         attendance = self._attendance(shift.id, volunteer_id, actor)
-        attendance.mark_no_show(reason, actor)
+        record_id = self._record_id(attendance)
+        attendance.mark_no_show(reason, actor, has_record=record_id in self.repository)
         self._save(attendance)
 
     @command
     def undo_no_show(self, shift_id: UUID, volunteer_id: UUID, reason: str, actor: Actor) -> None:
-        attendance = self.attendance(shift_id, volunteer_id)
+        attendance = self._attendance_of(shift_id, volunteer_id)
         attendance.undo_no_show(reason, actor)
         self._save(attendance)
+
+    def _attendance_of(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
+        """The attendance, or a refusal that says what comes first when there is none."""
+        if Attendance.id_for(shift_id, volunteer_id) not in self.repository:
+            raise AttendanceError(
+                "no attendance is recorded for the volunteer on this shift; check in first, or "
+                "an organiser records the times from the sign-in sheet",
+                shift_id=str(shift_id),
+                volunteer_id=str(volunteer_id),
+            )
+        return self.attendance(shift_id, volunteer_id)
+
+    @staticmethod
+    def _record_id(attendance: Attendance) -> UUID:
+        """The id of the service record an attendance makes (one at most)."""
+        return derived_id("attendance-record", attendance.id)
 
     def _confirmed_shift(self, shift_id: UUID, volunteer_id: UUID) -> Shift:
         shift = self.shift(shift_id)
         self.volunteer(volunteer_id)
         if shift.status_of(volunteer_id) != SignUpStatus.CONFIRMED:
             raise AttendanceError(
-                "the volunteer holds no confirmed place on this shift",
+                "the volunteer holds no confirmed place on this shift; sign them up first (a "
+                "waitlisted volunteer waits for a place)",
                 shift_id=str(shift.id),
                 volunteer_id=str(volunteer_id),
             )
@@ -142,7 +172,7 @@ class HoursCommands(LedgerBase):
         organisation = self.organisation(shift.organisation_id)
         time = TimeRange(max(served.start, shift.starts_at), min(served.end, shift.ends_at))
         record = ServiceRecord.record(
-            id=derived_id("attendance-record", attendance.id),
+            id=self._record_id(attendance),
             volunteer_id=attendance.volunteer_id,
             activity_id=activity.id,
             organisation_id=organisation.id,

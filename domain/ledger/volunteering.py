@@ -159,6 +159,7 @@ class VolunteeringCommands(LedgerBase):
         """Confirmed while places remain, else waitlisted at the end of the line."""
         shift = self.shift(shift_id)
         volunteer = self.volunteer(volunteer_id)
+        shift.require_open_for_sign_up(volunteer_id, now=self.now())
         volunteer.require_active()
         missing = sorted(set(shift.required_skills) - set(volunteer.skills))
         if missing:
@@ -171,7 +172,8 @@ class VolunteeringCommands(LedgerBase):
         clash = timesheet.clashing_shift(shift.time, apart_from=shift.id)
         if clash is not None:
             raise SignUpRefusedError(
-                "the shift overlaps another shift the volunteer is confirmed for",
+                "the shift overlaps another shift the volunteer is confirmed for; cancel that "
+                "sign-up first, or choose another shift",
                 shift_id=str(shift.id),
                 overlapping_shift_id=str(clash),
             )

@@ -50,6 +50,12 @@ TEMPLATES: dict[str, str] = {
     "Shift.CapacityChanged": "places on {shift} changed to {capacity}",
     "Shift.Rescheduled": "{shift} moved to {starts_at} – {ends_at}",
     "Shift.Cancelled": "{shift} cancelled",
+    "Series.Scheduled": "weekly series of {activity} scheduled with {capacity} places",
+    "Series.CapacityChanged": (
+        "places on the weekly series of {activity} changed to {capacity} from {from_day}"
+    ),
+    "Series.TimesChanged": "weekly series of {activity} moved from {from_day}",
+    "Series.CancelledFrom": "weekly series of {activity} cancelled from {from_day}",
     "Timesheet.Opened": "timesheet of {volunteer} opened",
     "Timesheet.ShiftHeld": "{shift} held on the timesheet of {volunteer}",
     "Timesheet.ShiftReleased": "{shift} released from the timesheet of {volunteer}",
@@ -126,6 +132,7 @@ PLAIN_FIELDS = frozenset(
         "total_minutes",
         "period_start",
         "period_end",
+        "from_day",
     }
 )
 TIME_FIELDS = frozenset({"at", "starts_at", "ends_at", "checked_in_at", "checked_out_at"})

@@ -21,6 +21,7 @@ from projections.events import (
     ORGANISATION_EVENTS,
     RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
+    SERIES_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
     UNIQUE_KEY_EVENTS,
@@ -57,6 +58,7 @@ class Hours(Projection):
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *RECEIPT_EVENTS,
+            *SERIES_EVENTS,
             Activity.ShiftAdded,
             Activity.Closed,
             ServiceRecord.CorrectionRequested,

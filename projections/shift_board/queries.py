@@ -28,12 +28,35 @@ def shifts_of_activity(
     return page_of(rows, limit, ("starts_at", "id"))
 
 
+ROSTER_FIELDS = (
+    "volunteer_id",
+    "status",
+    "held",
+    "name",
+    "volunteer_number",
+    "phone",
+    "volunteer_status",
+    "checked_in_at",
+    "checked_out_at",
+    "no_show",
+    "needs_review",
+    "queue",
+    "seq",
+)
+
+
 def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str] | None) -> Page:
-    """Confirmed volunteers in the order they got their place, then the waitlist in order."""
+    """Confirmed volunteers in the order they got their place, then the waitlist in order; on
+    a cancelled shift, everyone it had, in the same order, with the place they held. Each with
+    their attendance (none yet: no check-in times, not a no-show)."""
     sql = (
-        "SELECT * FROM (SELECT r.volunteer_id, r.status, v.name, v.volunteer_number, "
-        "CASE r.status WHEN 'confirmed' THEN 0 ELSE 1 END AS queue, r.seq "
+        "SELECT * FROM (SELECT r.volunteer_id, r.status, r.held, v.name, v.volunteer_number, "
+        "v.phone, v.status AS volunteer_status, a.checked_in_at, a.checked_out_at, "
+        "COALESCE(a.no_show, 0) AS no_show, COALESCE(a.needs_review, 0) AS needs_review, "
+        "CASE r.held WHEN 'confirmed' THEN 0 ELSE 1 END AS queue, r.seq "
         "FROM board_roster r LEFT JOIN dir_volunteers v ON v.id = r.volunteer_id "
+        "LEFT JOIN board_attendance a "
+        "ON a.shift_id = r.shift_id AND a.volunteer_id = r.volunteer_id "
         "WHERE r.shift_id = ?) roster"
     )
     params: list[Any] = [shift_id]
@@ -41,17 +64,7 @@ def roster(views: ViewStore, shift_id: str, *, limit: int, after: tuple[str, str
         sql += " WHERE queue > ? OR (queue = ? AND seq > ?)"
         params += [int(after[0]), int(after[0]), int(after[1])]
     rows = views.query(sql + " ORDER BY queue, seq LIMIT ?", [*params, limit + 1])
-    entries = [
-        {
-            "volunteer_id": r[0],
-            "status": r[1],
-            "name": r[2],
-            "volunteer_number": r[3],
-            "queue": r[4],
-            "seq": r[5],
-        }
-        for r in rows
-    ]
+    entries = [dict(zip(ROSTER_FIELDS, row, strict=True)) for row in rows]
     return page_of(entries, limit, ("queue", "seq"))
 
 
@@ -63,3 +76,11 @@ def upcoming_shifts(views: ViewStore, volunteer_id: str, now_iso: str) -> int:
         (volunteer_id, now_iso),
     )
     return int(count)
+
+
+def cancellation(views: ViewStore, shift_id: str) -> tuple[str | None, str | None]:
+    """When the shift was cancelled (UTC ISO text) and why; ``(None, None)`` if it was not."""
+    rows = views.query(
+        "SELECT cancelled_at, cancel_reason FROM board_shifts WHERE id = ?", (shift_id,)
+    )
+    return (rows[0][0], rows[0][1]) if rows else (None, None)

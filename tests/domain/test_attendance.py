@@ -65,7 +65,7 @@ def test_an_open_check_in_is_left_alone_before_its_deadline():
 
 def test_a_no_show_cannot_check_in_until_it_is_undone():
     attendance = Attendance.open(uuid4(), uuid4(), ORGANISER)
-    attendance.mark_no_show("未到岗", ORGANISER)
+    attendance.mark_no_show("未到岗", ORGANISER, has_record=False)
     with pytest.raises(AttendanceError, match="no-show"):
         attendance.check_in(START, ORGANISER)
     attendance.undo_no_show("误标，实际到岗", ORGANISER)
@@ -73,9 +73,9 @@ def test_a_no_show_cannot_check_in_until_it_is_undone():
     assert attendance.checked_in_at == START
 
 
-def test_someone_who_checked_in_cannot_be_marked_a_no_show():
-    with pytest.raises(AttendanceError, match="checked in"):
-        checked_in().mark_no_show("未到岗", ORGANISER)
+def test_someone_who_served_time_cannot_be_marked_a_no_show():
+    with pytest.raises(AttendanceError, match="served time"):
+        checked_in().mark_no_show("未到岗", ORGANISER, has_record=True)
 
 
 def test_undoing_a_no_show_that_was_never_marked_is_refused():
@@ -83,7 +83,44 @@ def test_undoing_a_no_show_that_was_never_marked_is_refused():
         Attendance.open(uuid4(), uuid4(), ORGANISER).undo_no_show("误操作", ORGANISER)
 
 
-def test_a_sign_in_sheet_cannot_overwrite_recorded_attendance():
+def test_a_sign_in_sheet_cannot_overwrite_attendance_that_made_a_service_record():
     attendance = checked_in()
-    with pytest.raises(AttendanceError, match="already recorded"):
-        attendance.record_from_sheet(TimeRange(START, END), ORGANISER)
+    attendance.check_out(END, deadline=DEADLINE, actor=VOLUNTEER)
+    with pytest.raises(AttendanceError, match="correct the service record"):
+        attendance.record_from_sheet(TimeRange(START, END), ORGANISER, has_record=True)
+
+
+def test_a_sign_in_sheet_replaces_attendance_that_made_no_record():
+    attendance = checked_in(END - timedelta(seconds=30))
+    attendance.check_out(END, deadline=DEADLINE, actor=VOLUNTEER)
+    attendance.record_from_sheet(TimeRange(START, END), ORGANISER, has_record=False)
+    assert attendance.attended == TimeRange(START, END)
+
+
+def test_a_sign_in_sheet_closes_an_open_check_in():
+    attendance = checked_in()
+    attendance.record_from_sheet(TimeRange(START, END), ORGANISER, has_record=False)
+    assert attendance.is_complete
+
+
+def test_attendance_that_made_no_record_can_become_a_no_show():
+    attendance = checked_in(END - timedelta(seconds=30))
+    attendance.check_out(END, deadline=DEADLINE, actor=VOLUNTEER)
+    attendance.mark_no_show("签到后即离开", ORGANISER, has_record=False)
+    assert attendance.is_no_show
+
+
+def test_an_open_check_in_cannot_become_a_no_show():
+    with pytest.raises(AttendanceError, match="sign-in sheet"):
+        checked_in().mark_no_show("未到岗", ORGANISER, has_record=False)
+
+
+def test_checking_in_twice_says_to_check_out():
+    with pytest.raises(AttendanceError, match="check out when"):
+        checked_in().check_in(START, VOLUNTEER)
+
+
+def test_checking_out_without_a_check_in_says_to_check_in_first():
+    attendance = Attendance.open(uuid4(), uuid4(), ORGANISER)
+    with pytest.raises(AttendanceError, match="check in first"):
+        attendance.check_out(END, deadline=DEADLINE, actor=VOLUNTEER)

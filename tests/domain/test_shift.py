@@ -215,3 +215,15 @@ def test_rescheduling_to_the_same_times_is_refused():
     shift = a_shift()
     with pytest.raises(InvalidInputError):
         shift.reschedule(shift.time, reason="调整", now=NOW, actor=ORGANISER)
+
+
+def test_a_cancelled_shift_refuses_sign_ups_before_anything_else_is_asked():
+    shift = a_shift()
+    shift.cancel(reason="暴雨预警", now=NOW, actor=ORGANISER)
+    with pytest.raises(SignUpRefusedError, match="cancelled"):
+        shift.require_open_for_sign_up(uuid4(), now=NOW)
+
+
+def test_a_shift_open_for_sign_ups_passes_the_check():
+    shift = a_shift()
+    shift.require_open_for_sign_up(uuid4(), now=NOW)

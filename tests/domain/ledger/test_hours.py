@@ -477,3 +477,64 @@ def test_a_correction_stored_before_version_2_reads_as_not_single_organiser(ledg
         False,
     )
     assert ledger.service_record(record_id).minutes == 90
+
+
+def test_a_check_out_before_the_shift_starts_is_refused_and_the_check_in_stands(
+    ledger, clock, served
+):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, -20))
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, -10))
+    with pytest.raises(AttendanceError, match="has not started"):
+        ledger.check_out(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 60))
+    record_id = ledger.check_out(shift, volunteer, me)
+    assert ledger.service_record(record_id).minutes == 60
+
+
+def test_attendance_that_served_no_time_is_recorded_from_the_sheet_instead(ledger, clock, served):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, 119.5))
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 120))
+    assert ledger.check_out(shift, volunteer, me) is None
+    record_id = ledger.record_attendance(
+        shift,
+        volunteer,
+        checked_in_at=f.at(ledger, shift, 0),
+        checked_out_at=f.at(ledger, shift, 90),
+        actor=ORGANISER,
+    )
+    assert ledger.service_record(record_id).minutes == 90
+
+
+def test_attendance_that_served_no_time_can_be_marked_a_no_show(ledger, clock, served):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, 119.5))
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 120))
+    ledger.check_out(shift, volunteer, me)
+    ledger.mark_no_show(shift, volunteer, "签到后即离开", ORGANISER)
+    assert ledger.attendance(shift, volunteer).is_no_show
+
+
+def test_a_sheet_for_attendance_with_a_record_names_the_record(ledger, clock, served):
+    _, shift, volunteer = served
+    me = Actor.volunteer(volunteer)
+    clock.set(f.at(ledger, shift, 0))
+    ledger.check_in(shift, volunteer, me)
+    clock.set(f.at(ledger, shift, 60))
+    record_id = ledger.check_out(shift, volunteer, me)
+    with pytest.raises(AttendanceError, match="correct the service record") as refused:
+        ledger.record_attendance(
+            shift,
+            volunteer,
+            checked_in_at=f.at(ledger, shift, 0),
+            checked_out_at=f.at(ledger, shift, 30),
+            actor=ORGANISER,
+        )
+    assert refused.value.context["service_record_id"] == str(record_id)

@@ -171,3 +171,24 @@ def test_a_minor_registers_with_a_guardian(ledger):
         guardian_consent=True,
     )
     assert ledger.volunteer(volunteer).guardian_name == "刘建国"
+
+
+def test_a_cancelled_shift_says_it_is_cancelled_before_any_overlap(ledger):
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    held = f.shift(ledger, activity, starts_in=timedelta(days=1), hours=2)
+    cancelled = f.shift(ledger, activity, starts_in=timedelta(days=1, hours=1), hours=2)
+    volunteer = f.volunteer(ledger, community)
+    ledger.sign_up(held, volunteer, Actor.volunteer(volunteer))
+    ledger.cancel_shift(cancelled, "暴雨预警", ORGANISER)
+    with pytest.raises(SignUpRefusedError, match="cancelled"):
+        ledger.sign_up(cancelled, volunteer, Actor.volunteer(volunteer))
+
+
+def test_a_started_shift_says_it_started_before_any_missing_skill(ledger, clock):
+    community = f.community(ledger)
+    shift = f.shift(ledger, f.activity(ledger, community), required_skills=["急救"])
+    volunteer = f.volunteer(ledger, community)
+    clock.set(ledger.shift(shift).starts_at)
+    with pytest.raises(SignUpRefusedError, match="started"):
+        ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))

@@ -209,3 +209,26 @@ def test_the_trail_says_when_a_correction_had_no_second_party(store_url, clock, 
         )
     finally:
         ledger.close()
+
+
+def test_a_series_and_its_changes_read_as_the_activitys(ledger, views):
+    from datetime import date, time
+
+    from domain.values import WeeklyRecurrence
+
+    activity = f.activity(ledger, f.community(ledger))
+    rule = WeeklyRecurrence(frozenset({5}), date(2026, 3, 2), date(2026, 3, 15), time(9), time(11))
+    series = ledger.schedule_series(activity, rule, capacity=2, actor=f.ORGANISER)
+    ledger.cancel_series(series, from_day=date(2026, 3, 9), reason="场地施工", actor=f.ORGANISER)
+    ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+    summaries = [
+        summary
+        for (summary,) in views.query(
+            "SELECT summary FROM audit_entries WHERE aggregate_kind = ? ORDER BY position",
+            ("series",),
+        )
+    ]
+    assert summaries == [
+        "weekly series of 文明劝导进社区 scheduled with 2 places",
+        "weekly series of 文明劝导进社区 cancelled from 2026-03-09",
+    ]

@@ -94,7 +94,7 @@ def test_a_projection_with_a_new_version_is_rebuilt(ledger, views, runner):
     runner.catch_up()
 
     class ShiftBoardV2(ShiftBoard):
-        version = 2
+        version = ShiftBoard.version + 1
 
     upgraded = ProjectionRunner(ledger, views, [ShiftBoardV2()])
     assert upgraded.position(upgraded.projections[0]) == 0
@@ -173,7 +173,7 @@ def test_a_read_only_runner_changes_no_read_model(ledger, views, runner):
     runner.catch_up()
 
     class ShiftBoardV2(ShiftBoard):
-        version = 2
+        version = ShiftBoard.version + 1
 
     reader = ProjectionRunner(ledger, views, [ShiftBoardV2()], prepare=False)
     assert [(p.name, p.lag) for p in reader.progress()] == [("shift_board", 0)]

@@ -58,7 +58,8 @@ def test_the_board_matches_the_shifts(ledger, views):
             shift.starts_at.isoformat(),
         )
         roster = views.query(
-            "SELECT volunteer_id FROM board_roster WHERE shift_id = ? ORDER BY status, seq",
+            "SELECT volunteer_id FROM board_roster WHERE shift_id = ? "
+            "AND status IN ('confirmed', 'waitlisted') ORDER BY status, seq",
             (str(shift_id),),
         )
         assert [v for (v,) in roster] == [str(v) for v in (*shift.confirmed, *shift.waitlist)]
@@ -71,3 +72,44 @@ def test_batches_of_any_size_give_the_same_board(ledger, views, store_url, tmp_p
     with other_views(store_url, tmp_path) as small:
         ProjectionRunner(ledger, small, [ShiftBoard()], batch_size=batch_size).catch_up()
         assert contents(small, [ShiftBoard()]) == contents(views, [ShiftBoard()])
+
+
+def test_a_cancelled_shift_keeps_who_was_on_it_and_why(ledger, views):
+    _, cancelled = eventful_shifts(ledger)
+    ProjectionRunner(ledger, views, [ShiftBoard()]).catch_up()
+    roster = views.query(
+        "SELECT status, held FROM board_roster WHERE shift_id = ? ORDER BY seq",
+        (str(cancelled),),
+    )
+    [shift] = views.query(
+        "SELECT status, confirmed, waitlisted, cancel_reason, cancelled_at IS NOT NULL "
+        "FROM board_shifts WHERE id = ?",
+        (str(cancelled),),
+    )
+    assert roster == [("cancelled_with_shift", "confirmed"), ("cancelled_with_shift", "waitlisted")]
+    assert shift == ("cancelled", 0, 0, "暴雨预警", True)
+
+
+def test_the_board_keeps_each_attendance(ledger, views, clock):
+    community = f.community(ledger)
+    shift = f.shift(ledger, f.activity(ledger, community), capacity=3)
+    came, left, absent = (
+        f.volunteer(ledger, community, name=n) for n in ("王小明", "李春花", "赵刚")
+    )
+    for volunteer in (came, left, absent):
+        ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+    clock.set(f.at(ledger, shift, 0))
+    ledger.check_in(shift, came, Actor.volunteer(came))
+    ledger.check_in(shift, left, Actor.volunteer(left))
+    ledger.mark_no_show(shift, absent, "未到岗", f.ORGANISER)
+    clock.set(f.at(ledger, shift, 60))
+    ledger.check_out(shift, left, Actor.volunteer(left))
+    ProjectionRunner(ledger, views, [ShiftBoard()]).catch_up()
+    rows = views.query(
+        "SELECT volunteer_id, checked_in_at IS NOT NULL, checked_out_at IS NOT NULL, no_show "
+        "FROM board_attendance WHERE shift_id = ?",
+        (str(shift),),
+    )
+    assert sorted(rows) == sorted(
+        [(str(came), True, False, 0), (str(left), True, True, 0), (str(absent), False, False, 1)]
+    )
