@@ -367,3 +367,20 @@ def test_one_volunteers_feed_address_shows_only_their_shifts(api, world):
 def test_an_organiser_has_no_calendar_token_to_rotate(api, world):
     response = api.client.post("/v1/me/calendar-token", headers=world.tokens["organiser"])
     assert response.status_code == 403
+
+
+def test_a_shift_the_organiser_cancels_shows_in_my_shifts_and_my_feed_with_the_reason(api, world):
+    sign_up(api, world, world.tokens["volunteer"])
+    path = calendar_url(api, world)
+    response = api.client.post(
+        f"/v1/shifts/{world.shift}/cancel",
+        headers=world.tokens["organiser"],
+        json={"reason": "暴雨预警，活动取消"},
+    )
+    assert response.status_code == 200, response.text
+    [mine] = get(api, "/v1/me/shifts", world.tokens["volunteer"])["items"]
+    assert (mine["shift_id"], mine["state"]) == (str(world.shift), "cancelled_with_shift")
+    assert mine["cancel_reason"] == "暴雨预警，活动取消"
+    [event] = feed(api, path).walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert "暴雨预警" in str(event["DESCRIPTION"])
