@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz the running service against its own OpenAPI schema: no 5xx, no response that breaks
-# the schema. Starts the API on SQLite with the demo data in a temporary folder, logs in as the
+# the schema, with every check schemathesis has and its stateful phase. Starts the API on SQLite with the demo data in a temporary folder, logs in as the
 # demo admin, and runs a bounded number of examples per operation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,12 +22,17 @@ password=$(awk '/log in as admin:/ {print $NF}' server.log)
 token=$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/token" \
   -d "username=demo.admin&password=$password" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
+eval "$("$OLDPWD/.venv/bin/python" "$OLDPWD/scripts/demo_ids.py" "http://127.0.0.1:$port" "$token")"
+DEMO_CERTIFICATE=$(grep -o 'VC[0-9]\{13\}' server.log | head -1)
+export DEMO_CERTIFICATE
+
 # Logging out ends every token of the account, so it runs on its own, after everything else.
 fuzz() {
-  "$OLDPWD/.venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
+  "$OLDPWD/.venv/bin/st" --config-file "$OLDPWD/scripts/schemathesis.toml" \
+    run "http://127.0.0.1:$port/openapi.json" \
     --header "Authorization: Bearer $token" \
-    --checks not_a_server_error,response_schema_conformance,content_type_conformance \
-    --max-examples "$examples" --seed 20261129 --phases examples,coverage,fuzzing \
+    --checks all \
+    --max-examples "$examples" --seed 20261129 --phases examples,coverage,fuzzing,stateful \
     --request-timeout 30 --workers 1 --no-color "$@" || { tail -50 server.log; exit 1; }
 }
 fuzz --exclude-path /v1/auth/logout

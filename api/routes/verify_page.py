@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from api.routes.certificates import CertificatesDep
 from certificates import format_hours
@@ -20,6 +21,16 @@ from domain.errors import NotFoundError
 from domain.policy import mask_name
 
 router = APIRouter(tags=["certificates"])
+
+
+class TypedText(PathConvertor):
+    """Whatever follows ``/V/``, line breaks included (``path`` stops at one), so that
+    anything typed gets the page, not a JSON 404."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("typed_text", TypedText())
 
 NUMBER = re.compile(r"VC\d{13}")
 #: How much of a long or odd number typed is echoed back on the not-found page.
@@ -64,7 +75,7 @@ def not_found_page(typed: str) -> HTMLResponse:
 
 
 @router.get(
-    "/V/{number:path}",
+    "/V/{number:typed_text}",
     response_class=HTMLResponse,
     summary="The certificate check page a QR code opens",
     responses={200: _HTML, 404: {"description": "No certificate has this number", **_HTML}},

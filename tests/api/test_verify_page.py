@@ -64,3 +64,9 @@ def test_the_openapi_document_declares_the_not_found_page_as_html(api):
     operation = api.client.get("/openapi.json").json()["paths"]["/V/{number}"]["get"]
     assert list(operation["responses"]["404"]["content"]) == ["text/html"]
     assert list(operation["responses"]["200"]["content"]) == ["text/html"]
+
+
+def test_a_number_with_a_line_break_in_it_still_gets_the_page(api):
+    response = api.client.get("/V/VC12%0A34")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
