@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -16,7 +16,9 @@ router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
 
 
 class StandingPublic(BaseModel):
-    rank: int
+    rank: int | None = Field(
+        description="competition rank (1, 2, 2, 4) among the ranked; null when unranked"
+    )
     organization_id: UUID
     name: str
     active_volunteers: int
@@ -24,7 +26,11 @@ class StandingPublic(BaseModel):
     approved_minutes: int
     minutes_per_active_volunteer: int
     participation_percent: int
-    list: str | None = Field(description='"red", "black" or null')
+    list: Literal["red", "black"] | None = Field(description="the list it is on, if any")
+    standing: Literal["red", "black", "between", "unranked"] = Field(
+        description="red or black list, between them, or unranked: no approved service in "
+        "the period, so nothing to compare (on neither list)"
+    )
 
 
 class RankingsPublic(BaseModel):
@@ -45,7 +51,11 @@ def get_rankings(
     ] = None,
     min_position: MinPosition = None,
 ) -> RankingsPublic:
-    """Child organisations by approved minutes per active volunteer, then participation rate."""
+    """Child organisations by approved minutes per active volunteer, then participation rate.
+
+    A child with no approved service in the period is unranked (rank null, on neither list);
+    equal scores share a rank and a class; the top ``n`` ranks are the red list and the
+    bottom ``n``, counted from below, the black list (ties at the edge included)."""
     parsed = Period.parse(period)
     ledger = services.ledger
     organisation = ledger.organisation(organization_id)

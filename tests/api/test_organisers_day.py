@@ -1,0 +1,74 @@
+"""The organiser's day (issue 15) through HTTP, on SQLite and PostgreSQL: rankings of nothing,
+certificates from a request, the whole supervision queue."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.conftest import Api
+from tests.conftest import Clock
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api(request, tmp_path) -> Iterator[Api]:
+    if request.param == "sqlite":
+        store = f"sqlite:///{tmp_path}/data/ledger.db"
+    else:
+        store = str(request.getfixturevalue("postgres_schema"))
+    clock = Clock(datetime.now(UTC).replace(microsecond=0))
+    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
+    with TestClient(create_app(settings, clock=clock)) as client:
+        yield Api(client, client.app.state.services, clock)  # type: ignore[attr-defined]
+
+
+def served(api, world, volunteer, minutes, recorder="organiser", approver="admin", days_ago=1):
+    """Minutes at 和平里社区's activity, recorded by one person and approved by another."""
+    start = api.clock.now - timedelta(days=days_ago)
+    recorded = api.client.post(
+        "/v1/service-records",
+        headers=world.tokens[recorder],
+        json={
+            "volunteer_id": str(volunteer),
+            "activity_id": str(world.activity),
+            "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(minutes=minutes)).isoformat(),
+            "description": "文明劝导",
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    approved = api.client.post(
+        f"/v1/service-records/{recorded.json()['id']}/approve", headers=world.tokens[approver]
+    )
+    assert approved.status_code == 200, approved.text
+    return approved.json()
+
+
+def rankings(api, world, **params):
+    response = api.client.get(
+        f"/v1/organizations/{world.district}/rankings",
+        params={"n": 1, **params},
+        headers=world.tokens["admin"],
+    )
+    assert response.status_code == 200, response.text
+    return [(c["name"], c["rank"], c["standing"]) for c in response.json()["children"]]
+
+
+def test_streets_with_no_service_in_the_period_are_unranked(api, world):
+    assert rankings(api, world) == [
+        ("东四街道", None, "unranked"),
+        ("和平里街道", None, "unranked"),
+    ]
+
+
+def test_streets_with_equal_service_share_the_red_list(api, world):
+    served(api, world, world.volunteer, 120)
+    served(api, world, world.spare_volunteer, 120)
+    done = served(api, world, world.other_volunteer, 120, recorder="admin", approver="organiser")
+    assert rankings(api, world, min_position=done["position"]) == [
+        ("东四街道", 1, "red"),
+        ("和平里街道", 1, "red"),
+    ]
