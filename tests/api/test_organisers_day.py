@@ -3,6 +3,7 @@ certificates from a request, the whole supervision queue."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -72,3 +73,55 @@ def test_streets_with_equal_service_share_the_red_list(api, world):
         ("东四街道", 1, "red"),
         ("和平里街道", 1, "red"),
     ]
+
+
+def certificate_requested(api, world, days=7):
+    today = api.clock.now.date()
+    requested = api.client.post(
+        "/v1/certificate-requests",
+        headers=world.tokens["volunteer"],
+        json={
+            "organization_id": str(world.community_a),
+            "period_start": (today - timedelta(days=days)).isoformat(),
+            "period_end": today.isoformat(),
+        },
+    )
+    assert requested.status_code == 201, requested.text
+    return requested.json()["id"]
+
+
+SIGNED = {"person_in_charge": "李主任", "handler": "王干事", "contact": "010-64200000"}
+
+
+def test_a_certificate_issued_for_a_request_covers_the_requested_period(api, world):
+    served(api, world, world.volunteer, 120, days_ago=3)
+    served(api, world, world.volunteer, 60, days_ago=10)  # before the requested week
+    request = certificate_requested(api, world)
+    issued = api.client.post(
+        "/v1/certificates",
+        headers=world.tokens["organiser"],
+        json={"request_id": request, **SIGNED},
+    )
+    assert issued.status_code == 201, issued.text
+    certificate = api.services.ledger.certificate(issued.json()["number"])
+    assert certificate.record_minutes == [120]
+    assert api.services.ledger.certificate_request(UUID(request)).outcome == "fulfilled"
+
+
+def test_a_period_other_than_the_requested_one_is_refused(api, world):
+    served(api, world, world.volunteer, 120, days_ago=3)
+    request = certificate_requested(api, world)
+    refused = api.client.post(
+        "/v1/certificates",
+        headers=world.tokens["organiser"],
+        json={
+            "request_id": request,
+            "organization_id": str(world.community_a),
+            "volunteer_id": str(world.volunteer),
+            "period_start": api.clock.now.date().isoformat(),
+            **SIGNED,
+        },
+    )
+    assert refused.status_code == 422
+    assert refused.json()["context"]["field"] == "period_start"
+    assert api.services.ledger.certificate_request(UUID(request)).outcome is None
