@@ -75,11 +75,12 @@ class NoShowPublic(BaseModel):
 
 class SupervisionPublic(BaseModel):
     organisation_id: UUID
-    pending_days: int
+    pending_days: int | None = Field(description="the filter asked for, if any")
     period: str
     now: AwareDatetime = Field(description="the ledger's time the waits are measured at")
     pending_approval: list[RecordDuePublic] = Field(
-        description="pending longer than pending_days since they were recorded"
+        description="every record pending, oldest first, with its age in days; with "
+        "pending_days only those pending longer than that since they were recorded"
     )
     awaiting_review: list[RecordDuePublic] = Field(
         description="pending records of check-ins closed automatically"
@@ -104,7 +105,15 @@ def get_supervision(
     organization_id: UUID,
     services: ServicesDep,
     principal: PrincipalDep,
-    pending_days: Annotated[int, Query(ge=0, le=3650)] = 7,
+    pending_days: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=3650,
+            description="only records pending more than this many days since they were "
+            "recorded; without it, every pending record",
+        ),
+    ] = None,
     period: Annotated[
         str,
         Query(
@@ -115,7 +124,8 @@ def get_supervision(
     ] = "all",
     min_position: MinPosition = None,
 ) -> SupervisionPublic:
-    """What needs attention in the organisation and below: records waiting for approval,
+    """What needs attention in the organisation and below: every record waiting for approval
+    (oldest first, with its age; ``pending_days`` narrows it to the long waits),
     check-ins closed for review, open correction requests, approvals and raises of approved
     minutes made with no second party, and the period's no-shows.
     Organisers of the organisation (or above it) and admins."""

@@ -125,3 +125,30 @@ def test_a_period_other_than_the_requested_one_is_refused(api, world):
     assert refused.status_code == 422
     assert refused.json()["context"]["field"] == "period_start"
     assert api.services.ledger.certificate_request(UUID(request)).outcome is None
+
+
+def test_the_supervision_queue_shows_every_pending_record_with_its_age(api, world):
+    ledger, organiser = api.services.ledger, world.tokens["organiser"]
+    start = api.clock.now - timedelta(hours=20)
+    recorded = api.client.post(
+        "/v1/service-records",
+        headers=organiser,
+        json={
+            "volunteer_id": str(world.volunteer),
+            "activity_id": str(world.activity),
+            "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(hours=1)).isoformat(),
+            "description": "文明劝导",
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    api.clock.advance(days=1, hours=1)
+    url = f"/v1/organizations/{world.street_a}/supervision"
+    since = {"min_position": ledger.recorder.max_notification_id()}
+    queue = api.client.get(url, params=since, headers=organiser).json()
+    assert [(item["record_id"], item["days_pending"]) for item in queue["pending_approval"]] == [
+        (recorded.json()["id"], 1)
+    ]
+    assert queue["pending_days"] is None
+    narrowed = api.client.get(url, params={**since, "pending_days": 2}, headers=organiser).json()
+    assert narrowed["pending_approval"] == []
