@@ -152,3 +152,14 @@ def test_the_supervision_queue_shows_every_pending_record_with_its_age(api, worl
     assert queue["pending_days"] is None
     narrowed = api.client.get(url, params={**since, "pending_days": 2}, headers=organiser).json()
     assert narrowed["pending_approval"] == []
+
+
+def test_an_organiser_may_have_a_chinese_username_and_log_in_with_it(api, world):
+    added = api.client.post(
+        f"/v1/organizations/{world.community_a}/organisers",
+        headers=world.tokens["organiser"],
+        json={"username": "李明华", "password": "社区志愿服务2026春", "display_name": "李明华"},
+    )
+    assert added.status_code == 201, added.text
+    login = {"username": "李明华", "password": "社区志愿服务2026春"}
+    assert api.client.post("/v1/auth/token", data=login).status_code == 200
