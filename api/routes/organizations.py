@@ -35,7 +35,13 @@ class OrganizationPublic(BaseModel):
 
 
 class AddOrganiser(Command):
-    username: str = Field(min_length=3, max_length=32)
+    username: str = Field(
+        min_length=2,
+        max_length=32,
+        examples=["李明华"],
+        description="2 to 32 letters of any script, digits or _.-, at least one letter; "
+        "stored NFKC-normalised and case-folded",
+    )
     password: Secret = Field(
         max_length=MAX_LENGTH, description="at least 10 characters, not easy to guess"
     )
