@@ -143,6 +143,9 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ),
     ledger.DailyCapExceededError: Problem(_RULE, "daily-cap-exceeded", "Daily cap exceeded"),
     ledger.UsernameTakenError: Problem(_RULE, "username-taken", "Username taken"),
+    ledger.OrganisationNameTakenError: Problem(
+        _RULE, "organisation-name-taken", "Organisation name taken"
+    ),
     ledger.AccountDisabledError: Problem(_RULE, "account-disabled", "Account disabled"),
     ledger.ResetCodeRefusedError: Problem(_RULE, "reset-code-refused", "Reset code refused"),
     ledger.RecognitionListError: Problem(
