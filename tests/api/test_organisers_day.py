@@ -163,3 +163,86 @@ def test_an_organiser_may_have_a_chinese_username_and_log_in_with_it(api, world)
     assert added.status_code == 201, added.text
     login = {"username": "李明华", "password": "社区志愿服务2026春"}
     assert api.client.post("/v1/auth/token", data=login).status_code == 200
+
+
+def test_a_second_child_with_the_same_name_is_a_conflict_naming_the_first(api, world):
+    created = api.client.post(
+        "/v1/organizations",
+        headers=world.tokens["organiser"],
+        json={"name": "和平里社区", "kind": "community", "parent_id": str(world.street_a)},
+    )
+    assert created.status_code == 409
+    problem = created.json()
+    assert problem["type"].endswith("/organisation-name-taken")
+    assert problem["context"]["existing_id"] == str(world.community_a)
+
+
+def test_an_organiser_of_the_parent_renames_and_closes_a_community(api, world):
+    url = f"/v1/organizations/{world.community_a}"
+    organiser = world.tokens["organiser"]
+    renamed = api.client.post(
+        f"{url}/rename", headers=organiser, json={"name": "和平里第一社区", "reason": "社区更名"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    closed = api.client.post(f"{url}/close", headers=organiser, json={"reason": "并入相邻社区"})
+    assert closed.status_code == 200, closed.text
+    shown = api.client.get(url, headers=organiser).json()
+    assert (shown["name"], shown["closed"]) == ("和平里第一社区", True)
+    activity = api.client.post(
+        "/v1/activities",
+        headers=organiser,
+        json={
+            "title": "周末清洁",
+            "category": "环境保护",
+            "organization_id": str(world.community_a),
+            "location": "和平里北街",
+            "description": "",
+        },
+    )
+    assert activity.status_code == 409
+    assert activity.json()["type"].endswith("/organisation-closed")
+
+
+def test_renaming_or_closing_needs_an_organiser_above_it(api, world):
+    url = f"/v1/organizations/{world.street_a}"
+    for role, status in (("organiser", 403), ("other organiser", 403), ("admin", 200)):
+        answer = api.client.post(
+            f"{url}/rename",
+            headers=world.tokens[role],
+            json={"name": "和平里新街道", "reason": "更名"},
+        )
+        assert answer.status_code == status, (role, answer.text)
+
+
+def organisers(api, world, organisation, role="organiser"):
+    response = api.client.get(
+        f"/v1/organizations/{organisation}/organisers",
+        params={"min_position": api.services.ledger.recorder.max_notification_id()},
+        headers=world.tokens[role],
+    )
+    assert response.status_code == 200, response.text
+    return [o["username"] for o in response.json()["organisers"]]
+
+
+def test_an_ended_appointment_leaves_the_list_and_the_role_at_once(api, world):
+    assert organisers(api, world, world.street_a) == ["organiser.li", "organiser.zhou"]
+    checker = api.services.ledger.account_for_login("organiser.zhou").id
+    ended = api.client.post(
+        f"/v1/organizations/{world.street_a}/organisers/{checker}/end",
+        headers=world.tokens["organiser"],
+        json={"reason": "调任其他街道"},
+    )
+    assert ended.status_code == 200, ended.text
+    assert organisers(api, world, world.street_a) == ["organiser.li"]
+    supervision = api.client.get(
+        f"/v1/organizations/{world.street_a}/supervision", headers=world.tokens["checker"]
+    )
+    assert supervision.status_code in (401, 403)
+
+
+def test_only_organisers_in_scope_list_an_organisations_organisers(api, world):
+    for role, status in (("other organiser", 403), ("volunteer", 403), ("admin", 200)):
+        response = api.client.get(
+            f"/v1/organizations/{world.street_a}/organisers", headers=world.tokens[role]
+        )
+        assert response.status_code == status, role
