@@ -19,6 +19,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.pagination import decode_cursor, encode_cursor
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from domain.periods import Period
 from domain.policy import mask_name
 from domain.values import local_date
@@ -88,7 +89,7 @@ def get_leaderboard(
     services: ServicesDep,
     principal: OptionalPrincipalDep,
     organization_id: UUID,
-    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
+    period: Annotated[str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION)] = "all",
     category: str | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -97,7 +98,7 @@ def get_leaderboard(
     """Public: masked names of those who agreed to be listed (minors only with a guardian's
     consent). Organisers of the organisation see everyone with full names.
     """
-    parsed = Period.parse(period)
+    parsed = period_for(services, organization_id, period)
     full_names = principal is not None and covers(services.ledger, principal, organization_id)
     position = wait_for_position(services, min_position)
     board = board_for(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
-from domain.periods import Period
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from projections.hours.queries import rank_children
 
 router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
@@ -45,7 +45,7 @@ def get_rankings(
     organization_id: UUID,
     services: ServicesDep,
     principal: PrincipalDep,
-    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
+    period: Annotated[str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION)] = "all",
     n: Annotated[
         int | None, Query(ge=1, le=50, description="size of the red and black lists")
     ] = None,
@@ -56,7 +56,7 @@ def get_rankings(
     A child with no approved service in the period is unranked (rank null, on neither list);
     equal scores share a rank and a class; the top ``n`` ranks are the red list and the
     bottom ``n``, counted from below, the black list (ties at the edge included)."""
-    parsed = Period.parse(period)
+    parsed = period_for(services, organization_id, period)
     ledger = services.ledger
     organisation = ledger.organisation(organization_id)
     position = wait_for_position(services, min_position)

@@ -11,13 +11,11 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.routes.audit import organisation_subtree
-from domain.periods import Period
 from projections.supervision.queries import supervision
 
 router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
-
-PERIOD_PATTERN = r"^(all|\d{4}(-B[1-6]|-(0[1-9]|1[0-2]))?)$"
 
 
 class RecordOnFilePublic(BaseModel):
@@ -118,8 +116,7 @@ def get_supervision(
         str,
         Query(
             pattern=PERIOD_PATTERN,
-            description="all, a year (2026), a two-month cycle (2026-B1 … 2026-B6) or a "
-            "month (2026-11), by the shift's local date",
+            description=PERIOD_DESCRIPTION + ", by the shift's local date",
         ),
     ] = "all",
     min_position: MinPosition = None,
@@ -131,7 +128,7 @@ def get_supervision(
     Organisers of the organisation (or above it) and admins."""
     ledger = services.ledger
     require_organiser_of(ledger, principal, organization_id)
-    chosen = Period.parse(period)
+    chosen = period_for(services, organization_id, period)
     position = wait_for_position(services, min_position)
     now = ledger.now()
     found = supervision(

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from domain.periods import periods_of
+from domain.values import local_date
 from tests.api.conftest import Api
 from tests.conftest import Clock
 
@@ -246,3 +248,20 @@ def test_only_organisers_in_scope_list_an_organisations_organisers(api, world):
             f"/v1/organizations/{world.street_a}/organisers", headers=world.tokens[role]
         )
         assert response.status_code == status, role
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/organizations/{district}/rankings",
+        "/v1/leaderboards",
+        "/v1/organizations/{district}/supervision",
+    ],
+)
+def test_period_current_is_todays_two_month_cycle(api, world, path):
+    today = local_date(api.clock.now, "Asia/Shanghai")
+    url = path.format(district=world.district)
+    params = {"period": "current", "organization_id": str(world.district)}
+    response = api.client.get(url, params=params, headers=world.tokens["admin"])
+    assert response.status_code == 200, response.text
+    assert response.json()["period"] == periods_of(today)["bimonth"]
