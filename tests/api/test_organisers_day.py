@@ -265,3 +265,19 @@ def test_period_current_is_todays_two_month_cycle(api, world, path):
     response = api.client.get(url, params=params, headers=world.tokens["admin"])
     assert response.status_code == 200, response.text
     assert response.json()["period"] == periods_of(today)["bimonth"]
+
+
+def test_the_audit_trail_takes_a_local_day_or_a_local_time(api, world):
+    url, admin = "/v1/audit", world.tokens["admin"]
+    since = {"min_position": api.services.ledger.recorder.max_notification_id()}
+    everything = api.client.get(url, params={**since, "limit": 200}, headers=admin).json()["items"]
+    today = local_date(api.clock.now, "Asia/Shanghai")
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    for params, expected in (
+        ({"since": today.isoformat(), "until": today.isoformat()}, everything),
+        ({"since": tomorrow}, []),
+        ({"until": f"{today.isoformat()}T00:00"}, []),
+    ):
+        found = api.client.get(url, params={**since, "limit": 200, **params}, headers=admin)
+        assert found.status_code == 200, found.text
+        assert found.json()["items"] == expected, params
