@@ -281,3 +281,20 @@ def test_the_audit_trail_takes_a_local_day_or_a_local_time(api, world):
         found = api.client.get(url, params={**since, "limit": 200, **params}, headers=admin)
         assert found.status_code == 200, found.text
         assert found.json()["items"] == expected, params
+
+
+def test_kinds_and_categories_are_enumerations_in_the_openapi_document(api):
+    document = api.client.get("/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    policy = api.services.ledger.policy
+    assert schemas["CreateOrganization"]["properties"]["kind"]["enum"] == list(
+        policy.organisation_kinds
+    )
+    assert schemas["CreateActivity"]["properties"]["category"]["enum"] == list(policy.categories)
+    [category] = [
+        p
+        for p in document["paths"]["/v1/leaderboards"]["get"]["parameters"]
+        if p["name"] == "category"
+    ]
+    [text] = [branch for branch in category["schema"]["anyOf"] if branch.get("type") == "string"]
+    assert text["enum"] == list(policy.categories)
