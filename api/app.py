@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api.certificate_service import CertificateService
 from api.deps import Services
+from api.enumerations import install_enumerations
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
@@ -149,4 +150,5 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_problem_handlers(app)
     install_problem_openapi(app)
+    install_enumerations(app, settings.policy())
     return app

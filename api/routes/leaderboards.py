@@ -18,6 +18,7 @@ from api.deps import (
     ServicesDep,
     wait_for_position,
 )
+from api.enumerations import CATEGORIES
 from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from domain.periods import Period
@@ -90,7 +91,7 @@ def get_leaderboard(
     principal: OptionalPrincipalDep,
     organization_id: UUID,
     period: Annotated[str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION)] = "all",
-    category: str | None = None,
+    category: Annotated[str | None, Query(json_schema_extra=CATEGORIES)] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,

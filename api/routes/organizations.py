@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.enumerations import ORGANISATION_KINDS
 from api.passwords import MAX_LENGTH, check_password
 from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_cla
 
 class CreateOrganization(Command):
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
-    kind: str = Field(examples=["street"])
+    kind: str = Field(examples=["street"], json_schema_extra=ORGANISATION_KINDS)
     parent_id: Uuid | None = None
     timezone: str = DEFAULT_TIMEZONE
 

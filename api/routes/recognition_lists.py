@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.enumerations import CATEGORIES
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
@@ -25,7 +26,7 @@ class Publish(Command):
     period: str = Field(
         examples=["2026-B1"], pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION
     )
-    category: str | None = None
+    category: str | None = Field(default=None, json_schema_extra=CATEGORIES)
     title: str = Field(min_length=1, max_length=100, examples=["2026年第一期“好人榜”"])
     size: int = Field(default=10, ge=1, le=200, description="how many places the list has")
 
