@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Path, Request, status
@@ -63,7 +63,7 @@ class Issued(Done):
 
 class StatusPublic(BaseModel):
     number: str
-    status: str = Field(description="valid, revoked or superseded")
+    status: Literal["valid", "revoked", "superseded"]
     reason: str | None
 
 
@@ -186,7 +186,9 @@ def credential(
 def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
     """Public, and without personal data: valid, revoked (with the reason) or superseded."""
     found = services.ledger.certificate_status(number)
-    return StatusPublic(number=found.number, status=found.status, reason=found.reason)
+    return StatusPublic.model_validate(
+        {"number": found.number, "status": found.status, "reason": found.reason}
+    )
 
 
 @router.post("/{number}/revoke", responses={403: {}, 404: {}, 409: {}})

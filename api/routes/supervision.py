@@ -13,6 +13,7 @@ from api.access import require_organiser_of
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.routes.audit import organisation_subtree
+from domain.service_record import RecordStatus
 from projections.supervision.queries import supervision
 
 router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
@@ -43,14 +44,14 @@ class RecordDuePublic(RecordOnFilePublic):
 
 
 class CorrectionRequestPublic(RecordOnFilePublic):
-    status: str
+    status: RecordStatus = Field(description="the record's status now")
     requested_minutes: int
     requested_at: AwareDatetime
     reason: str
 
 
 class RaisePublic(RecordOnFilePublic):
-    status: str
+    status: RecordStatus = Field(description="the record's status now")
     raised_from: int = Field(description="the approved minutes before the raise")
     raised_to: int = Field(description="the minutes the raise made them")
     raised_by: str = Field(description="the actor who raised them (account:<id> …)")

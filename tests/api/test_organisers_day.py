@@ -298,3 +298,13 @@ def test_kinds_and_categories_are_enumerations_in_the_openapi_document(api):
     ]
     [text] = [branch for branch in category["schema"]["anyOf"] if branch.get("type") == "string"]
     assert text["enum"] == list(policy.categories)
+
+
+def test_statuses_in_answers_are_enumerations_in_the_openapi_document(api):
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["StatusPublic"]["properties"]["status"]["enum"] == [
+        "valid",
+        "revoked",
+        "superseded",
+    ]
+    assert schemas["RecordStatus"]["enum"] == ["pending", "approved", "rejected", "revoked"]
