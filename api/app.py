@@ -11,11 +11,12 @@ from fastapi_offline import FastAPIOffline
 
 from api.certificate_service import CertificateService
 from api.deps import Services
+from api.enumerations import install_enumerations
 from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
-from api.openapi import install_policy_enums, install_problem_openapi
+from api.openapi import install_problem_openapi
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -33,6 +34,7 @@ from api.routes import (
     leaderboards,
     log,
     me,
+    organisation_admin,
     organisation_tree,
     organizations,
     projections,
@@ -75,6 +77,7 @@ ROUTERS = (
     leaderboards.router,
     log.router,
     me.router,
+    organisation_admin.router,
     organizations.router,
     organisation_tree.router,
     projections.router,
@@ -173,7 +176,5 @@ def create_app(
     install_problem_handlers(app)
     app.add_middleware(LanguageMiddleware)  # outermost: every problem is in the asked language
     install_problem_openapi(app)
-    install_policy_enums(
-        app, {"categories": settings.categories, "organisation_kinds": settings.organisation_kinds}
-    )
+    install_enumerations(app, settings.policy())
     return app

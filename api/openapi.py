@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -81,39 +80,3 @@ def _document_problems(operation: dict[str, Any]) -> None:
 
 #: ``openapi_extra`` of a route anyone may call: a token is optional (with one it may show more).
 NO_TOKEN_NEEDED: dict[str, Any] = {"security": [{}]}
-#: The key a schema carries (``json_schema_extra``) to take the enum of a deployment's list:
-#: ``{"x-policy-enum": "categories"}`` or ``"organisation_kinds"``.
-POLICY_ENUM = "x-policy-enum"
-
-
-def install_policy_enums(app: FastAPI, enums: Mapping[str, Sequence[str]]) -> None:
-    """The deployment's lists (``enums``, by name) as the enums of the schemas that ask for
-    them (``POLICY_ENUM``), in the document the app's ``openapi()`` builds."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        first = app.openapi_schema is None
-        schema = build()
-        if first:
-            fill_policy_enums(schema, enums)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
-def fill_policy_enums(node: Any, enums: Mapping[str, Sequence[str]]) -> None:
-    """Replace each ``POLICY_ENUM`` marker with the enum of that list (on the string branch of
-    an ``anyOf``, so that an optional value stays optional)."""
-    if isinstance(node, list):
-        for item in node:
-            fill_policy_enums(item, enums)
-        return
-    if not isinstance(node, dict):
-        return
-    name = node.pop(POLICY_ENUM, None)
-    if name is not None and name in enums:
-        branches = [b for b in node.get("anyOf", []) if b.get("type") == "string"]
-        for target in branches or [node]:
-            target["enum"] = list(enums[name])
-    for value in node.values():
-        fill_policy_enums(value, enums)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from datetime import datetime
 from typing import cast
 from uuid import UUID
@@ -21,18 +22,27 @@ from eventsourcing.domain import Aggregate, event
 from domain.errors import AccountDisabledError, InvalidInputError, ResetCodeRefusedError
 from domain.values import Actor, derived_id, require_reason, require_text
 
-_USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
+_USERNAME = re.compile(r"[\w.\-]{2,32}")
+
+
+def normalise_username(username: str) -> str:
+    """The one spelling a username is stored and looked up by: NFKC (full-width Ｌｉ is Li),
+    then case-folded."""
+    return unicodedata.normalize("NFKC", username).casefold()
 
 
 def check_username(username: str) -> str:
-    """3 to 32 letters, digits, ``_.-``, with at least one letter, so that a username is never
-    mistaken for a phone number or a volunteer number at login."""
-    if not _USERNAME.fullmatch(username) or not re.search(r"[A-Za-z]", username):
+    """2 to 32 letters (of any script: 李明华 or li.minghua), digits, ``_.-``, with at least
+    one letter, so that a username is never mistaken for a phone number or a volunteer number
+    at login; normalised by ``normalise_username``."""
+    normalised = normalise_username(username)
+    if not _USERNAME.fullmatch(normalised) or not any(c.isalpha() for c in normalised):
         raise InvalidInputError(
-            "a username has 3 to 32 letters, digits or _.- and at least one letter",
+            "a username has 2 to 32 letters (Chinese or Latin), digits or _.- and at least "
+            "one letter",
             field="username",
         )
-    return username.lower()
+    return normalised
 
 
 class Account(Aggregate):

@@ -66,6 +66,22 @@ class CertificateRequest(Aggregate):
         self.period_end = period_end
         self.outcome: str | None = None
 
+    def period_for(self, start: date | None, end: date | None) -> tuple[date, date]:
+        """The period a certificate for this request covers: the requested one. An issuer who
+        gives dates too must give the same ones, so that the certificate answers the request."""
+        for given, requested, name in (
+            (start, self.period_start, "period_start"),
+            (end, self.period_end, "period_end"),
+        ):
+            if given is not None and given != requested:
+                raise InvalidInputError(
+                    f"the request is for {self.period_start} to {self.period_end}; "
+                    f"{name} {given} differs: leave it out to use the request's period",
+                    field=name,
+                    request_id=str(self.id),
+                )
+        return self.period_start, self.period_end
+
     def _require_open(self) -> None:
         if self.outcome is not None:
             raise RecordStateError(

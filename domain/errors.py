@@ -16,7 +16,7 @@
     │   ├── RecordStateError          a service record is not in a state that allows this
     │   ├── TimeAlreadyCountedError   overlaps time already counted for the volunteer
     │   ├── DailyCapExceededError
-    │   ├── UsernameTakenError
+    │   ├── UsernameTakenError, OrganisationNameTakenError
     │   ├── AccountDisabledError
     │   ├── ResetCodeRefusedError     a password-reset code that is wrong, used or expired
     │   └── RecognitionListError      a published list is final, its window closed …
@@ -127,6 +127,10 @@ class PermissionDeniedError(LedgerError):
 
 class UsernameTakenError(RuleViolationError):
     """Another account has this username."""
+
+
+class OrganisationNameTakenError(RuleViolationError):
+    """Another child of the same organisation has this name (``existing_id`` in the context)."""
 
 
 class AccountDisabledError(RuleViolationError):

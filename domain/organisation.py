@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -14,6 +15,14 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 def _clean_name(name: str) -> str:
     return require_text(name, "an organisation name", 100)
+
+
+def name_key(parent_id: UUID | None, name: str) -> str:
+    """What makes a name unique among one organisation's children (``UniqueKey`` value):
+    the parent, and the name NFKC-normalised, case-folded, its spaces collapsed, so that
+    "和平里 社区" and "和平里社区 " are one name."""
+    spelling = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return f"{parent_id or 'root'}/{spelling}"
 
 
 class Organisation(Aggregate):
@@ -34,8 +43,17 @@ class Organisation(Aggregate):
         actor: str
 
     class Renamed(Aggregate.Event):
+        """``reason``: why (version 1 events had none: empty)."""
+
+        class_version = 2
+
         name: str
+        reason: str
         actor: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["reason"] = ""
 
     class Closed(Aggregate.Event):
         reason: str
@@ -85,12 +103,12 @@ class Organisation(Aggregate):
                 f"organisation {self.name} is closed", organisation_id=str(self.id)
             )
 
-    def rename(self, name: str, actor: Actor) -> None:
+    def rename(self, name: str, reason: str, actor: Actor) -> None:
         name = _clean_name(name)
         self.require_open()
         if name == self.name:
             raise InvalidInputError("the new name is the current name", name=name)
-        self._rename(name=name, actor=str(actor))
+        self._rename(name=name, reason=require_reason(reason), actor=str(actor))
 
     def close(self, reason: str, actor: Actor) -> None:
         self.require_open()
@@ -101,7 +119,7 @@ class Organisation(Aggregate):
         self.children.append(child_id)
 
     @event(Renamed)
-    def _rename(self, name: str, actor: str) -> None:
+    def _rename(self, name: str, reason: str, actor: str) -> None:
         self.name = name
 
     @event(Closed)

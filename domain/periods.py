@@ -12,6 +12,7 @@ from datetime import date
 
 from domain.errors import InvalidInputError
 
+CURRENT = "current"
 _PERIOD = re.compile(r"all|(\d{4})(?:-B([1-6])|-(0[1-9]|1[0-2]))?")
 
 
@@ -24,11 +25,15 @@ class Period:
     """"all", "year", "bimonth" or "month": the name of the column that holds it."""
 
     @classmethod
-    def parse(cls, text: str) -> Period:
+    def parse(cls, text: str, today: date | None = None) -> Period:
+        """``current`` is the bi-month of ``today`` (the recognition cycle of many cities),
+        for callers that know the local date."""
+        if text == CURRENT and today is not None:
+            return cls.current(today)
         match = _PERIOD.fullmatch(text)
         if match is None:
             raise InvalidInputError(
-                f"{text!r} is not a period: use all, 2026, 2026-B1 … 2026-B6 or 2026-11",
+                f"{text!r} is not a period: use all, current, 2026, 2026-B1 … 2026-B6 or 2026-11",
                 field="period",
             )
         if text == "all":
@@ -38,6 +43,11 @@ class Period:
         if match.group(3):
             return cls(text, "month")
         return cls(text, "year")
+
+    @classmethod
+    def current(cls, today: date) -> Period:
+        """The bi-month ``today`` (a local date) falls in."""
+        return cls(periods_of(today)["bimonth"], "bimonth")
 
     def contains(self, day: date) -> bool:
         return self.kind == "all" or periods_of(day)[self.kind] == self.text

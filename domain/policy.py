@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import TypedDict
 
 from domain.errors import InvalidInputError
@@ -152,3 +153,48 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+RED, BLACK, BETWEEN, UNRANKED = "red", "black", "between", "unranked"
+
+
+@dataclass(frozen=True)
+class Placing:
+    """Where one organisation stands among its siblings: its rank (none when unranked) and its
+    class: ``red`` (the red list), ``black`` (the black list), ``between`` or ``unranked``."""
+
+    rank: int | None
+    standing: str
+
+    @property
+    def list(self) -> str | None:
+        """The list it is on, ``red`` or ``black``, if any."""
+        return self.standing if self.standing in (RED, BLACK) else None
+
+
+def place_organisations(
+    scores: Sequence[tuple[Fraction, Fraction] | None], flagged: int
+) -> list[Placing]:
+    """The rule of the red and black lists, for sibling organisations' scores in a period.
+
+    A score is (approved minutes per active volunteer, share of active volunteers who served);
+    ``None`` means no approved service at all in the period: such an organisation is
+    ``unranked``, on neither list, for there is nothing to compare. The others are ranked by
+    score, higher first, with competition ranking (1, 2, 2, 4): equal scores share a rank and a
+    class. The red list is those ranked within the top ``flagged`` (ties at the edge included),
+    the black list those within the bottom ``flagged`` counted from below the same way, unless
+    already red. Placings come back in the order of ``scores``.
+    """
+    if flagged < 0:
+        raise InvalidInputError("the size of the red and black lists cannot be negative")
+    ranked = [score for score in scores if score is not None]
+    placings = []
+    for score in scores:
+        if score is None:
+            placings.append(Placing(None, UNRANKED))
+            continue
+        rank = 1 + sum(1 for other in ranked if other > score)
+        from_bottom = 1 + sum(1 for other in ranked if other < score)
+        standing = RED if rank <= flagged else BLACK if from_bottom <= flagged else BETWEEN
+        placings.append(Placing(rank, standing))
+    return placings

@@ -57,6 +57,9 @@ PROBLEMS: dict[type[Exception], Problem] = {
     ledger.UsernameTakenError: Problem(_RULE, "username-taken", "Username taken"),
     ledger.AccountDisabledError: Problem(_RULE, "account-disabled", "Account disabled"),
     ledger.ResetCodeRefusedError: Problem(_RULE, "reset-code-refused", "Reset code refused"),
+    ledger.OrganisationNameTakenError: Problem(
+        _RULE, "organisation-name-taken", "Organisation name taken"
+    ),
     ledger.SeriesExistsError: Problem(_RULE, "series-exists", "The series exists already"),
     ledger.RecognitionListError: Problem(
         _RULE, "recognition-list", "Not allowed for this recognition list now"

@@ -18,6 +18,7 @@ from api.deps import (
     TokenFirstRoute,
     wait_for_position,
 )
+from api.enumerations import CATEGORIES
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ActivityOrganiser
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/v1/activities", tags=["activities"], route_class=Tok
 
 class CreateActivity(Command):
     title: str = Field(min_length=1, max_length=100, examples=["早高峰文明交通劝导"])
-    category: str = Field(examples=["文明劝导"])
+    category: str = Field(examples=["文明劝导"], json_schema_extra=CATEGORIES)
     organization_id: Uuid
     location: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import Cursor, Limit, MinPosition, ServicesDep, wait_for_position
-from api.openapi import NO_TOKEN_NEEDED, POLICY_ENUM
+from api.enumerations import CATEGORIES
+from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import NotFound
 from api.readable import local, utc
@@ -34,7 +35,7 @@ class ActivityPublic(BaseModel):
     id: UUID
     title: str = Field(examples=["早高峰文明交通劝导"])
     description: str
-    category: str = Field(json_schema_extra={POLICY_ENUM: "categories"})
+    category: str = Field(json_schema_extra=CATEGORIES)
     organisation_id: UUID
     organisation_name: str | None = Field(examples=["和平里社区"])
     place: str = Field(examples=["和平里北街路口"])

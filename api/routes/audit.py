@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,11 +15,12 @@ from api.access import Principal, require_organiser_of
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.export_lists import audit_csv
 from api.exports import CSV, ListFormatDep, file_types
+from api.local_instants import MOMENT_DESCRIPTION, MOMENT_PATTERN, moment_from
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
-from api.schemas import Instant
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
+from domain.organisation import DEFAULT_TIMEZONE
 from projections.audit.queries import AuditFilter, audit_page
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -81,11 +82,18 @@ def _scope(
     return volunteer_id, organisation_subtree(ledger, [organisation_id])
 
 
-def _utc(moment: datetime | None, field: str) -> datetime | None:
-    try:
-        return None if moment is None else moment.astimezone(UTC)
-    except OverflowError:
-        raise InvalidInputError(f"{field} is out of range", field=field) from None
+def _moment(
+    ledger: Ledger, organisation_id: UUID | None, text: str | None, field: str
+) -> datetime | None:
+    """A bound as typed: local ones in the organisation's time zone (api/local_instants.py)."""
+    if text is None:
+        return None
+    timezone = (
+        DEFAULT_TIMEZONE
+        if organisation_id is None
+        else ledger.organisation(organisation_id).timezone
+    )
+    return moment_from(text, timezone, field=field, end_of_day=field == "until")
 
 
 @router.get(
@@ -112,8 +120,14 @@ def read_audit_trail(
     event_type: Annotated[
         str | None, Query(max_length=100, examples=["ServiceRecord.Corrected"])
     ] = None,
-    since: Annotated[Instant | None, Query(description="from this time on")] = None,
-    until: Annotated[Instant | None, Query(description="before this time")] = None,
+    since: Annotated[
+        str | None,
+        Query(pattern=MOMENT_PATTERN, description=f"from this moment on: {MOMENT_DESCRIPTION}"),
+    ] = None,
+    until: Annotated[
+        str | None,
+        Query(pattern=MOMENT_PATTERN, description=f"before this moment: {MOMENT_DESCRIPTION}"),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
@@ -127,8 +141,8 @@ def read_audit_trail(
         organisation_ids=organisations,
         actor_id=actor_id,
         event_type=event_type,
-        since=_utc(since, "since"),
-        until=_utc(until, "until"),
+        since=_moment(services.ledger, organization_id, since, "since"),
+        until=_moment(services.ledger, organization_id, until, "until"),
     )
     position = wait_for_position(services, min_position)
     if format == "csv":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Request, status
@@ -50,9 +50,18 @@ CertificatesDep = Annotated[CertificateService, Depends(get_certificates)]
 
 
 class IssueCertificate(Command):
-    organization_id: Uuid = Field(description="the issuing organisation")
-    volunteer_id: Uuid
-    period_start: Day | None = None
+    """Either a period or ``record_ids``; with ``request_id`` the request's period, volunteer
+    and issuer are used, and any of them given here must match the request."""
+
+    organization_id: Uuid | None = Field(
+        default=None, description="the issuing organisation; with request_id, the request's"
+    )
+    volunteer_id: Uuid | None = Field(
+        default=None, description="the volunteer; with request_id, the request's"
+    )
+    period_start: Day | None = Field(
+        default=None, description="with request_id, the request's period unless given (equal)"
+    )
     period_end: Day | None = None
     record_ids: list[Uuid] | None = Field(
         default=None, description="instead of a period: the records to count"
@@ -60,7 +69,9 @@ class IssueCertificate(Command):
     person_in_charge: str = Field(min_length=1, max_length=50)
     handler: str = Field(min_length=1, max_length=50)
     contact: str = Field(min_length=1, max_length=100)
-    request_id: Uuid | None = None
+    request_id: Uuid | None = Field(
+        default=None, description="the volunteer's certificate request this fulfils"
+    )
 
 
 class Issued(Done):
@@ -70,7 +81,7 @@ class Issued(Done):
 
 class StatusPublic(BaseModel):
     number: str
-    status: str = Field(description="valid, revoked or superseded")
+    status: Literal["valid", "revoked", "superseded"]
     reason: str | None
 
 
@@ -90,30 +101,38 @@ class VerdictPublic(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
 def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep) -> Issued:
     """Certify a volunteer's approved records in a period (or the records named) that the
-    issuing organisation or those below it organised."""
+    issuing organisation or those below it organised. With ``request_id`` the request's
+    period, volunteer and issuer apply: dates, volunteer or organisation given as well must
+    be the request's (else 422)."""
     ledger = services.ledger
-    require_organiser_of(ledger, principal, body.organization_id)
+    issuer_id, volunteer_id = body.organization_id, body.volunteer_id
+    period_start, period_end = body.period_start, body.period_end
+    if body.request_id is not None:
+        requested = ledger.certificate_request(body.request_id)
+        issuer_id = issuer_id or requested.issuer_id  # the ledger refuses another one
+        volunteer_id = volunteer_id or requested.volunteer_id
+        if body.record_ids is None:
+            period_start, period_end = requested.period_for(period_start, period_end)
+    if issuer_id is None or volunteer_id is None:
+        raise InvalidInputError("give organization_id and volunteer_id, or a request_id")
+    require_organiser_of(ledger, principal, issuer_id)
     if body.record_ids is not None:
         record_ids = body.record_ids
-    elif body.period_start is not None and body.period_end is not None:
+    elif period_start is not None and period_end is not None:
         services.runner.wait_for(
             ledger.recorder.max_notification_id() or 0, timeout=services.settings.read_wait_seconds
         )
         record_ids = [
             UUID(r)
             for r in certifiable_records(
-                services.views,
-                str(body.volunteer_id),
-                str(body.organization_id),
-                body.period_start,
-                body.period_end,
+                services.views, str(volunteer_id), str(issuer_id), period_start, period_end
             )
         ]
     else:
         raise InvalidInputError("give a period (period_start and period_end) or record_ids")
     certificate_id, position = ledger.issue_certificate.written(
-        issuer_id=body.organization_id,
-        volunteer_id=body.volunteer_id,
+        issuer_id=issuer_id,
+        volunteer_id=volunteer_id,
         record_ids=record_ids,
         person_in_charge=body.person_in_charge,
         handler=body.handler,
@@ -178,7 +197,9 @@ def credential(
 def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
     """Public, and without personal data: valid, revoked (with the reason) or superseded."""
     found = services.ledger.certificate_status(number)
-    return StatusPublic(number=found.number, status=found.status, reason=found.reason)
+    return StatusPublic.model_validate(
+        {"number": found.number, "status": found.status, "reason": found.reason}
+    )
 
 
 @router.post("/{number:certificate_number}/revoke", responses={403: {}, 404: {}, 409: {}})

@@ -18,9 +18,11 @@ from api.deps import (
     ServicesDep,
     wait_for_position,
 )
+from api.enumerations import CATEGORIES
 from api.export_lists import leaderboard_csv
 from api.exports import CSV, ListFormatDep, file_types
 from api.pagination import decode_cursor, encode_cursor
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from domain.periods import Period
 from domain.policy import mask_name
 from domain.values import local_date
@@ -91,8 +93,8 @@ def get_leaderboard(
     principal: OptionalPrincipalDep,
     organization_id: UUID,
     format: ListFormatDep,
-    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
-    category: str | None = None,
+    period: Annotated[str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION)] = "all",
+    category: Annotated[str | None, Query(json_schema_extra=CATEGORIES)] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
     min_position: MinPosition = None,
@@ -101,7 +103,7 @@ def get_leaderboard(
     consent). Organisers of the organisation see everyone with full names. ``format=csv``
     (or ``Accept: text/csv``): every entry as a CSV file.
     """
-    parsed = Period.parse(period)
+    parsed = period_for(services, organization_id, period)
     full_names = principal is not None and covers(services.ledger, principal, organization_id)
     position = wait_for_position(services, min_position)
     if format == "csv":

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
-from api.openapi import NO_TOKEN_NEEDED, POLICY_ENUM
+from api.enumerations import ORGANISATION_KINDS
+from api.openapi import NO_TOKEN_NEEDED
 from projections.directory.tree import organisation_tree
 
 router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 class OrganisationNode(BaseModel):
     id: UUID
     name: str = Field(examples=["和平里街道"])
-    kind: str = Field(json_schema_extra={POLICY_ENUM: "organisation_kinds"})
+    kind: str = Field(json_schema_extra=ORGANISATION_KINDS)
     timezone: str = Field(examples=["Asia/Shanghai"])
     closed: bool
     children: list[OrganisationNode] = Field(description="by name")

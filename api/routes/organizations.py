@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.enumerations import ORGANISATION_KINDS
 from api.passwords import MAX_LENGTH, check_password
 from api.permissions import OrganisationOrganiser
 from api.schemas import Command, Created, Secret, Uuid
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_cla
 
 class CreateOrganization(Command):
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
-    kind: str = Field(examples=["street"])
+    kind: str = Field(examples=["street"], json_schema_extra=ORGANISATION_KINDS)
     parent_id: Uuid | None = None
     timezone: str = DEFAULT_TIMEZONE
 
@@ -36,7 +37,13 @@ class OrganizationPublic(BaseModel):
 
 
 class AddOrganiser(Command):
-    username: str = Field(min_length=3, max_length=32)
+    username: str = Field(
+        min_length=2,
+        max_length=32,
+        examples=["李明华"],
+        description="2 to 32 letters of any script, digits or _.-, at least one letter; "
+        "stored NFKC-normalised and case-folded",
+    )
     password: Secret = Field(
         max_length=MAX_LENGTH, description="at least 10 characters, not easy to guess"
     )

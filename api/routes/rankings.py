@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
-from domain.periods import Period
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from projections.hours.queries import rank_children
 
 router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
 
 
 class StandingPublic(BaseModel):
-    rank: int
+    rank: int | None = Field(
+        description="competition rank (1, 2, 2, 4) among the ranked; null when unranked"
+    )
     organization_id: UUID
     name: str
     active_volunteers: int
@@ -24,7 +26,11 @@ class StandingPublic(BaseModel):
     approved_minutes: int
     minutes_per_active_volunteer: int
     participation_percent: int
-    list: str | None = Field(description='"red", "black" or null')
+    list: Literal["red", "black"] | None = Field(description="the list it is on, if any")
+    standing: Literal["red", "black", "between", "unranked"] = Field(
+        description="red or black list, between them, or unranked: no approved service in "
+        "the period, so nothing to compare (on neither list)"
+    )
 
 
 class RankingsPublic(BaseModel):
@@ -39,14 +45,18 @@ def get_rankings(
     organization_id: UUID,
     services: ServicesDep,
     principal: PrincipalDep,
-    period: Annotated[str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11")] = "all",
+    period: Annotated[str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION)] = "all",
     n: Annotated[
         int | None, Query(ge=1, le=50, description="size of the red and black lists")
     ] = None,
     min_position: MinPosition = None,
 ) -> RankingsPublic:
-    """Child organisations by approved minutes per active volunteer, then participation rate."""
-    parsed = Period.parse(period)
+    """Child organisations by approved minutes per active volunteer, then participation rate.
+
+    A child with no approved service in the period is unranked (rank null, on neither list);
+    equal scores share a rank and a class; the top ``n`` ranks are the red list and the
+    bottom ``n``, counted from below, the black list (ties at the edge included)."""
+    parsed = period_for(services, organization_id, period)
     ledger = services.ledger
     organisation = ledger.organisation(organization_id)
     position = wait_for_position(services, min_position)

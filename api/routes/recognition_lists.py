@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.enumerations import CATEGORIES
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
 from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
-from domain.periods import Period
 
 router = APIRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
@@ -23,8 +24,10 @@ router = APIRouter(
 
 class Publish(Command):
     organization_id: Uuid
-    period: str = Field(examples=["2026-B1"])
-    category: str | None = None
+    period: str = Field(
+        examples=["2026-B1"], pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION
+    )
+    category: str | None = Field(default=None, json_schema_extra=CATEGORIES)
     title: str = Field(min_length=1, max_length=100, examples=["2026年第一期“好人榜”"])
     size: int = Field(default=10, ge=1, le=200, description="how many places the list has")
 
@@ -64,7 +67,7 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
     """Freeze the public view of the period's leaderboard as a numbered list."""
     ledger = services.ledger
     require_organiser_of(ledger, principal, body.organization_id)
-    period = Period.parse(body.period)
+    period = period_for(services, body.organization_id, body.period)
     services.runner.wait_for(
         ledger.recorder.max_notification_id() or 0, timeout=services.settings.read_wait_seconds
     )

@@ -17,7 +17,8 @@ from api.deps import (
     ServicesDep,
     wait_for_position,
 )
-from api.openapi import NO_TOKEN_NEEDED, POLICY_ENUM
+from api.enumerations import CATEGORIES
+from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.readable import local, utc
 from domain.errors import InvalidInputError
@@ -32,7 +33,7 @@ CategoryParam = Annotated[
     str | None,
     Query(
         description="only activities of this category (the deployment's list)",
-        json_schema_extra={POLICY_ENUM: "categories"},
+        json_schema_extra=CATEGORIES,
     ),
 ]
 
@@ -48,7 +49,7 @@ class BoardShiftPublic(BaseModel):
     id: UUID
     activity_id: UUID
     activity_title: str | None = Field(examples=["早高峰文明交通劝导"])
-    category: str | None = Field(json_schema_extra={POLICY_ENUM: "categories"})
+    category: str | None = Field(json_schema_extra=CATEGORIES)
     organisation_id: UUID
     organisation_name: str | None = Field(examples=["和平里社区"])
     place: str | None = Field(description="the shift's place, else the activity's")

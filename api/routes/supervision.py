@@ -10,14 +10,13 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import OrganisationOrganiser
 from api.routes.audit import organisation_subtree
-from domain.periods import Period
+from domain.service_record import RecordStatus
 from projections.supervision.queries import supervision
 
 router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
-
-PERIOD_PATTERN = r"^(all|\d{4}(-B[1-6]|-(0[1-9]|1[0-2]))?)$"
 
 
 class RecordOnFilePublic(BaseModel):
@@ -45,14 +44,14 @@ class RecordDuePublic(RecordOnFilePublic):
 
 
 class CorrectionRequestPublic(RecordOnFilePublic):
-    status: str
+    status: RecordStatus = Field(description="the record's status now")
     requested_minutes: int
     requested_at: AwareDatetime
     reason: str
 
 
 class RaisePublic(RecordOnFilePublic):
-    status: str
+    status: RecordStatus = Field(description="the record's status now")
     raised_from: int = Field(description="the approved minutes before the raise")
     raised_to: int = Field(description="the minutes the raise made them")
     raised_by: str = Field(description="the actor who raised them (account:<id> …)")
@@ -75,11 +74,12 @@ class NoShowPublic(BaseModel):
 
 class SupervisionPublic(BaseModel):
     organisation_id: UUID
-    pending_days: int
+    pending_days: int | None = Field(description="the filter asked for, if any")
     period: str
     now: AwareDatetime = Field(description="the ledger's time the waits are measured at")
     pending_approval: list[RecordDuePublic] = Field(
-        description="pending longer than pending_days since they were recorded"
+        description="every record pending, oldest first, with its age in days; with "
+        "pending_days only those pending longer than that since they were recorded"
     )
     awaiting_review: list[RecordDuePublic] = Field(
         description="pending records of check-ins closed automatically"
@@ -104,23 +104,31 @@ def get_supervision(
     organization_id: UUID,
     services: ServicesDep,
     principal: OrganisationOrganiser,
-    pending_days: Annotated[int, Query(ge=0, le=3650)] = 7,
+    pending_days: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=3650,
+            description="only records pending more than this many days since they were "
+            "recorded; without it, every pending record",
+        ),
+    ] = None,
     period: Annotated[
         str,
         Query(
             pattern=PERIOD_PATTERN,
-            description="all, a year (2026), a two-month cycle (2026-B1 … 2026-B6) or a "
-            "month (2026-11), by the shift's local date",
+            description=PERIOD_DESCRIPTION + ", by the shift's local date",
         ),
     ] = "all",
     min_position: MinPosition = None,
 ) -> SupervisionPublic:
-    """What needs attention in the organisation and below: records waiting for approval,
+    """What needs attention in the organisation and below: every record waiting for approval
+    (oldest first, with its age; ``pending_days`` narrows it to the long waits),
     check-ins closed for review, open correction requests, approvals and raises of approved
     minutes made with no second party, and the period's no-shows.
     Organisers of the organisation (or above it) and admins."""
     ledger = services.ledger
-    chosen = Period.parse(period)
+    chosen = period_for(services, organization_id, period)
     position = wait_for_position(services, min_position)
     now = ledger.now()
     found = supervision(

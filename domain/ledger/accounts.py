@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.account import Account, check_username
+from domain.account import Account, check_username, normalise_username
 from domain.errors import InvalidInputError, NotFoundError, UsernameTakenError
 from domain.ledger.base import LedgerBase
 from domain.ledger.command import command, command_issuing_a_secret
@@ -126,7 +126,7 @@ class AccountCommands(LedgerBase):
         try:
             volunteer_id = self.volunteer_id_for_login(login)
         except NotFoundError:
-            return self.account(self._key_owner(USERNAME, login.strip().lower()))
+            return self.account(self._key_owner(USERNAME, normalise_username(login.strip())))
         return self.account(Account.id_for_volunteer(volunteer_id))
 
     def volunteer_id_for_login(self, login: str) -> UUID:

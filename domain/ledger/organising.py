@@ -6,12 +6,16 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from domain.activity import Activity
+from domain.errors import OrganisationNameTakenError
 from domain.ledger.base import LedgerBase
 from domain.ledger.command import command
-from domain.organisation import DEFAULT_TIMEZONE, Organisation
+from domain.organisation import DEFAULT_TIMEZONE, Organisation, name_key
 from domain.shift import Shift
 from domain.timesheet import Timesheet
+from domain.unique_key import UniqueKey
 from domain.values import SYSTEM, Actor, Clash, TimeRange, WeeklyRecurrence, derived_id
+
+ORGANISATION_NAME = "organisation-name"
 
 
 class OrganisingCommands(LedgerBase):
@@ -25,25 +29,61 @@ class OrganisingCommands(LedgerBase):
         timezone: str = DEFAULT_TIMEZONE,
         actor: Actor = SYSTEM,
     ) -> UUID:
+        """No two children of one organisation share a name (top-level ones may)."""
         self.policy.require_organisation_kind(kind)
         parent = self.organisation(parent_id) if parent_id is not None else None
         organisation = Organisation.create(
             id=uuid4(), name=name, kind=kind, parent=parent, timezone=timezone, actor=actor
         )
-        self._save(organisation, parent)
+        keys = [] if parent is None else [self._claim_name(organisation, organisation.name, actor)]
+        self._save(organisation, parent, *keys)
         return organisation.id
 
     @command
-    def rename_organisation(self, organisation_id: UUID, name: str, actor: Actor) -> None:
+    def rename_organisation(
+        self, organisation_id: UUID, name: str, actor: Actor, *, reason: str
+    ) -> None:
+        """A new name, free among its siblings; the old one is free again."""
         organisation = self.organisation(organisation_id)
-        organisation.rename(name, actor)
-        self._save(organisation)
+        old_name = organisation.name
+        organisation.rename(name, reason, actor)
+        keys = []
+        renamed = name_key(None, old_name) != name_key(None, organisation.name)
+        if organisation.parent_id is not None and renamed:
+            keys.append(self._claim_name(organisation, organisation.name, actor))
+            old = self._name_key(organisation, old_name, actor)
+            if old.owner_id == organisation.id:  # organisations made before names were keys
+                old.release(organisation.id, actor)  # hold none
+                keys.append(old)
+        self._save(organisation, *keys)
 
     @command
     def close_organisation(self, organisation_id: UUID, reason: str, actor: Actor) -> None:
+        """Closed, it keeps its history, and its name is free for a successor."""
         organisation = self.organisation(organisation_id)
         organisation.close(reason, actor)
-        self._save(organisation)
+        keys = []
+        if organisation.parent_id is not None:
+            key = self._name_key(organisation, organisation.name, actor)
+            if key.owner_id == organisation.id:
+                key.release(organisation.id, actor)
+                keys.append(key)
+        self._save(organisation, *keys)
+
+    def _name_key(self, organisation: Organisation, name: str, actor: Actor) -> UniqueKey:
+        return self._unique_key(ORGANISATION_NAME, name_key(organisation.parent_id, name), actor)
+
+    def _claim_name(self, organisation: Organisation, name: str, actor: Actor) -> UniqueKey:
+        key = self._name_key(organisation, name, actor)
+        if key.owner_id is not None and key.owner_id != organisation.id:
+            raise OrganisationNameTakenError(
+                f"{self.organisation(key.owner_id).name} already has this name here "
+                f"({key.owner_id}): choose another name",
+                field="name",
+                existing_id=str(key.owner_id),
+            )
+        key.claim(organisation.id, actor)
+        return key
 
     @command
     def create_activity(
@@ -95,6 +135,7 @@ class OrganisingCommands(LedgerBase):
         actor: Actor,
     ) -> UUID:
         activity = self.activity(activity_id)
+        self.organisation(activity.organisation_id).require_open()
         shift = Shift.schedule(
             id=uuid4(),
             activity=activity,
@@ -124,6 +165,7 @@ class OrganisingCommands(LedgerBase):
         """
         activity = self.activity(activity_id)
         organisation = self.organisation(activity.organisation_id)
+        organisation.require_open()
         now = self.now()
         shifts = []
         for time in recurrence.ranges(organisation.timezone):

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from domain.periods import Period, periods_of
-from domain.policy import star_level
+from domain.policy import place_organisations, star_level
 from projections.stores.protocol import ViewStore
 
 SUBTREE = (
@@ -156,36 +156,33 @@ def rank_children(
 ) -> list[dict[str, Any]]:
     """Child organisations by approved minutes per active volunteer, then participation.
 
-    The top ``flagged`` are the red list, the bottom ``flagged`` (not already red) the black
-    list. Ratios are compared exactly and shown as whole minutes and whole percent.
+    ``domain.policy.place_organisations`` is the rule: a child with no approved service in
+    the period is unranked; equal scores share a rank and a class; the top ``flagged`` are
+    the red list, the bottom ``flagged`` (not already red) the black list. Ratios are
+    compared exactly and shown as whole minutes and whole percent. Ranked children come
+    first, by rank then name; the unranked follow by name.
     """
-    rows = []
+    rows, scores = [], []
     for child_id, name in children:
         standing = organisation_standing(views, child_id, period)
         active = standing["active_volunteers"]
         per_volunteer = Fraction(standing["approved_minutes"], active) if active else Fraction(0)
         participation = Fraction(standing["participants"], active) if active else Fraction(0)
+        scores.append((per_volunteer, participation) if standing["approved_minutes"] else None)
         rows.append(
-            (
-                (per_volunteer, participation),
-                {
-                    "organization_id": child_id,
-                    "name": name,
-                    **standing,
-                    "minutes_per_active_volunteer": int(per_volunteer),
-                    "participation_percent": int(participation * 100),
-                },
-            )
+            {
+                "organization_id": child_id,
+                "name": name,
+                **standing,
+                "minutes_per_active_volunteer": int(per_volunteer),
+                "participation_percent": int(participation * 100),
+            }
         )
-    rows.sort(key=lambda row: (-row[0][0], -row[0][1], row[1]["name"]))
-    ranked = []
-    for index, (_, row) in enumerate(rows):
-        red = index < flagged
-        black = not red and index >= len(rows) - flagged
-        ranked.append(
-            {**row, "rank": index + 1, "list": "red" if red else "black" if black else None}
-        )
-    return ranked
+    placed = [
+        {**row, "rank": placing.rank, "list": placing.list, "standing": placing.standing}
+        for row, placing in zip(rows, place_organisations(scores, flagged), strict=True)
+    ]
+    return sorted(placed, key=lambda row: (row["rank"] is None, row["rank"] or 0, row["name"]))
 
 
 def certifiable_records(

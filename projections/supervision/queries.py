@@ -63,13 +63,14 @@ def supervision(
     organisation_ids: Sequence[str],
     *,
     now: datetime,
-    pending_days: int,
+    pending_days: int | None = None,
     period: Period,
 ) -> dict[str, list[dict[str, Any]]]:
     """What needs an organiser's attention in these organisations, oldest first:
 
-    - ``pending_approval``: records still pending more than ``pending_days`` days after they
-      were recorded (by the time of their Recorded event, against ``now``);
+    - ``pending_approval``: every record still pending, or with ``pending_days`` only those
+      pending more than that many days after they were recorded (by the time of their
+      Recorded event, against ``now``), each with its age in whole days;
     - ``awaiting_review``: records made by closing a forgotten check-in, still pending;
     - ``open_correction_requests``: volunteers' requests nobody has resolved yet;
     - ``single_organiser_approvals``: records approved by whoever recorded or corrected them,
@@ -80,11 +81,13 @@ def supervision(
     """
     ids = list(organisation_ids) or [""]
     within = f"r.organisation_id IN ({', '.join('?' * len(ids))})"
+    waited, waited_params = (
+        ("", [])
+        if pending_days is None
+        else (" AND r.recorded_at < ?", [utc_text(now - timedelta(days=pending_days))])
+    )
     pending = _records(
-        views,
-        f"{within} AND r.status = 'pending' AND r.recorded_at < ?",
-        [*ids, utc_text(now - timedelta(days=pending_days))],
-        now,
+        views, f"{within} AND r.status = 'pending'{waited}", [*ids, *waited_params], now
     )
     review = _records(views, f"{within} AND r.status = 'pending' AND r.needs_review = 1", ids, now)
     alone = _records(views, f"{within} AND r.single_organiser = 1", ids, now)

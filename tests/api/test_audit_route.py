@@ -72,8 +72,10 @@ ACCESS = [
     ("volunteer", {"volunteer_id": "other_volunteer"}, 404),
     ("organiser", {"organization_id": "community_a"}, 200),
     ("admin", {"organization_id": "street_b"}, 200),
-    ("admin", {"since": "2026-03-01T00:00:00"}, 422),
-    ("admin", {"until": "2026-03-01"}, 422),
+    ("admin", {"since": "2026-03-01T00:00:00"}, 200),
+    ("admin", {"until": "2026-03-01"}, 200),
+    ("admin", {"since": "yesterday"}, 422),
+    ("admin", {"until": "2026-13-01"}, 422),
     ("admin", {"cursor": "not-ours"}, 422),
 ]
 

@@ -23,6 +23,10 @@ from trust.tlog_proof import verify_tlog_proof
 ORIGIN = "volunteer-ledger.local/log"
 
 
+#: The events ``LogApi.grow`` stores.
+GROWN = 10
+
+
 @dataclass
 class LogApi:
     client: TestClient
@@ -35,6 +39,8 @@ class LogApi:
         return response.text
 
     def grow(self, name: str = "东城区") -> None:
+        """GROWN events: a district, a community below it (with the key on its name) and a
+        volunteer."""
         f.volunteer(
             self.services.ledger,
             f.community(self.services.ledger, f.district(self.services.ledger, name)),
@@ -65,7 +71,7 @@ def log_api(tmp_path) -> Iterator[LogApi]:
 
 @pytest.fixture(scope="module")
 def signed_log(tmp_path_factory) -> Iterator[LogApi]:
-    """One log of 8 events with a checkpoint, for the tests that only read."""
+    """One log of GROWN events with a checkpoint, for the tests that only read."""
     with running_log(tmp_path_factory.mktemp("log")) as api:
         api.checkpoint()
         yield api
@@ -85,7 +91,7 @@ def test_the_first_checkpoint_is_signed_on_demand_and_verifies(log_api):
     note = log_api.checkpoint()
     checkpoint = open_checkpoint(note, ORIGIN, ORIGIN, public_key(log_api))
     assert checkpoint is not None
-    assert checkpoint.size == log_api.log.size() == 8
+    assert checkpoint.size == log_api.log.size() == GROWN
     assert checkpoint.root == log_api.log.root()
     assert parse_checkpoint(note) == checkpoint
 
@@ -95,7 +101,7 @@ def test_a_fresh_checkpoint_includes_the_latest_events(log_api):
     log_api.grow("西城区")
     assert parse_checkpoint(log_api.checkpoint()) == first
     fresh = parse_checkpoint(log_api.checkpoint(fresh="true"))
-    assert fresh.size == first.size + 8
+    assert fresh.size == first.size + GROWN
 
 
 def test_the_checkpoint_history_pages_oldest_first(log_api):
@@ -104,11 +110,11 @@ def test_the_checkpoint_history_pages_oldest_first(log_api):
         log_api.grow(name)
         log_api.checkpoint(fresh="true")
     page = log_api.client.get("/v1/log/checkpoints", params={"limit": 2}).json()
-    assert [c["size"] for c in page["items"]] == [8, 16]
+    assert [c["size"] for c in page["items"]] == [GROWN, 2 * GROWN]
     rest = log_api.client.get(
         "/v1/log/checkpoints", params={"limit": 2, "cursor": page["next_cursor"]}
     ).json()
-    assert [c["size"] for c in rest["items"]] == [24]
+    assert [c["size"] for c in rest["items"]] == [3 * GROWN]
     assert rest["next_cursor"] is None
     latest = rest["items"][0]
     assert parse_checkpoint(latest["note"]).root == b64(latest["root"])
@@ -157,14 +163,14 @@ def test_a_leaf_shows_no_personal_data(signed_log):
 @pytest.mark.parametrize(
     ("path", "params", "status"),
     [
-        ("/v1/log/proofs/inclusion", {"index": 8, "size": 8}, 422),
-        ("/v1/log/proofs/inclusion", {"index": 0, "size": 9}, 422),
+        ("/v1/log/proofs/inclusion", {"index": GROWN, "size": GROWN}, 422),
+        ("/v1/log/proofs/inclusion", {"index": 0, "size": GROWN + 1}, 422),
         ("/v1/log/proofs/inclusion", {"index": -1}, 422),
         ("/v1/log/proofs/inclusion", {"index": "一"}, 422),
         ("/v1/log/proofs/consistency", {"from": 5, "to": 3}, 422),
         ("/v1/log/proofs/consistency", {"from": 3, "to": 99}, 422),
         ("/v1/log/proofs/consistency", {"from": 0, "to": 3}, 422),
-        ("/v1/log/leaves/8", {}, 404),
+        (f"/v1/log/leaves/{GROWN}", {}, 404),
         ("/v1/log/leaves/99999999999999999999", {}, 422),
         ("/v1/log/checkpoints", {"cursor": "not-ours"}, 422),
     ],

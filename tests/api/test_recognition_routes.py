@@ -77,7 +77,7 @@ def test_an_unknown_period_is_invalid_input(api, world):
     assert response.status_code == 422
 
 
-def test_rankings_flag_the_red_and_black_lists(api, world):
+def test_rankings_flag_the_red_list_and_leave_a_street_with_no_service_unranked(api, world):
     done = approve_hours(api, world, world.volunteer, 120)
     rankings = api.client.get(
         f"/v1/organizations/{world.district}/rankings",
@@ -86,7 +86,7 @@ def test_rankings_flag_the_red_and_black_lists(api, world):
     ).json()
     assert [(c["name"], c["list"]) for c in rankings["children"]] == [
         ("和平里街道", "red"),
-        ("东四街道", "black"),
+        ("东四街道", None),
     ]
 
 

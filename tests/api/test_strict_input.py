@@ -101,8 +101,8 @@ def test_an_instant_in_a_body_is_only_iso_8601_text(api, world, moment):
     assert [error["field"] for error in response.json()["errors"]] == ["body.starts_at"]
 
 
-@pytest.mark.parametrize("until", ["0.5", "1700000000", "2026-03-02T08:00:00"])
-def test_an_instant_in_a_query_is_only_iso_8601_with_an_offset(api, world, until):
+@pytest.mark.parametrize("until", ["0.5", "1700000000", "2026-03-02T08"])
+def test_a_moment_in_a_query_is_only_iso_8601(api, world, until):
     response = api.client.get("/v1/audit", params={"until": until}, headers=world.tokens["admin"])
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"

@@ -71,11 +71,11 @@ def test_the_timer_signs_a_checkpoint_whenever_the_log_has_grown(settings, store
     f.community(ledger)
     timer = start_checkpoint_timer(log, interval=0.02)
     try:
-        wait_until(lambda: signed_size(log) == 3)
+        wait_until(lambda: signed_size(log) == 5)  # with the key on the community's name
         f.volunteer(ledger, f.district(ledger))
-        wait_until(lambda: signed_size(log) == 9)
+        wait_until(lambda: signed_size(log) == 11)
     finally:
         timer.stop()
     sizes = [c.size for c in log.checkpoints()]
-    assert sizes[0] == 3
-    assert sizes[-1] == 9
+    assert sizes[0] == 5
+    assert sizes[-1] == 11

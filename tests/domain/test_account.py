@@ -19,7 +19,9 @@ def organiser() -> Account:
     )
 
 
-@pytest.mark.parametrize("username", ["ab", "13812345678", "123456782", "has space", "x" * 33])
+@pytest.mark.parametrize(
+    "username", ["a", "王", "13812345678", "123456782", "has space", "x" * 33, "李明@"]
+)
 def test_a_username_that_could_be_confused_or_is_malformed_is_refused(username):
     with pytest.raises(InvalidInputError):
         check_username(username)
@@ -27,6 +29,15 @@ def test_a_username_that_could_be_confused_or_is_malformed_is_refused(username):
 
 def test_usernames_are_compared_in_lower_case():
     assert check_username("Li.Organiser") == "li.organiser"
+
+
+@pytest.mark.parametrize("username", ["王芳", "李明华", "社区_李明", "李明2"])
+def test_a_username_may_be_chinese(username):
+    assert check_username(username) == username
+
+
+def test_full_width_letters_and_digits_are_normalised():
+    assert check_username("Ｌｉ．Ｍｉｎｇ２") == "li.ming2"
 
 
 def test_an_organiser_is_appointed_to_an_organisation_once():

@@ -37,3 +37,15 @@ def test_a_month_contains_its_last_day_and_not_the_next():
     november = Period.parse("2026-11")
     assert november.contains(date(2026, 11, 30))
     assert not november.contains(date(2026, 12, 1))
+
+
+@pytest.mark.parametrize(
+    ("today", "bimonth"), [(date(2026, 12, 7), "2026-B6"), (date(2027, 1, 1), "2027-B1")]
+)
+def test_the_current_period_is_the_bimonth_of_today(today, bimonth):
+    assert Period.parse("current", today) == Period(bimonth, "bimonth")
+
+
+def test_current_without_a_date_is_not_a_period():
+    with pytest.raises(InvalidInputError):
+        Period.parse("current")

@@ -1,9 +1,17 @@
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 
 from domain.errors import InvalidInputError
-from domain.policy import Policy, adult_born_by, age_on, mask_name, star_level
+from domain.policy import (
+    Policy,
+    adult_born_by,
+    age_on,
+    mask_name,
+    place_organisations,
+    star_level,
+)
 
 STARS = [100 * 60, 300 * 60]
 
@@ -86,3 +94,50 @@ def test_an_adult_today_was_born_by_this_date(today, born_by):
 )
 def test_a_public_list_masks_all_but_the_first_and_last_characters(name, shown):
     assert mask_name(name) == shown
+
+
+def score(minutes_per_volunteer, participation=1):
+    return (Fraction(minutes_per_volunteer), Fraction(participation))
+
+
+def classes(placings):
+    return [(p.rank, p.standing) for p in placings]
+
+
+def test_an_organisation_with_no_service_in_the_period_is_unranked():
+    placings = place_organisations([None, None], flagged=1)
+    assert classes(placings) == [(None, "unranked"), (None, "unranked")]
+    assert [p.list for p in placings] == [None, None]
+
+
+def test_the_top_and_bottom_form_the_red_and_black_lists():
+    placings = place_organisations([score(40), score(120), score(60)], flagged=1)
+    assert classes(placings) == [(3, "black"), (1, "red"), (2, "between")]
+    assert [p.list for p in placings] == ["black", "red", None]
+
+
+def test_equal_scores_share_a_rank_and_a_class():
+    placings = place_organisations([score(60), score(120), score(60), score(60)], flagged=1)
+    assert classes(placings) == [(2, "black"), (1, "red"), (2, "black"), (2, "black")]
+
+
+def test_ties_at_the_top_are_all_red_and_not_black():
+    assert classes(place_organisations([score(60), score(60)], flagged=1)) == [
+        (1, "red"),
+        (1, "red"),
+    ]
+
+
+def test_participation_breaks_a_tie_in_minutes():
+    placings = place_organisations([score(60, Fraction(1, 2)), score(60, 1)], flagged=1)
+    assert classes(placings) == [(2, "black"), (1, "red")]
+
+
+def test_unranked_organisations_do_not_push_others_off_the_black_list():
+    placings = place_organisations([score(120), None, score(30), None], flagged=1)
+    assert classes(placings) == [(1, "red"), (None, "unranked"), (2, "black"), (None, "unranked")]
+
+
+def test_a_negative_list_size_is_invalid():
+    with pytest.raises(InvalidInputError):
+        place_organisations([score(1)], flagged=-1)

@@ -80,7 +80,7 @@ def test_the_same_key_for_another_command_is_refused(ledger):
     with keyed_request("alice/key-1", "body-1"):
         district = create_district(ledger)
     with keyed_request("alice/key-1", "body-1"), pytest.raises(RequestKeyReusedError):
-        ledger.rename_organisation(district, "西城区", actor=ADMIN)
+        ledger.rename_organisation(district, "西城区", actor=ADMIN, reason="区划调整")
 
 
 def test_keys_of_other_senders_are_other_requests(ledger):

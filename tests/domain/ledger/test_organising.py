@@ -7,6 +7,7 @@ from domain.errors import (
     InvalidInputError,
     NotFoundError,
     OrganisationClosedError,
+    OrganisationNameTakenError,
     SignUpRefusedError,
 )
 from domain.values import Actor, WeeklyRecurrence
@@ -138,6 +139,61 @@ def test_a_naive_shift_time_is_refused(ledger):
             activity,
             starts_at=datetime(2026, 3, 3, 9),  # noqa: DTZ001
             ends_at=datetime(2026, 3, 3, 11),  # noqa: DTZ001
+            capacity=3,
+            actor=ORGANISER,
+        )
+
+
+def test_two_children_of_one_organisation_may_not_share_a_name(ledger):
+    district = f.district(ledger)
+    first = ledger.create_organisation(
+        name="和平里街道", kind="street", parent_id=district, actor=ADMIN
+    )
+    with pytest.raises(OrganisationNameTakenError) as taken:
+        ledger.create_organisation(
+            name="和平里街道 ", kind="street", parent_id=district, actor=ADMIN
+        )
+    assert taken.value.context["existing_id"] == str(first)
+    assert ledger.organisation(district).children == [first]
+
+
+def test_children_of_different_organisations_may_share_a_name(ledger):
+    district = f.district(ledger)
+    streets = [
+        ledger.create_organisation(name=name, kind="street", parent_id=district)
+        for name in ("和平里街道", "东四街道")
+    ]
+    for street in streets:
+        ledger.create_organisation(name="第一社区", kind="community", parent_id=street, actor=ADMIN)
+
+
+def test_a_rename_takes_a_free_name_and_frees_the_old_one(ledger):
+    district = f.district(ledger)
+    street = ledger.create_organisation(name="和平里街道", kind="street", parent_id=district)
+    other = ledger.create_organisation(name="东四街道", kind="street", parent_id=district)
+    with pytest.raises(OrganisationNameTakenError):
+        ledger.rename_organisation(other, "和平里街道", ADMIN, reason="合并")
+    ledger.rename_organisation(street, "和平里新街道", ADMIN, reason="更名")
+    ledger.rename_organisation(other, "和平里街道", ADMIN, reason="沿用旧名")
+    assert ledger.organisation(other).name == "和平里街道"
+
+
+def test_a_closed_organisations_name_is_free_for_a_successor(ledger):
+    district = f.district(ledger)
+    old = ledger.create_organisation(name="和平里街道", kind="street", parent_id=district)
+    ledger.close_organisation(old, "区划调整", ADMIN)
+    ledger.create_organisation(name="和平里街道", kind="street", parent_id=district)
+
+
+def test_a_closed_organisation_takes_no_new_shifts(ledger, clock):
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    ledger.close_organisation(community, "并入相邻社区", ADMIN)
+    with pytest.raises(OrganisationClosedError):
+        ledger.add_shift(
+            activity,
+            starts_at=clock.now + timedelta(days=1),
+            ends_at=clock.now + timedelta(days=1, hours=2),
             capacity=3,
             actor=ORGANISER,
         )

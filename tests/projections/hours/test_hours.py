@@ -267,3 +267,22 @@ def test_child_organisations_are_ranked_with_red_and_black_lists(ledger, runner,
         ("青年湖社区", 60, 50, None),
         ("东四社区", 40, 33, "black"),
     ]
+
+
+def test_children_with_no_service_in_the_period_are_unranked(ledger, runner, views):
+    district = f.district(ledger)
+    names = ["和平里驿站", "青年湖驿站"]
+    children = [f.community(ledger, parent=district, name=n) for n in names]
+    for child in children:
+        f.volunteer(ledger, child, name="王芳")
+    runner.catch_up()
+    ranked = rank_children(
+        views,
+        [(str(c), n) for c, n in zip(children, names, strict=True)],
+        Period.parse("2026"),
+        flagged=1,
+    )
+    assert [(r["name"], r["rank"], r["list"], r["standing"]) for r in ranked] == [
+        ("和平里驿站", None, None, "unranked"),
+        ("青年湖驿站", None, None, "unranked"),
+    ]

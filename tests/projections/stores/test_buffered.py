@@ -48,7 +48,7 @@ def story(ledger, clock):
     ledger.correct_record(second, 90, "按签到表更正", ORGANISER)
     ledger.approve_record(second, f.CHECKER)
     ledger.correct_record(second, 75, "再次核对", ORGANISER)
-    ledger.rename_organisation(community, "和平里第一社区", ADMIN)
+    ledger.rename_organisation(community, "和平里第一社区", ADMIN, reason="社区更名")
     ledger.suspend_volunteer(wang, "核查中", ADMIN)
     ledger.reinstate_volunteer(wang, "核查完毕", ADMIN)
     ledger.change_listing(wang, public=False, guardian_consent=False, actor=her)

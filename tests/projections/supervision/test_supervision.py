@@ -55,6 +55,17 @@ def test_records_pending_longer_than_n_days_are_listed(ledger, views, served):
     ] == [(str(first.id), ledger.volunteer(first.volunteer_id).name)]
 
 
+def test_every_pending_record_is_listed_oldest_first_with_its_age(ledger, views, served):
+    pending = [r for r in records_of(ledger, served.activity) if r.status == "pending"]
+    first = min(pending, key=lambda r: recorded_at(ledger, r))
+    now = recorded_at(ledger, first) + timedelta(days=2, hours=1)
+    found = ledger_of(views, served, now=now, pending_days=None)["pending_approval"]
+    assert [item["record_id"] for item in found] == [
+        str(r.id) for r in sorted(pending, key=lambda r: (recorded_at(ledger, r), str(r.id)))
+    ]
+    assert found[0]["days_pending"] == 2
+
+
 def test_closed_check_ins_awaiting_review_and_open_requests_match_the_records(
     ledger, views, served
 ):

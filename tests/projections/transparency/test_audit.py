@@ -36,7 +36,7 @@ def signed(ledger, views):
 def test_an_untouched_log_passes_with_every_checkpoint_checked(ledger, views, signed):
     report = audit(ledger, views)
     assert report.ok
-    assert (report.events, report.leaves, report.checkpoints) == (14, 14, 2)
+    assert (report.events, report.leaves, report.checkpoints) == (16, 16, 2)
 
 
 def test_events_after_the_last_leaf_are_counted_not_blamed(ledger, views, signed):
@@ -63,10 +63,10 @@ def test_a_changed_row_of_the_log_itself_is_found(ledger, views, signed):
 
 def test_an_altered_checkpoint_row_is_found(ledger, views, signed):
     with views.transaction() as tx:
-        tx.execute("UPDATE tlog_checkpoints SET root = ? WHERE size = 8", ("A" * 43 + "=",))
+        tx.execute("UPDATE tlog_checkpoints SET root = ? WHERE size = 10", ("A" * 43 + "=",))
     report = audit(ledger, views)
     assert [str(p) for p in report.problems] == [
-        "the checkpoint of size 8 was altered: its row differs from its signed note"
+        "the checkpoint of size 10 was altered: its row differs from its signed note"
     ]
 
 
