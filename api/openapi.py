@@ -53,6 +53,7 @@ def install_problem_openapi(app: FastAPI) -> None:
             for path in schema["paths"].values():
                 for operation in path.values():
                     _document_problems(operation)
+                    _document_unknown_ids(operation, schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -76,6 +77,24 @@ def _document_problems(operation: dict[str, Any]) -> None:
             response["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
             if response.get("description") in (None, "", "Successful Response"):
                 response["description"] = "Problem"
+
+
+def _document_unknown_ids(operation: dict[str, Any], schema: dict[str, Any]) -> None:
+    """A body that names something by id (``…_id``) is a 404 when nothing has that id."""
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        body = media.get("schema", {})
+        ref = body.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            body = schema["components"]["schemas"].get(ref.rsplit("/", 1)[1], {})
+        if any(name.endswith("_id") for name in body.get("properties", {})):
+            operation["responses"].setdefault(
+                "404",
+                {
+                    "description": "Something the body names by id does not exist",
+                    "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
+                },
+            )
 
 
 #: ``openapi_extra`` of a route anyone may call: a token is optional (with one it may show more).

@@ -22,6 +22,7 @@ from api.deps import (
 )
 from api.exports import CSV, XLSX, ReportFormatDep, csv_response, file_types, xlsx_response
 from api.pagination import decode_cursor, encode_cursor
+from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.readable import PeriodPublic, hours, period_public
 from domain.periods import Period
 from projections.hours.report import hours_report, hours_totals
@@ -100,7 +101,7 @@ def hours_per_volunteer(
     organization_id: Annotated[UUID, Query(description="this organisation and those below it")],
     format: ReportFormatDep,
     period: Annotated[
-        str, Query(description="all, 2026, 2026-B1 … 2026-B6, or 2026-11", examples=["2026-B6"])
+        str, Query(pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION, examples=["2026-B6"])
     ] = "all",
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -117,7 +118,7 @@ def hours_per_volunteer(
     """
     ledger = services.ledger
     require_organiser_of(ledger, principal, organization_id)
-    parsed = Period.parse(period)
+    parsed = period_for(services, organization_id, period)
     organisation = ledger.organisation(organization_id)
     position = wait_for_position(services, min_position)
     scope = str(organization_id)

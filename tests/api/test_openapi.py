@@ -66,3 +66,9 @@ def test_every_tag_an_operation_uses_is_described(api):
         for tag in operation.get("tags", [])
     }
     assert used - described == set()
+
+
+def test_a_body_that_names_something_by_id_documents_the_404(api):
+    schema = api.client.get("/openapi.json").json()
+    registration = schema["paths"]["/v1/volunteers"]["post"]
+    assert "404" in registration["responses"]
