@@ -21,6 +21,7 @@ from api.deps import (
 from api.enumerations import CATEGORIES
 from api.export_lists import leaderboard_csv
 from api.exports import CSV, ListFormatDep, file_types
+from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from domain.periods import Period
@@ -87,7 +88,12 @@ def public_entries(board: Board, full_names: bool) -> list[EntryPublic]:
     ]
 
 
-@router.get("", response_model=LeaderboardPublic, responses={**file_types(CSV), 404: {}, 422: {}})
+@router.get(
+    "",
+    response_model=LeaderboardPublic,
+    responses={**file_types(CSV), 404: {}, 422: {}},
+    openapi_extra=NO_TOKEN_NEEDED,
+)
 def get_leaderboard(
     services: ServicesDep,
     principal: OptionalPrincipalDep,

@@ -72,3 +72,8 @@ def test_a_body_that_names_something_by_id_documents_the_404(api):
     schema = api.client.get("/openapi.json").json()
     registration = schema["paths"]["/v1/volunteers"]["post"]
     assert "404" in registration["responses"]
+
+
+def test_the_public_leaderboard_says_it_needs_no_token(api):
+    schema = api.client.get("/openapi.json").json()
+    assert {} in schema["paths"]["/v1/leaderboards"]["get"]["security"]
