@@ -56,8 +56,8 @@ API_DETAILS = (
 LEDGER_DETAILS = (
     "{kind} {id} was not found",
     "the shift is cancelled",
-    "the shift has already started",
-    "the volunteer is already {state} on this shift",
+    "the shift has already started; sign-ups close at its start",
+    "the volunteer is already {state} on this shift; nothing to do",
     "the volunteer is not signed up for this shift",
     "the shift overlaps another shift the volunteer is confirmed for",
     "the shift needs skills the volunteer has not registered: {skills}",

@@ -13,6 +13,7 @@ from projections.events import (
     ORGANISATION_EVENTS,
     RECEIPT_EVENTS,
     RECOGNITION_EVENTS,
+    SERIES_EVENTS,
     SERVICE_RECORD_EVENTS,
     SHIFT_EVENTS,
     TIMESHEET_EVENTS,
@@ -36,6 +37,7 @@ class Staff(Projection):
             *CERTIFICATE_EVENTS,
             *ORGANISATION_EVENTS,
             *RECEIPT_EVENTS,
+            *SERIES_EVENTS,
             *RECOGNITION_EVENTS,
             *SERVICE_RECORD_EVENTS,
             *SHIFT_EVENTS,
@@ -45,6 +47,7 @@ class Staff(Projection):
             Account.PasswordChanged,
             Account.LoggedOut,
             Account.PasswordResetIssued,
+            Account.CalendarFeedRotated,
             Account.PasswordReset,
         }
     )

@@ -29,8 +29,8 @@ def test_a_conflict_is_told_in_chinese(api, world):
     en = api.client.post(path, json=body, headers={**token, **ENGLISH})
     assert zh.status_code == en.status_code == 409
     assert zh.json()["title"] == "报名被拒绝"
-    assert zh.json()["detail"] == "该志愿者在此班次的状态已是“已确认”"
-    assert en.json()["detail"] == "the volunteer is already confirmed on this shift"
+    assert zh.json()["detail"] == "该志愿者在此班次的状态已是“已确认”，无需再操作"
+    assert en.json()["detail"] == "the volunteer is already confirmed on this shift; nothing to do"
 
 
 def test_a_forbidden_request_is_told_in_chinese(api, world):

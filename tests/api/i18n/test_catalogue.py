@@ -62,9 +62,8 @@ def test_a_detail_is_translated_with_its_parameters():
 
 def test_a_parameter_that_is_a_word_of_the_catalogue_is_translated_too():
     assert translate_detail("shift 42 was not found", ZH) == "未找到班次 42"
-    assert translate_detail("the volunteer is already waitlisted on this shift", ZH) == (
-        "该志愿者在此班次的状态已是“候补”"
-    )
+    detail = "the volunteer is already waitlisted on this shift; nothing to do"
+    assert translate_detail(detail, ZH) == "该志愿者在此班次的状态已是“候补”，无需再操作"
 
 
 def test_a_parameter_that_is_no_word_of_the_catalogue_is_kept_as_it_is():
