@@ -6,25 +6,11 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
-import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
-from tests.api.conftest import Api, issue_certificate
-from tests.conftest import Clock
+from tests.api import every_store
+from tests.api.conftest import issue_certificate
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def api(request, tmp_path):
-    """The app on each store; ``world`` (tests/api/conftest.py) builds on this one."""
-    store = f"sqlite:///{tmp_path}/data/ledger.db"
-    if request.param == "postgres":
-        store = request.getfixturevalue("postgres_schema")
-    clock = Clock(datetime.now(UTC).replace(microsecond=0))
-    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
-    with TestClient(create_app(settings, clock=clock)) as client:
-        yield Api(client, client.app.state.services, clock)
+api = every_store.api  # this module's tests run on every store
 
 
 def get(api, path, token, **params):

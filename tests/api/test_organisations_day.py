@@ -1,31 +1,16 @@
 """The organiser's day (issue 15), the organisation's side, through HTTP on SQLite and
 PostgreSQL: rankings of nothing, certificates from a request, the whole supervision queue."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
 from domain.periods import periods_of
 from domain.values import local_date
-from tests.api.conftest import Api
-from tests.conftest import Clock
+from tests.api import every_store
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def api(request, tmp_path) -> Iterator[Api]:
-    if request.param == "sqlite":
-        store = f"sqlite:///{tmp_path}/data/ledger.db"
-    else:
-        store = str(request.getfixturevalue("postgres_schema"))
-    clock = Clock(datetime.now(UTC).replace(microsecond=0))
-    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
-    with TestClient(create_app(settings, clock=clock)) as client:
-        yield Api(client, client.app.state.services, clock)  # type: ignore[attr-defined]
+api = every_store.api  # this module's tests run on every store
 
 
 def served(api, world, volunteer, minutes, recorder="organiser", approver="admin", days_ago=1):

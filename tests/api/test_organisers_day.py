@@ -4,30 +4,12 @@ cancelled shift that keeps who was on it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
-import pytest
-from fastapi.testclient import TestClient
+from tests.api import every_store
 
-from api.app import create_app
-from api.settings import Settings
-from tests.api.conftest import Api
-from tests.conftest import Clock
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def api(request: pytest.FixtureRequest, tmp_path) -> Iterator[Api]:
-    """The app on each store (the ``world`` fixture builds on it)."""
-    if request.param == "sqlite":
-        store = f"sqlite:///{tmp_path}/data/ledger.db"
-    else:
-        store = str(request.getfixturevalue("postgres_schema"))
-    clock = Clock(datetime.now(UTC).replace(microsecond=0))
-    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
-    with TestClient(create_app(settings, clock=clock)) as client:
-        yield Api(client, client.app.state.services, clock)  # type: ignore[attr-defined]
+api = every_store.api  # this module's tests run on every store
 
 
 def sign_up(api, world, volunteer) -> dict:
