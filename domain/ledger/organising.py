@@ -164,13 +164,40 @@ class OrganisingCommands(LedgerBase):
         creates nothing new: each shift's id derives from the activity and its start.
         """
         activity = self.activity(activity_id)
+        _, shifts = self._recurring_shifts(
+            activity,
+            recurrence,
+            capacity=capacity,
+            location=location,
+            required_skills=required_skills,
+            actor=actor,
+        )
+        self._save(activity, *shifts)
+        return [shift.id for shift in shifts]
+
+    def _recurring_shifts(
+        self,
+        activity: Activity,
+        recurrence: WeeklyRecurrence,
+        *,
+        capacity: int,
+        location: str | None,
+        required_skills: list[str] | None,
+        actor: Actor,
+    ) -> tuple[list[UUID], list[Shift]]:
+        """The ids of the rule's shifts still to come, and the new shifts among them: each id
+        derives from the activity and the start, so a shift the activity has already is kept
+        as it is. The activity's organisation must be open."""
         organisation = self.organisation(activity.organisation_id)
         organisation.require_open()
         now = self.now()
-        shifts = []
+        ids, shifts = [], []
         for time in recurrence.ranges(organisation.timezone):
             shift_id = derived_id("recurring-shift", activity.id, time.start.isoformat())
-            if time.start <= now or activity.has_shift(shift_id):
+            if time.start <= now:
+                continue
+            ids.append(shift_id)
+            if activity.has_shift(shift_id):
                 continue
             shifts.append(
                 Shift.schedule(
@@ -184,8 +211,7 @@ class OrganisingCommands(LedgerBase):
                     actor=actor,
                 )
             )
-        self._save(activity, *shifts)
-        return [shift.id for shift in shifts]
+        return ids, shifts
 
     @command
     def reschedule_shift(

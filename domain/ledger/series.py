@@ -12,7 +12,7 @@ from domain.ledger.organising import OrganisingCommands
 from domain.series import Series
 from domain.shift import Shift
 from domain.timesheet import Timesheet
-from domain.values import Actor, Clash, WeeklyRecurrence, derived_id, local_date, local_range
+from domain.values import Actor, Clash, WeeklyRecurrence, local_date, local_range
 
 
 class SeriesCommands(OrganisingCommands):
@@ -41,33 +41,19 @@ class SeriesCommands(OrganisingCommands):
                 "on, or cancel it from a date on",
                 series_id=str(series_id),
             )
-        organisation = self.organisation(activity.organisation_id)
-        now = self.now()
-        shifts, shift_ids = [], []
-        for time_range in recurrence.ranges(organisation.timezone):
-            shift_id = derived_id("recurring-shift", activity.id, time_range.start.isoformat())
-            if time_range.start <= now:
-                continue
-            shift_ids.append(shift_id)
-            if activity.has_shift(shift_id):
-                continue
-            shifts.append(
-                Shift.schedule(
-                    id=shift_id,
-                    activity=activity,
-                    time=time_range,
-                    capacity=capacity,
-                    location=location,
-                    required_skills=required_skills or [],
-                    now=now,
-                    actor=actor,
-                )
-            )
+        shift_ids, shifts = self._recurring_shifts(
+            activity,
+            recurrence,
+            capacity=capacity,
+            location=location,
+            required_skills=required_skills,
+            actor=actor,
+        )
         if not shift_ids:
             raise InvalidInputError("no day of this series is still to come", field="recurrence")
         series = Series.schedule(
             activity_id=activity.id,
-            organisation_id=organisation.id,
+            organisation_id=activity.organisation_id,
             rule=recurrence,
             capacity=capacity,
             shift_ids=shift_ids,

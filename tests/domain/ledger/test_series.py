@@ -4,7 +4,7 @@ from datetime import date, time
 
 import pytest
 
-from domain.errors import CapacityError, SeriesExistsError
+from domain.errors import CapacityError, OrganisationClosedError, SeriesExistsError
 from domain.values import Actor, WeeklyRecurrence
 from tests import factories as f
 from tests.factories import ORGANISER
@@ -120,3 +120,11 @@ def test_raising_a_series_capacity_promotes_one_volunteer_on_several_shifts(ledg
             ledger.sign_up(shift_id, v, Actor.volunteer(v))
     ledger.change_series_capacity(series, from_day=date(2026, 3, 2), capacity=3, actor=ORGANISER)
     assert all(ledger.timesheet(waiting).holds(s) for s in shift_ids)
+
+
+def test_a_closed_organisation_takes_no_new_series(ledger):
+    community = f.community(ledger)
+    activity = f.activity(ledger, community)
+    ledger.close_organisation(community, "merged into a neighbour", ORGANISER)
+    with pytest.raises(OrganisationClosedError):
+        ledger.schedule_series(activity, WEEKENDS, capacity=2, actor=ORGANISER)
