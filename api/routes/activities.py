@@ -87,6 +87,8 @@ class ShiftPage(BaseModel):
 def create_activity(
     body: CreateActivity, services: ServicesDep, principal: PrincipalDep
 ) -> Created:
+    """A new activity of an organisation, under which shifts are scheduled. Organisers of the
+    organisation (or above) and admins; 404 for an unknown organisation, 409 when it is closed."""
     require_organiser_of(services.ledger, principal, body.organization_id)
     ledger = services.ledger
     activity_id, position = ledger.create_activity.written(

@@ -41,10 +41,16 @@ def request_certificate(
     return Created(id=request_id, position=position)
 
 
-@router.post("/{request_id}/decline", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{request_id}/decline",
+    summary="Decline a certificate request",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def decline(
     request_id: UUID, body: Reason, services: ServicesDep, principal: CertificateRequestOrganiser
 ) -> Done:
+    """Decline an open certificate request, with the reason the volunteer will see. Organisers of
+    the organisation asked, or above; 409 when the request is no longer open."""
     ledger = services.ledger
     position = ledger.decline_certificate_request.written(
         request_id, body.reason, principal.actor

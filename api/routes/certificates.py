@@ -98,7 +98,12 @@ class VerdictPublic(BaseModel):
     checks: list[CheckPublic]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "",
+    summary="Issue a certificate",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
 def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep) -> Issued:
     """Certify a volunteer's approved records in a period (or the records named) that the
     issuing organisation or those below it organised. With ``request_id`` the request's
@@ -144,7 +149,7 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
     return Issued(id=certificate_id, number=number, position=position)
 
 
-@router.post("/verify")
+@router.post("/verify", summary="Verify a certificate's credential")
 def verify(
     credential: Annotated[dict[str, Any], Body(description="the signed credential, as issued")],
     certificates: CertificatesDep,
@@ -161,6 +166,7 @@ def verify(
 
 @router.get(
     "/{number:certificate_number}.pdf",
+    summary="A certificate as a PDF",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
 )
@@ -182,7 +188,11 @@ def pdf(
     )
 
 
-@router.get("/{number:certificate_number}", responses={404: {}})
+@router.get(
+    "/{number:certificate_number}",
+    summary="A certificate as a signed credential",
+    responses={404: {}},
+)
 def credential(
     number: Number,
     services: ServicesDep,
@@ -202,10 +212,17 @@ def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
     )
 
 
-@router.post("/{number:certificate_number}/revoke", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{number:certificate_number}/revoke",
+    summary="Revoke a certificate",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def revoke(
     number: Number, body: Reason, services: ServicesDep, principal: CertificateOrganiser
 ) -> Done:
+    """Revoke an issued certificate, with the reason; its status then answers `revoked` to anyone
+    who checks it. Organisers of the issuing organisation (or above); 409 when its state
+    does not allow it."""
     ledger = services.ledger
     position = ledger.revoke_certificate.written(number, body.reason, principal.actor).position
     return Done(position=position)

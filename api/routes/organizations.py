@@ -74,6 +74,8 @@ def create_organization(
 def get_organization(
     organization_id: UUID, services: ServicesDep, principal: PrincipalDep
 ) -> OrganizationPublic:
+    """One organisation: its name, kind, parent, children, time zone and whether it is closed.
+    Anyone logged in; 404 for an unknown id."""
     organisation = services.ledger.organisation(organization_id)
     return OrganizationPublic(
         id=organisation.id,

@@ -62,7 +62,12 @@ class RecognitionListPublic(BaseModel):
     final: bool
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "",
+    summary="Publish a recognition list",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
 def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Created:
     """Freeze the public view of the period's leaderboard as a numbered list."""
     ledger = services.ledger
@@ -157,6 +162,9 @@ def resolve_objection(
     services: ServicesDep,
     principal: RecognitionListOrganiser,
 ) -> Done:
+    """Uphold or dismiss an objection to a recognition list, with the resolution. Organisers of the
+    list's organisation (or above); 409 when the objection or
+    the list no longer allows it."""
     ledger = services.ledger
     position = ledger.resolve_objection.written(
         list_id, objection_id, upheld=body.upheld, resolution=body.resolution, actor=principal.actor
@@ -164,8 +172,14 @@ def resolve_objection(
     return Done(position=position)
 
 
-@router.post("/{list_id}/finalise", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{list_id}/finalise",
+    summary="Finalise a recognition list",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def finalise(list_id: UUID, services: ServicesDep, principal: RecognitionListOrganiser) -> Done:
+    """Close a recognition list's objection period: its places are final. Organisers of the list's
+    organisation (or above); 409 when the list's state does not allow it."""
     ledger = services.ledger
     position = ledger.finalise_recognition_list.written(list_id, principal.actor).position
     return Done(position=position)

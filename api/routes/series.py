@@ -99,7 +99,11 @@ def get_series(series_id: UUID, services: ServicesDep, principal: PrincipalDep) 
     )
 
 
-@router.post("/{series_id}/capacity", responses={403: {}, 404: {}, 409: {}, 422: {}})
+@router.post(
+    "/{series_id}/capacity",
+    summary="Change the capacity of a series",
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
 def change_capacity(
     series_id: UUID, body: ChangeSeriesCapacity, services: ServicesDep, principal: PrincipalDep
 ) -> SeriesShiftsChanged:
@@ -139,7 +143,11 @@ def change_times(
     )
 
 
-@router.post("/{series_id}/cancel", responses={403: {}, 404: {}, 409: {}, 422: {}})
+@router.post(
+    "/{series_id}/cancel",
+    summary="Cancel a series from a day",
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
 def cancel(
     series_id: UUID, body: CancelSeries, services: ServicesDep, principal: PrincipalDep
 ) -> SeriesShiftsChanged:

@@ -81,7 +81,11 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
     return Created(id=record_id, position=position)
 
 
-@router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/approve",
+    summary="Approve a service record",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) -> Done:
     """Under the second-party rule: whoever recorded or corrected the minutes approves them
     only once the volunteer has confirmed them (see ``/confirmation``)."""
@@ -91,6 +95,7 @@ def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) 
 
 @router.post(
     "/{record_id}/confirmation",
+    summary="Confirm a service record",
     status_code=status.HTTP_201_CREATED,
     responses={403: {}, 404: {}, 409: {}},
 )
@@ -105,17 +110,25 @@ def confirm(
     return Done(position=position)
 
 
-@router.post("/{record_id}/reject", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/reject", summary="Reject a service record", responses={403: {}, 404: {}, 409: {}}
+)
 def reject(
     record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
+    """Reject a pending record, with the reason: its minutes never count. Organisers of the
+    record's organisation (or above); 409 when the record is not pending."""
     position = services.ledger.reject_record.written(
         record_id, body.reason, principal.actor
     ).position
     return Done(position=position)
 
 
-@router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/corrections",
+    summary="Correct a service record's minutes",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def correct(
     record_id: UUID, body: Correct, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
@@ -129,10 +142,17 @@ def correct(
     return Done(position=position)
 
 
-@router.post("/{record_id}/revoke", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/revoke",
+    summary="Revoke an approved service record",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def revoke(
     record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
+    """Withdraw an approved record, with the reason: its minutes stop counting, and its history
+    stays. Organisers of the record's organisation (or above); 409 when its state does not
+    allow it."""
     position = services.ledger.revoke_record.written(
         record_id, body.reason, principal.actor
     ).position
@@ -164,6 +184,10 @@ def resolve_correction_request(
     services: ServicesDep,
     principal: RecordOrganiser,
 ) -> Done:
+    """Accept (`accept: true`, optionally with other `minutes`) or decline
+    a volunteer's open correction request, with the reason. Organisers of the record's
+    organisation (or above); 409 when no request is open; accepting with more minutes than an
+    approved record has is a 403 `second-party-required`."""
     ledger = services.ledger
     if body.accept:
         written = ledger.accept_correction_request.written(

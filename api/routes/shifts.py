@@ -104,6 +104,8 @@ def _detail(shift: Shift) -> ShiftPublic:
 
 @router.get("/{shift_id}", responses={404: {}})
 def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
+    """One shift: its activity, times, place, capacity, how many are confirmed and waitlisted, and
+    its status. Anyone logged in; 404 for an unknown id."""
     return _detail(services.ledger.shift(shift_id))
 
 
@@ -177,6 +179,9 @@ def _attendance_actor(services: Services, principal: Principal, shift: Shift, bo
 
 @router.post("/{shift_id}/check-in", responses={403: {}, 404: {}, 409: {}})
 def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
+    """Check in to a shift: a volunteer for themselves at the server's time (leave `volunteer_id`
+    out), or an organiser naming the volunteer (and, from a sign-in sheet, `at`). 409 when the
+    volunteer is not confirmed on the shift or is checked in already."""
     ledger = services.ledger
     volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
     position = ledger.check_in.written(shift_id, volunteer_id, principal.actor, at=body.at).position
@@ -187,6 +192,8 @@ def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: Pri
 def check_out(
     shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep
 ) -> Attended:
+    """Check out of a shift, which makes a service record from the attendance (its id is in the
+    answer). As for check-in; 409 when the volunteer is not checked in."""
     ledger = services.ledger
     volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
     record, position = ledger.check_out.written(shift_id, volunteer_id, principal.actor, at=body.at)
@@ -209,7 +216,11 @@ def record_attendance(
     return Attended(service_record_id=record, position=position)
 
 
-@router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{shift_id}/capacity",
+    summary="Change a shift's capacity",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def change_capacity(
     shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
@@ -220,10 +231,15 @@ def change_capacity(
     return Done(position=position)
 
 
-@router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{shift_id}/reschedule", summary="Reschedule a shift", responses={403: {}, 404: {}, 409: {}}
+)
 def reschedule(
     shift_id: UUID, body: Reschedule, services: ServicesDep, principal: ShiftOrganiser
 ) -> Rescheduled:
+    """Move a shift to new times, with the reason. Confirmed volunteers keep their places; those
+    whom the new times overlap another of their shifts are listed in `clashes`. Organisers;
+    409 when the shift is cancelled or has started."""
     clashes, position = services.ledger.reschedule_shift.written(
         shift_id,
         starts_at=body.starts_at,
@@ -254,6 +270,8 @@ def cancel_shift(
 def mark_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
+    """Mark a confirmed volunteer as not having come, with the reason. Organisers; 409 when the
+    volunteer is not confirmed or has checked in."""
     position = services.ledger.mark_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position
@@ -264,6 +282,8 @@ def mark_no_show(
 def undo_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
+    """Take back a no-show marked in error, with the reason. Organisers; 409 when the volunteer is
+    not marked as a no-show."""
     position = services.ledger.undo_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position
