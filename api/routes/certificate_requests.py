@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.permissions import CertificateRequestOrganiser
@@ -18,6 +18,18 @@ router = APIRouter(
 
 
 class RequestCertificate(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "period_start": "2026-01-01",
+                    "period_end": "2026-11-30",
+                }
+            ]
+        }
+    )
+
     organization_id: Uuid = Field(description="the organisation asked to certify")
     period_start: Day
     period_end: Day

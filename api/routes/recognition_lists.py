@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
@@ -23,6 +23,19 @@ router = APIRouter(
 
 
 class Publish(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "period": "2026-B6",
+                    "title": "2026年11–12月“好人榜”",
+                    "size": 10,
+                }
+            ]
+        }
+    )
+
     organization_id: Uuid
     period: str = Field(
         examples=["2026-B1"], pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION
@@ -33,11 +46,25 @@ class Publish(Command):
 
 
 class FileObjection(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"volunteer_number": "11010120260001", "reason": "该时段本人在外地，时长有误"}
+            ]
+        }
+    )
+
     volunteer_number: str
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ResolveObjection(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"upheld": False, "resolution": "经核对签到记录，时长无误"}]
+        }
+    )
+
     upheld: bool
     resolution: str = Field(min_length=1, max_length=500)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.access import Principal, covers, require_organiser_of
 from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
@@ -22,6 +22,21 @@ MAX_MINUTES = 24 * 60
 
 
 class RecordService(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "activity_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "started_at": "2026-12-05T07:30:00+08:00",
+                    "ended_at": "2026-12-05T09:45:00+08:00",
+                    "description": "路口文明交通劝导",
+                    "beneficiary": "和平里北街过往行人",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     activity_id: Uuid
     started_at: Instant
@@ -31,11 +46,24 @@ class RecordService(Command):
 
 
 class Correct(Command):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"minutes": 135, "reason": "签退时间登记有误"}]}
+    )
+
     minutes: int = Field(ge=1, le=MAX_MINUTES)
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ResolveCorrectionRequest(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"accept": True, "reason": "与签到表核对无误"},
+                {"accept": False, "reason": "签到表显示按时离开"},
+            ]
+        }
+    )
+
     accept: bool
     minutes: int | None = Field(
         default=None,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import Principal, require_self_or_organiser
 from api.acting import ACTING_FOR, acting_for
@@ -33,6 +33,12 @@ router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstR
 
 
 class SignUp(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{}, {"volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}]
+        }
+    )
+
     volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
 
 
@@ -42,6 +48,18 @@ class SignedUp(Done):
 
 
 class Attend(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {},
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "at": "2026-12-12T07:28:00+08:00",
+                },
+            ]
+        }
+    )
+
     volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
     at: Instant | None = Field(
         default=None, description="organisers only: the time from the sign-in sheet"
@@ -49,6 +67,18 @@ class Attend(Command):
 
 
 class RecordAttendance(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "checked_in_at": "2026-12-12T07:28:00+08:00",
+                    "checked_out_at": "2026-12-12T09:35:00+08:00",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     checked_in_at: Instant
     checked_out_at: Instant
@@ -61,10 +91,24 @@ class Attended(Done):
 
 
 class ChangeCapacity(Command):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"capacity": 8}]})
+
     capacity: int = Field(ge=1, le=10_000)
 
 
 class Reschedule(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-12-12T08:00:00+08:00",
+                    "ends_at": "2026-12-12T10:00:00+08:00",
+                    "reason": "路口施工，推迟半小时",
+                }
+            ]
+        }
+    )
+
     starts_at: Instant
     ends_at: Instant
     reason: str = Field(min_length=1, max_length=500)
@@ -82,6 +126,17 @@ class Rescheduled(Done):
 
 
 class NoShow(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "reason": "未到岗，电话未接",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     reason: str = Field(min_length=1, max_length=500)
 

@@ -153,7 +153,8 @@ def test_every_example_body_passes_validation(api, world):
             if "requestBody" not in operation:
                 continue
             for content_type, example in request_examples(schema, operation):
-                sent = {"json": example} if content_type == "application/json" else {"data": example}
+                form = content_type != "application/json"
+                sent = {"data": example} if form else {"json": example}
                 response = api.client.request(
                     method, _path_for(path, world), headers=world.tokens["admin"], **sent
                 )
