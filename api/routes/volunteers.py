@@ -116,7 +116,11 @@ class ServiceRecordPage(BaseModel):
     position: int = Field(description="the ledger position these read models reflect")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "no organisation has that organization_id"}, 409: {}, 422: {}},
+)
 def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
     check_password(body.password, staff=False, related=[body.phone, body.name])

@@ -188,3 +188,28 @@ def test_every_json_example_validates_as_the_route_reads_its_body(api):
             if errors:
                 refused.append((name, errors))
     assert refused == []
+
+
+def _ids_named(schema, operation):
+    """The ids an operation is given, in its path, query or JSON body (an unknown one is a 404)."""
+    names = [
+        parameter["name"]
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "path" or parameter["name"].endswith("_id")
+    ]
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    reference = media.get("schema", {}).get("$ref")
+    if reference:
+        component = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
+        names += list(component.get("properties", {}))
+    return [name for name in names if name.endswith(("_id", "_ids")) or name in ("number",)]
+
+
+def test_every_operation_given_an_id_declares_the_404_of_an_unknown_one(api):
+    schema = api.client.get("/openapi.json").json()
+    without = [
+        name
+        for name, operation in _operations(schema)
+        if _ids_named(schema, operation) and "404" not in operation["responses"]
+    ]
+    assert without == []
