@@ -132,14 +132,14 @@ DERIVED = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("walkthrough")
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        store=f"sqlite:///{tmp_path}/data/ledger.db",
-        follow_projections=False,
-    )
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo(request: pytest.FixtureRequest, tmp_path):
+    """A freshly loaded demo (one week of it) on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        store = f"sqlite:///{tmp_path}/data/ledger.db"
+    else:
+        store = str(request.getfixturevalue("postgres_schema"))
+    settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
     return settings, load_demo(settings.store_url(), weeks=1, progress=lambda _: None)
 
 
