@@ -117,4 +117,6 @@ class Created(Done):
 
 
 class Reason(Command):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "活动场地临时封闭"}]})
+
     reason: Text = Field(max_length=500)

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, status
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import (
@@ -30,6 +30,20 @@ router = APIRouter(prefix="/v1/activities", tags=["activities"], route_class=Tok
 
 
 class CreateActivity(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "早高峰文明交通劝导",
+                    "category": "文明劝导",
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "location": "和平里北街路口",
+                    "description": "在路口劝导行人和非机动车遵守信号灯。",
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=100, examples=["早高峰文明交通劝导"])
     category: str = Field(examples=["文明劝导"], json_schema_extra=CATEGORIES)
     organization_id: Uuid
@@ -47,6 +61,29 @@ class Recurrence(Command):
 
 class ScheduleShift(Command):
     """Either ``starts_at`` and ``ends_at`` for one shift, or a weekly ``recurrence``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-12-12T07:30:00+08:00",
+                    "ends_at": "2026-12-12T09:30:00+08:00",
+                    "capacity": 6,
+                    "location": "和平里北街路口",
+                },
+                {
+                    "recurrence": {
+                        "weekdays": [0, 2, 4],
+                        "first_day": "2026-12-14",
+                        "last_day": "2027-01-29",
+                        "start_time": "07:30",
+                        "end_time": "09:30",
+                    },
+                    "capacity": 6,
+                },
+            ]
+        }
+    )
 
     starts_at: Instant | None = None
     ends_at: Instant | None = None
@@ -87,6 +124,8 @@ class ShiftPage(BaseModel):
 def create_activity(
     body: CreateActivity, services: ServicesDep, principal: PrincipalDep
 ) -> Created:
+    """A new activity of an organisation, under which shifts are scheduled. Organisers of the
+    organisation (or above) and admins; 404 for an unknown organisation, 409 when it is closed."""
     require_organiser_of(services.ledger, principal, body.organization_id)
     ledger = services.ledger
     activity_id, position = ledger.create_activity.written(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.login import (
@@ -36,17 +36,50 @@ class TokenPublic(BaseModel):
 class ChangePassword(Command):
     """Passwords are taken exactly as typed: no whitespace is stripped."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"current_password": "晨光-路口-2026", "new_password": "wide river under 7 bridges"}
+            ]
+        }
+    )
+
     current_password: Secret = Field(max_length=MAX_LENGTH)
     new_password: Secret = Field(max_length=MAX_LENGTH)
 
 
 class ResetPassword(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "login": "13910007919",
+                    "code": "ABCD-EFGH-JKMN",
+                    "new_password": "wide river under 7 bridges",
+                }
+            ]
+        }
+    )
+
     login: str = Field(min_length=1, max_length=64, description="phone or volunteer number")
     code: Secret = Field(min_length=1, max_length=64, description="the code an organiser gave")
     new_password: Secret = Field(max_length=MAX_LENGTH)
 
 
-@router.post("/token", responses={401: {}, 429: {}})
+#: The demo volunteer's phone and a password of the kind the demo prints.
+TOKEN_FORM_EXAMPLE = {"username": "13910007919", "password": "wide river under 7 bridges"}
+
+
+@router.post(
+    "/token",
+    summary="Log in: a bearer token for a login and password",
+    responses={401: {}, 429: {}},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/x-www-form-urlencoded": {"example": TOKEN_FORM_EXAMPLE}}
+        }
+    },
+)
 def issue_token(
     services: ServicesDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.permissions import CertificateRequestOrganiser
@@ -18,6 +18,18 @@ router = APIRouter(
 
 
 class RequestCertificate(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "period_start": "2026-01-01",
+                    "period_end": "2026-11-30",
+                }
+            ]
+        }
+    )
+
     organization_id: Uuid = Field(description="the organisation asked to certify")
     period_start: Day
     period_end: Day
@@ -41,10 +53,16 @@ def request_certificate(
     return Created(id=request_id, position=position)
 
 
-@router.post("/{request_id}/decline", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{request_id}/decline",
+    summary="Decline a certificate request",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def decline(
     request_id: UUID, body: Reason, services: ServicesDep, principal: CertificateRequestOrganiser
 ) -> Done:
+    """Decline an open certificate request, with the reason the volunteer will see. Organisers of
+    the organisation asked, or above; 409 when the request is no longer open."""
     ledger = services.ledger
     position = ledger.decline_certificate_request.written(
         request_id, body.reason, principal.actor

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Request, status
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.convertors import Convertor, register_url_convertor
 
 from api.access import require_organiser_of
@@ -49,9 +49,47 @@ def get_certificates(request: Request) -> CertificateService:
 CertificatesDep = Annotated[CertificateService, Depends(get_certificates)]
 
 
+#: The shape of a credential, cut short: the verdict of this one says which checks fail.
+CREDENTIAL_EXAMPLE: dict[str, Any] = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": "did:web:volunteer.example.cn", "type": ["Profile"], "name": "和平里社区"},
+    "validFrom": "2026-12-07T08:00:00Z",
+    "credentialSubject": {
+        "type": ["AchievementSubject"],
+        "certificate": {"number": "VC2026123456782"},
+    },
+}
+
+
 class IssueCertificate(Command):
     """Either a period or ``record_ids``; with ``request_id`` the request's period, volunteer
     and issuer are used, and any of them given here must match the request."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "request_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "person_in_charge": "李主任",
+                    "handler": "王干事",
+                    "contact": "010-64200000",
+                },
+                {
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "period_start": "2026-01-01",
+                    "period_end": "2026-11-30",
+                    "person_in_charge": "李主任",
+                    "handler": "王干事",
+                    "contact": "010-64200000",
+                },
+            ]
+        }
+    )
 
     organization_id: Uuid | None = Field(
         default=None, description="the issuing organisation; with request_id, the request's"
@@ -98,7 +136,12 @@ class VerdictPublic(BaseModel):
     checks: list[CheckPublic]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "",
+    summary="Issue a certificate",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
 def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep) -> Issued:
     """Certify a volunteer's approved records in a period (or the records named) that the
     issuing organisation or those below it organised. With ``request_id`` the request's
@@ -144,9 +187,20 @@ def issue(body: IssueCertificate, services: ServicesDep, principal: PrincipalDep
     return Issued(id=certificate_id, number=number, position=position)
 
 
-@router.post("/verify")
+@router.post("/verify", summary="Verify a certificate's credential")
 def verify(
-    credential: Annotated[dict[str, Any], Body(description="the signed credential, as issued")],
+    credential: Annotated[
+        dict[str, Any],
+        Body(
+            description="the signed credential, as issued",
+            openapi_examples={
+                "credential": {
+                    "summary": "a credential as GET /v1/certificates/{number} gives it (cut short)",
+                    "value": CREDENTIAL_EXAMPLE,
+                }
+            },
+        ),
+    ],
     certificates: CertificatesDep,
 ) -> VerdictPublic:
     """Check a credential: signature, issuer key, log proofs, consistency, status. Public."""
@@ -161,6 +215,7 @@ def verify(
 
 @router.get(
     "/{number:certificate_number}.pdf",
+    summary="A certificate as a PDF",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}, 404: {}, 503: {}},
 )
@@ -182,7 +237,11 @@ def pdf(
     )
 
 
-@router.get("/{number:certificate_number}", responses={404: {}})
+@router.get(
+    "/{number:certificate_number}",
+    summary="A certificate as a signed credential",
+    responses={404: {}},
+)
 def credential(
     number: Number,
     services: ServicesDep,
@@ -202,10 +261,17 @@ def certificate_status(number: Number, services: ServicesDep) -> StatusPublic:
     )
 
 
-@router.post("/{number:certificate_number}/revoke", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{number:certificate_number}/revoke",
+    summary="Revoke a certificate",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def revoke(
     number: Number, body: Reason, services: ServicesDep, principal: CertificateOrganiser
 ) -> Done:
+    """Revoke an issued certificate, with the reason; its status then answers `revoked` to anyone
+    who checks it. Organisers of the issuing organisation (or above); 409 when its state
+    does not allow it."""
     ledger = services.ledger
     position = ledger.revoke_certificate.written(number, body.reason, principal.actor).position
     return Done(position=position)

@@ -14,7 +14,7 @@ router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="The process is up")
 def healthz() -> dict[str, str]:
     """The process is up: it answers even while the database is away (restarting won't help)."""
     return {"status": "ok"}
@@ -22,6 +22,7 @@ def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
+    summary="The store and read models answer",
     responses={503: {"description": "the event store or the read models cannot be reached"}},
 )
 def readyz(services: ServicesDep) -> JSONResponse:

@@ -11,7 +11,7 @@ from api.routes.certificates import CertificatesDep
 router = APIRouter(tags=["certificates"])
 
 
-@router.get("/v1/issuer")
+@router.get("/v1/issuer", summary="The issuer's public keys")
 def issuer(certificates: CertificatesDep) -> dict[str, Any]:
     """The issuer id, every signing key ever used (retired ones too) as Multikey, and the key
     and origin of the transparency log its certificates' proofs lead to."""

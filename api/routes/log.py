@@ -84,7 +84,7 @@ def current_checkpoint(log: TransparencyLog) -> SignedCheckpoint:
     return log.latest_checkpoint() or log.refresh()
 
 
-@router.get("/checkpoint", response_class=PlainTextResponse)
+@router.get("/checkpoint", summary="The latest signed checkpoint", response_class=PlainTextResponse)
 def checkpoint(
     log: LogDep,
     fresh: Annotated[
@@ -96,7 +96,7 @@ def checkpoint(
     return PlainTextResponse(signed.note)
 
 
-@router.get("/checkpoints")
+@router.get("/checkpoints", summary="Signed checkpoints in order")
 def checkpoints(log: LogDep, limit: Limit = 50, cursor: Cursor = None) -> CheckpointPage:
     """Every checkpoint signed, oldest (smallest) first."""
     after = decode_cursor(cursor)
@@ -170,7 +170,7 @@ def consistency_proof(
     )
 
 
-@router.get("/leaves/{index}")
+@router.get("/leaves/{index}", summary="One leaf of the transparency log")
 def leaf(log: LogDep, index: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> LeafPublic:
     """One leaf's data: what the event shows publicly and its commitment, no personal data."""
     found = log.leaf(index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_admin, require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
@@ -20,6 +20,19 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_cla
 
 
 class CreateOrganization(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "和平里第二社区",
+                    "kind": "community",
+                    "parent_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "timezone": "Asia/Shanghai",
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=100, examples=["和平里街道"])
     kind: str = Field(examples=["street"], json_schema_extra=ORGANISATION_KINDS)
     parent_id: Uuid | None = None
@@ -37,6 +50,18 @@ class OrganizationPublic(BaseModel):
 
 
 class AddOrganiser(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "李明华",
+                    "password": "wide river under 7 bridges",
+                    "display_name": "李明华",
+                }
+            ]
+        }
+    )
+
     username: str = Field(
         min_length=2,
         max_length=32,
@@ -74,6 +99,8 @@ def create_organization(
 def get_organization(
     organization_id: UUID, services: ServicesDep, principal: PrincipalDep
 ) -> OrganizationPublic:
+    """One organisation: its name, kind, parent, children, time zone and whether it is closed.
+    Anyone logged in; 404 for an unknown id."""
     organisation = services.ledger.organisation(organization_id)
     return OrganizationPublic(
         id=organisation.id,

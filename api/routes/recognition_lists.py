@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
@@ -23,6 +23,19 @@ router = APIRouter(
 
 
 class Publish(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "period": "2026-B6",
+                    "title": "2026年11–12月“好人榜”",
+                    "size": 10,
+                }
+            ]
+        }
+    )
+
     organization_id: Uuid
     period: str = Field(
         examples=["2026-B1"], pattern=PERIOD_PATTERN, description=PERIOD_DESCRIPTION
@@ -33,11 +46,25 @@ class Publish(Command):
 
 
 class FileObjection(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"volunteer_number": "11010120260001", "reason": "该时段本人在外地，时长有误"}
+            ]
+        }
+    )
+
     volunteer_number: str
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ResolveObjection(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"upheld": False, "resolution": "经核对签到记录，时长无误"}]
+        }
+    )
+
     upheld: bool
     resolution: str = Field(min_length=1, max_length=500)
 
@@ -62,7 +89,12 @@ class RecognitionListPublic(BaseModel):
     final: bool
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "",
+    summary="Publish a recognition list",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 404: {}, 409: {}},
+)
 def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Created:
     """Freeze the public view of the period's leaderboard as a numbered list."""
     ledger = services.ledger
@@ -157,6 +189,9 @@ def resolve_objection(
     services: ServicesDep,
     principal: RecognitionListOrganiser,
 ) -> Done:
+    """Uphold or dismiss an objection to a recognition list, with the resolution. Organisers of the
+    list's organisation (or above); 409 when the objection or
+    the list no longer allows it."""
     ledger = services.ledger
     position = ledger.resolve_objection.written(
         list_id, objection_id, upheld=body.upheld, resolution=body.resolution, actor=principal.actor
@@ -164,8 +199,14 @@ def resolve_objection(
     return Done(position=position)
 
 
-@router.post("/{list_id}/finalise", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{list_id}/finalise",
+    summary="Finalise a recognition list",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def finalise(list_id: UUID, services: ServicesDep, principal: RecognitionListOrganiser) -> Done:
+    """Close a recognition list's objection period: its places are final. Organisers of the list's
+    organisation (or above); 409 when the list's state does not allow it."""
     ledger = services.ledger
     position = ledger.finalise_recognition_list.written(list_id, principal.actor).position
     return Done(position=position)

@@ -6,7 +6,7 @@ from datetime import date, time
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
@@ -38,11 +38,28 @@ class SeriesPublic(BaseModel):
 
 
 class ChangeSeriesCapacity(Command):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"from_day": "2026-12-14", "capacity": 8}]}
+    )
+
     from_day: Day = FROM_DAY
     capacity: int = Field(ge=1, le=10_000, examples=[8])
 
 
 class ChangeSeriesTimes(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "from_day": "2026-12-14",
+                    "start_time": "14:00",
+                    "end_time": "16:00",
+                    "reason": "场地上午施工",
+                }
+            ]
+        }
+    )
+
     from_day: Day = FROM_DAY
     start_time: LocalTime = Field(examples=["14:00"])
     end_time: LocalTime = Field(examples=["16:00"])
@@ -50,6 +67,10 @@ class ChangeSeriesTimes(Command):
 
 
 class CancelSeries(Command):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"from_day": "2026-12-14", "reason": "场地施工"}]}
+    )
+
     from_day: Day = FROM_DAY
     reason: str = REASON
 
@@ -99,7 +120,11 @@ def get_series(series_id: UUID, services: ServicesDep, principal: PrincipalDep) 
     )
 
 
-@router.post("/{series_id}/capacity", responses={403: {}, 404: {}, 409: {}, 422: {}})
+@router.post(
+    "/{series_id}/capacity",
+    summary="Change the capacity of a series",
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
 def change_capacity(
     series_id: UUID, body: ChangeSeriesCapacity, services: ServicesDep, principal: PrincipalDep
 ) -> SeriesShiftsChanged:
@@ -139,7 +164,11 @@ def change_times(
     )
 
 
-@router.post("/{series_id}/cancel", responses={403: {}, 404: {}, 409: {}, 422: {}})
+@router.post(
+    "/{series_id}/cancel",
+    summary="Cancel a series from a day",
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
 def cancel(
     series_id: UUID, body: CancelSeries, services: ServicesDep, principal: PrincipalDep
 ) -> SeriesShiftsChanged:

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.access import Principal, covers, require_organiser_of
 from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
@@ -22,6 +22,21 @@ MAX_MINUTES = 24 * 60
 
 
 class RecordService(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "activity_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "started_at": "2026-12-05T07:30:00+08:00",
+                    "ended_at": "2026-12-05T09:45:00+08:00",
+                    "description": "路口文明交通劝导",
+                    "beneficiary": "和平里北街过往行人",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     activity_id: Uuid
     started_at: Instant
@@ -31,11 +46,24 @@ class RecordService(Command):
 
 
 class Correct(Command):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"minutes": 135, "reason": "签退时间登记有误"}]}
+    )
+
     minutes: int = Field(ge=1, le=MAX_MINUTES)
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ResolveCorrectionRequest(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"accept": True, "reason": "与签到表核对无误"},
+                {"accept": False, "reason": "签到表显示按时离开"},
+            ]
+        }
+    )
+
     accept: bool
     minutes: int | None = Field(
         default=None,
@@ -81,7 +109,11 @@ def record_service(body: RecordService, services: ServicesDep, principal: Princi
     return Created(id=record_id, position=position)
 
 
-@router.post("/{record_id}/approve", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/approve",
+    summary="Approve a service record",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) -> Done:
     """Under the second-party rule: whoever recorded or corrected the minutes approves them
     only once the volunteer has confirmed them (see ``/confirmation``)."""
@@ -91,6 +123,7 @@ def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) 
 
 @router.post(
     "/{record_id}/confirmation",
+    summary="Confirm a service record",
     status_code=status.HTTP_201_CREATED,
     responses={403: {}, 404: {}, 409: {}},
 )
@@ -105,17 +138,25 @@ def confirm(
     return Done(position=position)
 
 
-@router.post("/{record_id}/reject", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/reject", summary="Reject a service record", responses={403: {}, 404: {}, 409: {}}
+)
 def reject(
     record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
+    """Reject a pending record, with the reason: its minutes never count. Organisers of the
+    record's organisation (or above); 409 when the record is not pending."""
     position = services.ledger.reject_record.written(
         record_id, body.reason, principal.actor
     ).position
     return Done(position=position)
 
 
-@router.post("/{record_id}/corrections", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/corrections",
+    summary="Correct a service record's minutes",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def correct(
     record_id: UUID, body: Correct, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
@@ -129,10 +170,17 @@ def correct(
     return Done(position=position)
 
 
-@router.post("/{record_id}/revoke", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{record_id}/revoke",
+    summary="Revoke an approved service record",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def revoke(
     record_id: UUID, body: Reason, services: ServicesDep, principal: RecordOrganiser
 ) -> Done:
+    """Withdraw an approved record, with the reason: its minutes stop counting, and its history
+    stays. Organisers of the record's organisation (or above); 409 when its state does not
+    allow it."""
     position = services.ledger.revoke_record.written(
         record_id, body.reason, principal.actor
     ).position
@@ -164,6 +212,10 @@ def resolve_correction_request(
     services: ServicesDep,
     principal: RecordOrganiser,
 ) -> Done:
+    """Accept (`accept: true`, optionally with other `minutes`) or decline
+    a volunteer's open correction request, with the reason. Organisers of the record's
+    organisation (or above); 409 when no request is open; accepting with more minutes than an
+    approved record has is a 403 `second-party-required`."""
     ledger = services.ledger
     if body.accept:
         written = ledger.accept_correction_request.written(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import Principal, require_self_or_organiser
 from api.acting import ACTING_FOR, acting_for
@@ -33,6 +33,12 @@ router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstR
 
 
 class SignUp(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{}, {"volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}]
+        }
+    )
+
     volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
 
 
@@ -42,6 +48,18 @@ class SignedUp(Done):
 
 
 class Attend(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {},
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "at": "2026-12-12T07:28:00+08:00",
+                },
+            ]
+        }
+    )
+
     volunteer_id: Uuid | None = Field(default=None, description=ACTING_FOR)
     at: Instant | None = Field(
         default=None, description="organisers only: the time from the sign-in sheet"
@@ -49,6 +67,18 @@ class Attend(Command):
 
 
 class RecordAttendance(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "checked_in_at": "2026-12-12T07:28:00+08:00",
+                    "checked_out_at": "2026-12-12T09:35:00+08:00",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     checked_in_at: Instant
     checked_out_at: Instant
@@ -61,10 +91,24 @@ class Attended(Done):
 
 
 class ChangeCapacity(Command):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"capacity": 8}]})
+
     capacity: int = Field(ge=1, le=10_000)
 
 
 class Reschedule(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "starts_at": "2026-12-12T08:00:00+08:00",
+                    "ends_at": "2026-12-12T10:00:00+08:00",
+                    "reason": "路口施工，推迟半小时",
+                }
+            ]
+        }
+    )
+
     starts_at: Instant
     ends_at: Instant
     reason: str = Field(min_length=1, max_length=500)
@@ -82,6 +126,17 @@ class Rescheduled(Done):
 
 
 class NoShow(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "volunteer_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "reason": "未到岗，电话未接",
+                }
+            ]
+        }
+    )
+
     volunteer_id: Uuid
     reason: str = Field(min_length=1, max_length=500)
 
@@ -104,6 +159,8 @@ def _detail(shift: Shift) -> ShiftPublic:
 
 @router.get("/{shift_id}", responses={404: {}})
 def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
+    """One shift: its activity, times, place, capacity, how many are confirmed and waitlisted, and
+    its status. Anyone logged in; 404 for an unknown id."""
     return _detail(services.ledger.shift(shift_id))
 
 
@@ -177,6 +234,9 @@ def _attendance_actor(services: Services, principal: Principal, shift: Shift, bo
 
 @router.post("/{shift_id}/check-in", responses={403: {}, 404: {}, 409: {}})
 def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep) -> Done:
+    """Check in to a shift: a volunteer for themselves at the server's time (leave `volunteer_id`
+    out), or an organiser naming the volunteer (and, from a sign-in sheet, `at`). 409 when the
+    volunteer is not confirmed on the shift or is checked in already."""
     ledger = services.ledger
     volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
     position = ledger.check_in.written(shift_id, volunteer_id, principal.actor, at=body.at).position
@@ -187,6 +247,8 @@ def check_in(shift_id: UUID, body: Attend, services: ServicesDep, principal: Pri
 def check_out(
     shift_id: UUID, body: Attend, services: ServicesDep, principal: PrincipalDep
 ) -> Attended:
+    """Check out of a shift, which makes a service record from the attendance (its id is in the
+    answer). As for check-in; 409 when the volunteer is not checked in."""
     ledger = services.ledger
     volunteer_id = _attendance_actor(services, principal, ledger.shift(shift_id), body)
     record, position = ledger.check_out.written(shift_id, volunteer_id, principal.actor, at=body.at)
@@ -209,7 +271,11 @@ def record_attendance(
     return Attended(service_record_id=record, position=position)
 
 
-@router.post("/{shift_id}/capacity", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{shift_id}/capacity",
+    summary="Change a shift's capacity",
+    responses={403: {}, 404: {}, 409: {}},
+)
 def change_capacity(
     shift_id: UUID, body: ChangeCapacity, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
@@ -220,10 +286,15 @@ def change_capacity(
     return Done(position=position)
 
 
-@router.post("/{shift_id}/reschedule", responses={403: {}, 404: {}, 409: {}})
+@router.post(
+    "/{shift_id}/reschedule", summary="Reschedule a shift", responses={403: {}, 404: {}, 409: {}}
+)
 def reschedule(
     shift_id: UUID, body: Reschedule, services: ServicesDep, principal: ShiftOrganiser
 ) -> Rescheduled:
+    """Move a shift to new times, with the reason. Confirmed volunteers keep their places; those
+    whom the new times overlap another of their shifts are listed in `clashes`. Organisers;
+    409 when the shift is cancelled or has started."""
     clashes, position = services.ledger.reschedule_shift.written(
         shift_id,
         starts_at=body.starts_at,
@@ -254,6 +325,8 @@ def cancel_shift(
 def mark_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
+    """Mark a confirmed volunteer as not having come, with the reason. Organisers; 409 when the
+    volunteer is not confirmed or has checked in."""
     position = services.ledger.mark_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position
@@ -264,6 +337,8 @@ def mark_no_show(
 def undo_no_show(
     shift_id: UUID, body: NoShow, services: ServicesDep, principal: ShiftOrganiser
 ) -> Done:
+    """Take back a no-show marked in error, with the reason. Organisers; 409 when the volunteer is
+    not marked as a no-show."""
     position = services.ledger.undo_no_show.written(
         shift_id, body.volunteer_id, body.reason, principal.actor
     ).position

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import mask_phone
 from api.deps import (
@@ -39,6 +39,22 @@ class Guardian(Command):
 
 
 class RegisterVolunteer(Command):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "王小明",
+                    "phone": "13800138000",
+                    "password": "wide river under 7 bridges",
+                    "birth_date": "1990-05-04",
+                    "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+                    "skills": ["急救"],
+                    "consent": True,
+                }
+            ]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=50, examples=["王小明"])
     phone: str = Field(min_length=11, max_length=20, examples=["13800138000"])
     password: Password
@@ -100,7 +116,11 @@ class ServiceRecordPage(BaseModel):
     position: int = Field(description="the ledger position these read models reflect")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={404: {"description": "no organisation has that organization_id"}, 409: {}, 422: {}},
+)
 def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
     """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
     check_password(body.password, staff=False, related=[body.phone, body.name])
@@ -194,6 +214,8 @@ class SummaryPublic(BaseModel):
 
 
 class ChangeListing(Command):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"public": True}]})
+
     public: bool = Field(description="appear on public recognition lists")
     guardian_consent: bool | None = Field(
         default=None, description="for a minor: the guardian's consent, relayed by an organiser"
