@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from tests.api import every_store
+from tests.api.conftest import issue_certificate
 from tests.api.every_store import read
 
 api = every_store.api  # this module's tests run on every store
@@ -200,3 +201,27 @@ def test_the_audit_trail_gives_each_event_its_local_time(api, world):
     ).json()["items"]
     assert items
     assert all(same_instant(item["at"], item["at_local"]) for item in items)
+
+
+def test_my_answers_and_the_queue_name_hours_after_their_minutes(api, world):
+    record = record_morning(api, world)
+    asked = api.client.post(
+        f"/v1/service-records/{record}/correction-requests",
+        headers=world.tokens["volunteer"],
+        json={"minutes": 285, "reason": "实际服务到12点15分"},
+    )
+    assert asked.status_code == 201, asked.text
+    me = read(api, "/v1/me", world.tokens["volunteer"]).json()["volunteer"]
+    assert (me["approved_minutes"], me["approved_hours"], me["hours"]) == (255, "4.25", "4.25")
+    [mine] = read(api, "/v1/me/correction-requests", world.tokens["volunteer"]).json()["items"]
+    assert (mine["record_hours"], mine["hours"], mine["accepted_hours"]) == ("4.25", "4.75", None)
+    [queued] = read(
+        api, "/v1/service-records", world.tokens["organiser"], status="approved"
+    ).json()["items"]
+    assert (queued["requested_minutes"], queued["requested_hours"]) == (285, "4.75")
+
+
+def test_my_certificate_gives_its_total_in_hours(api, world):
+    issue_certificate(api, world)
+    [certificate] = read(api, "/v1/me/certificates", world.tokens["volunteer"]).json()["items"]
+    assert (certificate["total_minutes"], certificate["total_hours"]) == (220, "3.67")
