@@ -49,6 +49,7 @@ class MyVolunteer(BaseModel):
     stars: int
     approved_minutes: int
     hours: str = Field(description="approved_minutes as exact decimal hours", examples=["4.25"])
+    approved_hours: str = Field(description="the same as hours, named by the rule")
     pending_minutes: int = Field(description="awaiting approval; not counted above")
     pending_hours: str
     calendar_url: str = Field(
@@ -122,6 +123,7 @@ class MyCertificate(BaseModel):
     issuer: IssuerRef
     total_minutes: int
     hours: str
+    total_hours: str = Field(description="the same as hours, named by the rule")
     period_start: date
     period_end: date
     issued_at: datetime
@@ -136,7 +138,9 @@ class MyCorrectionRequest(BaseModel):
     service_record_id: UUID
     service_date: date
     record_minutes: int = Field(description="the record's minutes now")
+    record_hours: str
     minutes: int = Field(description="the minutes asked for")
+    hours: str
     reason: str
     status: Literal["open", "accepted", "declined"]
     requested_at: datetime
@@ -144,6 +148,7 @@ class MyCorrectionRequest(BaseModel):
     resolved_at: datetime | None
     resolved_at_local: datetime | None
     accepted_minutes: int | None
+    accepted_hours: str | None
     decline_reason: str | None
 
 

@@ -7,6 +7,10 @@ service records recorded, approved, rejected and corrected — and stores their 
 batches. The events are those the commands would store, in an order they could have stored
 them; the rules that span aggregates (no overlapping shifts, no time counted twice) hold by
 construction rather than by checking.
+
+Longer than 300 lines on purpose: it is one story, told by one ``_World`` whose steps share its
+random stream and the aggregates still in play; cut into files, a reader would follow a shift
+from sign-up to approval across them. It is a benchmark tool, not part of the service.
 """
 
 from __future__ import annotations

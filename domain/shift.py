@@ -1,4 +1,11 @@
-"""A shift: one stretch of time of an activity, with places, sign-ups and an ordered waitlist."""
+"""A shift: one stretch of time of an activity, with places, sign-ups and an ordered waitlist.
+
+Longer than 300 lines on purpose: it is one aggregate, and an aggregate's events are nested in
+it (``Shift.VolunteerSignedUp``) with their topic, ``domain.shift:Shift.…``, stored in every
+event, so its events cannot move to another module without a data migration; and its rules
+(sign-up, waitlist promotion, changes before the start) read best beside the state they guard
+and the ``@event`` methods that change it.
+"""
 
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from api.deps import (
 from api.enumerations import CATEGORIES
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ActivityOrganiser
+from api.readable_rows import local_of
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
 from domain.errors import InvalidInputError
 from domain.values import WeeklyRecurrence
@@ -105,7 +106,9 @@ class ShiftPublic(BaseModel):
     activity_id: UUID
     organisation_id: UUID
     starts_at: AwareDatetime
+    starts_at_local: AwareDatetime = Field(description="with the organisation's offset")
     ends_at: AwareDatetime
+    ends_at_local: AwareDatetime
     capacity: int
     confirmed: int
     waitlisted: int
@@ -197,13 +200,23 @@ def list_shifts(
     min_position: MinPosition = None,
 ) -> ShiftPage:
     """The activity's shifts by start time, with places taken and waitlisted."""
-    services.ledger.activity(activity_id)
+    activity = services.ledger.activity(activity_id)
+    timezone = services.ledger.organisation(activity.organisation_id).timezone
     position = wait_for_position(services, min_position)
     page = shifts_of_activity(
         services.views, str(activity_id), limit=limit, after=decode_cursor(cursor)
     )
     return ShiftPage(
-        items=[ShiftPublic.model_validate(item) for item in page.items],
+        items=[
+            ShiftPublic.model_validate(
+                {
+                    **item,
+                    "starts_at_local": local_of(item["starts_at"], timezone),
+                    "ends_at_local": local_of(item["ends_at"], timezone),
+                }
+            )
+            for item in page.items
+        ],
         next_cursor=encode_cursor(page.next_after),
         position=position,
     )

@@ -9,15 +9,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import Principal, require_organiser_of
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.export_lists import audit_csv
 from api.exports import CSV, ListFormatDep, file_types
 from api.local_instants import MOMENT_DESCRIPTION, MOMENT_PATTERN, moment_from
+from api.names import Names
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
+from api.readable_rows import local_of
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
 from domain.organisation import DEFAULT_TIMEZONE
@@ -29,6 +31,10 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 class AuditEntryPublic(BaseModel):
     position: int
     at: AwareDatetime
+    at_local: AwareDatetime = Field(
+        description="at, with the offset of the event's organisation (of organization_id, "
+        "else Asia/Shanghai, for an event of none)"
+    )
     actor: str
     aggregate_id: UUID | None
     aggregate_kind: str
@@ -148,8 +154,21 @@ def read_audit_trail(
     if format == "csv":
         return audit_csv(services, where)
     items, after = audit_page(services.views, where, limit=limit, after=_after(cursor))
+    names = Names(services.ledger, services.views)
+    names.learn("organisation", (item["organisation_id"] for item in items))
+    asked = None if organization_id is None else str(organization_id)
     return AuditPage(
-        items=[AuditEntryPublic.model_validate(item) for item in items],
+        items=[
+            AuditEntryPublic.model_validate(
+                {
+                    **item,
+                    "at_local": local_of(
+                        item["at"], names.timezone(item["organisation_id"] or asked)
+                    ),
+                }
+            )
+            for item in items
+        ],
         next_cursor=encode_cursor(None if after is None else (str(after), "")),
         position=position,
     )

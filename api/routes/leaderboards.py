@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.access import covers
 from api.deps import (
@@ -24,6 +24,7 @@ from api.exports import CSV, ListFormatDep, file_types
 from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
+from api.readable import PeriodPublic, hours, period_public
 from domain.periods import Period
 from domain.policy import mask_name
 from domain.values import local_date
@@ -38,11 +39,13 @@ class EntryPublic(BaseModel):
     volunteer_number: str
     name: str
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
 
 
 class LeaderboardPublic(BaseModel):
     organization_id: UUID
     period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
     category: str | None
     full_names: bool
     entries: list[EntryPublic]
@@ -83,6 +86,7 @@ def public_entries(board: Board, full_names: bool) -> list[EntryPublic]:
             volunteer_number=entry["volunteer_number"],
             name=entry["name"] if full_names else mask_name(entry["name"]),
             approved_minutes=entry["approved_minutes"],
+            approved_hours=hours(entry["approved_minutes"]),
         )
         for entry in board.entries
     ]
@@ -139,6 +143,7 @@ def get_leaderboard(
     return LeaderboardPublic(
         organization_id=organization_id,
         period=parsed.text,
+        period_detail=period_public(parsed),
         category=category,
         full_names=full_names,
         entries=public_entries(board, full_names),

@@ -132,6 +132,7 @@ def who_am_i(
             stars=summary["stars"],
             approved_minutes=summary["approved_minutes"],
             hours=hours(summary["approved_minutes"]),
+            approved_hours=hours(summary["approved_minutes"]),
             pending_minutes=summary["pending_minutes"],
             pending_hours=hours(summary["pending_minutes"]),
             calendar_url=_calendar_url(services, account.id, account.calendar_generation),
@@ -254,6 +255,7 @@ def my_certificates(
                     **_issuer(row),
                     "verification_url": verification_url(row["number"]),
                     "hours": hours(row["total_minutes"]),
+                    "total_hours": hours(row["total_minutes"]),
                 },
                 "issued_at",
                 "revoked_at",
@@ -282,7 +284,19 @@ def my_correction_requests(
     )
     items = [
         MyCorrectionRequest.model_validate(
-            _times({**row, "service_record_id": row["record_id"]}, "requested_at", "resolved_at")
+            _times(
+                {
+                    **row,
+                    "service_record_id": row["record_id"],
+                    "record_hours": hours(row["record_minutes"]),
+                    "hours": hours(row["minutes"]),
+                    "accepted_hours": None
+                    if row["accepted_minutes"] is None
+                    else hours(row["accepted_minutes"]),
+                },
+                "requested_at",
+                "resolved_at",
+            )
         )
         for row in page.items
     ]

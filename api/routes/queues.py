@@ -114,6 +114,7 @@ class QueuedRecordPublic(BaseModel):
     source: RecordSource
     needs_review: bool = Field(description="made by closing a forgotten check-in")
     requested_minutes: int | None = Field(description="an open correction request's minutes")
+    requested_hours: str | None
     recorded_by: str
     recorded_at: AwareDatetime
     recorded_at_local: AwareDatetime
@@ -174,6 +175,9 @@ def list_service_records(
                     "ended_at": ended,
                     "ended_at_local": ended_local,
                     "hours": hours(item["minutes"]),
+                    "requested_hours": None
+                    if item["requested_minutes"] is None
+                    else hours(item["requested_minutes"]),
                     "recorded_at": utc(recorded),
                     "recorded_at_local": local(recorded, timezone),
                     "age_days": (now - recorded).days,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
+from api.readable import PeriodPublic, hours, period_public
 from projections.hours.queries import rank_children
 
 router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
@@ -24,7 +25,9 @@ class StandingPublic(BaseModel):
     active_volunteers: int
     participants: int = Field(description="active volunteers with approved service in the period")
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
     minutes_per_active_volunteer: int
+    hours_per_active_volunteer: str
     participation_percent: int
     list: Literal["red", "black"] | None = Field(description="the list it is on, if any")
     standing: Literal["red", "black", "between", "unranked"] = Field(
@@ -36,6 +39,7 @@ class StandingPublic(BaseModel):
 class RankingsPublic(BaseModel):
     organization_id: UUID
     period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
     children: list[StandingPublic]
     position: int
 
@@ -66,6 +70,16 @@ def get_rankings(
     return RankingsPublic(
         organization_id=organization_id,
         period=parsed.text,
-        children=[StandingPublic.model_validate(row) for row in ranked],
+        period_detail=period_public(parsed),
+        children=[
+            StandingPublic.model_validate(
+                {
+                    **row,
+                    "approved_hours": hours(row["approved_minutes"]),
+                    "hours_per_active_volunteer": hours(row["minutes_per_active_volunteer"]),
+                }
+            )
+            for row in ranked
+        ],
         position=position,
     )

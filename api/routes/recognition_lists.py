@@ -6,16 +6,18 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.enumerations import CATEGORIES
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
+from api.readable import PeriodPublic, hours, local, period_public
 from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
+from domain.periods import Period
 
 router = APIRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
@@ -74,6 +76,7 @@ class ListedEntry(BaseModel):
     volunteer_number: str
     name: str
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
     withdrawn: bool
 
 
@@ -81,10 +84,12 @@ class RecognitionListPublic(BaseModel):
     id: UUID
     organization_id: UUID
     period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
     category: str | None
     title: str
     entries: list[ListedEntry]
     publicity_ends_at: datetime
+    publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
     open_objections: int
     final: bool
 
@@ -139,10 +144,12 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
 def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
     """Public: the list as published, withdrawn entries marked."""
     published = services.ledger.recognition_list(list_id)
+    timezone = services.ledger.organisation(published.organisation_id).timezone
     return RecognitionListPublic(
         id=published.id,
         organization_id=published.organisation_id,
         period=published.period,
+        period_detail=period_public(Period.parse(published.period)),
         category=published.category,
         title=published.title,
         entries=[
@@ -151,11 +158,13 @@ def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
                 volunteer_number=e["volunteer_number"],
                 name=e["name"],
                 approved_minutes=e["minutes"],
+                approved_hours=hours(e["minutes"]),
                 withdrawn=e["volunteer_id"] in published.withdrawn,
             )
             for e in published.entries
         ],
         publicity_ends_at=published.publicity_ends_at,
+        publicity_ends_at_local=local(published.publicity_ends_at, timezone),
         open_objections=len(published.open_objections),
         final=published.is_final,
     )

@@ -51,6 +51,7 @@ class HoursTotals(BaseModel):
     records: int
     approved_minutes: int
     hours: str = Field(examples=["4.25"], description="approved_minutes as exact decimal hours")
+    approved_hours: str = Field(description="the same as hours, named by the rule")
 
 
 class HoursRow(BaseModel):
@@ -61,6 +62,7 @@ class HoursRow(BaseModel):
     home_organization: str
     approved_minutes: int
     hours: str = Field(examples=["4.25"])
+    approved_hours: str = Field(description="the same as hours, named by the rule")
     records: int = Field(description="approved records counted")
 
 
@@ -74,7 +76,8 @@ class HoursReport(BaseModel):
 
 
 def _row(item: dict[str, Any]) -> HoursRow:
-    return HoursRow(**item, hours=hours(item["approved_minutes"]))
+    shown = hours(item["approved_minutes"])
+    return HoursRow(**item, hours=shown, approved_hours=shown)
 
 
 def _every_row(views: ViewStore, organisation_id: str, period: Period) -> Iterator[list[Any]]:
@@ -133,7 +136,11 @@ def hours_per_volunteer(
     return HoursReport(
         organization=OrganizationRef(id=organization_id, name=organisation.name),
         period=period_public(parsed),
-        totals=HoursTotals(**totals, hours=hours(totals["approved_minutes"])),
+        totals=HoursTotals(
+            **totals,
+            hours=hours(totals["approved_minutes"]),
+            approved_hours=hours(totals["approved_minutes"]),
+        ),
         items=[_row(item) for item in page.items],
         next_cursor=encode_cursor(page.next_after),
         position=position,

@@ -23,6 +23,7 @@ from api.deps import (
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ShiftOrganiser, SignedUpOrShiftOrganiser
 from api.problems import Forbidden
+from api.readable import local
 from api.roster import RosterPublic, roster_public
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
@@ -141,13 +142,15 @@ class NoShow(Command):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _detail(shift: Shift) -> ShiftPublic:
+def _detail(shift: Shift, timezone: str) -> ShiftPublic:
     return ShiftPublic(
         id=shift.id,
         activity_id=shift.activity_id,
         organisation_id=shift.organisation_id,
         starts_at=shift.starts_at,
+        starts_at_local=local(shift.starts_at, timezone),
         ends_at=shift.ends_at,
+        ends_at_local=local(shift.ends_at, timezone),
         capacity=shift.capacity,
         confirmed=len(shift.confirmed),
         waitlisted=len(shift.waitlist),
@@ -161,7 +164,8 @@ def _detail(shift: Shift) -> ShiftPublic:
 def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) -> ShiftPublic:
     """One shift: its activity, times, place, capacity, how many are confirmed and waitlisted, and
     its status. Anyone logged in; 404 for an unknown id."""
-    return _detail(services.ledger.shift(shift_id))
+    shift = services.ledger.shift(shift_id)
+    return _detail(shift, services.ledger.organisation(shift.organisation_id).timezone)
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -9,6 +10,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
 from api.permissions import ActivityOrganiser
+from api.readable import hours
+from api.readable_rows import local_of
 from projections.activity_stats.queries import activity_statistics
 
 router = APIRouter(prefix="/v1/activities", tags=["statistics"])
@@ -25,13 +28,16 @@ class CountsPublic(BaseModel):
         "null while both are 0"
     )
     approved_minutes: int = Field(description="approved records' current minutes")
+    approved_hours: str = Field(examples=["4.25"])
     beneficiaries: int = Field(description="distinct beneficiaries named on approved records")
 
 
 class ShiftStatisticsPublic(CountsPublic):
     shift_id: UUID
     starts_at: AwareDatetime
+    starts_at_local: AwareDatetime = Field(description="with the organisation's offset")
     ends_at: AwareDatetime
+    ends_at_local: AwareDatetime
     status: str
 
 
@@ -58,6 +64,25 @@ def get_activity_statistics(
     activity = services.ledger.activity(activity_id)
     position = wait_for_position(services, min_position)
     statistics = activity_statistics(services.views, str(activity_id))
+    timezone = services.ledger.organisation(activity.organisation_id).timezone
+
+    def readable(counts: dict[str, Any]) -> dict[str, Any]:
+        return {**counts, "approved_hours": hours(counts["approved_minutes"])}
+
+    shifts = [
+        {
+            **readable(shift),
+            "starts_at_local": local_of(shift["starts_at"], timezone),
+            "ends_at_local": local_of(shift["ends_at"], timezone),
+        }
+        for shift in statistics["shifts"]
+    ]
     return ActivityStatisticsPublic.model_validate(
-        {**statistics, "title": activity.title, "position": position}
+        {
+            **statistics,
+            "totals": readable(statistics["totals"]),
+            "shifts": shifts,
+            "title": activity.title,
+            "position": position,
+        }
     )

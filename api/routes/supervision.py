@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
+from api.names import Names
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import OrganisationOrganiser
+from api.readable import PeriodPublic, hours, local, period_public
+from api.readable_rows import local_of
 from api.routes.audit import organisation_subtree
 from domain.service_record import RecordStatus
 from projections.supervision.queries import supervision
@@ -31,6 +34,7 @@ class RecordOnFilePublic(BaseModel):
     organisation_id: UUID
     service_date: date
     minutes: int = Field(description="the minutes the record counts now")
+    hours: str = Field(examples=["4.25"])
     recorded_by: str = Field(description="the actor who recorded it (account:<id> …)")
     approved_by: str | None
     confirmed_by: str | None = Field(
@@ -40,13 +44,16 @@ class RecordOnFilePublic(BaseModel):
 
 class RecordDuePublic(RecordOnFilePublic):
     recorded_at: AwareDatetime
+    recorded_at_local: AwareDatetime = Field(description="with the organisation's offset")
     days_pending: int = Field(description="days since it was recorded")
 
 
 class CorrectionRequestPublic(RecordOnFilePublic):
     status: RecordStatus = Field(description="the record's status now")
     requested_minutes: int
+    requested_hours: str
     requested_at: AwareDatetime
+    requested_at_local: AwareDatetime
     reason: str
 
 
@@ -54,8 +61,11 @@ class RaisePublic(RecordOnFilePublic):
     status: RecordStatus = Field(description="the record's status now")
     raised_from: int = Field(description="the approved minutes before the raise")
     raised_to: int = Field(description="the minutes the raise made them")
+    raised_from_hours: str
+    raised_to_hours: str
     raised_by: str = Field(description="the actor who raised them (account:<id> …)")
     raised_at: AwareDatetime
+    raised_at_local: AwareDatetime
     reason: str
 
 
@@ -68,6 +78,7 @@ class NoShowPublic(BaseModel):
     activity_title: str | None
     organisation_id: UUID
     starts_at: AwareDatetime
+    starts_at_local: AwareDatetime = Field(description="with the organisation's offset")
     local_date: date
     reason: str
 
@@ -76,7 +87,9 @@ class SupervisionPublic(BaseModel):
     organisation_id: UUID
     pending_days: int | None = Field(description="the filter asked for, if any")
     period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
     now: AwareDatetime = Field(description="the ledger's time the waits are measured at")
+    now_local: AwareDatetime = Field(description="now, with the organisation's offset")
     pending_approval: list[RecordDuePublic] = Field(
         description="every record pending, oldest first, with its age in days; with "
         "pending_days only those pending longer than that since they were recorded"
@@ -138,13 +151,39 @@ def get_supervision(
         pending_days=pending_days,
         period=chosen,
     )
+    names = Names(ledger, services.views)
+    names.learn("organisation", (row["organisation_id"] for rows in found.values() for row in rows))
+
+    def readable(row: dict[str, Any]) -> dict[str, Any]:
+        """The row with hours beside its minutes and its instants in the organisation's zone."""
+        timezone = names.timezone(row["organisation_id"])
+        more: dict[str, Any] = {
+            f"{field}_local": local_of(row[field], timezone) for field in _INSTANTS & set(row)
+        }
+        for field, name in _MINUTES.items():
+            if row.get(field) is not None:
+                more[name] = hours(row[field])
+        return {**row, **more}
+
     return SupervisionPublic.model_validate(
         {
-            **found,
+            **{key: [readable(row) for row in rows] for key, rows in found.items()},
             "organisation_id": organization_id,
             "pending_days": pending_days,
             "period": chosen.text,
+            "period_detail": period_public(chosen),
             "now": now,
+            "now_local": local(now, ledger.organisation(organization_id).timezone),
             "position": position,
         }
     )
+
+
+#: The instants of the ledger's rows, each given ``_local`` too, and the minutes given in hours.
+_INSTANTS = {"recorded_at", "requested_at", "raised_at", "starts_at"}
+_MINUTES = {
+    "minutes": "hours",
+    "requested_minutes": "requested_hours",
+    "raised_from": "raised_from_hours",
+    "raised_to": "raised_to_hours",
+}

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import mask_phone
 from api.deps import (
@@ -19,10 +19,13 @@ from api.deps import (
 )
 from api.export_lists import records_csv
 from api.exports import CSV, ListFormatDep, file_types
+from api.names import Names
 from api.pagination import decode_cursor, encode_cursor
 from api.passwords import check_password
 from api.permissions import VolunteerViewer
 from api.problems import Forbidden
+from api.readable import PeriodPublic
+from api.readable_rows import readable_record, readable_summary
 from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
 from domain.values import local_date
@@ -86,8 +89,10 @@ class HistoryEntryPublic(BaseModel):
     position: int
     event: str
     at: str
+    at_local: AwareDatetime = Field(description="at, with the organisation's offset")
     actor: str
     minutes: int | None
+    hours: str | None = Field(description="minutes as exact decimal hours", examples=["4.25"])
     reason: str | None
 
 
@@ -99,14 +104,18 @@ class ServiceRecordPublic(BaseModel):
     shift_id: UUID | None
     source: str
     started_at: str
+    started_at_local: AwareDatetime = Field(description="with the organisation's offset")
     ended_at: str
+    ended_at_local: AwareDatetime
     service_date: date
     minutes: int
+    hours: str = Field(description="minutes as exact decimal hours", examples=["4.25"])
     status: str
     needs_review: bool
     description: str
     beneficiary: str | None
     requested_minutes: int | None
+    requested_hours: str | None
     history: list[HistoryEntryPublic]
 
 
@@ -181,8 +190,15 @@ def list_service_records(
     page = records_of_volunteer(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
     )
+    names = Names(services.ledger, services.views)
+    names.learn("organisation", (item["organisation_id"] for item in page.items))
     return ServiceRecordPage(
-        items=[ServiceRecordPublic.model_validate(item) for item in page.items],
+        items=[
+            ServiceRecordPublic.model_validate(
+                readable_record(item, names.timezone(item["organisation_id"]))
+            )
+            for item in page.items
+        ],
         next_cursor=encode_cursor(page.next_after),
         position=position,
     )
@@ -191,24 +207,31 @@ def list_service_records(
 class CategoryMinutes(BaseModel):
     category: str
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
 
 
 class PeriodMinutes(BaseModel):
     period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
 
 
 class SummaryPublic(BaseModel):
     volunteer_id: UUID
     approved_minutes: int
+    approved_hours: str = Field(examples=["4.25"])
     this_year: PeriodMinutes
     this_bimonth: PeriodMinutes
     by_category: list[CategoryMinutes]
     pending_minutes: int = Field(description="awaiting approval; never counted above")
+    pending_hours: str
     pending_records: int
     stars: int
     next_star_at_minutes: int | None
+    next_star_at_hours: str | None
     minutes_to_next_star: int | None
+    hours_to_next_star: str | None
     upcoming_shifts: int = Field(description="confirmed places on shifts still to come")
     position: int
 
@@ -238,8 +261,13 @@ def get_summary(
         services.views, str(volunteer_id), today, ledger.policy.star_minutes
     )
     upcoming = upcoming_shifts(services.views, str(volunteer_id), ledger.now().isoformat())
-    return SummaryPublic(
-        volunteer_id=volunteer_id, upcoming_shifts=upcoming, position=position, **summary
+    return SummaryPublic.model_validate(
+        {
+            **readable_summary(summary),
+            "volunteer_id": volunteer_id,
+            "upcoming_shifts": upcoming,
+            "position": position,
+        }
     )
 
 

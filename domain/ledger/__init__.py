@@ -1,6 +1,7 @@
 """The ledger's application service: every command and by-id query, over one event store."""
 
 from domain.ledger.accounts import AccountCommands
+from domain.ledger.approval import ApprovalCommands
 from domain.ledger.base import LedgerBase
 from domain.ledger.certificates import CertificateCommands, CertificateStatus
 from domain.ledger.command import Written, command, command_issuing_a_secret
@@ -17,6 +18,7 @@ class Ledger(
     OrganisingCommands,
     VolunteeringCommands,
     HoursCommands,
+    ApprovalCommands,
     AccountCommands,
     RecognitionCommands,
     CertificateCommands,

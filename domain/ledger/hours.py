@@ -1,4 +1,8 @@
-"""Commands that turn service into hours: attendance, service records and their corrections."""
+"""Commands that record service: attendance on shifts, and service recorded by hand.
+
+Each makes a pending service record and counts its minutes on the volunteer's timesheet; what
+happens to a record afterwards (approval, correction, revocation) is in ``approval.py``.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from domain.volunteer import Volunteer
 
 
 class HoursCommands(LedgerBase):
+    """Recording: turning attendance and hand-written service into pending records."""
+
     # Attendance.
 
     @command
@@ -254,67 +260,6 @@ class HoursCommands(LedgerBase):
             activity_id=str(activity.id),
         )
 
-    @command
-    def approve_record(self, record_id: UUID, actor: Actor) -> None:
-        """Approve, under the second-party rule (``ServiceRecord``); the deployment's
-        ``single_organiser_approval`` lets a maker of the minutes approve alone."""
-        record = self.service_record(record_id)
-        record.approve(actor, single_organiser_allowed=self.policy.single_organiser_approval)
-        self._save(record)
-
-    @command
-    def confirm_record(self, record_id: UUID, actor: Actor) -> None:
-        """The volunteer confirms a pending record's minutes: the second party of the rule."""
-        record = self.service_record(record_id)
-        record.confirm(actor)
-        self._save(record)
-
-    @command
-    def reject_record(self, record_id: UUID, reason: str, actor: Actor) -> None:
-        record = self.service_record(record_id)
-        record.reject(reason, actor)
-        self._save(record, self._uncount(record, actor))
-
-    @command
-    def correct_record(self, record_id: UUID, minutes: int, reason: str, actor: Actor) -> None:
-        """Correct the minutes; raising approved ones needs a second party (``ServiceRecord``)
-        unless the deployment's ``single_organiser_approval`` allows it."""
-        record = self.service_record(record_id)
-        record.correct(
-            minutes, reason, actor, single_organiser_allowed=self.policy.single_organiser_approval
-        )
-        self._save(record, self._recount(record, actor))
-
-    @command
-    def revoke_record(self, record_id: UUID, reason: str, actor: Actor) -> None:
-        record = self.service_record(record_id)
-        record.revoke(reason, actor)
-        self._save(record, self._uncount(record, actor))
-
-    @command
-    def request_correction(self, record_id: UUID, minutes: int, reason: str, actor: Actor) -> None:
-        record = self.service_record(record_id)
-        record.request_correction(minutes, reason, actor)
-        self._save(record)
-
-    @command
-    def accept_correction_request(
-        self, record_id: UUID, reason: str, actor: Actor, *, minutes: int | None = None
-    ) -> None:
-        """Accept the volunteer's open request: the second party of a raise of approved
-        minutes, up to the minutes they asked for (``ServiceRecord``)."""
-        record = self.service_record(record_id)
-        record.accept_correction_request(
-            minutes, reason, actor, single_organiser_allowed=self.policy.single_organiser_approval
-        )
-        self._save(record, self._recount(record, actor))
-
-    @command
-    def decline_correction_request(self, record_id: UUID, reason: str, actor: Actor) -> None:
-        record = self.service_record(record_id)
-        record.decline_correction_request(reason, actor)
-        self._save(record)
-
     def _count(self, record: ServiceRecord, actor: Actor) -> Timesheet:
         timesheet = self._timesheet(record.volunteer_id, actor)
         self._count_on(timesheet, record, actor)
@@ -329,13 +274,3 @@ class HoursCommands(LedgerBase):
             self.policy.daily_cap_minutes,
             actor,
         )
-
-    def _recount(self, record: ServiceRecord, actor: Actor) -> Timesheet:
-        timesheet = self._timesheet(record.volunteer_id, actor)
-        timesheet.recount(record.id, record.minutes, self.policy.daily_cap_minutes, actor)
-        return timesheet
-
-    def _uncount(self, record: ServiceRecord, actor: Actor) -> Timesheet:
-        timesheet = self._timesheet(record.volunteer_id, actor)
-        timesheet.uncount(record.id, actor)
-        return timesheet

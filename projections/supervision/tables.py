@@ -95,3 +95,25 @@ INSERT_NO_SHOW = (
     "organisation_id, activity_id, starts_at, local_date, year, bimonth, month, "
     "marked_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+#: A no-show's facts from older rows: given an attendance, its shift and volunteer, the
+#: shift's organisation, activity and start, and the organisation's time zone.
+ATTENDANCE_FACTS = (
+    "SELECT a.shift_id, a.volunteer_id, s.organisation_id, s.activity_id, "
+    "s.starts_at, o.timezone FROM supervision_attendance a "
+    "JOIN supervision_shifts s ON s.id = a.shift_id "
+    "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE a.id = ?"
+)
+#: Given a shift: its organisation, activity and start, and the organisation's time zone.
+SHIFT_FACTS = (
+    "SELECT s.organisation_id, s.activity_id, s.starts_at, o.timezone "
+    "FROM supervision_shifts s "
+    "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE s.id = ?"
+)
+#: The tables a batch adds rows to, with their columns, before the records' changes.
+NEW_ROW_COLUMNS = {
+    "supervision_organisations": ("id", "timezone"),
+    "supervision_shifts": ("id", "organisation_id", "activity_id", "starts_at"),
+    "supervision_attendance": ("id", "shift_id", "volunteer_id"),
+    "supervision_raises": RAISE_COLUMNS,
+}

@@ -28,9 +28,11 @@ from projections.events import (
 from projections.stores.buffered import BufferedTable
 from projections.stores.protocol import Transaction
 from projections.supervision.tables import (
+    ATTENDANCE_FACTS,
     INSERT_NO_SHOW,
-    RAISE_COLUMNS,
+    NEW_ROW_COLUMNS,
     RECORD_COLUMNS,
+    SHIFT_FACTS,
     create_tables,
     drop_tables,
     utc_text,
@@ -164,22 +166,11 @@ class Supervision(Projection):
         and time zone: from this batch's rows, else from the tables (older rows)."""
         attendance = self._attendance.get(attendance_id)
         if attendance is None:  # opened in an earlier batch, as were its shift and organisation
-            [facts] = tx.query(
-                "SELECT a.shift_id, a.volunteer_id, s.organisation_id, s.activity_id, "
-                "s.starts_at, o.timezone FROM supervision_attendance a "
-                "JOIN supervision_shifts s ON s.id = a.shift_id "
-                "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE a.id = ?",
-                (attendance_id,),
-            )
+            [facts] = tx.query(ATTENDANCE_FACTS, (attendance_id,))
             return tuple(facts)
         shift = self._shifts.get(attendance[0])
         if shift is None:
-            [facts] = tx.query(
-                "SELECT s.organisation_id, s.activity_id, s.starts_at, o.timezone "
-                "FROM supervision_shifts s "
-                "JOIN supervision_organisations o ON o.id = s.organisation_id WHERE s.id = ?",
-                (attendance[0],),
-            )
+            [facts] = tx.query(SHIFT_FACTS, (attendance[0],))
             return (*attendance, *facts)
         timezone = self._organisations.get(shift[0])
         if timezone is None:
@@ -282,21 +273,14 @@ class Supervision(Projection):
 
     def _write(self, tx: Transaction) -> None:
         """The batch's new rows, then the older records' changes."""
-        for table, columns, rows in (
-            ("supervision_organisations", ("id", "timezone"), self._organisations.items()),
-            (
-                "supervision_shifts",
-                ("id", "organisation_id", "activity_id", "starts_at"),
-                [(shift_id, *shift) for shift_id, shift in self._shifts.items()],
-            ),
-            (
-                "supervision_attendance",
-                ("id", "shift_id", "volunteer_id"),
-                [(attendance_id, *rest) for attendance_id, rest in self._attendance.items()],
-            ),
-            ("supervision_raises", RAISE_COLUMNS, self._raises),
-        ):
+        new_rows: dict[str, Any] = {
+            "supervision_organisations": self._organisations.items(),
+            "supervision_shifts": [(key, *shift) for key, shift in self._shifts.items()],
+            "supervision_attendance": [(key, *rest) for key, rest in self._attendance.items()],
+            "supervision_raises": self._raises,
+        }
+        for table, rows in new_rows.items():
             if rows:
-                tx.insert_many(table, columns, rows)
+                tx.insert_many(table, NEW_ROW_COLUMNS[table], rows)
         self._records.write(tx)
         self._start()

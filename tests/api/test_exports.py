@@ -113,12 +113,14 @@ def test_the_hours_report_gives_each_volunteer_of_the_subtree_with_hours(api, wo
         "records": 2,
         "approved_minutes": 255,
         "hours": "4.25",
+        "approved_hours": "4.25",
     }
     [row] = report["items"]
     assert row["name"] == "王小明"
     assert row["volunteer_number"] == number_of(api, world.volunteer)
     assert row["home_organization"] == "和平里社区"
     assert (row["approved_minutes"], row["hours"], row["records"]) == (255, "4.25", 2)
+    assert row["approved_hours"] == "4.25"
 
 
 def test_the_hours_report_of_another_period_is_empty(api, world, served):
