@@ -4,6 +4,7 @@ import json
 import re
 
 from fastapi.routing import APIRoute
+from openapi_spec_validator import validate
 
 from api.app import ROUTERS
 
@@ -224,3 +225,8 @@ def test_every_operation_given_an_id_declares_the_404_of_an_unknown_one(api):
         if _ids_named(schema, operation) and "404" not in operation["responses"]
     ]
     assert without == []
+
+
+def test_the_document_is_valid_openapi(api):
+    """Checked by openapi-spec-validator against the OpenAPI 3.1 specification's schema."""
+    validate(api.client.get("/openapi.json").json())
