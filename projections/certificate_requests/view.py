@@ -43,7 +43,10 @@ class CertificateRequests(Projection):
     certificate issued) or declines it (with the reason)."""
 
     name = "certificate_requests"
-    indexes = ("cert_requests_issuer ON cert_requests (status, issuer_id, requested_position)",)
+    indexes = (
+        "cert_requests_issuer ON cert_requests (status, issuer_id, requested_position)",
+        "cert_requests_volunteer ON cert_requests (volunteer_id, requested_position)",
+    )
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,

@@ -156,11 +156,11 @@ def my_certificate_requests(
     views: ViewStore, volunteer_id: str, *, limit: int, after: tuple[str, str] | None
 ) -> Page:
     """The volunteer's certificate requests, newest first, with their status."""
-    sql = (
+    sql = (  # the organisers' queue keeps the requests (cert_requests); here, by volunteer
         "SELECT x.id, x.issuer_id, o.name, o.timezone, x.period_start, x.period_end, x.status, "
-        "x.requested_at, x.decided_at, x.certificate_id, x.reason, x.position "
-        "FROM my_cert_requests x LEFT JOIN dir_organisations o ON o.id = x.issuer_id "
-        "WHERE x.volunteer_id = ?"
+        "x.requested_at, x.resolved_at, x.certificate_id, x.reason, x.position FROM "
+        "(SELECT c.*, c.requested_position AS position FROM cert_requests c) x "
+        "LEFT JOIN dir_organisations o ON o.id = x.issuer_id WHERE x.volunteer_id = ?"
     )
     return _newest_first(views, sql, CERTIFICATE_REQUEST_COLUMNS, volunteer_id, limit, after)
 

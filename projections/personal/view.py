@@ -40,10 +40,12 @@ SHIFT_CHANGES = frozenset({Shift.Scheduled, Shift.Rescheduled, Shift.Cancelled})
 
 
 class Personal(Projection):
-    """The certificate requests, certificates and correction requests of each volunteer, as
-    they stand, with the position that made each (newest first is by that position); and for
-    every shift its revision (``sequence``: how often it was rescheduled or cancelled), when
-    that last happened, and why it was cancelled, which a calendar feed shows.
+    """The certificates and correction requests of each volunteer, as they stand, with the
+    position that made each (newest first is by that position); and for every shift its
+    revision (``sequence``: how often it was rescheduled or cancelled), when that last
+    happened, and why it was cancelled, which a calendar feed shows. A volunteer's certificate
+    requests are read from the ``certificate_requests`` read model, which the organisers'
+    queue keeps.
 
     Correction requests name only their record: a query finds the volunteer by joining the
     service records' table. Shifts are buffered through a batch (most are only scheduled);
@@ -51,8 +53,8 @@ class Personal(Projection):
     """
 
     name = "personal"
+    version = 2
     indexes = (
-        "my_cert_requests_volunteer ON my_cert_requests (volunteer_id, position)",
         "my_certificates_volunteer ON my_certificates (volunteer_id, position)",
         "my_corrections_record ON my_correction_requests (record_id)",
     )
@@ -70,6 +72,9 @@ class Personal(Projection):
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
             *VOLUNTEER_EVENTS,
+            CertificateRequest.Requested,  # kept by the certificate_requests read model
+            CertificateRequest.Fulfilled,
+            CertificateRequest.Declined,
         }
     )
 
@@ -77,13 +82,6 @@ class Personal(Projection):
         self._shifts = BufferedTable("my_shift_versions", SHIFT_VERSION_COLUMNS)
 
     def create(self, tx: Transaction) -> None:
-        tx.execute(
-            """CREATE TABLE IF NOT EXISTS my_cert_requests (
-                id TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, issuer_id TEXT NOT NULL,
-                period_start TEXT NOT NULL, period_end TEXT NOT NULL, status TEXT NOT NULL,
-                requested_at TEXT NOT NULL, decided_at TEXT, certificate_id TEXT,
-                reason TEXT, position BIGINT NOT NULL)"""
-        )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS my_certificates (
                 id TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, number TEXT NOT NULL,
@@ -105,8 +103,8 @@ class Personal(Projection):
         )
 
     def drop(self, tx: Transaction) -> None:
+        tx.execute("DROP TABLE IF EXISTS my_cert_requests")  # kept by version 1
         for table in (
-            "my_cert_requests",
             "my_certificates",
             "my_correction_requests",
             "my_shift_versions",
@@ -117,42 +115,6 @@ class Personal(Projection):
         self._shifts.clear()
         super().apply_batch(tx, events)
         self._shifts.write(tx)
-
-    @on(CertificateRequest.Requested)
-    def _requested(self, tx: Transaction, e: CertificateRequest.Requested, position: int) -> None:
-        tx.execute(
-            "INSERT INTO my_cert_requests (id, volunteer_id, issuer_id, period_start, "
-            "period_end, status, requested_at, position) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
-            (
-                str(e.originator_id),
-                str(e.volunteer_id),
-                str(e.issuer_id),
-                e.period_start.isoformat(),
-                e.period_end.isoformat(),
-                _at(e),
-                position,
-            ),
-        )
-
-    @on(CertificateRequest.Fulfilled, CertificateRequest.Declined)
-    def _decided(
-        self,
-        tx: Transaction,
-        e: CertificateRequest.Fulfilled | CertificateRequest.Declined,
-        position: int,
-    ) -> None:
-        fulfilled = isinstance(e, CertificateRequest.Fulfilled)
-        tx.execute(
-            "UPDATE my_cert_requests SET status = ?, decided_at = ?, certificate_id = ?, "
-            "reason = ? WHERE id = ?",
-            (
-                "fulfilled" if fulfilled else "declined",
-                _at(e),
-                str(e.certificate_id) if isinstance(e, CertificateRequest.Fulfilled) else None,
-                e.reason if isinstance(e, CertificateRequest.Declined) else None,
-                str(e.originator_id),
-            ),
-        )
 
     @on(Certificate.Issued)
     def _issued(self, tx: Transaction, e: Certificate.Issued, position: int) -> None:
