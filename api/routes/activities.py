@@ -24,6 +24,7 @@ from api.permissions import ActivityOrganiser
 from api.readable_rows import local_of
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Text, Uuid
 from domain.errors import InvalidInputError
+from domain.shift import ShiftStatus
 from domain.values import WeeklyRecurrence
 from projections.shift_board.queries import shifts_of_activity
 
@@ -119,7 +120,10 @@ class ShiftPublic(BaseModel):
     capacity: int
     confirmed: int
     waitlisted: int
-    status: str
+    status: ShiftStatus = Field(
+        description="as stored: a shift whose time has passed stays scheduled here "
+        "(the shift board, GET /v1/shifts, tells running and completed apart)"
+    )
     location: str | None
     required_skills: list[str]
 

@@ -64,7 +64,10 @@ def test_an_activity_answers_its_contact_or_none(ledger, runner, views, clock):
     runner.catch_up()
     found = activity(views, str(with_contact), clock.now)
     missing = activity(views, str(without), clock.now)
-    assert found is not None and missing is not None
+    assert found is not None
+    assert missing is not None
     assert (found["contact"], missing["contact"]) == ("李老师 010-6401 2345", None)
     page = activities(views, ActivityFilter(now=clock.now), limit=10, after=None)
-    assert {row["title"]: row["contact"] for row in page.items}["爱心义诊"] == "李老师 010-6401 2345"
+    assert {row["title"]: row["contact"] for row in page.items}[
+        "爱心义诊"
+    ] == "李老师 010-6401 2345"
