@@ -40,6 +40,13 @@ ACTIVITIES = [
     ("爱心理发", "为高龄老人上门理发", "社区活动室", [3], time(14, 0), time(16, 0)),
     ("理论宣讲", "新时代文明实践理论宣讲", "新时代文明实践站", [1], time(19, 0), time(20, 30)),
 ]
+#: Who to call about each of the activities above (invented names and numbers).
+CONTACTS = [
+    "李老师 010-6401 2345",
+    "王医生 010-6402 1188",
+    "张阿姨 010-6403 5520",
+    "赵书记 010-6404 7766",
+]
 
 
 class DemoRefusedError(Exception):
@@ -157,6 +164,7 @@ def load_demo(
                 location=location,
                 description=title,
                 actor=as_organiser,
+                contact=CONTACTS[index],
             )
             shifts = ledger.add_recurring_shifts(
                 activity,

@@ -19,13 +19,30 @@ class Activity(Aggregate):
     started are cancelled when it closes.
     """
 
+    #: Version 2 knows the activity's contact (who to call); older snapshots had none.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state["contact"] = None
+
     class Created(Aggregate.Created):
+        """``contact``: who to call, a name and a phone ("李老师 010-6401 2345");
+        version 1 events had none: ``None``."""
+
+        class_version = 2
+
         title: str
         category: str
         organisation_id: UUID
         location: str
         description: str
         actor: str
+        contact: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["contact"] = None
 
     class ShiftAdded(Aggregate.Event):
         shift_id: UUID
@@ -44,8 +61,10 @@ class Activity(Aggregate):
         location: str,
         description: str,
         actor: str,
+        contact: str | None,
     ) -> None:
         self.title = title
+        self.contact = contact
         self.category = category
         self.organisation_id = organisation_id
         self.location = location
@@ -65,6 +84,7 @@ class Activity(Aggregate):
         description: str,
         policy: Policy,
         actor: Actor,
+        contact: str | None = None,
     ) -> Activity:
         policy.require_category(category)
         organisation.require_open()
@@ -77,6 +97,7 @@ class Activity(Aggregate):
             location=require_text(location, "a location", 200),
             description=description.strip()[:2000],
             actor=str(actor),
+            contact=None if contact is None else require_text(contact, "a contact", 100),
         )
         return activity
 

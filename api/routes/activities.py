@@ -22,8 +22,9 @@ from api.enumerations import CATEGORIES
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ActivityOrganiser
 from api.readable_rows import local_of
-from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Uuid
+from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Text, Uuid
 from domain.errors import InvalidInputError
+from domain.shift import ShiftStatus
 from domain.values import WeeklyRecurrence
 from projections.shift_board.queries import shifts_of_activity
 
@@ -40,6 +41,7 @@ class CreateActivity(Command):
                     "organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
                     "location": "和平里北街路口",
                     "description": "在路口劝导行人和非机动车遵守信号灯。",
+                    "contact": "李老师 010-6401 2345",
                 }
             ]
         }
@@ -50,6 +52,12 @@ class CreateActivity(Command):
     organization_id: Uuid
     location: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
+    contact: Text | None = Field(
+        default=None,
+        max_length=100,
+        description="who to call about the activity: a name and a phone",
+        examples=["李老师 010-6401 2345"],
+    )
 
 
 class Recurrence(Command):
@@ -112,7 +120,10 @@ class ShiftPublic(BaseModel):
     capacity: int
     confirmed: int
     waitlisted: int
-    status: str
+    status: ShiftStatus = Field(
+        description="as stored: a shift whose time has passed stays scheduled here "
+        "(the shift board, GET /v1/shifts, tells running and completed apart)"
+    )
     location: str | None
     required_skills: list[str]
 
@@ -138,6 +149,7 @@ def create_activity(
         location=body.location,
         description=body.description,
         actor=principal.actor,
+        contact=body.contact,
     )
     return Created(id=activity_id, position=position)
 

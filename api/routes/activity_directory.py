@@ -39,6 +39,10 @@ class ActivityPublic(BaseModel):
     organisation_id: UUID
     organisation_name: str | None = Field(examples=["和平里社区"])
     place: str = Field(examples=["和平里北街路口"])
+    contact: str | None = Field(
+        description="who to call about the activity: a name and a phone; null when not given",
+        examples=["李老师 010-6401 2345"],
+    )
     closed: bool
     shifts: ShiftsSummary
 
@@ -104,8 +108,9 @@ def list_activities(
 def get_activity(
     activity_id: UUID, services: ServicesDep, min_position: MinPosition = None
 ) -> ActivityPublic:
-    """The activity's title, description, category, organisation, place, and a summary of its
-    shifts that have not started: how many, the next start, the places left. Public."""
+    """The activity's title, description, category, organisation, place, contact (null when
+    not given), and a summary of its shifts that have not started: how many, the next start,
+    the places left. Public."""
     position = wait_for_position(services, min_position)
     found = activity(services.views, str(activity_id), services.ledger.now())
     if found is None:

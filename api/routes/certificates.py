@@ -130,8 +130,14 @@ class CheckPublic(BaseModel):
 
 
 class VerdictPublic(BaseModel):
-    verdict: str = Field(description="valid, revoked, superseded, invalid or authentic")
-    status: str | None
+    verdict: Literal["valid", "revoked", "superseded", "unknown", "invalid", "authentic"] = Field(
+        description="invalid when a check failed; else the status, or authentic when the "
+        "status could not be asked"
+    )
+    status: Literal["valid", "revoked", "superseded", "unknown"] | None = Field(
+        description="the issuing ledger's answer; unknown: it has no certificate with that "
+        "number; null: not asked"
+    )
     reason: str | None
     checks: list[CheckPublic]
 
@@ -205,11 +211,15 @@ def verify(
 ) -> VerdictPublic:
     """Check a credential: signature, issuer key, log proofs, consistency, status. Public."""
     verdict = certificates.verify(credential)
-    return VerdictPublic(
-        verdict=verdict.verdict,
-        status=verdict.status,
-        reason=verdict.reason,
-        checks=[CheckPublic(name=c.name, passed=c.passed, detail=c.detail) for c in verdict.checks],
+    return VerdictPublic.model_validate(
+        {
+            "verdict": verdict.verdict,
+            "status": verdict.status,
+            "reason": verdict.reason,
+            "checks": [
+                CheckPublic(name=c.name, passed=c.passed, detail=c.detail) for c in verdict.checks
+            ],
+        }
     )
 
 

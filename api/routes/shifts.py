@@ -154,7 +154,7 @@ def _detail(shift: Shift, timezone: str) -> ShiftPublic:
         capacity=shift.capacity,
         confirmed=len(shift.confirmed),
         waitlisted=len(shift.waitlist),
-        status=str(shift.status),
+        status=shift.status,
         location=shift.location,
         required_skills=shift.required_skills,
     )

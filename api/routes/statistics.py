@@ -12,6 +12,7 @@ from api.deps import MinPosition, ServicesDep, wait_for_position
 from api.permissions import ActivityOrganiser
 from api.readable import hours
 from api.readable_rows import local_of
+from domain.shift import ShiftStatus
 from projections.activity_stats.queries import activity_statistics
 
 router = APIRouter(prefix="/v1/activities", tags=["statistics"])
@@ -38,7 +39,7 @@ class ShiftStatisticsPublic(CountsPublic):
     starts_at_local: AwareDatetime = Field(description="with the organisation's offset")
     ends_at: AwareDatetime
     ends_at_local: AwareDatetime
-    status: str
+    status: ShiftStatus
 
 
 class ActivityStatisticsPublic(BaseModel):

@@ -28,7 +28,9 @@ from api.readable import PeriodPublic
 from api.readable_rows import readable_record, readable_summary
 from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
+from domain.service_record import RecordSource, RecordStatus
 from domain.values import local_date
+from domain.volunteer import VolunteerStatus
 from projections.hours.queries import volunteer_summary
 from projections.service_records.queries import records_of_volunteer
 from projections.shift_board.queries import upcoming_shifts
@@ -81,7 +83,7 @@ class VolunteerPublic(BaseModel):
     birth_date: date
     organization_id: UUID
     skills: list[str]
-    status: str
+    status: VolunteerStatus
     guardian_name: str | None
 
 
@@ -102,7 +104,7 @@ class ServiceRecordPublic(BaseModel):
     activity_id: UUID
     organisation_id: UUID
     shift_id: UUID | None
-    source: str
+    source: RecordSource
     started_at: str
     started_at_local: AwareDatetime = Field(description="with the organisation's offset")
     ended_at: str
@@ -110,7 +112,7 @@ class ServiceRecordPublic(BaseModel):
     service_date: date
     minutes: int
     hours: str = Field(description="minutes as exact decimal hours", examples=["4.25"])
-    status: str
+    status: RecordStatus
     needs_review: bool
     description: str
     beneficiary: str | None
@@ -163,7 +165,7 @@ def get_volunteer(
         birth_date=volunteer.birth_date,
         organization_id=volunteer.home_organisation_id,
         skills=volunteer.skills,
-        status=str(volunteer.status),
+        status=volunteer.status,
         guardian_name=volunteer.guardian_name,
     )
 

@@ -95,6 +95,7 @@ class OrganisingCommands(LedgerBase):
         location: str,
         description: str = "",
         actor: Actor,
+        contact: str | None = None,
     ) -> UUID:
         activity = Activity.create(
             id=uuid4(),
@@ -105,6 +106,7 @@ class OrganisingCommands(LedgerBase):
             description=description,
             policy=self.policy,
             actor=actor,
+            contact=contact,
         )
         self._save(activity)
         return activity.id

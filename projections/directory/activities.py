@@ -28,6 +28,7 @@ ACTIVITY_COLUMNS = (
     "upcoming_shifts",
     "next_starts_at",
     "places_left",
+    "contact",
 )
 
 
@@ -46,7 +47,7 @@ def _select(now: datetime) -> tuple[str, list[Any]]:
     sql = (
         "SELECT a.id, a.title, a.description, a.category, a.organisation_id, o.name, o.timezone, "
         "a.location, a.closed, COALESCE(u.upcoming, 0), u.next_starts_at, "
-        "COALESCE(u.places_left, 0) FROM dir_activities a "
+        "COALESCE(u.places_left, 0), a.contact FROM dir_activities a "
         "LEFT JOIN dir_organisations o ON o.id = a.organisation_id "
         "LEFT JOIN (SELECT activity_id, COUNT(*) AS upcoming, MIN(starts_at) AS next_starts_at, "
         "SUM(CASE WHEN capacity > confirmed THEN capacity - confirmed ELSE 0 END) AS places_left "

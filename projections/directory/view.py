@@ -47,6 +47,7 @@ ACTIVITY_COLUMNS = (
     "location",
     "description",
     "closed",
+    "contact",
 )
 STATUS_AFTER = {
     Volunteer.Suspended: "suspended",
@@ -63,7 +64,8 @@ class Directory(Projection):
 
     name = "directory"
     indexes = ("dir_volunteers_org ON dir_volunteers (organisation_id)",)
-    version = 2
+    #: 3: activities keep their contact.
+    version = 3
     ignores: ClassVar[frozenset[type]] = frozenset(
         {
             *ACCOUNT_EVENTS,
@@ -105,7 +107,7 @@ class Directory(Projection):
             """CREATE TABLE IF NOT EXISTS dir_activities (
                 id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL,
                 organisation_id TEXT NOT NULL, location TEXT NOT NULL, description TEXT NOT NULL,
-                closed INTEGER NOT NULL DEFAULT 0)"""
+                closed INTEGER NOT NULL DEFAULT 0, contact TEXT)"""
         )
 
     def drop(self, tx: Transaction) -> None:
@@ -195,6 +197,7 @@ class Directory(Projection):
             e.location,
             e.description,
             0,
+            e.contact,
         )
 
     @on(Activity.Closed)

@@ -197,3 +197,41 @@ def test_a_closed_organisation_takes_no_new_shifts(ledger, clock):
             capacity=3,
             actor=ORGANISER,
         )
+
+
+def test_an_activity_keeps_its_contact(ledger):
+    community = f.community(ledger)
+    activity = ledger.create_activity(
+        title="爱心义诊",
+        category="义诊",
+        organisation_id=community,
+        location="社区卫生服务站",
+        actor=ORGANISER,
+        contact="李老师 010-6401 2345",
+    )
+    assert ledger.activity(activity).contact == "李老师 010-6401 2345"
+
+
+def test_an_activity_stored_before_contacts_existed_loads_without_one(ledger):
+    community = f.community(ledger)
+    mapper = ledger.mapper
+    [stored] = ledger.recorder.select_events(f.activity(ledger, community), limit=1)
+    state = mapper.transcoder.decode(_plain(mapper, stored.state, decrypt=True))
+    assert (state.pop("class_version"), state.pop("contact")) == (2, None)
+    old = type(stored)(
+        originator_id=uuid4(),
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=_plain(mapper, mapper.transcoder.encode(state), decrypt=False),
+    )
+    ledger.recorder.insert_events([old])
+    assert ledger.activity(old.originator_id).contact is None
+
+
+def _plain(mapper, state: bytes, *, decrypt: bool) -> bytes:
+    """The stored bytes without (``decrypt``) or with the store's cipher and compression."""
+    if decrypt:
+        state = mapper.cipher.decrypt(state) if mapper.cipher else state
+        return mapper.compressor.decompress(state) if mapper.compressor else state
+    state = mapper.compressor.compress(state) if mapper.compressor else state
+    return mapper.cipher.encrypt(state) if mapper.cipher else state

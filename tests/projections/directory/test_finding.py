@@ -48,3 +48,26 @@ def test_open_activities_are_those_with_a_coming_shift(ledger, runner, views, cl
     runner.catch_up()
     page = activities(views, ActivityFilter(now=clock.now, open=True), limit=10, after=None)
     assert [row["id"] for row in page.items] == [str(with_shift)]
+
+
+def test_an_activity_answers_its_contact_or_none(ledger, runner, views, clock):
+    community = f.community(ledger)
+    with_contact = ledger.create_activity(
+        title="爱心义诊",
+        category="义诊",
+        organisation_id=community,
+        location="社区卫生服务站",
+        actor=f.ORGANISER,
+        contact="李老师 010-6401 2345",
+    )
+    without = f.activity(ledger, community)
+    runner.catch_up()
+    found = activity(views, str(with_contact), clock.now)
+    missing = activity(views, str(without), clock.now)
+    assert found is not None
+    assert missing is not None
+    assert (found["contact"], missing["contact"]) == ("李老师 010-6401 2345", None)
+    page = activities(views, ActivityFilter(now=clock.now), limit=10, after=None)
+    assert {row["title"]: row["contact"] for row in page.items}[
+        "爱心义诊"
+    ] == "李老师 010-6401 2345"
