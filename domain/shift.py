@@ -32,6 +32,25 @@ class ShiftStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class Phase(StrEnum):
+    """Where a shift stands for the people on it: ``cancelled``, else by the clock."""
+
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+def phase(cancelled: bool, starts_at: datetime, ends_at: datetime, now: datetime) -> Phase:
+    """``cancelled``; else ``scheduled`` before the start, ``running`` until the end, then
+    ``completed``: a shift whose end has passed is no longer scheduled."""
+    if cancelled:
+        return Phase.CANCELLED
+    if now < starts_at:
+        return Phase.SCHEDULED
+    return Phase.RUNNING if now < ends_at else Phase.COMPLETED
+
+
 class SignUpStatus(StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from api.permissions import ActivityOrganiser
 from api.readable_rows import local_of
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Text, Uuid
 from domain.errors import InvalidInputError
-from domain.shift import ShiftStatus
+from domain.shift import Phase, phase
 from domain.values import WeeklyRecurrence
 from projections.shift_board.queries import shifts_of_activity
 
@@ -120,9 +121,9 @@ class ShiftPublic(BaseModel):
     capacity: int
     confirmed: int
     waitlisted: int
-    status: ShiftStatus = Field(
-        description="as stored: a shift whose time has passed stays scheduled here "
-        "(the shift board, GET /v1/shifts, tells running and completed apart)"
+    status: Phase = Field(
+        description="cancelled; else by the clock: scheduled before the start, running "
+        "until the end, completed after it"
     )
     location: str | None
     required_skills: list[str]
@@ -218,11 +219,18 @@ def list_shifts(
     page = shifts_of_activity(
         services.views, str(activity_id), limit=limit, after=decode_cursor(cursor)
     )
+    now = services.ledger.now()
     return ShiftPage(
         items=[
             ShiftPublic.model_validate(
                 {
                     **item,
+                    "status": phase(
+                        item["status"] == "cancelled",
+                        datetime.fromisoformat(item["starts_at"]),
+                        datetime.fromisoformat(item["ends_at"]),
+                        now,
+                    ),
                     "starts_at_local": local_of(item["starts_at"], timezone),
                     "ends_at_local": local_of(item["ends_at"], timezone),
                 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -27,7 +28,7 @@ from api.readable import local
 from api.roster import RosterPublic, roster_public
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
-from domain.shift import Shift
+from domain.shift import Shift, phase
 from projections.shift_board.queries import cancellation, roster
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
@@ -142,7 +143,7 @@ class NoShow(Command):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def _detail(shift: Shift, timezone: str) -> ShiftPublic:
+def _detail(shift: Shift, timezone: str, now: datetime) -> ShiftPublic:
     return ShiftPublic(
         id=shift.id,
         activity_id=shift.activity_id,
@@ -154,7 +155,7 @@ def _detail(shift: Shift, timezone: str) -> ShiftPublic:
         capacity=shift.capacity,
         confirmed=len(shift.confirmed),
         waitlisted=len(shift.waitlist),
-        status=shift.status,
+        status=phase(shift.is_cancelled, shift.starts_at, shift.ends_at, now),
         location=shift.location,
         required_skills=shift.required_skills,
     )
@@ -165,7 +166,8 @@ def get_shift(shift_id: UUID, services: ServicesDep, principal: PrincipalDep) ->
     """One shift: its activity, times, place, capacity, how many are confirmed and waitlisted, and
     its status. Anyone logged in; 404 for an unknown id."""
     shift = services.ledger.shift(shift_id)
-    return _detail(shift, services.ledger.organisation(shift.organisation_id).timezone)
+    timezone = services.ledger.organisation(shift.organisation_id).timezone
+    return _detail(shift, timezone, services.ledger.now())
 
 
 @router.post(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.shift import phase
 from projections.paging import Page, page_of
 from projections.stores.lookups import like_pattern
 from projections.stores.protocol import ViewStore
@@ -119,21 +120,11 @@ def shift_board(
         dict(zip(BOARD_COLUMNS, row, strict=True)) for row in views.query(sql, [*params, limit + 1])
     ]
     for row in rows:
-        row["status"] = shift_status(
-            row.pop("stored_status"),
+        row["status"] = phase(
+            row.pop("stored_status") == "cancelled",
             datetime.fromisoformat(row["starts_at"]),
             datetime.fromisoformat(row["ends_at"]),
             wanted.now,
         )
         row["places_left"] = max(row["capacity"] - row["confirmed"], 0)
     return page_of(rows, limit, ("starts_at", "id"))
-
-
-def shift_status(stored: str, starts_at: datetime, ends_at: datetime, now: datetime) -> str:
-    """``cancelled``; else by the clock: ``scheduled`` before the start, ``running`` until the
-    end, then ``completed``. The board stores only whether a shift was cancelled."""
-    if stored == "cancelled":
-        return "cancelled"
-    if now < starts_at:
-        return "scheduled"
-    return "running" if now < ends_at else "completed"

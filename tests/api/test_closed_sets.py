@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 CLOSED_SETS = [
-    ("ShiftPublic", "status", {"scheduled", "cancelled"}),
+    ("ShiftPublic", "status", {"scheduled", "running", "completed", "cancelled"}),
     ("ShiftStatisticsPublic", "status", {"scheduled", "cancelled"}),
     ("VolunteerPublic", "status", {"active", "suspended", "withdrawn"}),
     ("ServiceRecordPublic", "status", {"pending", "approved", "rejected", "revoked"}),

@@ -225,3 +225,16 @@ def test_my_certificate_gives_its_total_in_hours(api, world):
     issue_certificate(api, world)
     [certificate] = read(api, "/v1/me/certificates", world.tokens["volunteer"]).json()["items"]
     assert (certificate["total_minutes"], certificate["total_hours"]) == (220, "3.67")
+
+
+def test_a_shift_whose_end_has_passed_reads_completed_not_scheduled(api, world):
+    organiser = world.tokens["organiser"]
+    assert api.client.get(f"/v1/shifts/{world.shift}", headers=organiser).json()["status"] == (
+        "scheduled"
+    )
+    api.clock.now = api.services.ledger.shift(world.shift).ends_at + timedelta(minutes=1)
+    shift = api.client.get(f"/v1/shifts/{world.shift}", headers=organiser).json()
+    assert shift["status"] == "completed"
+    api.services.runner.catch_up()
+    listed = api.client.get(f"/v1/activities/{world.activity}/shifts", headers=organiser).json()
+    assert {s["status"] for s in listed["items"] if s["id"] == str(world.shift)} == {"completed"}

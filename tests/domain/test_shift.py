@@ -14,7 +14,7 @@ from domain.errors import (
 )
 from domain.organisation import Organisation
 from domain.policy import Policy
-from domain.shift import Shift, SignUpStatus
+from domain.shift import Phase, Shift, SignUpStatus, phase
 from domain.values import Actor, TimeRange
 
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
@@ -227,3 +227,22 @@ def test_a_cancelled_shift_refuses_sign_ups_before_anything_else_is_asked():
 def test_a_shift_open_for_sign_ups_passes_the_check():
     shift = a_shift()
     shift.require_open_for_sign_up(uuid4(), now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("hours_from_start", "cancelled", "expected"),
+    [
+        (-1, False, Phase.SCHEDULED),
+        (0, False, Phase.RUNNING),
+        (1, False, Phase.RUNNING),
+        (2, False, Phase.COMPLETED),
+        (3, False, Phase.COMPLETED),
+        (3, True, Phase.CANCELLED),
+        (-1, True, Phase.CANCELLED),
+    ],
+)
+def test_a_shift_whose_end_has_passed_is_no_longer_scheduled(hours_from_start, cancelled, expected):
+    start = datetime(2026, 3, 7, 1, tzinfo=UTC)
+    end = start + timedelta(hours=2)
+    now = start + timedelta(hours=hours_from_start)
+    assert phase(cancelled, start, end, now) is expected
