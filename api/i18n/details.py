@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from api.i18n.catalogue import MessageCatalogue
+from api.i18n.rule_details import INPUT_DETAILS, RULE_DETAILS, RULE_TERMS
 
 #: The context of words that stand in a detail as a parameter.
 TERM = "term"
@@ -123,9 +124,10 @@ TERMS = (
     "ask for a correction of",
     "correct",
     "revoke",
+    *RULE_TERMS,
 )
 
-DETAILS = API_DETAILS + LEDGER_DETAILS
+DETAILS = API_DETAILS + LEDGER_DETAILS + RULE_DETAILS + INPUT_DETAILS
 _FIELD = re.compile(r"\{(\w+)\}")
 
 

@@ -80,7 +80,7 @@ def test_without_accept_language_problems_are_english(api):
     )
 
 
-def test_a_detail_with_no_translation_stays_english_under_a_chinese_title(api, world):
+def test_a_rule_detail_is_told_in_chinese_under_a_chinese_title(api, world):
     response = api.client.post(
         f"/v1/shifts/{world.shift}/capacity",
         json={"capacity": 5},
@@ -88,7 +88,7 @@ def test_a_detail_with_no_translation_stays_english_under_a_chinese_title(api, w
     )
     assert response.status_code == 422, response.text
     assert response.json()["title"] == "输入无效"
-    assert response.json()["detail"] == "the shift already has that capacity"
+    assert response.json()["detail"] == "班次的名额已是这个数"
 
 
 def test_a_problem_answered_by_a_middleware_is_told_in_chinese_too(api):
