@@ -14,6 +14,20 @@ from tests.factories import ORGANISER
 STARS = [100 * 60, 300 * 60]
 
 
+def whole_board(views, organisation_id, period):
+    """The leaderboard with no filter: every category, everyone listed, one page."""
+    return leaderboard(
+        views,
+        organisation_id,
+        period,
+        category=None,
+        public_as_of=None,
+        adult_born_by=None,
+        limit=50,
+        after=None,
+    )
+
+
 def independent_minutes(ledger) -> dict[str, dict]:
     """Each record's current minutes and status, folded straight from the stored events."""
     records: dict[str, dict] = {}
@@ -84,32 +98,14 @@ def expected_approved(ledger, period: Period) -> dict[str, int]:
 @pytest.mark.parametrize("period", ["all", "2026", "2026-B1", "2026-B2", "2026-02", "2026-03"])
 def test_leaderboard_totals_match_the_events(ledger, runner, views, scenario, period):
     runner.catch_up()
-    board = leaderboard(
-        views,
-        str(scenario["community"]),
-        Period.parse(period),
-        category=None,
-        public_as_of=None,
-        adult_born_by=None,
-        limit=50,
-        after=None,
-    )
+    board = whole_board(views, str(scenario["community"]), Period.parse(period))
     shown = {e["volunteer_id"]: e["approved_minutes"] for e in board.entries}
     assert shown == expected_approved(ledger, Period.parse(period))
 
 
 def test_midnight_in_beijing_splits_february_from_march(ledger, runner, views, scenario):
     runner.catch_up()
-    february = leaderboard(
-        views,
-        str(scenario["community"]),
-        Period.parse("2026-02"),
-        category=None,
-        public_as_of=None,
-        adult_born_by=None,
-        limit=50,
-        after=None,
-    )
+    february = whole_board(views, str(scenario["community"]), Period.parse("2026-02"))
     assert [(e["volunteer_id"], e["approved_minutes"]) for e in february.entries] == [
         (str(scenario["wang"]), 120)
     ]
@@ -119,16 +115,7 @@ def test_equal_minutes_share_a_rank_and_are_listed_by_volunteer_number(
     ledger, runner, views, scenario
 ):
     runner.catch_up()
-    board = leaderboard(
-        views,
-        str(scenario["community"]),
-        Period.parse("all"),
-        category=None,
-        public_as_of=None,
-        adult_born_by=None,
-        limit=50,
-        after=None,
-    )
+    board = whole_board(views, str(scenario["community"]), Period.parse("all"))
     ranks = [(e["rank"], e["approved_minutes"]) for e in board.entries]
     assert ranks == [(1, 300), (1, 300), (3, 210)]
     tied = [e["volunteer_number"] for e in board.entries[:2]]
