@@ -149,7 +149,11 @@ def load_demo(
             )
         summary.volunteers = len(volunteers)
         summary.logins.append(
-            ("volunteer " + NAMES[0], ledger.volunteer(volunteers[0]).phone, passwords["volunteer"])
+            (
+                "volunteer " + NAMES[0],
+                ledger.volunteer(volunteers[0]).live_phone,
+                passwords["volunteer"],
+            )
         )
         progress(f"volunteers: {summary.volunteers}")
 

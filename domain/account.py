@@ -97,6 +97,13 @@ class Account(Aggregate):
         password_hash: str
         actor: str
 
+    class Erased(Aggregate.Event):
+        """The volunteer this account belongs to was erased: it cannot log in again, and its
+        display name is the volunteer's pseudonym."""
+
+        pseudonym: str
+        actor: str
+
     class CalendarFeedRotated(Aggregate.Event):
         """The holder replaced the secret address of their calendar feed; the old one stops
         working. Only the new generation is kept: the address is derived from it and a server
@@ -211,6 +218,10 @@ class Account(Aggregate):
     def log_out(self, actor: Actor) -> None:
         self._log_out(actor=str(actor))
 
+    def erase(self, pseudonym: str, actor: Actor) -> None:
+        """Closed for good: disabled, no password, the pseudonym for a name."""
+        self._erase(pseudonym=pseudonym, actor=str(actor))
+
     def rotate_calendar_feed(self, actor: Actor) -> None:
         """A new secret calendar address for the volunteer: the next generation."""
         if self.volunteer_id is None:
@@ -277,4 +288,11 @@ class Account(Aggregate):
         self.password_hash = password_hash
         self.reset_code_hash = None
         self.reset_code_expires_at = None
+        self.security_epoch += 1
+
+    @event(Erased)
+    def _erase(self, pseudonym: str, actor: str) -> None:
+        self.display_name = pseudonym
+        self.password_hash = ""
+        self.is_disabled = True
         self.security_epoch += 1

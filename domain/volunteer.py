@@ -17,6 +17,16 @@ class VolunteerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
+#: What every read shows instead of an erased volunteer's name: this and the event's number.
+ERASED_NAME = "已注销志愿者"
+
+
+def pseudonym_for(number: int) -> str:
+    """The name an erased volunteer is shown under: 已注销志愿者 and a short number."""
+    return f"{ERASED_NAME} {number:06d}"
 
 
 def clean_skills(skills: list[str]) -> list[str]:
@@ -70,6 +80,17 @@ class Volunteer(Aggregate):
         reason: str
         actor: str
 
+    class Erased(Aggregate.Event):
+        """The volunteer's personal data is gone: their data key is destroyed, so the name,
+        phone and birth date in earlier events can no longer be read. ``pseudonym`` is what
+        every read shows instead (it names nobody); ``reason`` is the admin's, or empty when
+        the volunteer asked themselves. The records and their hours stay.
+        """
+
+        pseudonym: str
+        reason: str
+        actor: str
+
     class ListingPreferencesChanged(Aggregate.Event):
         """Whether the volunteer appears on public lists; a minor also needs the guardian's yes."""
 
@@ -92,8 +113,8 @@ class Volunteer(Aggregate):
     ) -> None:
         self.volunteer_number = volunteer_number
         self.name = name
-        self.phone = phone
-        self.birth_date = birth_date
+        self.phone: str | None = phone
+        self.birth_date: date | None = birth_date
         self.home_organisation_id = home_organisation_id
         self.skills = list(skills)
         self.guardian_name = guardian_name
@@ -166,6 +187,13 @@ class Volunteer(Aggregate):
                 status=str(self.status),
             )
 
+    @property
+    def live_phone(self) -> str:
+        """The phone number; an erased volunteer has none, and asking is refused."""
+        if self.phone is None:
+            raise VolunteerInactiveError("the volunteer has been erased", volunteer_id=str(self.id))
+        return self.phone
+
     def has_skills(self, required: list[str]) -> bool:
         return set(required) <= set(self.skills)
 
@@ -174,7 +202,7 @@ class Volunteer(Aggregate):
     ) -> None:
         self._require_not_withdrawn()
         new_name = require_text(name, "a volunteer's name", 50) if name is not None else self.name
-        new_phone = normalise_phone(phone) if phone is not None else self.phone
+        new_phone = normalise_phone(phone) if phone is not None else self.live_phone
         new_skills = clean_skills(skills) if skills is not None else self.skills
         if (new_name, new_phone, new_skills) == (self.name, self.phone, self.skills):
             raise InvalidInputError("the profile already has these values")
@@ -202,6 +230,19 @@ class Volunteer(Aggregate):
         self._require_not_withdrawn()
         self._withdraw(reason=require_reason(reason), actor=str(actor))
 
+    def erase(self, *, pseudonym_number: int, reason: str, actor: Actor) -> None:
+        """Erase the person (PIPL, 《志愿服务条例》 Art. 20): from now on the volunteer is a
+        pseudonym with no name, phone, birth date or guardian; erasing twice is refused."""
+        if self.status == VolunteerStatus.ERASED:
+            raise VolunteerInactiveError(
+                "the volunteer has been erased already", volunteer_id=str(self.id)
+            )
+        self._erase(
+            pseudonym=pseudonym_for(pseudonym_number),
+            reason=reason.strip()[:500],
+            actor=str(actor),
+        )
+
     def change_listing(self, *, public: bool, guardian_consent: bool, actor: Actor) -> None:
         """Opt out of (or back into) public recognition lists. A minor is shown only when the
         guardian has said yes too; that consent is recorded here, by whoever relays it.
@@ -212,7 +253,7 @@ class Volunteer(Aggregate):
         self._change_listing(public=public, guardian_consent=guardian_consent, actor=str(actor))
 
     def _require_not_withdrawn(self) -> None:
-        if self.status == VolunteerStatus.WITHDRAWN:
+        if self.status in (VolunteerStatus.WITHDRAWN, VolunteerStatus.ERASED):
             raise VolunteerInactiveError(
                 f"volunteer {self.volunteer_number} has withdrawn", volunteer_id=str(self.id)
             )
@@ -241,3 +282,13 @@ class Volunteer(Aggregate):
     @event(Withdrew)
     def _withdraw(self, reason: str, actor: str) -> None:
         self.status = VolunteerStatus.WITHDRAWN
+
+    @event(Erased)
+    def _erase(self, pseudonym: str, reason: str, actor: str) -> None:
+        self.status = VolunteerStatus.ERASED
+        self.name = pseudonym
+        self.phone = None
+        self.birth_date = None
+        self.guardian_name = None
+        self.listed_publicly = False
+        self.guardian_listing_consent = False

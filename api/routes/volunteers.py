@@ -79,8 +79,9 @@ class VolunteerPublic(BaseModel):
     id: UUID
     volunteer_number: str
     name: str
-    phone: str
-    birth_date: date
+    phone: str | None
+    """None once the volunteer has been erased; so is the birth date."""
+    birth_date: date | None
     organization_id: UUID
     skills: list[str]
     status: VolunteerStatus
@@ -161,7 +162,11 @@ def get_volunteer(
         id=volunteer.id,
         volunteer_number=volunteer.volunteer_number,
         name=volunteer.name,
-        phone=mask_phone(volunteer.phone) if viewer.as_organiser else volunteer.phone,
+        phone=(
+            mask_phone(volunteer.phone)
+            if viewer.as_organiser and volunteer.phone
+            else volunteer.phone
+        ),
         birth_date=volunteer.birth_date,
         organization_id=volunteer.home_organisation_id,
         skills=volunteer.skills,

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from domain.account import Account
-from domain.errors import PhoneInUseError, SignUpRefusedError
+from domain.errors import NotFoundError, PhoneInUseError, SignUpRefusedError
 from domain.ledger.accounts import PHONE, VOLUNTEER_NUMBER
 from domain.ledger.base import LedgerBase
 from domain.ledger.command import command
@@ -101,12 +101,12 @@ class VolunteeringCommands(LedgerBase):
         actor: Actor,
     ) -> None:
         volunteer = self.volunteer(volunteer_id)
-        old_phone = volunteer.phone
+        old_phone = volunteer.live_phone
         volunteer.change_profile(name=name, phone=phone, skills=skills, actor=actor)
         if volunteer.phone == old_phone:
             self._save(volunteer)
             return
-        new_key = self._unique_key(PHONE, volunteer.phone, actor)
+        new_key = self._unique_key(PHONE, volunteer.live_phone, actor)
         if new_key.is_held_by_other_than(volunteer.id):
             raise PhoneInUseError(
                 "this phone number belongs to another registered volunteer", field="phone"
@@ -142,9 +142,34 @@ class VolunteeringCommands(LedgerBase):
         """The volunteer leaves; their records stay, and their phone number is free again."""
         volunteer = self.volunteer(volunteer_id)
         volunteer.withdraw(reason, actor)
-        phone_key = self._unique_key(PHONE, volunteer.phone, actor)
+        phone_key = self._unique_key(PHONE, volunteer.live_phone, actor)
         phone_key.release(volunteer.id, actor)
         self._save(volunteer, phone_key)
+
+    @command
+    def erase_volunteer(self, volunteer_id: UUID, reason: str, actor: Actor) -> str:
+        """Erase a person: the erasure event, their phone free again, their login closed.
+
+        Returns the pseudonym. The caller destroys the volunteer's data key once this is saved
+        (``Ledger.forget``), which makes the personal fields of their earlier events unreadable.
+        """
+        volunteer = self.volunteer(volunteer_id)
+        phone = volunteer.phone
+        volunteer.erase(pseudonym_number=secrets.randbelow(10**6), reason=reason, actor=actor)
+        changed: list[UniqueKey | Account] = []
+        if phone is not None:
+            phone_key = self._unique_key(PHONE, phone, actor)
+            phone_key.release(volunteer.id, actor)
+            changed.append(phone_key)
+        try:
+            account = self._load(Account, "account", Account.id_for_volunteer(volunteer.id))
+        except NotFoundError:
+            account = None
+        if account is not None:
+            account.erase(volunteer.name, actor)
+            changed.append(account)
+        self._save(volunteer, *changed)
+        return volunteer.name
 
     @command
     def change_listing(

@@ -135,3 +135,35 @@ def test_a_volunteer_can_opt_out_of_public_lists():
 def test_unchanged_listing_preferences_are_refused():
     with pytest.raises(InvalidInputError):
         register().change_listing(public=True, guardian_consent=False, actor=ORGANISER)
+
+
+def test_an_erased_volunteer_is_a_pseudonym_without_phone_or_birth_date():
+    volunteer = register(guardian_name="张伟")
+    volunteer.erase(pseudonym_number=42, reason="", actor=ORGANISER)
+    assert (volunteer.name, volunteer.phone, volunteer.birth_date, volunteer.guardian_name) == (
+        "已注销志愿者 000042",
+        None,
+        None,
+        None,
+    )
+    assert volunteer.status == VolunteerStatus.ERASED
+
+
+def test_an_erased_volunteer_is_off_public_lists():
+    volunteer = register()
+    volunteer.erase(pseudonym_number=1, reason="", actor=ORGANISER)
+    assert not volunteer.listed_publicly
+
+
+def test_a_volunteer_is_erased_only_once():
+    volunteer = register()
+    volunteer.erase(pseudonym_number=1, reason="", actor=ORGANISER)
+    with pytest.raises(VolunteerInactiveError, match="erased"):
+        volunteer.erase(pseudonym_number=2, reason="", actor=ORGANISER)
+
+
+def test_an_erased_volunteers_profile_cannot_change():
+    volunteer = register()
+    volunteer.erase(pseudonym_number=1, reason="", actor=ORGANISER)
+    with pytest.raises(VolunteerInactiveError):
+        volunteer.change_profile(name="王五", phone=None, skills=None, actor=ORGANISER)

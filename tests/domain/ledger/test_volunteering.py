@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.account import Account
 from domain.errors import (
     NotFoundError,
     PhoneInUseError,
@@ -192,3 +193,30 @@ def test_a_started_shift_says_it_started_before_any_missing_skill(ledger, clock)
     clock.set(ledger.shift(shift).starts_at)
     with pytest.raises(SignUpRefusedError, match="started"):
         ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+
+
+def test_an_erased_volunteers_phone_number_can_be_registered_again(ledger):
+    community = f.community(ledger)
+    first = f.volunteer(ledger, community, phone="13911112222")
+    ledger.erase_volunteer(first, "本人申请注销", ORGANISER)
+    second = f.volunteer(ledger, community, name="王小红", phone="13911112222")
+    assert ledger.volunteer_id_for_login("13911112222") == second
+
+
+def test_erasure_closes_the_volunteers_own_account_under_the_pseudonym(ledger):
+    community = f.community(ledger)
+    volunteer_id = ledger.register_volunteer(
+        name="李春花",
+        phone=f.next_phone(),
+        birth_date=date(1990, 5, 4),
+        home_organisation_id=community,
+        privacy_consent=True,
+        password_hash="hash",
+    )
+    pseudonym = ledger.erase_volunteer(volunteer_id, "", Actor.volunteer(volunteer_id))
+    account = ledger.account(Account.id_for_volunteer(volunteer_id))
+    assert (account.is_disabled, account.display_name, account.password_hash) == (
+        True,
+        pseudonym,
+        "",
+    )
