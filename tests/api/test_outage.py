@@ -161,7 +161,7 @@ def assert_store_unavailable(response: httpx.Response, elapsed: float) -> None:
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
-def test_while_the_database_is_cut_a_command_answers_503_within_two_seconds(service, cut):
+def test_while_the_database_is_cut_a_command_answers_503_instead_of_hanging(service, cut):
     assert service.register().status_code == 201
     service.proxy.cut(cut)
     for _ in range(2):  # the first may find its connection closed; the second waits for a new one
@@ -169,7 +169,7 @@ def test_while_the_database_is_cut_a_command_answers_503_within_two_seconds(serv
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
-def test_while_the_database_is_cut_a_keyed_command_answers_503_within_two_seconds(service, cut):
+def test_while_the_database_is_cut_a_keyed_command_answers_503_instead_of_hanging(service, cut):
     assert service.register(key="before-the-cut").status_code == 201
     service.proxy.cut(cut)
     for key in (f"cut-{attempt}" for attempt in range(6)):  # more than the cache's pool holds
@@ -177,7 +177,7 @@ def test_while_the_database_is_cut_a_keyed_command_answers_503_within_two_second
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
-def test_while_the_database_is_cut_a_query_answers_503_within_two_seconds(service, cut):
+def test_while_the_database_is_cut_a_query_answers_503_instead_of_hanging(service, cut):
     position = service.register().json()["position"]
     assert service.registrations_read(position).status_code == 200
     service.proxy.cut(cut)
@@ -186,7 +186,7 @@ def test_while_the_database_is_cut_a_query_answers_503_within_two_seconds(servic
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
-def test_while_the_database_is_cut_a_login_answers_503_within_two_seconds(service, cut):
+def test_while_the_database_is_cut_a_login_answers_503_instead_of_hanging(service, cut):
     login = {"username": "admin.zhang", "password": PASSWORD}
     assert service.http.post("/v1/auth/token", data=login).status_code == 200
     service.proxy.cut(cut)
