@@ -2,7 +2,8 @@
 
     TransparencyLogError
     ├── LogIntegrityError       the stored tree does not extend what was signed: nothing is signed
-    └── LogConfigurationError   keys or origin differ from the log's, or the log is read-only
+    └── LogConfigurationError   keys, origin or leaf format differ from the log's, or the log is
+                                read-only
 
 Hashes are stored as base64 TEXT and a leaf as its canonical JSON TEXT, so the same SQL runs on
 SQLite and PostgreSQL.
@@ -43,7 +44,8 @@ class LogIntegrityError(TransparencyLogError):
 
 
 class LogConfigurationError(TransparencyLogError):
-    """The keys or origin are not the ones this log was built with, or it cannot sign."""
+    """The keys, origin or leaf format are not the ones this log was built with, or it cannot
+    sign."""
 
 
 LEAF_FORMAT = "leaf_format"
