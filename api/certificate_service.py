@@ -81,7 +81,9 @@ class CertificateService:
 
     def evidence(self, certificate: Certificate) -> LogEvidence:
         """Inclusion proofs, against the freshest checkpoint, of the issuing event and of every
-        event of the counted records that came before it."""
+        event of the counted records that came before it, each with the openings of its
+        commitments, and the holder tag they commit to: the only place these are given out.
+        (The log finds an aggregate's leaves by its own private columns; no leaf names it.)"""
         checkpoint = self.log.refresh()
         issuance = self.log.leaves_of(str(certificate.id))[0]
         entries = [self._entry("issuance", issuance, checkpoint)]
@@ -89,12 +91,13 @@ class CertificateService:
             for leaf in self.log.leaves_of(str(record_id)):
                 if leaf.position < issuance.position:
                     entries.append(self._entry(f"record:{record_id}", leaf, checkpoint))
-        return LogEvidence(self.log.origin, self.log.vkey, checkpoint.note, entries)
+        holder = self.log.holder(str(certificate.volunteer_id))
+        return LogEvidence(self.log.origin, self.log.vkey, checkpoint.note, entries, holder)
 
     def _entry(self, about: str, leaf: StoredLeaf, checkpoint: SignedCheckpoint) -> LoggedEntry:
         proof = self.log.inclusion_proof(leaf.index, checkpoint.size)
         text = format_tlog_proof(TlogProof(leaf.index, tuple(proof), checkpoint.note))
-        return LoggedEntry(about, leaf.index, leaf.data, text)
+        return LoggedEntry(about, leaf.index, leaf.data, text, self.log.openings(leaf))
 
     def credential(self, number: str) -> dict[str, Any]:
         certificate = self.ledger.certificate(number)

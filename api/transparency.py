@@ -1,7 +1,8 @@
 """The transparency log's wiring: its keys, and the timer that signs checkpoints.
 
 Two keys live in the data folder, readable by their owner only, made on first use:
-``log-salt.key`` (32 bytes for the HMAC that salts each leaf's commitment) and
+``log-salt.key`` (32 bytes for the HMAC that salts each leaf's commitments and makes the
+holder tags, so it is as secret as the personal data) and
 ``log-signing.key`` (the 32-byte Ed25519 seed that signs checkpoints). Every process that
 writes to one store must use the same two files: the log records their fingerprints and
 refuses any other key.

@@ -1,17 +1,18 @@
 """Verifying a certificate without trusting the server: one verdict, every check named.
 
 Checks: the signature; that the signing key belongs to the issuer; the checkpoint's signature
-by the log key; each inclusion proof, and that the leaves say what the certificate claims
-(each record approved with the claimed minutes and date; the issuing event with the number,
-records and total); that the checkpoint is consistent with the current log (when the current
-checkpoint and a consistency proof are at hand); and the status (when the ledger was asked).
+by the log key; each inclusion proof; that each leaf's commitments open to the values given
+(``opening``); that the leaves say what the certificate claims (each record approved with the
+claimed minutes and date; the issuing event with the number, records and total); that the
+issuing event and each record's recording commit to one holder (``holder``); that the
+checkpoint is consistent with the current log (when the current checkpoint and a consistency
+proof are at hand); and the status (when the ledger was asked).
 A check that could not be made offline is reported as not checked, never as passed.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from trust.checkpoint import Checkpoint, open_checkpoint
 from trust.credential import EVIDENCE_TYPE
 from trust.eddsa_jcs import verify_document
 from trust.errors import TrustError
+from trust.leaf import open_commitments, parse_leaf
 from trust.merkle import leaf_hash, verify_consistency
 from trust.note import parse_vkey
 from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
@@ -182,38 +184,61 @@ def _check_inclusions(
             else "the proof does not lead from this leaf to the signed checkpoint",
         )
         if included:
-            leaves.setdefault(about, []).append(json.loads(leaf))
-    _check_claims(credential, leaves, verdict)
+            opened = _open_leaf(entry, leaf, about, verdict)
+            if opened is not None:
+                leaves.setdefault(about, []).append(opened)
+    _check_claims(credential, evidence, leaves, verdict)
+
+
+def _open_leaf(
+    entry: Mapping[str, Any], data: bytes, about: str, verdict: Verdict
+) -> dict[str, Any] | None:
+    """The leaf as the certificate reads it: its public values and its opened commitments."""
+    name = f"opening[{entry.get('leafIndex')}] {about}"
+    try:
+        leaf = parse_leaf(data)
+        values = open_commitments(leaf, entry.get("openings"))
+    except TrustError as error:
+        verdict.add(name, False, error.message)
+        return None
+    verdict.add(name, True, "the openings open every commitment of this leaf")
+    return {**leaf["public"], **values, "position": leaf["position"]}
 
 
 def _check_claims(
-    credential: Mapping[str, Any], leaves: dict[str, list[dict[str, Any]]], verdict: Verdict
+    credential: Mapping[str, Any],
+    evidence: Mapping[str, Any],
+    leaves: dict[str, list[dict[str, Any]]],
+    verdict: Verdict,
 ) -> None:
     claims = credential.get("credentialSubject", {}).get("certificate", {})
     records = claims.get("records") or []
     for record in records:
-        logged = leaves.get(f"record:{record.get('id')}", [])
+        record_id = str(record.get("id"))
+        logged = leaves.get(f"record:{record_id}", [])
+        # A leaf that shows anything must open to this record (one that shows nothing is inert).
+        others = [leaf for leaf in logged if leaf.get("record") != record_id and len(leaf) > 1]
         state: dict[str, Any] = {}
         for leaf in sorted(logged, key=lambda item: item.get("position", 0)):
-            public = leaf.get("public") or {}
-            state.update(
-                {k: public[k] for k in ("minutes", "service_date", "status") if k in public}
-            )
-            if "service_date" in public:
+            state.update({k: leaf[k] for k in ("minutes", "service_date", "status") if k in leaf})
+            if "service_date" in leaf:
                 state.setdefault("status", "pending")
         matches = (
-            state.get("status") == "approved"
+            not others
+            and state.get("status") == "approved"
             and state.get("minutes") == record.get("minutes")
             and state.get("service_date") == record.get("serviceDate")
         )
         verdict.add(
-            f"record {record.get('id')}",
+            f"record {record_id}",
             matches,
             "the log shows it approved with these minutes on this date"
             if matches
+            else "a leaf given for it is of another record"
+            if others
             else f"the log shows {state or 'nothing'} for this record",
         )
-    issued = [leaf.get("public") or {} for leaf in leaves.get("issuance", [])]
+    issued = leaves.get("issuance", [])
     expected = {
         "number": claims.get("number"),
         "total_minutes": claims.get("totalMinutes"),
@@ -221,11 +246,11 @@ def _check_claims(
     }
     found = [
         {
-            "number": p.get("number"),
-            "total_minutes": p.get("total_minutes"),
-            "record_ids": sorted(map(str, p.get("record_ids") or [])),
+            "number": leaf.get("number"),
+            "total_minutes": leaf.get("total_minutes"),
+            "record_ids": sorted(map(str, leaf.get("record_ids") or [])),
         }
-        for p in issued
+        for leaf in issued
     ]
     verdict.add(
         "issuance",
@@ -233,6 +258,33 @@ def _check_claims(
         "the log records this certificate's issue"
         if expected in found
         else "no issuing event in the log matches the certificate",
+    )
+    _check_holder(evidence.get("holder"), records, leaves, verdict)
+
+
+def _check_holder(
+    holder: object,
+    records: list[Mapping[str, Any]],
+    leaves: dict[str, list[dict[str, Any]]],
+    verdict: Verdict,
+) -> None:
+    """The issuing event and every counted record are of one person: the certificate's holder."""
+    wanted = ["issuance", *(f"record:{r.get('id')}" for r in records)]
+    strangers = [
+        about
+        for about in wanted
+        if not any(leaf.get("holder") == holder for leaf in leaves.get(about, []))
+        or any(leaf.get("holder", holder) != holder for leaf in leaves.get(about, []))
+    ]
+    passed = isinstance(holder, str) and not strangers
+    verdict.add(
+        "holder",
+        passed,
+        "the certificate and every record it counts are of its holder"
+        if passed
+        else "no holder named in the evidence"
+        if not isinstance(holder, str)
+        else f"not shown in the log to be of the certificate's holder: {', '.join(strangers)}",
     )
 
 

@@ -45,6 +45,8 @@ class LoggedEntry:
     leaf_index: int
     leaf: bytes
     tlog_proof: str
+    openings: dict[str, Any]
+    """Per committed field of the leaf: ``{"salt": base64, "value": …}`` (a list for a list)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class LogEvidence:
     """The log's verifier key (signed-note vkey) that signs its checkpoints."""
     checkpoint: str
     entries: list[LoggedEntry]
+    holder: str
+    """The holder tag the leaves of the certificate and its records commit to."""
 
 
 @dataclass(frozen=True)
@@ -164,16 +168,19 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
                 "type": ["Evidence", EVIDENCE_TYPE],
                 "name": "Transparency log inclusion proofs",
                 "description": "RFC 9162 inclusion proofs (C2SP tlog-proof) of the counted "
-                "records' events and of the issuing event, against one checkpoint.",
+                "records' events and of the issuing event, against one checkpoint, with the "
+                "openings of the leaves' commitments.",
                 "origin": evidence.origin,
                 "logKey": evidence.log_key,
                 "checkpoint": evidence.checkpoint,
+                "holder": evidence.holder,
                 "entries": [
                     {
                         "about": e.about,
                         "leafIndex": e.leaf_index,
                         "leaf": base64.b64encode(e.leaf).decode(),
                         "proof": e.tlog_proof,
+                        "openings": e.openings,
                     }
                     for e in evidence.entries
                 ],

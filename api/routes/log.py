@@ -1,7 +1,8 @@
 """The transparency log, public: signed checkpoints, inclusion and consistency proofs, leaves.
 
-Nothing here needs a login: a leaf shows no personal data, and proofs are what lets anyone
-check a certificate without trusting this server.
+Nothing here needs a login: a leaf (format 2) shows no personal data and no identifier, and
+nothing that links two leaves of one person (docs/transparency-log.md); proofs are what lets
+anyone check a certificate without trusting this server.
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def consistency_proof(
 
 @router.get("/leaves/{index}", summary="One leaf of the transparency log")
 def leaf(log: LogDep, index: Annotated[int, Path(ge=0, le=MAX_INDEX)]) -> LeafPublic:
-    """One leaf's data: what the event shows publicly and its commitment, no personal data."""
+    """One leaf's data: the event's type, time, a status at most, and salted commitments; no
+    personal data and no id of anyone."""
     found = log.leaf(index)
     if found is None:
         raise NotFoundError("leaf", index)

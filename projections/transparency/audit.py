@@ -28,7 +28,12 @@ from projections.transparency.findings import (
 )
 from projections.transparency.leaves import leaf_for, salt_key_fingerprint
 from projections.transparency.log import TransparencyLog
-from projections.transparency.records import SignedCheckpoint, StoredLeaf
+from projections.transparency.records import (
+    LogConfigurationError,
+    SignedCheckpoint,
+    StoredLeaf,
+    check_leaf_format,
+)
 from projections.transparency.rows import UnreadableRow, read_rows
 from trust.checkpoint import open_checkpoint
 from trust.log_store import Frontier
@@ -141,8 +146,15 @@ class _Audit:
         return good
 
     def same_salt_key(self) -> bool:
-        rows = self.log.views.query("SELECT value FROM tlog_meta WHERE name = 'salt_key'")
-        if rows and rows[0][0] != salt_key_fingerprint(self.salt_key):
+        """The log's leaves are of this format and salted with this key, or nothing compares."""
+        rows = self.log.views.query("SELECT name, value FROM tlog_meta")
+        meta = {str(name): str(value) for name, value in rows}
+        try:
+            check_leaf_format(meta)
+        except LogConfigurationError as error:
+            self.problem(f"{error}: nothing compared")
+            return False
+        if "salt_key" in meta and meta["salt_key"] != salt_key_fingerprint(self.salt_key):
             self.problem("the salt key is not the one the log was built with: nothing compared")
             return False
         return True

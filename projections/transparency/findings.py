@@ -69,7 +69,8 @@ def unreadable_hash(notification: Notification | UnreadableRow) -> bytes:
 
 
 def differences(recomputed: bytes, logged: bytes) -> list[str]:
-    """Which leaf fields differ: ``commitment`` alone means bytes no public field shows."""
+    """Which leaf fields differ: ``state`` alone means bytes no public value or commitment
+    shows; ``commitments.minutes`` that the committed minutes differ (not what they are)."""
     try:
         new, old = json.loads(recomputed), json.loads(logged)
     except ValueError:
@@ -78,12 +79,12 @@ def differences(recomputed: bytes, logged: bytes) -> list[str]:
         return []
     found = []
     for name in sorted(set(new) | set(old)):
-        if name == "public" and isinstance(new.get(name), dict) and isinstance(old.get(name), dict):
-            public_new, public_old = new[name], old[name]
+        inner_new, inner_old = new.get(name), old.get(name)
+        if isinstance(inner_new, dict) and isinstance(inner_old, dict):
             found += [
-                f"public.{key}"
-                for key in sorted(set(public_new) | set(public_old))
-                if public_new.get(key) != public_old.get(key)
+                f"{name}.{key}"
+                for key in sorted(set(inner_new) | set(inner_old))
+                if inner_new.get(key) != inner_old.get(key)
             ]
         elif new.get(name) != old.get(name):
             found.append(name)

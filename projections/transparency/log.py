@@ -8,7 +8,11 @@ read-model store it keeps
     tlog_leaves(leaf_index, position, aggregate_id, version, leaf, leaf_hash)
     tlog_nodes(level, idx, hash)          complete subtrees above the leaves (level ≥ 1)
     tlog_checkpoints(size, root, note, signed_at)
-    tlog_meta(name, value)                the origin, verifier key and salt-key fingerprint
+    tlog_meta(name, value)                the origin, verifier key, salt-key fingerprint and
+                                          leaf format
+
+``aggregate_id`` and ``version`` are this table's own, to find an aggregate's leaves: no public
+leaf shows them (``trust.leaf``). A log built with another leaf format is refused, never read.
 
 so a root or proof at any size reads O(log² n) rows. A batch's leaves, nodes and position are
 written in one transaction that first locks the tracking row: several processes may follow one
@@ -25,19 +29,22 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 
 from projections.stores.protocol import Row, Transaction, ViewStore
-from projections.transparency.leaves import leaf_for, salt_key_fingerprint
+from projections.transparency.leaves import leaf_for, openings_for, salt_key_fingerprint
 from projections.transparency.records import (
+    LEAF_FORMAT,
     TABLES,
     LogConfigurationError,
     SignedCheckpoint,
     StoredLeaf,
     b64,
+    check_leaf_format,
     checkpoint_of,
     stored_leaf,
 )
@@ -54,6 +61,7 @@ from projections.transparency.storage import (
     tree_of,
 )
 from trust.checkpoint import vkey
+from trust.leaf import LEAF_FORMAT_VERSION, holder_tag
 from trust.log_store import StoredTree
 from trust.merkle import leaf_hash
 
@@ -117,9 +125,11 @@ class TransparencyLog:
             "origin": self.origin,
             "vkey": self.vkey,
             "salt_key": salt_key_fingerprint(self._salt_key),
+            LEAF_FORMAT: str(LEAF_FORMAT_VERSION),
         }
         rows = tx.query("SELECT name, value FROM tlog_meta" + self.views.row_lock)
         found: dict[str, str] = {str(name): str(value) for name, value in rows}
+        check_leaf_format(found)
         for name, value in wanted.items():
             if name not in found:
                 tx.execute("INSERT INTO tlog_meta (name, value) VALUES (?, ?)", (name, value))
@@ -234,6 +244,18 @@ class TransparencyLog:
             (aggregate_id,),
         )
         return [stored_leaf(row) for row in rows]
+
+    def openings(self, leaf: StoredLeaf) -> dict[str, Any]:
+        """The salts and values that open one leaf's commitments: for a certificate's evidence."""
+        (notification,) = self.recorder.select_notifications(
+            start=leaf.position, limit=1, stop=leaf.position
+        )
+        event = self.mapper.to_domain_event(notification)
+        return openings_for(notification, event, self._salt_key)
+
+    def holder(self, volunteer_id: str) -> str:
+        """The holder tag a volunteer's leaves commit to (shown in their certificates only)."""
+        return holder_tag(self._salt_key, volunteer_id)
 
     @contextmanager
     def tree(self) -> Iterator[StoredTree]:

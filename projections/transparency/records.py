@@ -2,7 +2,8 @@
 
     TransparencyLogError
     ├── LogIntegrityError       the stored tree does not extend what was signed: nothing is signed
-    └── LogConfigurationError   keys or origin differ from the log's, or the log is read-only
+    └── LogConfigurationError   keys, origin or leaf format differ from the log's, or the log is
+                                read-only
 
 Hashes are stored as base64 TEXT and a leaf as its canonical JSON TEXT, so the same SQL runs on
 SQLite and PostgreSQL.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from projections.stores.protocol import Row
+from trust.leaf import LEAF_FORMAT_VERSION
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS tlog_leaves (
@@ -42,7 +44,24 @@ class LogIntegrityError(TransparencyLogError):
 
 
 class LogConfigurationError(TransparencyLogError):
-    """The keys or origin are not the ones this log was built with, or it cannot sign."""
+    """The keys, origin or leaf format are not the ones this log was built with, or it cannot
+    sign."""
+
+
+LEAF_FORMAT = "leaf_format"
+
+
+def check_leaf_format(meta: dict[str, str]) -> None:
+    """Refuse a log whose leaves are of another format than this version writes and reads.
+
+    A log made before formats were recorded (format 1) has the other names but not this one.
+    """
+    found = meta.get(LEAF_FORMAT, "1" if meta else str(LEAF_FORMAT_VERSION))
+    if found != str(LEAF_FORMAT_VERSION):
+        raise LogConfigurationError(
+            f"this store's transparency log holds leaves of format {found}, and this version "
+            f"reads and writes only format {LEAF_FORMAT_VERSION} (no upgrade): use a new store"
+        )
 
 
 @dataclass(frozen=True)

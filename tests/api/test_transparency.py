@@ -58,6 +58,22 @@ def test_a_log_refuses_to_run_with_another_signing_key(settings, stores):
         open_transparency_log(settings, *stores)
 
 
+def test_a_service_whose_log_holds_format_1_leaves_refuses_to_start(settings, stores):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    open_transparency_log(settings, *stores)
+    _, views = stores
+    with views.transaction() as tx:  # as the version writing format-1 leaves left it
+        tx.execute("DELETE FROM tlog_meta WHERE name = 'leaf_format'")
+    with (
+        pytest.raises(LogConfigurationError, match="leaves of format 1"),
+        TestClient(create_app(settings)),
+    ):
+        pass
+
+
 def test_the_origin_comes_from_the_environment(settings, stores, monkeypatch):
     monkeypatch.setenv("VOLUNTEER_LEDGER_LOG_ORIGIN", "volunteers.example.cn/log")
     log = open_transparency_log(Settings(data_dir=settings.data_dir, store=settings.store), *stores)

@@ -19,7 +19,7 @@ from trust.credential import (
     hours,
     sign_credential,
 )
-from trust.jcs import canonicalize
+from trust.leaf import encode_leaf, holder_tag, openings
 from trust.merkle import MerkleTree, leaf_hash
 from trust.note import vkey
 from trust.tlog_proof import TlogProof, format_tlog_proof
@@ -35,47 +35,69 @@ RECORDS = [
 ]
 
 
-def leaf(position, public):
-    return canonicalize({"v": 1, "position": position, "public": public})
+LOG_SALT_KEY = bytes(range(2, 34))
+HOLDER = holder_tag(LOG_SALT_KEY, "volunteer-1")
+TIME = datetime(2026, 3, 20, tzinfo=UTC)
+
+
+def leaf(position, event, public=None, committed=None):
+    """A leaf of format 2 and the openings of its commitments."""
+    place = {"position": position, "aggregate_id": f"aggregate-{position}", "version": 1}
+    committed = committed or {}
+    data = encode_leaf(
+        **place,
+        topic=f"domain:{event}",
+        time=TIME,
+        public=public or {},
+        committed=committed,
+        state=b"{}",
+        log_key=LOG_SALT_KEY,
+    )
+    return data, openings(**place, committed=committed, log_key=LOG_SALT_KEY)
+
+
+def recorded(position, record, day, minutes, holder=HOLDER):
+    committed = {"record": record, "holder": holder, "service_date": day, "minutes": minutes}
+    return leaf(position, "ServiceRecord.Recorded", committed=committed)
+
+
+def approved(position, record):
+    return leaf(position, "ServiceRecord.Approved", {"status": "approved"}, {"record": record})
 
 
 class Log:
     """A tiny log: leaves for the two records' events, an unrelated event, and the issue."""
 
-    def __init__(self):
+    def __init__(self, rec_2_holder=HOLDER):
         self.leaves = [
+            ("record:rec-1", recorded(1, "rec-1", "2026-03-03", 150)),
+            ("other", leaf(2, "Volunteer.Registered")),
+            ("record:rec-2", recorded(3, "rec-2", "2026-03-10", 100, rec_2_holder)),
             (
                 "record:rec-1",
-                leaf(1, {"record_id": "rec-1", "service_date": "2026-03-03", "minutes": 150}),
+                leaf(4, "ServiceRecord.Corrected", committed={"record": "rec-1", "minutes": 120}),
             ),
-            ("other", leaf(2, {})),
-            (
-                "record:rec-2",
-                leaf(3, {"record_id": "rec-2", "service_date": "2026-03-10", "minutes": 100}),
-            ),
-            (
-                "record:rec-1",
-                leaf(4, {"record_id": "rec-1", "minutes": 120, "previous_minutes": 150}),
-            ),
-            ("record:rec-1", leaf(5, {"record_id": "rec-1", "status": "approved"})),
-            ("record:rec-2", leaf(6, {"record_id": "rec-2", "status": "approved"})),
+            ("record:rec-1", approved(5, "rec-1")),
+            ("record:rec-2", approved(6, "rec-2")),
             (
                 "issuance",
                 leaf(
                     7,
-                    {
+                    "Certificate.Issued",
+                    committed={
                         "number": "VC2026123456782",
-                        "total_minutes": 220,
+                        "holder": HOLDER,
                         "record_ids": ["rec-1", "rec-2"],
+                        "total_minutes": 220,
                     },
                 ),
             ),
         ]
-        self.tree = MerkleTree(leaf_hash(data) for _, data in self.leaves)
+        self.tree = MerkleTree(leaf_hash(data) for _, (data, _) in self.leaves)
 
     def append(self, count):
         for n in range(count):
-            self.tree.append(leaf_hash(leaf(100 + n, {})))
+            self.tree.append(leaf_hash(leaf(100 + n, "Volunteer.Registered")[0]))
 
     def checkpoint(self):
         return sign_checkpoint(ORIGIN, self.tree.size, self.tree.root(), ORIGIN, LOG_KEY)
@@ -88,11 +110,12 @@ class Log:
                 index,
                 data,
                 format_tlog_proof(TlogProof(index, tuple(self.tree.inclusion_proof(index)), note)),
+                opened,
             )
-            for index, (about, data) in enumerate(self.leaves)
+            for index, (about, (data, opened)) in enumerate(self.leaves)
             if about != "other"
         ]
-        return LogEvidence(ORIGIN, log_vkey(), note, entries)
+        return LogEvidence(ORIGIN, log_vkey(), note, entries, HOLDER)
 
 
 def log_vkey():
@@ -218,7 +241,7 @@ def test_a_checkpoint_signed_by_another_key_is_detected(log):
     other = Ed25519PrivateKey.generate()
     evidence = log.evidence()
     note = sign_checkpoint(ORIGIN, log.tree.size, log.tree.root(), ORIGIN, other)
-    forged = LogEvidence(ORIGIN, evidence.log_key, note, evidence.entries)
+    forged = LogEvidence(ORIGIN, evidence.log_key, note, evidence.entries, evidence.holder)
     signed = sign_credential(build_credential(facts(), forged), ISSUER_KEY, METHOD)
     assert failed(verify_certificate(signed, issuer_keys())) == ["checkpoint_signature"]
 
@@ -232,8 +255,8 @@ def test_a_key_the_issuer_does_not_publish_is_detected(log):
 def test_a_rewritten_log_fails_consistency(log, credential):
     old_size = log.tree.size
     rewritten = Log()
-    rewritten.leaves[1] = ("other", leaf(2, {"changed": True}))
-    rewritten.tree = MerkleTree(leaf_hash(data) for _, data in rewritten.leaves)
+    rewritten.leaves[1] = ("other", leaf(2, "Volunteer.Changed"))
+    rewritten.tree = MerkleTree(leaf_hash(data) for _, (data, _) in rewritten.leaves)
     rewritten.append(10)
     current = CurrentLog(rewritten.checkpoint(), rewritten.tree.consistency_proof(old_size))
     assert failed(verify_certificate(credential, issuer_keys(), current_log=current)) == [
@@ -249,14 +272,68 @@ def test_the_ledgers_status_is_the_verdict(credential, status):
 
 def test_leaves_reveal_no_more_than_the_certificate_needs(credential):
     for entry in credential["evidence"][0]["entries"]:
-        public = json.loads(base64.b64decode(entry["leaf"]))["public"]
-        assert set(public) <= {
-            "record_id",
+        leaf = json.loads(base64.b64decode(entry["leaf"]))
+        assert set(leaf["public"]) <= {"status"}
+        assert set(leaf["commitments"]) <= {
+            "record",
+            "holder",
             "service_date",
             "minutes",
-            "previous_minutes",
-            "status",
             "number",
             "total_minutes",
             "record_ids",
         }
+
+
+def resigned(credential, change):
+    """The credential changed by ``change`` and signed again, as with a stolen issuer key."""
+    forged = copy.deepcopy(credential)
+    del forged["proof"]
+    change(forged["evidence"][0])
+    return sign_credential(forged, ISSUER_KEY, METHOD)
+
+
+def test_an_opening_to_another_value_is_detected(credential):
+    def change(evidence):
+        evidence["entries"][-1]["openings"]["total_minutes"]["value"] = 300
+
+    verdict = verify_certificate(resigned(credential, change), issuer_keys())
+    assert "opening" in failed(verdict)
+    assert "signature" not in failed(verdict)
+
+
+def test_an_opening_with_another_salt_is_detected(credential):
+    def change(evidence):
+        openings = evidence["entries"][0]["openings"]
+        openings["minutes"]["salt"] = openings["record"]["salt"]
+
+    assert "opening" in failed(verify_certificate(resigned(credential, change), issuer_keys()))
+
+
+def test_an_entry_without_its_openings_is_detected(credential):
+    def change(evidence):
+        del evidence["entries"][0]["openings"]
+
+    assert "opening" in failed(verify_certificate(resigned(credential, change), issuer_keys()))
+
+
+def test_a_record_of_another_person_is_detected():
+    log = Log(rec_2_holder=holder_tag(LOG_SALT_KEY, "volunteer-2"))
+    signed = sign_credential(build_credential(facts(), log.evidence()), ISSUER_KEY, METHOD)
+    assert failed(verify_certificate(signed, issuer_keys())) == ["holder"]
+
+
+def test_another_holder_named_in_the_evidence_is_detected(credential):
+    def change(evidence):
+        evidence["holder"] = holder_tag(LOG_SALT_KEY, "volunteer-2")
+
+    assert failed(verify_certificate(resigned(credential, change), issuer_keys())) == ["holder"]
+
+
+def test_a_leaf_of_another_record_given_for_a_counted_one_is_detected(log):
+    log.leaves[5] = ("record:rec-2", approved(6, "rec-3"))
+    log.tree = MerkleTree(leaf_hash(data) for _, (data, _) in log.leaves)
+    signed = sign_credential(build_credential(facts(), log.evidence()), ISSUER_KEY, METHOD)
+    verdict = verify_certificate(signed, issuer_keys())
+    assert failed(verdict) == ["record"]
+    assert "another record" in next(c.detail for c in verdict.checks if not c.passed)

@@ -106,7 +106,7 @@ def test_a_changed_byte_in_a_payload_is_found_at_its_position(store):
     assert status == 1
     lines = output.splitlines()
     assert lines[0].startswith(f"position {position} (leaf {store.leaf_index(position)}): ")
-    assert "was changed (commitment differ)" in lines[0]
+    assert "was changed (state differ)" in lines[0]
     assert any("the checkpoint of size" in line for line in lines)
 
 

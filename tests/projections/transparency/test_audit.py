@@ -53,6 +53,16 @@ def test_another_salt_key_is_one_problem_not_one_per_event(ledger, views, signed
     ]
 
 
+def test_a_log_of_format_1_leaves_is_one_problem_and_nothing_compared(ledger, views, signed):
+    with views.transaction() as tx:
+        tx.execute("DELETE FROM tlog_meta WHERE name = 'leaf_format'")
+    report = audit(ledger, views)
+    assert [str(p) for p in report.problems] == [
+        "this store's transparency log holds leaves of format 1, and this version reads and "
+        "writes only format 2 (no upgrade): use a new store: nothing compared"
+    ]
+
+
 def test_a_changed_row_of_the_log_itself_is_found(ledger, views, signed):
     with views.transaction() as tx:
         tx.execute("UPDATE tlog_leaves SET leaf = leaf || ' ' WHERE leaf_index = 5")

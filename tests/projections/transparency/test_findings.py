@@ -22,17 +22,15 @@ def test_a_report_is_ok_only_without_problems():
     assert not AuditReport(problem_count=1).ok
 
 
-def test_differences_name_the_public_fields_that_changed():
-    recomputed = leaf(commitment="a", public={"minutes": 60, "status": "approved"})
-    logged = leaf(commitment="a", public={"minutes": 90, "status": "approved"})
-    assert differences(recomputed, logged) == ["public.minutes"]
+def test_differences_name_the_public_values_and_commitments_that_changed():
+    recomputed = leaf(state="a", public={"status": "approved"}, commitments={"minutes": "m1"})
+    logged = leaf(state="a", public={"status": "rejected"}, commitments={"minutes": "m2"})
+    assert differences(recomputed, logged) == ["commitments.minutes", "public.status"]
 
 
-def test_only_the_commitment_differing_means_bytes_no_public_field_shows():
-    assert differences(leaf(commitment="a", public={}), leaf(commitment="b", public={})) == [
-        "commitment"
-    ]
+def test_only_the_state_differing_means_bytes_no_public_value_or_commitment_shows():
+    assert differences(leaf(state="a", public={}), leaf(state="b", public={})) == ["state"]
 
 
 def test_leaves_that_are_not_json_objects_name_no_field():
-    assert differences(b"not json", leaf(commitment="a")) == []
+    assert differences(b"not json", leaf(state="a")) == []

@@ -11,17 +11,18 @@ import pytest
 from domain.certificate import Certificate
 from domain.service_record import RecordSource, ServiceRecord
 from domain.values import Actor, TimeRange
-from projections.transparency.leaves import public_fields
+from projections.transparency.leaves import committed_fields, public_fields
 from tests import factories as f
 from tests.event_store_sql import EventTable
 from tests.factories import ORGANISER
 from tests.projections.transparency.log_helpers import (
     IN_MEMORY,
+    SALT_KEY,
     hours_story,
     open_log,
     stored_ids,
 )
-from trust.leaf import parse_leaf
+from trust.leaf import holder_tag, open_commitments, parse_leaf
 from trust.merkle import (
     MerkleTree,
     leaf_hash,
@@ -159,43 +160,65 @@ def test_leaves_with_gaps_in_the_positions_stay_dense(store_url, ledger, clock, 
     assert log.root() == root_from_leaf_hashes(leaf.hash for leaf in leaves)
 
 
+def by_type(log) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for leaf in log.leaves(0, 1000):
+        parsed = parse_leaf(leaf.data)
+        found.setdefault(parsed["type"].rpartition(":")[2], []).append(parsed)
+    return found
+
+
 @IN_MEMORY
-def test_a_leaf_shows_what_a_certificate_needs_and_nothing_personal(ledger, clock, log):
+def test_a_leaf_commits_to_what_a_certificate_needs_and_shows_no_one(ledger, clock, log):
     story = hours_story(ledger, clock)
     log.catch_up()
-    leaves = [parse_leaf(leaf.data) for leaf in log.leaves(0, 1000)]
-    by_type = {}
-    for leaf in leaves:
-        by_type.setdefault(leaf["type"].rpartition(":")[2], []).append(leaf)
-    recorded = by_type["ServiceRecord.Recorded"][0]["public"]
-    assert recorded["record_id"] == str(story["records"][0])
-    assert recorded["minutes"] == 120
-    assert recorded["volunteer_id"] == str(story["volunteers"][0])
-    assert set(recorded) == {
-        "record_id",
-        "activity_id",
-        "organisation_id",
+    leaves = by_type(log)
+    assert set(leaves["ServiceRecord.Recorded"][0]["commitments"]) == {
+        "record",
+        "holder",
         "service_date",
         "minutes",
-        "volunteer_id",
     }
-    assert by_type["ServiceRecord.Approved"][0]["public"] == {
-        "record_id": str(story["records"][0]),
-        "status": "approved",
-    }
-    assert by_type["ServiceRecord.Corrected"][0]["public"] == {
-        "record_id": str(story["records"][1]),
-        "minutes": 100,
-        "previous_minutes": 90,
-    }
-    assert [leaf["public"]["status"] for leaf in by_type["ServiceRecord.Revoked"]] == ["revoked"]
-    assert all(leaf["public"] == {} for leaf in by_type["Volunteer.Registered"])
+    assert leaves["ServiceRecord.Recorded"][0]["public"] == {}
+    approved = leaves["ServiceRecord.Approved"][0]
+    assert (approved["public"], set(approved["commitments"])) == (
+        {"status": "approved"},
+        {"record"},
+    )
+    assert set(leaves["ServiceRecord.Corrected"][0]["commitments"]) == {"record", "minutes"}
+    assert [leaf["public"]["status"] for leaf in leaves["ServiceRecord.Revoked"]] == ["revoked"]
+    assert all(
+        leaf["public"] == leaf["commitments"] == {} for leaf in leaves["Volunteer.Registered"]
+    )
     text = b"".join(leaf.data for leaf in log.leaves(0, 1000)).decode()
-    for personal in ("王秀英", "李建国", "赵刚", "入户探访", "按签到表更正", "138000"):
-        assert personal not in text
+    ids = [*story["records"], *story["volunteers"], story["activity"]]
+    for secret in (
+        "王秀英",
+        "李建国",
+        "赵刚",
+        "入户探访",
+        "按签到表更正",
+        "138000",
+        *map(str, ids),
+    ):
+        assert secret not in text
 
 
-def test_certificate_events_show_their_number_records_and_total():
+@IN_MEMORY
+def test_a_leafs_openings_open_it_to_the_events_values(ledger, clock, log):
+    story = hours_story(ledger, clock)
+    log.catch_up()
+    first, *_ = log.leaves_of(str(story["records"][1]))
+    opened = open_commitments(parse_leaf(first.data), log.openings(first))
+    assert opened == {
+        "record": str(story["records"][1]),
+        "holder": log.holder(str(story["volunteers"][1])),
+        "service_date": opened["service_date"],
+        "minutes": 90,
+    }
+
+
+def issued_and_revoked() -> tuple[ServiceRecord, Certificate, list]:
     record = ServiceRecord.record(
         id=uuid4(),
         volunteer_id=uuid4(),
@@ -225,16 +248,20 @@ def test_certificate_events_show_their_number_records_and_total():
         actor=ORGANISER,
     )
     (issued,) = certificate.collect_events()
-    public = public_fields("domain.certificate:Certificate.Issued", issued)
-    assert public == {
-        "certificate_id": str(certificate.id),
-        "number": "VC2026123456785",
-        "volunteer_id": str(record.volunteer_id),
-        "record_ids": [str(record.id)],
-        "total_minutes": 120,
-        "issuer_id": str(record.organisation_id),
-    }
     certificate.revoke("记录有误", ORGANISER)
     (revoked,) = certificate.collect_events()
-    revoked_public = public_fields("domain.certificate:Certificate.Revoked", revoked)
-    assert revoked_public["certificate_id"] == str(certificate.id)
+    return record, certificate, [issued, revoked]
+
+
+def test_certificate_events_commit_to_their_number_holder_records_and_total():
+    record, _, (issued, revoked) = issued_and_revoked()
+    assert public_fields("domain.certificate:Certificate.Issued", issued) == {}
+    assert committed_fields("domain.certificate:Certificate.Issued", issued, SALT_KEY) == {
+        "number": "VC2026123456785",
+        "holder": holder_tag(SALT_KEY, str(record.volunteer_id)),
+        "record_ids": [str(record.id)],
+        "total_minutes": 120,
+    }
+    assert committed_fields("domain.certificate:Certificate.Revoked", revoked, SALT_KEY) == {
+        "number": "VC2026123456785"
+    }

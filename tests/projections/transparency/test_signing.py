@@ -119,6 +119,32 @@ def test_a_log_refuses_another_salt_key(ledger, views, log):
         open_log(ledger, views, salt_key=bytes(32))
 
 
+def as_built_by_format_1(views) -> None:
+    """The log's meta as a version writing format-1 leaves left it: no leaf format named."""
+    with views.transaction() as tx:
+        tx.execute("DELETE FROM tlog_meta WHERE name = 'leaf_format'")
+
+
+def test_a_log_of_format_1_leaves_is_refused_with_one_line(ledger, clock, views, log):
+    hours_story(ledger, clock)
+    log.catch_up()
+    as_built_by_format_1(views)
+    with pytest.raises(LogConfigurationError) as refused:
+        open_log(ledger, views)
+    assert str(refused.value) == (
+        "this store's transparency log holds leaves of format 1, and this version reads and "
+        "writes only format 2 (no upgrade): use a new store"
+    )
+
+
+@IN_MEMORY
+def test_a_log_of_another_named_format_is_refused(ledger, views, log):
+    with views.transaction() as tx:
+        tx.execute("UPDATE tlog_meta SET value = '3' WHERE name = 'leaf_format'")
+    with pytest.raises(LogConfigurationError, match="format 3"):
+        open_log(ledger, views)
+
+
 @IN_MEMORY
 def test_a_log_refuses_another_signing_key(ledger, views, log):
     with pytest.raises(LogConfigurationError):
