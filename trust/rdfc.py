@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped]
+from pyld.canon import URDNA2015  # type: ignore[import-untyped]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
 
 from trust.errors import CanonicalizationError, UnknownContextError
@@ -42,6 +43,50 @@ _NQUADS = "application/n-quads"
 # What pyld takes for an absolute IRI (a scheme, or ``_`` for a blank node, then ``:``);
 # it leaves every other IRI out of the RDF.
 _ABSOLUTE_IRI = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*|_):\S*")
+# Characters that RDFC-1.0's canonical N-Quads escape (as rdf-canonize does) but pyld 3 writes
+# as they are; a document holding one is refused rather than given a non-portable form.
+_UNPORTABLE_LITERAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNPORTABLE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+# RDFC-1.0 is exponential on "poison" graphs of indistinguishable blank nodes (a clique of eight
+# in a few hundred bytes takes pyld minutes), and a verifier canonicalises what anyone sends. As
+# rdf-canonize does, the deep steps are bounded: the N-degree hash may run a few times per blank
+# node, and no blank node may have more than a handful of indistinguishable neighbours, whose
+# every order would be tried. Honest documents stay far below both.
+MAX_DEEP_ITERATIONS_BASE = 64
+MAX_DEEP_ITERATIONS_PER_BLANK_NODE = 4
+MAX_INDISTINGUISHABLE_NEIGHBOURS = 6
+
+
+class _BoundedRdfc10(URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 (RDFC-1.0 with SHA-256), refusing work beyond the bounds above."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deep_iterations = 0
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
+        self._deep_iterations += 1
+        budget = MAX_DEEP_ITERATIONS_BASE + MAX_DEEP_ITERATIONS_PER_BLANK_NODE * len(
+            self.blank_node_info
+        )
+        if self._deep_iterations > budget:
+            raise CanonicalizationError(
+                f"canonicalisation stopped after {budget} deep steps: too many "
+                "indistinguishable blank nodes (a poison graph)",
+                budget=budget,
+            )
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
+        related: dict[str, list[str]] = super().create_hash_to_related(id_, issuer)
+        if any(len(nodes) > MAX_INDISTINGUISHABLE_NEIGHBOURS for nodes in related.values()):
+            raise CanonicalizationError(
+                f"a blank node has more than {MAX_INDISTINGUISHABLE_NEIGHBOURS} "
+                "indistinguishable neighbours (a poison graph)"
+            )
+        return related
 
 
 class _UndefinedTermError(Exception):
@@ -117,12 +162,12 @@ def canonize(
         raise CanonicalizationError("a JSON-LD document to canonicalise must be a JSON object")
     loader = document_loader or _default_loader()
     expanded = _expand_safely(document, loader)
-    _refuse_relative_iris(expanded)
+    _refuse_what_rdf_would_lose(expanded)
     try:
-        nquads = jsonld.normalize(
-            expanded,
-            {"algorithm": "URDNA2015", "format": _NQUADS, "base": None, **loader.pyld_options()},
-        )
+        dataset = jsonld.to_rdf(expanded, {"base": None, **loader.pyld_options()})
+        nquads = _BoundedRdfc10().main(dataset, {"format": _NQUADS})
+    except CanonicalizationError:
+        raise
     except Exception as exc:
         raise CanonicalizationError(f"no RDF canonical form: {_reason(exc)}") from exc
     if not isinstance(nquads, str):
@@ -154,36 +199,54 @@ def _undefined(term: str | None) -> CanonicalizationError:
     )
 
 
-def _refuse_relative_iris(expanded: Any) -> None:
-    for role, iri in _iris(expanded):
-        if _ABSOLUTE_IRI.fullmatch(iri) is None:
+def _refuse_what_rdf_would_lose(expanded: Any) -> None:
+    for role, text in _terms(expanded):
+        if role == "literal":
+            if _UNPORTABLE_LITERAL.search(text):
+                raise CanonicalizationError(
+                    f"literal {text!r} holds a control character that pyld and RDFC-1.0 "
+                    "escape differently: its canonical form would not be portable",
+                    term=text,
+                )
+        elif _ABSOLUTE_IRI.fullmatch(text) is None:
             raise CanonicalizationError(
-                f"{role} {iri!r} is not an absolute IRI: no context defines it "
+                f"{role} {text!r} is not an absolute IRI: no context defines it "
                 "(safe mode drops nothing)",
-                term=iri,
+                term=text,
+            )
+        elif _UNPORTABLE_IRI.search(text):
+            raise CanonicalizationError(
+                f"{role} {text!r} holds a character that RDFC-1.0 escapes and pyld does not",
+                term=text,
             )
 
 
-def _iris(node: Any) -> Iterator[tuple[str, str]]:
-    """Every node id, type and datatype in an expanded document, each with what it names."""
+def _terms(node: Any) -> Iterator[tuple[str, str]]:
+    """Every IRI (id, type, property, datatype) and string literal of an expanded document."""
     if isinstance(node, list):
         for item in node:
-            yield from _iris(item)
+            yield from _terms(item)
         return
     if not isinstance(node, dict):
         return
     if "@value" in node:
-        datatype = node.get("@type")
-        if isinstance(datatype, str) and datatype != "@json":
+        datatype, value = node.get("@type"), node["@value"]
+        if datatype == "@json":
+            return
+        if isinstance(datatype, str):
             yield "datatype", datatype
+        if isinstance(value, str):
+            yield "literal", value
         return
     if isinstance(node.get("@id"), str):
         yield "id", node["@id"]
     for type_iri in node.get("@type", []):
         yield "type", type_iri
     for key, value in node.items():
+        if not key.startswith("@"):
+            yield "property", key
         if key not in ("@id", "@type"):
-            yield from _iris(value)
+            yield from _terms(value)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -144,3 +144,52 @@ def test_the_vectors_example_context_is_not_bundled():
     examples = TEST_VECTORS / "contexts" / "credentials-examples-v2.jsonld"
     assert json.loads(examples.read_text())["@context"]["@vocab"]
     assert "https://www.w3.org/ns/credentials/examples/v2" not in CONTEXT_FILES
+
+
+# --- Portability: what pyld would write differently from RDFC-1.0 is refused.
+
+
+@pytest.mark.parametrize("char", ["\x01", "\b", "\f", "\x0b", "\x1f", "\x7f"], ids=repr)
+def test_a_literal_with_a_control_character_rdfc_escapes_otherwise_is_refused(char):
+    with pytest.raises(CanonicalizationError, match="control character"):
+        canonize(credential(name=f"志愿{char}服务"))
+
+
+def test_tab_newline_quote_and_backslash_are_escaped_as_rdfc_escapes_them():
+    quads = canonize(credential(name='a\tb\nc\rd"e\\f')).decode()
+    assert '"a\\tb\\nc\\rd\\"e\\\\f"' in quads
+
+
+def test_an_iri_with_a_character_rdfc_escapes_is_refused():
+    with pytest.raises(CanonicalizationError, match="escapes and pyld does not"):
+        canonize(credential(id="urn:uuid:{3f6d1c2e}"))
+
+
+# --- Poison graphs: bounded work, not a hung verifier.
+
+
+def blank_node_clique(size: int) -> dict[str, Any]:
+    """Blank nodes that all know each other: no two can be told apart."""
+    knows = "https://schema.org/knows"
+    return {
+        "@graph": [
+            {"@id": f"_:b{i}", knows: [{"@id": f"_:b{j}"} for j in range(size) if j != i]}
+            for i in range(size)
+        ]
+    }
+
+
+def test_a_small_symmetric_graph_still_canonicalises():
+    assert canonize(blank_node_clique(3)).count(b"_:c14n") == 12
+
+
+@pytest.mark.parametrize("size", [5, 8, 40], ids=lambda size: f"clique-of-{size}")
+def test_a_poison_graph_is_refused_instead_of_taking_minutes(size):
+    with pytest.raises(CanonicalizationError, match="poison graph"):
+        canonize(blank_node_clique(size))
+
+
+def test_many_identical_blank_nodes_are_not_mistaken_for_poison():
+    results = [{"type": ["Result"], "value": "90"} for _ in range(50)]
+    subject = {"type": ["AchievementSubject"], "result": results}
+    assert canonize(credential(credentialSubject=subject))
