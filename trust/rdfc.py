@@ -47,6 +47,8 @@ _ABSOLUTE_IRI = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*|_):\S*")
 # as they are; a document holding one is refused rather than given a non-portable form.
 _UNPORTABLE_LITERAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _UNPORTABLE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# A language tag as jsonld.js accepts it in safe mode (BCP 47 in shape); pyld writes any string.
+_LANGUAGE_TAG = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
 
 # RDFC-1.0 is exponential on "poison" graphs of indistinguishable blank nodes (a clique of eight
@@ -201,7 +203,10 @@ def _undefined(term: str | None) -> CanonicalizationError:
 
 def _refuse_what_rdf_would_lose(expanded: Any) -> None:
     for role, text in _terms(expanded):
-        if role == "literal":
+        if role == "language":
+            if _LANGUAGE_TAG.fullmatch(text) is None:
+                raise CanonicalizationError(f"{text!r} is not a language tag", term=text)
+        elif role == "literal":
             if _UNPORTABLE_LITERAL.search(text):
                 raise CanonicalizationError(
                     f"literal {text!r} holds a control character that pyld and RDFC-1.0 "
@@ -222,7 +227,7 @@ def _refuse_what_rdf_would_lose(expanded: Any) -> None:
 
 
 def _terms(node: Any) -> Iterator[tuple[str, str]]:
-    """Every IRI (id, type, property, datatype) and string literal of an expanded document."""
+    """Every IRI (id, type, property, datatype), string literal and language tag, by role."""
     if isinstance(node, list):
         for item in node:
             yield from _terms(item)
@@ -237,6 +242,8 @@ def _terms(node: Any) -> Iterator[tuple[str, str]]:
             yield "datatype", datatype
         if isinstance(value, str):
             yield "literal", value
+        if isinstance(node.get("@language"), str):
+            yield "language", node["@language"]
         return
     if isinstance(node.get("@id"), str):
         yield "id", node["@id"]

@@ -193,3 +193,13 @@ def test_many_identical_blank_nodes_are_not_mistaken_for_poison():
     results = [{"type": ["Result"], "value": "90"} for _ in range(50)]
     subject = {"type": ["AchievementSubject"], "result": results}
     assert canonize(credential(credentialSubject=subject))
+
+
+def test_a_language_tag_keeps_its_place_in_the_canonical_form():
+    name = {"@value": "Volunteer service certificate", "@language": "en"}
+    assert b'"Volunteer service certificate"@en .' in canonize(credential(name=name))
+
+
+def test_a_malformed_language_tag_is_refused():
+    with pytest.raises(CanonicalizationError, match="is not a language tag"):
+        canonize(credential(name={"@value": "志愿服务证明", "@language": "zh CN"}))
