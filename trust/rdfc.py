@@ -28,7 +28,7 @@ from pyld import jsonld  # type: ignore[import-untyped]
 from pyld.canon import URDNA2015  # type: ignore[import-untyped]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
 
-from trust.errors import CanonicalizationError, UnknownContextError
+from trust.errors import CanonicalizationError, TrustError, UnknownContextError
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -118,10 +118,10 @@ class BundledDocumentLoader:
     """
 
     def __init__(self, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        replaced = sorted(set(extra or {}) & set(CONTEXT_FILES))
+        if replaced:
+            raise TrustError(f"a bundled context cannot be replaced: {', '.join(replaced)}")
         self._documents: dict[str, Any] = {**bundled_contexts(), **copy.deepcopy(dict(extra or {}))}
-        # pyld caches resolved contexts by URL; a private cache keeps another loader's copy of a
-        # URL (in the same process) out of ours.
-        self._resolved: dict[str, Any] = {}
 
     @property
     def urls(self) -> frozenset[str]:
@@ -140,11 +140,13 @@ class BundledDocumentLoader:
         }
 
     def pyld_options(self) -> dict[str, Any]:
-        """The options that make pyld load contexts through this loader and nothing else."""
-        return {
-            "documentLoader": self,
-            "contextResolver": ContextResolver(self._resolved, self),
-        }
+        """The options that make pyld load contexts through this loader and nothing else.
+
+        pyld's own resolved-context cache is process-wide, keyed by URL and shared by every
+        loader, and grows with each inline context it sees; each call here gets a fresh one, so
+        no other loader's document, and nothing from an earlier (untrusted) input, is reused.
+        """
+        return {"documentLoader": self, "contextResolver": ContextResolver({}, self)}
 
 
 @cache

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TEST_VECTORS
-from trust.errors import CanonicalizationError, UnknownContextError
+from trust.errors import CanonicalizationError, TrustError, UnknownContextError
 from trust.rdfc import (
     CONTEXT_FILES,
     OB_V3_CONTEXT,
@@ -62,6 +62,11 @@ def test_what_the_loader_serves_cannot_be_changed_through_a_served_copy():
     loader = BundledDocumentLoader()
     loader(VC_V2_CONTEXT, {})["document"]["@context"]["name"] = "https://evil.example/name"
     assert loader(VC_V2_CONTEXT, {})["document"] == bundled_contexts()[VC_V2_CONTEXT]
+
+
+def test_a_bundled_context_cannot_be_replaced_by_an_extra_one():
+    with pytest.raises(TrustError, match="cannot be replaced"):
+        BundledDocumentLoader({VC_V2_CONTEXT: {"@context": {"@vocab": "https://evil.example#"}}})
 
 
 # --- Canonical N-Quads.
