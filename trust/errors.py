@@ -1,7 +1,9 @@
 """The trust layer's errors: one tree, raised for misuse and for input that cannot be read.
 
     TrustError
-    ├── CanonicalizationError     no RFC 8785 (JCS) form: a float, NaN, a non-string key …
+    ├── CanonicalizationError     no RFC 8785 (JCS) form: a float, NaN, a non-string key …;
+    │   │                         no RDFC-1.0 form: an undefined term, a relative IRI …
+    │   └── UnknownContextError   a JSON-LD context that is not bundled (nothing is fetched)
     ├── EncodingError             base58btc, multibase or Multikey text that does not decode
     ├── ProofGenerationError      a Data Integrity proof cannot be made from these inputs
     ├── MerkleTreeError           a leaf hash of the wrong length; a proof beyond the tree
@@ -28,6 +30,10 @@ class TrustError(Exception):
 
 class CanonicalizationError(TrustError):
     """The value cannot be put in canonical JSON, so nothing may be signed or hashed over it."""
+
+
+class UnknownContextError(CanonicalizationError):
+    """A JSON-LD context URL that is not bundled: it is refused, never fetched."""
 
 
 class EncodingError(TrustError):
