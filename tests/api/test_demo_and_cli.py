@@ -25,7 +25,7 @@ def demo_settings(tmp_path):
 
 
 def test_the_demo_gives_working_logins_shifts_and_hours(demo_settings):
-    summary = load_demo(demo_settings.store_url(), weeks=2, progress=lambda _: None)
+    summary = load_demo(demo_settings, weeks=2, progress=lambda _: None)
     with TestClient(create_app(demo_settings)) as client:
         head = client.app.state.services.ledger.recorder.max_notification_id()
         tokens = {}
@@ -57,7 +57,7 @@ def one_week_demo(tmp_path_factory):
         store=f"sqlite:///{tmp_path}/data/ledger.db",
         follow_projections=False,
     )
-    return settings, load_demo(settings.store_url(), weeks=1, progress=lambda _: None)
+    return settings, load_demo(settings, weeks=1, progress=lambda _: None)
 
 
 def test_each_demo_login_has_its_own_password(one_week_demo):
