@@ -84,11 +84,12 @@ def key_store_for(store: str) -> KeyStore:
 
 def open_vault(settings: Settings, store: str | None = None) -> Vault:
     """The vault of the store, with the master key checked against it."""
-    vault = Vault(master_key(settings), key_store_for(store or settings.store_url()))
+    keys = key_store_for(store or settings.store_url())  # first: a store out of reach makes no key
     try:
+        vault = Vault(master_key(settings), keys)
         vault.check_id_secret(id_secret(settings))
     except Exception:
-        vault.close()
+        keys.close()
         raise
     return vault
 
