@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.openapi import install_problem_openapi
+from api.personal_data import ledger_for
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -56,7 +57,6 @@ from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
 from api.tags import TAGS
 from api.transparency import open_transparency_log, start_checkpoint_timer
-from domain.ledger import Ledger
 from projections import all_projections
 from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
@@ -100,7 +100,7 @@ ROUTERS = (
 def build_services(settings: Settings, clock: Callable[[], datetime] | None = None) -> Services:
     store = settings.store_url()
     policy = settings.policy()
-    ledger = Ledger(store, policy=policy, clock=clock) if clock else Ledger(store, policy=policy)
+    ledger = ledger_for(settings, policy=policy, clock=clock)
     views = view_store_for(store)
     return Services(
         settings=settings,

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
+from api.personal_data import ledger_for
 from api.security import hash_password
+from api.settings import Settings
 from domain.ledger import Ledger
+from domain.policy import Policy
 from domain.values import Actor, WeeklyRecurrence
 
 ADMIN = Actor.account("demo-admin")
@@ -81,12 +84,12 @@ class DemoSummary:
 
 
 def load_demo(
-    store: str, *, weeks: int = 3, seed: int = 7, progress: Callable[[str], None] = print
+    settings: Settings, *, weeks: int = 3, seed: int = 7, progress: Callable[[str], None] = print
 ) -> DemoSummary:
     """Fill an empty store with ``weeks`` of past service and a week of shifts to come."""
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     clock = DemoClock(today - timedelta(weeks=weeks, days=1))
-    ledger = Ledger(store, clock=clock)
+    ledger = ledger_for(settings, clock=clock, policy=Policy())
     rng = random.Random(seed)
     summary = DemoSummary()
     try:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import socket
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
 from domain.policy import DEFAULT_CATEGORIES, DEFAULT_ORGANISATION_KINDS, Policy
 from projections.transparency.log import DEFAULT_ORIGIN
 
+SECRET_BYTES = 32
 LOG_SALT_KEY_FILE = "log-salt.key"
 LOG_SIGNING_KEY_FILE = "log-signing.key"
 
@@ -48,6 +51,18 @@ class Settings(BaseSettings):
     Unset, ``serve`` makes it the address it serves (``served_url``)."""
     issuer_key: str | None = None
     """A multibase Ed25519 private key to sign certificates with; default: made in data_dir."""
+
+    # Personal data (docs/privacy.md): the master key wraps each person's data key; the id
+    # secret keys the ids derived from phone numbers, usernames … Both 32 bytes; every process
+    # of one store needs the same two.
+    master_key: SecretStr | None = None
+    """Base64 of the 32-byte master key; default: the master key file."""
+    master_key_file: Path | None = None
+    """Default: master.key in the data folder, made on first use (mode 0600)."""
+    id_secret: SecretStr | None = None
+    """Base64 of the 32-byte id secret; default: the id secret file."""
+    id_secret_file: Path | None = None
+    """Default: id-secret.key in the data folder, made on first use (mode 0600)."""
 
     # The transparency log (docs/transparency-log.md).
     log_origin: str = DEFAULT_ORIGIN
@@ -91,6 +106,19 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{proxy!r} is not an IP address or network") from None
         return proxies
+
+    @field_validator("master_key", "id_secret")
+    @classmethod
+    def _secret_is_32_bytes(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None:
+            text = secret.get_secret_value().strip()
+            try:
+                size = len(base64.b64decode(text, validate=True))
+            except (binascii.Error, ValueError):
+                raise ValueError("not base64") from None
+            if size != SECRET_BYTES:
+                raise ValueError(f"{size} bytes, not {SECRET_BYTES}")
+        return secret
 
     @model_validator(mode="after")
     def _rules_hold(self) -> Settings:

@@ -1,11 +1,16 @@
 """A claim on a unique value (a phone number, a volunteer number): uniqueness without a scan.
 
 Its id is derived from the value, so two registrations with the same phone number collide on
-the same aggregate and one of them loses, at the database's unique constraint.
+the same aggregate and one of them loses, at the database's unique constraint. The values are
+personal (a phone number, a login name), so the id is keyed with the deployment's id secret
+(HMAC-SHA256): whoever holds a phone number but not the secret cannot compute its key's id
+and look it up. Without a secret (unit tests) the id is ``uuid5`` of the published namespace.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -29,14 +34,28 @@ class UniqueKey(Aggregate):
         actor: str
 
     @staticmethod
-    def id_for(namespace: str, value: str) -> UUID:
-        return derived_id("unique-key", namespace, value)
+    def id_for(namespace: str, value: str, secret: bytes | None = None) -> UUID:
+        """The key's id: HMAC-SHA256 under ``secret`` as a version-8 UUID (RFC 9562), or
+        without a secret ``uuid5`` of the ledger's namespace."""
+        if secret is None:
+            return derived_id("unique-key", namespace, value)
+        digest = bytearray(
+            hmac.new(secret, f"unique-key/{namespace}/{value}".encode(), hashlib.sha256).digest()
+        )
+        digest[6] = (digest[6] & 0x0F) | 0x80  # version 8: custom
+        digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC variant
+        return UUID(bytes=bytes(digest[:16]))
 
     @classmethod
-    def open(cls, namespace: str, value: str, actor: Actor) -> UniqueKey:
+    def open(
+        cls, namespace: str, value: str, actor: Actor, secret: bytes | None = None
+    ) -> UniqueKey:
         """A new, unclaimed key; saving it fails if the key exists already."""
         key: UniqueKey = cls._create(
-            cls.Created, id=cls.id_for(namespace, value), namespace=namespace, actor=str(actor)
+            cls.Created,
+            id=cls.id_for(namespace, value, secret),
+            namespace=namespace,
+            actor=str(actor),
         )
         return key
 

@@ -10,9 +10,9 @@ from api.cli.errors import CliError
 from api.demo import DemoSummary, load_demo
 from api.issuer import IssuerKeyring, did_web
 from api.passwords import check_password
+from api.personal_data import ledger_for
 from api.security import hash_password
 from api.settings import Settings
-from domain.ledger import Ledger
 
 
 def add_create_admin_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,7 +39,7 @@ def run_create_admin(settings: Settings, args: argparse.Namespace) -> None:
     username, display_name = args.username, args.display_name
     password = _read_password()
     check_password(password, staff=True, related=[username, display_name])
-    ledger = Ledger(settings.store_url(), policy=settings.policy())
+    ledger = ledger_for(settings)
     try:
         ledger.create_staff_account(
             username=username,
@@ -53,7 +53,7 @@ def run_create_admin(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_demo(settings: Settings, args: argparse.Namespace) -> None:
-    summary = load_demo(settings.store_url(), weeks=args.weeks, progress=print)
+    summary = load_demo(settings, weeks=args.weeks, progress=print)
     print_demo(summary, settings.public_url)
 
 

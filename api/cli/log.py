@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from api.personal_data import ledger_for
 from api.settings import Settings
 from api.transparency import salt_key_from, signing_key_from
-from domain.ledger import Ledger
 from projections.stores.factory import view_store_for
 from projections.transparency.audit import AuditReport, audit_log
 from trust.errors import NoteFormatError
@@ -114,7 +114,7 @@ def run_verify_log(
     enabled = args.progress == "always" or (args.progress == "auto" and err.isatty())
     bar = ProgressBar(err, enabled)
     store = settings.store_url()
-    ledger = Ledger(store)
+    ledger = ledger_for(settings)
     views = view_store_for(store)
     try:
         report = audit_log(

@@ -15,6 +15,7 @@ from types import FrameType
 from typing import TextIO
 
 from api.cli.errors import CliError
+from api.personal_data import ledger_for
 from api.settings import Settings
 from domain.errors import LedgerError
 from domain.ledger import Ledger
@@ -78,7 +79,7 @@ def run_projections(settings: Settings, args: argparse.Namespace) -> int:
     if store == "memory:":
         raise CliError("the memory store lives inside one process: there is nothing to run")
     try:
-        ledger = Ledger(store)
+        ledger = ledger_for(settings)
         try:
             views = view_store_for(store)
             try:

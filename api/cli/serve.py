@@ -33,7 +33,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     public_url = settings.public_url if explicit_url else served_url(args.host, args.port)
     if args.demo:
         try:
-            print_demo(load_demo(store, progress=print), public_url)
+            print_demo(load_demo(settings, progress=print), public_url)
         except DemoRefusedError:
             print("the store already holds data; serving it without loading the demo")
     if not explicit_url:  # the workers' Settings() read this

@@ -142,7 +142,7 @@ class AccountCommands(LedgerBase):
 
     def _key_owner(self, namespace: str, value: str) -> UUID:
         try:
-            key = self._load(UniqueKey, "login", UniqueKey.id_for(namespace, value))
+            key = self._load(UniqueKey, "login", UniqueKey.id_for(namespace, value, self.id_secret))
         except NotFoundError:
             raise NotFoundError("account", value) from None
         if key.owner_id is None:

@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -16,7 +16,9 @@ from eventsourcing.persistence import (
     EventStore,
     IntegrityError,
     JSONTranscoder,
+    Mapper,
     ProgrammingError,
+    Recording,
     Transcoding,
 )
 from eventsourcing.persistence import InternalError as EventStoreInternalError
@@ -28,8 +30,10 @@ from domain.certificate import Certificate
 from domain.errors import NotFoundError
 from domain.ledger.command import running_call
 from domain.organisation import Organisation
+from domain.personal import ERASURES, Own, Sealer
 from domain.policy import Policy
 from domain.receipt import Receipt
+from domain.sealing import SealingMapper
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.storage import MEMORY, store_env
@@ -83,7 +87,14 @@ def _creating_tables(construct: Callable[[], T]) -> T:
 
 
 class LedgerBase(Application[UUID]):
-    """Holds what every command needs; the commands themselves live in the mixins."""
+    """Holds what every command needs; the commands themselves live in the mixins.
+
+    ``sealer``: seals the personal fields of events and snapshots (``domain.personal``) under
+    each person's data key; without one (unit tests, the memory store) nothing is sealed.
+    ``id_secret``: keys the ids of unique values (phone numbers, usernames …) with HMAC, so
+    nobody without it can compute them; without one they are ``uuid5`` of the ledger's
+    published namespace. A store must always be opened with the same secret.
+    """
 
     name = "Ledger"
     snapshotting_intervals = dict.fromkeys(
@@ -98,10 +109,17 @@ class LedgerBase(Application[UUID]):
         policy: Policy | None = None,
         clock: Callable[[], datetime] = utc_now,
         env: Mapping[str, str] | None = None,
+        sealer: Sealer | None = None,
+        id_secret: bytes | None = None,
     ) -> None:
         self.policy = policy or Policy()
         self.clock = clock
+        self.sealer = sealer
+        self.id_secret = id_secret
         super().__init__({**store_env(store), **(env or {})})
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(self.construct_transcoder(), self.sealer)
 
     def construct_recorder(self) -> ApplicationRecorder:
         return _creating_tables(super().construct_recorder)
@@ -112,6 +130,27 @@ class LedgerBase(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def forget(self, subject_id: UUID) -> int:
+        """Destroy the data keys of a person (a volunteer's id): the personal fields sealed
+        under them read as ``None`` from now on, in every event and snapshot. Saving an
+        erasure (``Volunteer.Erased``) does this already; calling it again does no harm, and
+        completes an erasure whose process stopped between its save and this. Returns how
+        many keys were destroyed (0 without a sealer)."""
+        return 0 if self.sealer is None else self.sealer.forget(subject_id)
+
+    def close(self) -> None:
+        super().close()
+        if self.sealer is not None:
+            self.sealer.close()
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        super()._notify(recordings)
+        for recording in recordings:
+            whose = ERASURES.get(cast(Any, type(recording.domain_event)))
+            if whose is not None:
+                assert isinstance(whose, Own)
+                self.forget(recording.domain_event.originator_id)
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -159,8 +198,8 @@ class LedgerBase(Application[UUID]):
     def _unique_key(self, namespace: str, value: str, actor: Actor) -> UniqueKey:
         return self._load_or_new(
             UniqueKey,
-            UniqueKey.id_for(namespace, value),
-            lambda: UniqueKey.open(namespace, value, actor),
+            UniqueKey.id_for(namespace, value, self.id_secret),
+            lambda: UniqueKey.open(namespace, value, actor, self.id_secret),
         )
 
     def _timesheet(self, volunteer_id: UUID, actor: Actor = SYSTEM) -> Timesheet:

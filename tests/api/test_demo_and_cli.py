@@ -25,7 +25,7 @@ def demo_settings(tmp_path):
 
 
 def test_the_demo_gives_working_logins_shifts_and_hours(demo_settings):
-    summary = load_demo(demo_settings.store_url(), weeks=2, progress=lambda _: None)
+    summary = load_demo(demo_settings, weeks=2, progress=lambda _: None)
     with TestClient(create_app(demo_settings)) as client:
         head = client.app.state.services.ledger.recorder.max_notification_id()
         tokens = {}
@@ -57,7 +57,7 @@ def one_week_demo(tmp_path_factory):
         store=f"sqlite:///{tmp_path}/data/ledger.db",
         follow_projections=False,
     )
-    return settings, load_demo(settings.store_url(), weeks=1, progress=lambda _: None)
+    return settings, load_demo(settings, weeks=1, progress=lambda _: None)
 
 
 def test_each_demo_login_has_its_own_password(one_week_demo):
@@ -164,6 +164,7 @@ def test_the_demo_refuses_a_store_that_holds_data(demo_settings, capsys, monkeyp
 
 def test_create_admin_reads_the_password_from_standard_input(demo_settings, monkeypatch):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.setattr("sys.stdin", io.StringIO("a long secret phrase\n"))
     assert main(["create-admin", "Boss.Wang"]) == 0
     with TestClient(create_app(demo_settings)) as client:
@@ -175,6 +176,7 @@ def test_create_admin_reads_the_password_from_standard_input(demo_settings, monk
 
 def test_create_admin_refuses_a_short_password_in_one_line(demo_settings, monkeypatch, capsys):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["create-admin", "boss.wang"]) == 1
     assert (
@@ -184,12 +186,14 @@ def test_create_admin_refuses_a_short_password_in_one_line(demo_settings, monkey
 
 def test_create_admin_refuses_a_password_of_nine_characters(demo_settings, monkeypatch):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.setattr("sys.stdin", io.StringIO("xq7#Lm2!v\n"))
     assert main(["create-admin", "boss.wang"]) == 1
 
 
 def test_create_admin_refuses_a_common_password(demo_settings, monkeypatch, capsys):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.setattr("sys.stdin", io.StringIO("password1234\n"))
     assert main(["create-admin", "boss.wang"]) == 1
     assert "common password" in capsys.readouterr().err
@@ -197,6 +201,7 @@ def test_create_admin_refuses_a_common_password(demo_settings, monkeypatch, caps
 
 def test_create_admin_refuses_a_password_like_the_username(demo_settings, monkeypatch, capsys):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     monkeypatch.setattr("sys.stdin", io.StringIO("boss.wang2026\n"))
     assert main(["create-admin", "boss.wang"]) == 1
     assert "too close to your login" in capsys.readouterr().err
@@ -204,6 +209,7 @@ def test_create_admin_refuses_a_password_like_the_username(demo_settings, monkey
 
 def test_several_workers_need_postgresql(demo_settings, monkeypatch, capsys):
     monkeypatch.setenv("VOLUNTEER_LEDGER_STORE", demo_settings.store_url())
+    monkeypatch.setenv("VOLUNTEER_LEDGER_DATA_DIR", str(demo_settings.data_dir))
     assert main(["serve", "--workers", "2"]) == 1
     assert "PostgreSQL" in capsys.readouterr().err
 

@@ -140,7 +140,7 @@ def demo(request: pytest.FixtureRequest, tmp_path):
     else:
         store = str(request.getfixturevalue("postgres_schema"))
     settings = Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
-    return settings, load_demo(settings.store_url(), weeks=1, progress=lambda _: None)
+    return settings, load_demo(settings, weeks=1, progress=lambda _: None)
 
 
 def test_the_walkthrough_runs_as_written(demo):
