@@ -12,14 +12,16 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
+from domain.account import Account
 from domain.ledger.accounts import PHONE
 from domain.organisation import DEFAULT_TIMEZONE, Organisation
 from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.unique_key import UniqueKey
-from domain.volunteer import Volunteer
+from domain.volunteer import ERASED_NAME, Volunteer
 from projections import events
+from projections.audit.erasure import erase_labels, former_labels, with_label, without_labels
 from projections.audit.text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
 from projections.events import LedgerEvent
@@ -207,6 +209,8 @@ class AuditTrail(Projection):
         subjects = self.subjects
         kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
+        if isinstance(e, Volunteer.Erased | Account.Erased) and known is not None:
+            known = self._erase(tx, e, own, known)
         refs = {**(known.refs if known else {}), kind: own}
         for field, role in ROLES[type(e)]:
             value = getattr(e, field)
@@ -244,6 +248,24 @@ class AuditTrail(Projection):
             ),
         )
 
+    def _erase(
+        self, tx: Transaction, e: Volunteer.Erased | Account.Erased, own: str, known: Subject
+    ) -> Subject:
+        """The person's every label so far becomes the pseudonym, in the rows written and in
+        those held for this batch, and the reasons written about them are dropped."""
+        erase_labels(
+            tx,
+            self._entries,
+            ENTRY_COLUMNS,
+            volunteer_id=known.refs.get("volunteer", own),
+            aggregate_id=own,
+            labels=former_labels(known.label, known.refs),
+            pseudonym=e.pseudonym,
+        )
+        erased = Subject(known.kind, e.pseudonym, without_labels(known.refs))
+        self.subjects.save(own, erased)
+        return erased
+
 
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
     """Fill in the volunteer and organisation an event concerns but does not name."""
@@ -271,6 +293,12 @@ def _new_subject(subjects: Subjects, e: LedgerEvent, kind: str, refs: dict[str, 
     if isinstance(e, ServiceRecord.Recorded):
         label = f"{subjects.label(refs, 'activity')} on {e.service_date.isoformat()}"
         return Subject(kind, label, refs)
+    if isinstance(e, Volunteer.Registered):
+        label = e.name or ERASED_NAME  # None: the volunteer was erased since
+        return Subject(kind, label, with_label(refs, label))
+    if isinstance(e, Account.Created) and e.volunteer_id is not None:
+        label = e.display_name or ERASED_NAME
+        return Subject(kind, label, with_label(refs, label))
     for field in ("name", "title", "number", "username", "display_name"):
         if getattr(e, field, None):
             return Subject(kind, getattr(e, field), refs)
@@ -285,7 +313,10 @@ FOLLOWED: frozenset[type] = frozenset(
 
 def _follow_changes(subjects: Subjects, e: LedgerEvent, own: str, known: Subject) -> None:
     """Keep labels and home organisations current for the events that follow."""
-    if isinstance(e, Organisation.Renamed | Volunteer.ProfileChanged):
+    if isinstance(e, Volunteer.ProfileChanged):
+        label = e.name or ERASED_NAME
+        subjects.save(own, Subject(known.kind, label, with_label(known.refs, label)))
+    elif isinstance(e, Organisation.Renamed):
         subjects.save(own, Subject(known.kind, e.name, known.refs))
     elif isinstance(e, Volunteer.Moved):
         refs = {**known.refs, "organisation": str(e.organisation_id)}

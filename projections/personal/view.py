@@ -9,6 +9,7 @@ from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
+from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -71,7 +72,7 @@ class Personal(Projection):
             *(SHIFT_EVENTS - SHIFT_CHANGES),
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
-            *VOLUNTEER_EVENTS,
+            *(VOLUNTEER_EVENTS - {Volunteer.Erased}),
             CertificateRequest.Requested,  # kept by the certificate_requests read model
             CertificateRequest.Fulfilled,
             CertificateRequest.Declined,
@@ -151,7 +152,7 @@ class Personal(Projection):
         tx.execute(
             "INSERT INTO my_correction_requests (id, record_id, minutes, reason, status, "
             "requested_at, position) VALUES (?, ?, ?, ?, 'open', ?, ?)",
-            (f"{record_id}:{position}", record_id, e.minutes, e.reason, _at(e), position),
+            (f"{record_id}:{position}", record_id, e.minutes, e.reason or "", _at(e), position),
         )
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
@@ -172,6 +173,23 @@ class Personal(Projection):
                 e.reason if isinstance(e, ServiceRecord.CorrectionRequestDeclined) else None,
                 str(e.originator_id),
             ),
+        )
+
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """The reasons written by or about an erased volunteer are dropped: their certificates'
+        revocation reasons and their correction requests' (found through the service records'
+        read model, as the queries find them)."""
+        volunteer_id = str(e.originator_id)
+        tx.execute(
+            "UPDATE my_certificates SET reason = NULL "
+            "WHERE volunteer_id = ? AND reason IS NOT NULL",
+            (volunteer_id,),
+        )
+        tx.execute(
+            "UPDATE my_correction_requests SET reason = '', decline_reason = NULL "
+            "WHERE record_id IN (SELECT id FROM rec_records WHERE volunteer_id = ?)",
+            (volunteer_id,),
         )
 
     @on(Shift.Scheduled)
