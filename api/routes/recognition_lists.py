@@ -18,6 +18,8 @@ from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import Period
+from domain.volunteer import ERASED_NAME
+from projections.directory.names import pseudonyms_of
 
 router = APIRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
@@ -145,6 +147,8 @@ def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
     """Public: the list as published, withdrawn entries marked."""
     published = services.ledger.recognition_list(list_id)
     timezone = services.ledger.organisation(published.organisation_id).timezone
+    # An erased volunteer's entry keeps its place and hours under their pseudonym.
+    erased = pseudonyms_of(services.views, {str(e["volunteer_id"]) for e in published.entries})
     return RecognitionListPublic(
         id=published.id,
         organization_id=published.organisation_id,
@@ -156,7 +160,7 @@ def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
             ListedEntry(
                 rank=e["rank"],
                 volunteer_number=e["volunteer_number"],
-                name=e["name"],
+                name=erased.get(str(e["volunteer_id"])) or e["name"] or ERASED_NAME,
                 approved_minutes=e["minutes"],
                 approved_hours=hours(e["minutes"]),
                 withdrawn=e["volunteer_id"] in published.withdrawn,
