@@ -12,7 +12,7 @@ from api.idempotency.stores import Remembered, StoredResponse
 from domain.account import Account
 from tests import factories as f
 from tests.api import every_store
-from tests.api.conftest import PASSWORD, password_hash
+from tests.api.conftest import PASSWORD, credential_of, issue_certificate, password_hash
 from tests.api.every_store import read
 
 api = every_store.api  # this module's tests run on every store
@@ -210,3 +210,18 @@ def test_stored_answers_holding_the_person_in_any_spelling_are_forgotten(api):
         store.remember("scope", key, Remembered("print", StoredResponse(200, (), body)))
     assert store.forget([NAME]) == 3
     assert [key for key in bodies if store.lookup("scope", key)] == ["other"]
+
+
+def test_a_certificate_issued_before_still_verifies(api, world):
+    number = issue_certificate(api, world)["number"]
+    held = credential_of(api, world, number)
+    erase(api, world.volunteer, world.tokens["admin"], reason="本人书面申请")
+    verdict = api.client.post("/v1/certificates/verify", json=held).json()
+    assert verdict["verdict"] == "valid", verdict
+
+
+def test_the_certificate_status_says_nothing_more_after_erasure(api, world):
+    number = issue_certificate(api, world)["number"]
+    before = api.client.get(f"/v1/certificates/{number}/status").json()
+    erase(api, world.volunteer, world.tokens["admin"], reason="本人书面申请")
+    assert api.client.get(f"/v1/certificates/{number}/status").json() == before
