@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
-from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.deps import MinPosition, PrincipalDep, ServicesDep, TokenFirstRoute, wait_for_position
 from api.enumerations import CATEGORIES
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
@@ -143,8 +143,12 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
 
 
 @router.get("/{list_id}", responses={404: {}})
-def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
-    """Public: the list as published, withdrawn entries marked."""
+def get_list(
+    list_id: UUID, services: ServicesDep, min_position: MinPosition = None
+) -> RecognitionListPublic:
+    """Public: the list as published, withdrawn entries marked; an erased volunteer's entry
+    under their pseudonym."""
+    wait_for_position(services, min_position)
     published = services.ledger.recognition_list(list_id)
     timezone = services.ledger.organisation(published.organisation_id).timezone
     # An erased volunteer's entry keeps its place and hours under their pseudonym.

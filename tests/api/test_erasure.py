@@ -225,3 +225,19 @@ def test_the_certificate_status_says_nothing_more_after_erasure(api, world):
     before = api.client.get(f"/v1/certificates/{number}/status").json()
     erase(api, world.volunteer, world.tokens["admin"], reason="本人书面申请")
     assert api.client.get(f"/v1/certificates/{number}/status").json() == before
+
+
+def test_a_published_recognition_list_shows_the_pseudonym(api, world):
+    volunteer, token = register(api, world)
+    published = api.client.post(
+        "/v1/recognition-lists",
+        headers=world.tokens["organiser"],
+        json={"organization_id": str(world.street_a), "period": "all", "title": "第一期好人榜"},
+    )
+    assert published.status_code == 201, published.text
+    listed = f"/v1/recognition-lists/{published.json()['id']}"
+    assert NAME[0] in api.client.get(listed).text
+    pseudonym = erase(api, volunteer, token, password=PASSWORD).json()["pseudonym"]
+    [entry] = read(api, listed).json()["entries"]
+    assert entry["name"] == pseudonym
+    assert entry["approved_minutes"] == 240
