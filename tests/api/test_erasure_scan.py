@@ -8,6 +8,7 @@ the service could have written them in.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 from urllib.parse import parse_qs, urlsplit
@@ -122,6 +123,12 @@ def leaks_of(api) -> dict[str, set[bytes]]:
 def test_outside_the_event_store_nothing_holds_the_erased_name_or_phone(api, world):
     erase_a_volunteer_with_hours(api, world)
     assert outside_the_event_store(leaks_of(api)) == {}
+
+
+def test_no_log_line_holds_the_name_or_phone(api, world, caplog):
+    with caplog.at_level(logging.DEBUG):
+        erase_a_volunteer_with_hours(api, world)
+    assert [r.getMessage() for r in caplog.records if hits(r.getMessage().encode())] == []
 
 
 @pytest.mark.xfail(strict=True, reason="needs per-person encryption (vault branch)")
