@@ -16,6 +16,8 @@ from projections.stores.protocol import Transaction
 
 #: The key of a subject's refs holding its labels so far, one a line.
 LABELS = "labels"
+#: The event type of the erasure, whose reason stays.
+ERASURE = "Volunteer.Erased"
 
 
 def with_label(refs: dict[str, str], label: str) -> dict[str, str]:
@@ -47,14 +49,17 @@ def erase_labels(
     pseudonym: str,
 ) -> None:
     """In the rows concerning the volunteer (or naming the aggregate), those written and
-    those held in ``entries``, each label becomes the pseudonym and the reason is dropped."""
+    those held in ``entries``, each label becomes the pseudonym and the reason is dropped;
+    but for the erasure's own reason (an admin's, kept for accountability)."""
     volunteer, aggregate = columns.index("volunteer_id"), columns.index("aggregate_id")
     text, reason = columns.index("summary"), columns.index("reason")
+    event_type = columns.index("event_type")
     for i, row in enumerate(entries):
         if volunteer_id in (row[volunteer], row[aggregate]) or row[aggregate] == aggregate_id:
             changed = list(row)
             changed[text] = _replaced(row[text], labels, pseudonym)
-            changed[reason] = None
+            if row[event_type] != ERASURE:
+                changed[reason] = None
             entries[i] = tuple(changed)
     concerning = "(volunteer_id = ? OR aggregate_id = ? OR aggregate_id = ?)"
     keys = (volunteer_id, volunteer_id, aggregate_id)
@@ -63,7 +68,10 @@ def erase_labels(
             f"UPDATE audit_entries SET summary = REPLACE(summary, ?, ?) WHERE {concerning}",
             (label, pseudonym, *keys),
         )
-    tx.execute(f"UPDATE audit_entries SET reason = NULL WHERE {concerning}", keys)
+    tx.execute(
+        f"UPDATE audit_entries SET reason = NULL WHERE {concerning} AND event_type <> ?",
+        (*keys, ERASURE),
+    )
 
 
 def _replaced(text: str, labels: list[str], pseudonym: str) -> str:

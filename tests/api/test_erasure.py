@@ -241,3 +241,12 @@ def test_a_published_recognition_list_shows_the_pseudonym(api, world):
     [entry] = read(api, listed).json()["entries"]
     assert entry["name"] == pseudonym
     assert entry["approved_minutes"] == 240
+
+
+def test_the_audit_trail_keeps_the_admins_reason_for_the_erasure(api, world):
+    volunteer, _ = register(api, world)
+    erase(api, volunteer, world.tokens["admin"], reason="本人书面申请")
+    trail = read(api, "/v1/audit", world.tokens["admin"], event_type="Volunteer.Erased").json()[
+        "items"
+    ]
+    assert [row["reason"] for row in trail] == ["本人书面申请"]
