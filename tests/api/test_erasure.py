@@ -250,3 +250,17 @@ def test_the_audit_trail_keeps_the_admins_reason_for_the_erasure(api, world):
         "items"
     ]
     assert [row["reason"] for row in trail] == ["本人书面申请"]
+
+
+def test_the_organisations_hours_report_still_counts_the_hours(api, world):
+    _, _, pseudonym = erased(api, world)
+    report = read(
+        api,
+        "/v1/reports/hours",
+        world.tokens["organiser"],
+        organization_id=str(world.street_a),
+        period="all",
+    ).json()
+    assert report["totals"]["approved_minutes"] == 240
+    [row] = report["items"]
+    assert (row["name"], row["approved_minutes"]) == (pseudonym, 240)
