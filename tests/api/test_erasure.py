@@ -264,3 +264,13 @@ def test_the_organisations_hours_report_still_counts_the_hours(api, world):
     assert report["totals"]["approved_minutes"] == 240
     [row] = report["items"]
     assert (row["name"], row["approved_minutes"]) == (pseudonym, 240)
+
+
+def test_the_hours_still_count_in_the_rankings_of_organisations(api, world):
+    erased(api, world)
+    ranked = read(
+        api, f"/v1/organizations/{world.district}/rankings", world.tokens["organiser"]
+    ).json()
+    [street] = [c for c in ranked["children"] if c["organization_id"] == str(world.street_a)]
+    assert street["approved_minutes"] == 240
+    assert street["participants"] == 0  # the erased are no longer among the active
