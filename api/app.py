@@ -30,6 +30,7 @@ from api.routes import (
     certificate_request_queue,
     certificate_requests,
     certificates,
+    erasure,
     health,
     issuer,
     leaderboards,
@@ -94,6 +95,7 @@ ROUTERS = (
     verify_page.router,
     volunteer_search.router,
     volunteers.router,
+    erasure.router,
 )
 
 

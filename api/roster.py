@@ -105,7 +105,7 @@ def roster_entry(row: dict[str, Any], timezone: str) -> RosterEntry:
         held=row["held"],
         name=row["name"],
         volunteer_number=row["volunteer_number"],
-        phone=None if withdrawn else row["phone"],
+        phone=None if withdrawn else row["phone"] or None,  # erased: no phone
         attendance=attendance_public(row, timezone),
     )
 

@@ -52,6 +52,7 @@ VOLUNTEER_EVENTS: frozenset[type] = frozenset(
         Volunteer.Reinstated,
         Volunteer.Withdrew,
         Volunteer.ListingPreferencesChanged,
+        Volunteer.Erased,
     }
 )
 UNIQUE_KEY_EVENTS: frozenset[type] = frozenset(
@@ -121,6 +122,7 @@ ACCOUNT_EVENTS: frozenset[type] = frozenset(
         Account.PasswordResetIssued,
         Account.PasswordReset,
         Account.CalendarFeedRotated,
+        Account.Erased,
     }
 )
 RECOGNITION_EVENTS: frozenset[type] = frozenset(
@@ -142,3 +144,6 @@ CERTIFICATE_EVENTS: frozenset[type] = frozenset(
 )
 #: Receipts of keyed requests: bookkeeping of "carried out once", not a fact of service.
 RECEIPT_EVENTS: frozenset[type] = frozenset({Receipt.Issued})
+#: A person erased: read models that hold their personal data handle these, the rest ignore
+#: them (both are also in the aggregate groups above).
+ERASURE_EVENTS: frozenset[type] = frozenset({Volunteer.Erased, Account.Erased})

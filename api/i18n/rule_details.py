@@ -14,6 +14,8 @@ RULE_DETAILS = (
     "a volunteer's own account cannot organise; create a staff one",
     "the account does not organise that organisation",
     "the account is not disabled",
+    "the volunteer has been erased",
+    "the volunteer has been erased already",
     "only a volunteer's account has a calendar feed",
     "the volunteer has already checked in and out; to change those times an organiser "
     "records them from the sign-in sheet, or corrects the service record they made",

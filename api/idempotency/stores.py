@@ -10,7 +10,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +44,7 @@ class Remembered:
 class IdempotencyStore(Protocol):
     def lookup(self, scope: str, key: str) -> Remembered | None: ...
     def remember(self, scope: str, key: str, remembered: Remembered) -> None: ...
+    def forget(self, traces: Sequence[str]) -> int: ...
     def close(self) -> None: ...
 
 
@@ -67,11 +68,25 @@ _SELECT = (
     " WHERE request_scope = %(scope)s AND idempotency_key = %(key)s AND created_at > %(expired)s"
 )
 
+_DELETE_HOLDING = "DELETE FROM {table} WHERE {holds}"
+
+
+def spellings(trace: str) -> list[bytes]:
+    """How a text can stand in a stored JSON answer: as UTF-8, and as ``\\uXXXX`` escapes in
+    lower and upper case."""
+    escaped = json.dumps(trace)[1:-1]
+    upper = re.sub(r"\\u([0-9a-f]{4})", lambda m: "\\u" + m[1].upper(), escaped)
+    return list(dict.fromkeys(x.encode() for x in (trace, escaped, upper)))
+
+
 _Run: TypeAlias = Callable[[str, dict[str, Any]], Any]
 
 
 class _SqlStore:
     """The cache in SQL; subclasses supply a transaction on their database. Rows live ``ttl``."""
+
+    #: The condition "the answer's body holds the bytes ``%(trace)s``", in the database's SQL.
+    holds = "instr(body, %(trace)s) > 0"
 
     def __init__(
         self, *, ttl: timedelta = DEFAULT_TTL, clock: Callable[[], datetime] = _utc_now
@@ -116,6 +131,24 @@ class _SqlStore:
             run(_DELETE_EXPIRED, params)
             run(_INSERT, params)
 
+    def forget(self, traces: Sequence[str]) -> int:
+        """Drop every answer whose body holds one of the traces (an erased person's id, name,
+        phone …) in any JSON spelling; how many were dropped. A repeated request with such a
+        key then runs again, and is refused as the ledger now stands."""
+        dropped = 0
+        with self._transaction() as run:
+            for trace in traces:
+                for spelling in spellings(trace) if trace else ():
+                    deleted = run(
+                        _DELETE_HOLDING.replace("{holds}", self.holds), {"trace": spelling}
+                    )
+                    dropped += max(deleted.rowcount, 0)
+        self._scrub()
+        return dropped
+
+    def _scrub(self) -> None:
+        """Let go of the old versions of deleted rows, where the database keeps them."""
+
 
 class SQLiteIdempotencyStore(_SqlStore):
     """Keys in a SQLite file (WAL), shared by the threads and processes that open it."""
@@ -131,6 +164,7 @@ class SQLiteIdempotencyStore(_SqlStore):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA secure_delete=ON")
         with self._transaction() as run:
             run(_CREATE.replace("{real}", "REAL").replace("{blob}", "BLOB"), {})
             run(_INDEX.replace("{index}", "idempotency_responses_created_at"), {})
@@ -142,6 +176,7 @@ class SQLiteIdempotencyStore(_SqlStore):
                 yield self._memory
             return
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        conn.execute("PRAGMA secure_delete=ON")  # a forgotten answer's pages are zeroed
         try:
             yield conn
         finally:
@@ -165,6 +200,12 @@ class SQLiteIdempotencyStore(_SqlStore):
                 raise
             conn.execute("COMMIT")
 
+    def _scrub(self) -> None:
+        """The WAL keeps old page versions until checkpointed and truncated."""
+        if self._memory is None:
+            with self._connect() as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         if self._memory is not None:
             self._memory.close()
@@ -184,6 +225,8 @@ def _sqlite(template: str) -> str:
 
 class PostgresIdempotencyStore(_SqlStore):
     """Answers in PostgreSQL, shared by every worker."""
+
+    holds = "position(%(trace)s IN body) > 0"
 
     def __init__(self, url: str, **timing: Any) -> None:
         super().__init__(**timing)

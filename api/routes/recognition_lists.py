@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
-from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.deps import MinPosition, PrincipalDep, ServicesDep, TokenFirstRoute, wait_for_position
 from api.enumerations import CATEGORIES
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
@@ -18,6 +18,8 @@ from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import Period
+from domain.volunteer import ERASED_NAME
+from projections.directory.names import pseudonyms_of
 
 router = APIRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
@@ -141,10 +143,16 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
 
 
 @router.get("/{list_id}", responses={404: {}})
-def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
-    """Public: the list as published, withdrawn entries marked."""
+def get_list(
+    list_id: UUID, services: ServicesDep, min_position: MinPosition = None
+) -> RecognitionListPublic:
+    """Public: the list as published, withdrawn entries marked; an erased volunteer's entry
+    under their pseudonym."""
+    wait_for_position(services, min_position)
     published = services.ledger.recognition_list(list_id)
     timezone = services.ledger.organisation(published.organisation_id).timezone
+    # An erased volunteer's entry keeps its place and hours under their pseudonym.
+    erased = pseudonyms_of(services.views, {str(e["volunteer_id"]) for e in published.entries})
     return RecognitionListPublic(
         id=published.id,
         organization_id=published.organisation_id,
@@ -156,7 +164,7 @@ def get_list(list_id: UUID, services: ServicesDep) -> RecognitionListPublic:
             ListedEntry(
                 rank=e["rank"],
                 volunteer_number=e["volunteer_number"],
-                name=e["name"],
+                name=erased.get(str(e["volunteer_id"])) or e["name"] or ERASED_NAME,
                 approved_minutes=e["minutes"],
                 approved_hours=hours(e["minutes"]),
                 withdrawn=e["volunteer_id"] in published.withdrawn,

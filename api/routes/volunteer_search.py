@@ -21,13 +21,16 @@ class VolunteerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     WITHDRAWN = "withdrawn"
+    ERASED = "erased"
 
 
 class FoundVolunteer(BaseModel):
     id: UUID
     volunteer_number: str = Field(examples=["123456782"])
     name: str = Field(examples=["王小明"])
-    phone: str = Field(description="masked", examples=["139****0001"])
+    phone: str | None = Field(
+        description="masked; null once the volunteer was erased", examples=["139****0001"]
+    )
     organisation_id: UUID = Field(description="the volunteer's home organisation")
     organisation_name: str | None
     status: VolunteerStatus
@@ -77,7 +80,9 @@ def find_volunteers(
     )
     return FoundVolunteerPage(
         items=[
-            FoundVolunteer.model_validate({**item, "phone": mask_phone(item["phone"])})
+            FoundVolunteer.model_validate(
+                {**item, "phone": mask_phone(item["phone"]) if item["phone"] else None}
+            )
             for item in page.items
         ],
         next_cursor=encode_cursor(page.next_after),

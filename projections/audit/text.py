@@ -32,6 +32,7 @@ TEMPLATES: dict[str, str] = {
     "Volunteer.Suspended": "{volunteer} suspended",
     "Volunteer.Reinstated": "{volunteer} reinstated",
     "Volunteer.Withdrew": "{volunteer} withdrew",
+    "Volunteer.Erased": "{volunteer} erased: personal data removed",
     "Volunteer.ListingPreferencesChanged": (
         "public listing of {volunteer}: {public}; guardian's consent: {guardian_consent}"
     ),
@@ -97,6 +98,7 @@ TEMPLATES: dict[str, str] = {
     "Account.PasswordResetIssued": "a password-reset code for {account} was issued",
     "Account.PasswordReset": "password of {account} reset with a code",
     "Account.CalendarFeedRotated": "calendar feed address of {account} replaced",
+    "Account.Erased": "account {account} closed for good (its volunteer was erased)",
     "RecognitionList.Published": (
         "recognition list {recognition_list} ({period}) published with {entry_count} entries"
     ),

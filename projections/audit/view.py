@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
+from domain.account import Account
 from domain.ledger.accounts import PHONE
-from domain.organisation import DEFAULT_TIMEZONE, Organisation
+from domain.organisation import Organisation
 from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.unique_key import UniqueKey
-from domain.volunteer import Volunteer
+from domain.volunteer import ERASED_NAME, Volunteer
 from projections import events
+from projections.audit.erasure import erase_labels, former_labels, with_label, without_labels
+from projections.audit.subjects import Subject, Subjects
 from projections.audit.text import kind_of, local_minute, summary, utc_text
 from projections.base import Projection, on
 from projections.events import LedgerEvent
@@ -69,92 +69,9 @@ ENTRY_COLUMNS = (
     "reason",
 )
 
-#: What ``refs`` holds beside ids: an organisation's time zone, a unique key's namespace.
-FACTS = frozenset({"timezone", "namespace"})
-
 #: Where an event that names no organisation finds one: the most specific aggregate first
 #: (a timesheet's counted time belongs to the record's organiser, not the volunteer's home).
 ORGANISATION_SOURCES = ("service_record", "shift", "activity", "volunteer")
-
-
-@dataclass
-class Subject:
-    """What the trail remembers of an aggregate to describe later events: a label (a name,
-    a title, a shift's activity and local start) and the ids of the aggregates it belongs to."""
-
-    kind: str
-    label: str
-    refs: dict[str, str]
-
-
-class Subjects:
-    """The ``audit_subjects`` helper table, remembered between batches.
-
-    Subjects saved during a batch are written at its end (``write``). Those remembered are
-    bounded: past ``limit`` the older half is let go, to be read again if an event needs it.
-    """
-
-    limit = 100_000
-
-    def __init__(self) -> None:
-        self.tx: Transaction | None = None
-        self._known: dict[str, Subject | None] = {}
-        self._unsaved: dict[str, Subject] = {}
-
-    def get(self, id: str | None) -> Subject | None:
-        if id is None:
-            return None
-        try:
-            return self._known[id]
-        except KeyError:
-            pass
-        subject = self._unsaved.get(id)
-        if subject is None:
-            assert self.tx is not None
-            rows = self.tx.query("SELECT kind, label, refs FROM audit_subjects WHERE id = ?", (id,))
-            subject = Subject(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
-        self._remember(id, subject)
-        return subject
-
-    def save(self, id: str, subject: Subject) -> None:
-        self._unsaved[id] = subject
-        self._remember(id, subject)
-
-    def _remember(self, id: str, subject: Subject | None) -> None:
-        known = self._known
-        if len(known) >= self.limit:
-            for old in list(itertools.islice(known, self.limit // 2)):
-                del known[old]
-        known[id] = subject
-
-    def write(self, tx: Transaction) -> None:
-        """Write the subjects saved since the last write."""
-        tx.execute_many(
-            "INSERT INTO audit_subjects (id, kind, label, refs) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET label = excluded.label, refs = excluded.refs",
-            [
-                (id, subject.kind, subject.label, json.dumps(subject.refs, sort_keys=True))
-                for id, subject in self._unsaved.items()
-            ],
-        )
-        self._unsaved.clear()
-
-    def forget(self) -> None:
-        self._known.clear()
-        self._unsaved.clear()
-
-    def label(self, refs: dict[str, str], role: str) -> str:
-        id = refs.get(role)
-        if role in FACTS:
-            return id or "?"
-        subject = self.get(id)
-        if subject is not None:
-            return subject.label
-        return f"{role.replace('_', ' ')} {id[:8]}" if id else f"an unknown {role}"
-
-    def timezone(self, organisation_id: str | None) -> str:
-        organisation = self.get(organisation_id)
-        return organisation.refs["timezone"] if organisation else DEFAULT_TIMEZONE
 
 
 class AuditTrail(Projection):
@@ -207,6 +124,8 @@ class AuditTrail(Projection):
         subjects = self.subjects
         kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
+        if isinstance(e, Volunteer.Erased | Account.Erased) and known is not None:
+            known = self._erase(tx, e, own, known)
         refs = {**(known.refs if known else {}), kind: own}
         for field, role in ROLES[type(e)]:
             value = getattr(e, field)
@@ -244,6 +163,24 @@ class AuditTrail(Projection):
             ),
         )
 
+    def _erase(
+        self, tx: Transaction, e: Volunteer.Erased | Account.Erased, own: str, known: Subject
+    ) -> Subject:
+        """The person's every label so far becomes the pseudonym, in the rows written and in
+        those held for this batch, and the reasons written about them are dropped."""
+        erase_labels(
+            tx,
+            self._entries,
+            ENTRY_COLUMNS,
+            volunteer_id=known.refs.get("volunteer", own),
+            aggregate_id=own,
+            labels=former_labels(known.label, known.refs),
+            pseudonym=e.pseudonym,
+        )
+        erased = Subject(known.kind, e.pseudonym, without_labels(known.refs))
+        self.subjects.save(own, erased)
+        return erased
+
 
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
     """Fill in the volunteer and organisation an event concerns but does not name."""
@@ -271,6 +208,12 @@ def _new_subject(subjects: Subjects, e: LedgerEvent, kind: str, refs: dict[str, 
     if isinstance(e, ServiceRecord.Recorded):
         label = f"{subjects.label(refs, 'activity')} on {e.service_date.isoformat()}"
         return Subject(kind, label, refs)
+    if isinstance(e, Volunteer.Registered):
+        label = e.name or ERASED_NAME  # None: the volunteer was erased since
+        return Subject(kind, label, with_label(refs, label))
+    if isinstance(e, Account.Created) and e.volunteer_id is not None:
+        label = e.display_name or ERASED_NAME
+        return Subject(kind, label, with_label(refs, label))
     for field in ("name", "title", "number", "username", "display_name"):
         if getattr(e, field, None):
             return Subject(kind, getattr(e, field), refs)
@@ -285,7 +228,10 @@ FOLLOWED: frozenset[type] = frozenset(
 
 def _follow_changes(subjects: Subjects, e: LedgerEvent, own: str, known: Subject) -> None:
     """Keep labels and home organisations current for the events that follow."""
-    if isinstance(e, Organisation.Renamed | Volunteer.ProfileChanged):
+    if isinstance(e, Volunteer.ProfileChanged):
+        label = e.name or ERASED_NAME
+        subjects.save(own, Subject(known.kind, label, with_label(known.refs, label)))
+    elif isinstance(e, Organisation.Renamed):
         subjects.save(own, Subject(known.kind, e.name, known.refs))
     elif isinstance(e, Volunteer.Moved):
         refs = {**known.refs, "organisation": str(e.organisation_id)}

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
+from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -62,7 +63,7 @@ class CertificateRequests(Projection):
             *SHIFT_EVENTS,
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
-            *VOLUNTEER_EVENTS,
+            *(VOLUNTEER_EVENTS - {Volunteer.Erased}),
         }
     )
 
@@ -111,4 +112,12 @@ class CertificateRequests(Projection):
             "UPDATE cert_requests SET status = 'declined', resolved_at = ?, reason = ? "
             "WHERE id = ?",
             (e.timestamp.isoformat(), e.reason, str(e.originator_id)),
+        )
+
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """Reasons written about an erased volunteer's requests are dropped."""
+        tx.execute(
+            "UPDATE cert_requests SET reason = NULL WHERE volunteer_id = ? AND reason IS NOT NULL",
+            (str(e.originator_id),),
         )

@@ -24,3 +24,14 @@ def names_of(views: ViewStore, kind: str, ids: Collection[str]) -> dict[str, dic
     with views.transaction() as tx:
         rows = select_in(tx, f"SELECT id, {', '.join(columns)} FROM {table} WHERE id", sorted(ids))
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
+
+
+def pseudonyms_of(views: ViewStore, ids: Collection[str]) -> dict[str, str]:
+    """For each of these volunteers that has been erased, the pseudonym that stands for them."""
+    if not ids:
+        return {}
+    with views.transaction() as tx:
+        rows = select_in(
+            tx, "SELECT id, name FROM dir_volunteers WHERE status = 'erased' AND id", sorted(ids)
+        )
+    return {row[0]: row[1] for row in rows}

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from domain.activity import Activity
 from domain.organisation import Organisation
-from domain.volunteer import Volunteer
+from domain.volunteer import ERASED_NAME, Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -58,6 +58,11 @@ STATUS_AFTER = {
 
 class Directory(Projection):
     """Names, numbers and statuses, for rosters, lists and lookups.
+
+    An erased volunteer keeps their row (their hours still count) under their pseudonym, with
+    no phone or birth date (empty text). Replayed after the erasure, their earlier events carry
+    None for those fields (their key is gone): the row then shows 已注销志愿者 until the
+    erasure event gives the pseudonym.
 
     Rows are held through each batch and written at its end (``BufferedTable``).
     """
@@ -144,9 +149,9 @@ class Directory(Projection):
         self._volunteers.insert(
             str(e.originator_id),
             e.volunteer_number,
-            e.name,
-            e.phone,
-            e.birth_date.isoformat(),
+            e.name or ERASED_NAME,
+            e.phone or "",
+            e.birth_date.isoformat() if e.birth_date is not None else "",
             str(e.home_organisation_id),
             json.dumps(e.skills, ensure_ascii=False),
             "active",
@@ -159,8 +164,8 @@ class Directory(Projection):
     def _profile_changed(self, tx: Transaction, e: Volunteer.ProfileChanged, position: int) -> None:
         self._volunteers.update(
             str(e.originator_id),
-            name=e.name,
-            phone=e.phone,
+            name=e.name or ERASED_NAME,
+            phone=e.phone or "",
             skills=json.dumps(e.skills, ensure_ascii=False),
         )
 
@@ -176,6 +181,19 @@ class Directory(Projection):
         position: int,
     ) -> None:
         self._volunteers.update(str(e.originator_id), status=STATUS_AFTER[type(e)])
+
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """The pseudonym for a name; no phone or birth date; off every public list."""
+        self._volunteers.update(
+            str(e.originator_id),
+            name=e.pseudonym,
+            phone="",
+            birth_date="",
+            status="erased",
+            listed_publicly=0,
+            guardian_listing_consent=0,
+        )
 
     @on(Volunteer.ListingPreferencesChanged)
     def _listing(

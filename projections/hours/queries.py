@@ -129,7 +129,10 @@ def leaderboard(
 
 
 def organisation_standing(views: ViewStore, organisation_id: str, period: Period) -> dict[str, Any]:
-    """One organisation's subtree: active volunteers, approved minutes, participants."""
+    """One organisation's subtree: active volunteers, approved minutes, participants.
+
+    The minutes of volunteers erased since count too (their service stays the organisation's);
+    they are no longer among its active volunteers or participants."""
     where, params = _period_filter(period)
     [(active,)] = views.query(
         f"WITH RECURSIVE {SUBTREE} SELECT COUNT(*) FROM dir_volunteers "
@@ -137,10 +140,11 @@ def organisation_standing(views: ViewStore, organisation_id: str, period: Period
         (organisation_id,),
     )
     [(participants, minutes)] = views.query(
-        f"WITH RECURSIVE {SUBTREE} SELECT COUNT(DISTINCT r.volunteer_id), "
+        f"WITH RECURSIVE {SUBTREE} SELECT "
+        "COUNT(DISTINCT CASE WHEN v.status = 'active' THEN r.volunteer_id END), "
         "COALESCE(SUM(r.minutes), 0) FROM hours_records r "
         "JOIN dir_volunteers v ON v.id = r.volunteer_id "
-        "WHERE r.status = 'approved' AND v.status = 'active' "
+        "WHERE r.status = 'approved' AND v.status IN ('active', 'erased') "
         f"AND v.organisation_id IN (SELECT id FROM subtree){where}",
         [organisation_id, *params],
     )

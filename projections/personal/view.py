@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from domain.account import Account
 from domain.certificate import Certificate
 from domain.certificate_request import CertificateRequest
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
+from domain.values import Actor
+from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -53,7 +56,8 @@ class Personal(Projection):
     """
 
     name = "personal"
-    version = 2
+    #: 3: correction requests keep who asked (``requester``), for an erasure to find them.
+    version = 3
     indexes = (
         "my_certificates_volunteer ON my_certificates (volunteer_id, position)",
         "my_corrections_record ON my_correction_requests (record_id)",
@@ -71,7 +75,7 @@ class Personal(Projection):
             *(SHIFT_EVENTS - SHIFT_CHANGES),
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
-            *VOLUNTEER_EVENTS,
+            *(VOLUNTEER_EVENTS - {Volunteer.Erased}),
             CertificateRequest.Requested,  # kept by the certificate_requests read model
             CertificateRequest.Fulfilled,
             CertificateRequest.Declined,
@@ -94,6 +98,7 @@ class Personal(Projection):
                 id TEXT PRIMARY KEY, record_id TEXT NOT NULL, minutes INTEGER NOT NULL,
                 reason TEXT NOT NULL, status TEXT NOT NULL, requested_at TEXT NOT NULL,
                 resolved_at TEXT, accepted_minutes INTEGER, decline_reason TEXT,
+                requester TEXT NOT NULL,
                 position BIGINT NOT NULL)"""
         )
         tx.execute(
@@ -150,8 +155,16 @@ class Personal(Projection):
         record_id = str(e.originator_id)
         tx.execute(
             "INSERT INTO my_correction_requests (id, record_id, minutes, reason, status, "
-            "requested_at, position) VALUES (?, ?, ?, ?, 'open', ?, ?)",
-            (f"{record_id}:{position}", record_id, e.minutes, e.reason, _at(e), position),
+            "requested_at, position, requester) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+            (
+                f"{record_id}:{position}",
+                record_id,
+                e.minutes,
+                e.reason or "",
+                _at(e),
+                position,
+                e.actor,
+            ),
         )
 
     @on(ServiceRecord.CorrectionRequestAccepted, ServiceRecord.CorrectionRequestDeclined)
@@ -172,6 +185,24 @@ class Personal(Projection):
                 e.reason if isinstance(e, ServiceRecord.CorrectionRequestDeclined) else None,
                 str(e.originator_id),
             ),
+        )
+
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """The reasons written by or about an erased volunteer are dropped: their certificates'
+        revocation reasons and their correction requests' (those they asked for, as a volunteer
+        or through their account)."""
+        volunteer_id = str(e.originator_id)
+        account_id = Account.id_for_volunteer(e.originator_id)
+        tx.execute(
+            "UPDATE my_certificates SET reason = NULL "
+            "WHERE volunteer_id = ? AND reason IS NOT NULL",
+            (volunteer_id,),
+        )
+        tx.execute(
+            "UPDATE my_correction_requests SET reason = '', decline_reason = NULL "
+            "WHERE requester IN (?, ?)",
+            (str(Actor.volunteer(e.originator_id)), str(Actor.account(account_id))),
         )
 
     @on(Shift.Scheduled)

@@ -33,6 +33,7 @@ from typing import Any
 
 from domain.ledger import Ledger
 from projections.base import Projection
+from projections.events import ERASURE_EVENTS
 from projections.running.reading import BatchReader, collector_paused
 from projections.stores.protocol import Transaction, ViewStore
 
@@ -274,6 +275,8 @@ class ProjectionRunner:
                     f"UPDATE projection_tracking SET position = ? WHERE name IN ({marks})",
                     [end, *(p.name for p in active)],
                 )
+        if active and any(type(event) in ERASURE_EVENTS for event, _ in events):
+            self.views.scrub()  # the erased person's data must not linger in old pages
         for projection in active:  # committed: their memory now matches the tables at ``end``
             self._memory_at[projection.name] = end
             if (state := indexed[projection.name]) is not None:

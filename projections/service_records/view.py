@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from domain.service_record import STATUS_AFTER, ServiceRecord
+from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -72,7 +73,7 @@ class ServiceRecords(Projection):
             *SERIES_EVENTS,
             *RECOGNITION_EVENTS,
             *ORGANISATION_EVENTS,
-            *VOLUNTEER_EVENTS,
+            *(VOLUNTEER_EVENTS - {Volunteer.Erased}),
             *UNIQUE_KEY_EVENTS,
             *ACTIVITY_EVENTS,
             *SHIFT_EVENTS,
@@ -119,7 +120,7 @@ class ServiceRecords(Projection):
             e.minutes,
             "pending",
             int(e.needs_review),
-            e.description,
+            e.description or "",
             e.beneficiary,
             None,
             position,
@@ -168,6 +169,21 @@ class ServiceRecords(Projection):
         minutes = getattr(e, "minutes", None)
         self._records.append(record, "history", _history_line(e, position, minutes))
 
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """An erased volunteer's records keep their minutes and statuses, not the free text
+        written about them: descriptions, beneficiaries and the reasons in their histories.
+        What the batch holds so far is written first, so that the change reaches it too."""
+        self._records.write(tx)
+        volunteer_id = str(e.originator_id)
+        rows = tx.query(
+            "SELECT id, history FROM rec_records WHERE volunteer_id = ?", (volunteer_id,)
+        )
+        tx.execute_many(
+            "UPDATE rec_records SET description = '', beneficiary = NULL, history = ? WHERE id = ?",
+            [(_without_reasons(history), record_id) for record_id, history in rows],
+        )
+
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # made once: faster
 
@@ -183,6 +199,13 @@ def _history_line(e: LedgerEvent, position: int, minutes: int | None = None) -> 
         getattr(e, "reason", None),
     ]
     return _json(fields) + "\n"
+
+
+def _without_reasons(text: str) -> str:
+    """A record's history with every reason dropped."""
+    return "".join(
+        _json([*entry[:-1], None]) + "\n" for entry in map(json.loads, text.split("\n")[:-1])
+    )
 
 
 def history_of(text: str) -> list[dict[str, Any]]:

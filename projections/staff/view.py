@@ -49,6 +49,7 @@ class Staff(Projection):
             Account.PasswordResetIssued,
             Account.CalendarFeedRotated,
             Account.PasswordReset,
+            Account.Erased,  # only a volunteer's own account is erased, never a staff one
         }
     )
 
@@ -74,7 +75,7 @@ class Staff(Projection):
         if e.username is not None:
             tx.execute(
                 "INSERT INTO staff_accounts (id, username, display_name) VALUES (?, ?, ?)",
-                (str(e.originator_id), e.username, e.display_name),
+                (str(e.originator_id), e.username, e.display_name or e.username),
             )
 
     @on(Account.OrganiserAppointed)

@@ -67,5 +67,9 @@ class ViewStore(ABC):
         with self.transaction() as tx:
             return tx.query(sql, params)
 
+    def scrub(self) -> None:  # noqa: B027 - a store that keeps no old page versions needs nothing
+        """Let go of the old versions of what was changed or deleted, where the store keeps
+        them beside the live rows (SQLite's WAL): called after a person's erasure."""
+
     @abstractmethod
     def close(self) -> None: ...

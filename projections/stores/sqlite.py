@@ -48,6 +48,7 @@ class SQLiteViewStore(ViewStore):
         self._lock = threading.RLock()
         if path == ":memory:":
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
+            self._memory.execute("PRAGMA secure_delete=ON")
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             # Outside any transaction: inside one, SQLite refuses (or quietly ignores) the
@@ -70,6 +71,9 @@ class SQLiteViewStore(ViewStore):
                 check_same_thread=False,  # only for a batch's commit (see ``batch``)
             )
             connection.execute("PRAGMA synchronous=NORMAL")
+            # Deleted and overwritten content is zeroed, so that an erased person's data does
+            # not linger in free pages (see ``scrub`` for the WAL).
+            connection.execute("PRAGMA secure_delete=ON")
             self._local.connection = connection
         return connection
 
@@ -126,6 +130,12 @@ class SQLiteViewStore(ViewStore):
             yield tx
         if meanwhile is not None and beside_commit is None:
             meanwhile()
+
+    def scrub(self) -> None:
+        """Copy the WAL into the file and truncate it: old versions of pages stay in the WAL
+        until then, even those whose content was deleted."""
+        if self._memory is None:
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         if self._memory is not None:

@@ -13,6 +13,7 @@ from domain.periods import periods_of
 from domain.service_record import STATUS_AFTER, ServiceRecord
 from domain.shift import Shift
 from domain.values import local_date
+from domain.volunteer import Volunteer
 from projections.base import Projection, on
 from projections.events import (
     ACCOUNT_EVENTS,
@@ -70,7 +71,7 @@ class Supervision(Projection):
             *RECOGNITION_EVENTS,
             *TIMESHEET_EVENTS,
             *UNIQUE_KEY_EVENTS,
-            *VOLUNTEER_EVENTS,
+            *(VOLUNTEER_EVENTS - {Volunteer.Erased}),
             Organisation.ChildAttached,
             Organisation.Renamed,
             Organisation.Closed,
@@ -157,7 +158,7 @@ class Supervision(Projection):
                 periods["bimonth"],
                 periods["month"],
                 utc_text(e.timestamp),
-                e.reason,
+                e.reason or "",
             ),
         )
 
@@ -244,7 +245,7 @@ class Supervision(Projection):
                     e.minutes,
                     e.actor,
                     utc_text(e.timestamp),
-                    e.reason,
+                    e.reason or "",
                 )
             )
 
@@ -262,6 +263,26 @@ class Supervision(Projection):
         position: int,
     ) -> None:
         self._request(str(e.originator_id), None, None, None)
+
+    @on(Volunteer.Erased)
+    def _erased(self, tx: Transaction, e: Volunteer.Erased, position: int) -> None:
+        """The reasons written by or about an erased volunteer are dropped; what the batch
+        holds so far is written first, so that the change reaches it too."""
+        self._write(tx)
+        volunteer_id = str(e.originator_id)
+        tx.execute(
+            "UPDATE supervision_records SET request_reason = '' "
+            "WHERE volunteer_id = ? AND request_reason IS NOT NULL",
+            (volunteer_id,),
+        )
+        tx.execute(
+            "UPDATE supervision_raises SET reason = '' WHERE record_id IN "
+            "(SELECT id FROM supervision_records WHERE volunteer_id = ?)",
+            (volunteer_id,),
+        )
+        tx.execute(
+            "UPDATE supervision_no_shows SET reason = '' WHERE volunteer_id = ?", (volunteer_id,)
+        )
 
     def _request(
         self, record_id: str, minutes: int | None, at: str | None, reason: str | None
