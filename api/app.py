@@ -20,6 +20,7 @@ from api.openapi import install_problem_openapi
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
+from api.registration_limits import registration_throttle_for
 from api.routes import (
     accounts,
     activities,
@@ -115,6 +116,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
         ),
+        registrations=registration_throttle_for(
+            store, per_address=settings.registrations_per_address, clock=clock
+        ),
         principals=PrincipalCache(ledger),
     )
 
@@ -156,6 +160,7 @@ def create_app(
             services.ledger.close()
             if isinstance(services.throttle, PostgresLoginThrottle):
                 services.throttle.close()
+            services.registrations.close()
             idempotency.close()
 
     # Swagger UI and ReDoc are served from the fastapi-offline package (/static-offline-docs),
