@@ -137,6 +137,7 @@ INPUT_DETAILS = (
     "there is no calendar feed at this address",
     "only organisers have queues",
     "no entry with that volunteer number on this list",
+    "several entries show that volunteer number; give the rank too",
     "the day range ends before it starts",
     "volunteers check in and out at the time; only organisers give a time",
     "a guardian's consent is recorded by an organiser",
