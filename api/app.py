@@ -16,6 +16,7 @@ from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
+from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
@@ -132,6 +133,7 @@ def create_app(
     """
     settings = settings or Settings()
     private_data_dir(settings.data_dir)
+    hide_query_values()
     idempotency = idempotency_store_for(settings.store_url(), settings.data_dir)
 
     @asynccontextmanager

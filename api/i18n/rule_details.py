@@ -97,7 +97,7 @@ RULE_DETAILS = (
     "the SQLite store URL {url} names no file",
     "{minutes} minutes on {date} would pass the daily cap of {cap} minutes",
     "this time overlaps service already recorded for the volunteer",
-    "{number} is not a mobile phone number (11 digits starting with 13-19)",
+    "the phone number must be a mobile number: 11 digits starting with 13-19",
     "{field} must carry a time zone offset",
     "{field} must have 1 to {max_length} characters",
     "unknown actor kind {kind}",
