@@ -233,6 +233,7 @@ def live_a_day(day: Day, app) -> None:
     day.tokens.append(calendar_url.partition("token=")[2])
     day.call("GET", "/v1/me/calendar.ics", 200, params={"token": day.tokens[-1]})
     day.call("POST", f"/v1/shifts/{shift}/signups", 201, json={}, headers=me)
+    day.call("GET", "/v1/me/export", 200, headers=me)
 
     li, zhou = day.log_in("organiser.li"), day.log_in("organiser.zhou")
     for days_ago in (3, 2):
