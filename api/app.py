@@ -16,11 +16,13 @@ from api.i18n import LanguageMiddleware
 from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
+from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
 from api.personal_data import ledger_for
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
+from api.registration_limits import registration_throttle_for
 from api.routes import (
     accounts,
     activities,
@@ -36,6 +38,7 @@ from api.routes import (
     leaderboards,
     log,
     me,
+    me_export,
     organisation_admin,
     organisation_tree,
     organizations,
@@ -78,6 +81,7 @@ ROUTERS = (
     leaderboards.router,
     log.router,
     me.router,
+    me_export.router,
     organisation_admin.router,
     organizations.router,
     organisation_tree.router,
@@ -117,6 +121,9 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
         ),
+        registrations=registration_throttle_for(
+            store, per_address=settings.registrations_per_address, clock=clock
+        ),
         principals=PrincipalCache(ledger),
     )
 
@@ -130,6 +137,7 @@ def create_app(
     """
     settings = settings or Settings()
     private_data_dir(settings.data_dir)
+    hide_query_values()
     idempotency = idempotency_store_for(settings.store_url(), settings.data_dir)
 
     @asynccontextmanager
@@ -158,6 +166,7 @@ def create_app(
             services.ledger.close()
             if isinstance(services.throttle, PostgresLoginThrottle):
                 services.throttle.close()
+            services.registrations.close()
             idempotency.close()
 
     # Swagger UI and ReDoc are served from the fastapi-offline package (/static-offline-docs),

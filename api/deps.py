@@ -17,6 +17,7 @@ from api.access import Principal
 from api.limits import LoginThrottle, PostgresLoginThrottle
 from api.principals import PrincipalCache
 from api.problems import Unauthenticated
+from api.registration_limits import PostgresRegistrationThrottle, RegistrationThrottle
 from api.security import TokenService
 from api.settings import Settings
 from domain.errors import NotFoundError
@@ -35,6 +36,7 @@ class Services:
     runner: ProjectionRunner
     tokens: TokenService
     throttle: LoginThrottle | PostgresLoginThrottle
+    registrations: RegistrationThrottle | PostgresRegistrationThrottle
     principals: PrincipalCache
 
 

@@ -20,7 +20,7 @@ from api.deps import Services
 from api.exports import csv_response
 from api.names import Names
 from api.readable import hours, local
-from domain.policy import mask_name
+from domain.policy import mask_name, mask_volunteer_number
 from projections.audit.bookkeeping import BOOKKEEPING_EVENT_TYPES
 from projections.audit.queries import AuditFilter, audit_rows
 from projections.hours.queries import Board
@@ -113,16 +113,19 @@ def records_csv(services: Services, volunteer_id: UUID) -> StreamingResponse:
 def leaderboard_csv(
     fetch: Callable[[tuple[str, str] | None], Board], *, full_names: bool, filename: str
 ) -> StreamingResponse:
-    """Every entry of the board ``fetch`` pages through, masked unless ``full_names``."""
+    """Every entry of the board ``fetch`` pages through, names and numbers masked unless
+    ``full_names``."""
 
     def rows() -> Iterator[list[Any]]:
         after = None
         while True:
             board = fetch(after)
             for entry in board.entries:
-                name = entry["name"] if full_names else mask_name(entry["name"])
+                name, number = entry["name"], entry["volunteer_number"]
+                if not full_names:
+                    name, number = mask_name(name), mask_volunteer_number(number)
                 minutes = entry["approved_minutes"]
-                yield [entry["rank"], entry["volunteer_number"], name, minutes, hours(minutes)]
+                yield [entry["rank"], number, name, minutes, hours(minutes)]
             after = board.next_after
             if after is None:
                 return

@@ -21,8 +21,9 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Failures:
-    """The most recent failures per key, oldest key first, each key's deque newest last."""
+class RecentTimes:
+    """The most recent times per key (failures, attempts), oldest key first, each key's deque
+    newest last."""
 
     def __init__(self, limit: int, window: timedelta, max_keys: int) -> None:
         self.limit = limit
@@ -82,8 +83,8 @@ class LoginThrottle:
     ) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._accounts = _Failures(max_failures, window, max_keys)
-        self._addresses = _Failures(max_address_failures, window, max_keys)
+        self._accounts = RecentTimes(max_failures, window, max_keys)
+        self._addresses = RecentTimes(max_address_failures, window, max_keys)
 
     def check(self, account: str, address: str) -> None:
         """Raise ``TooManyRequests`` while the account or the address is blocked."""
@@ -91,7 +92,7 @@ class LoginThrottle:
             now = self._clock()
             wait = max(
                 self._accounts.blocked_for(_account_key(account), now),
-                self._addresses.blocked_for(_address_key(address), now),
+                self._addresses.blocked_for(address_key(address), now),
             )
         if wait > 0:
             raise TooManyRequests(
@@ -102,7 +103,7 @@ class LoginThrottle:
         with self._lock:
             now = self._clock()
             self._accounts.add(_account_key(account), now)
-            self._addresses.add(_address_key(address), now)
+            self._addresses.add(address_key(address), now)
 
     def succeeded(self, account: str, address: str) -> None:
         with self._lock:
@@ -158,7 +159,7 @@ class PostgresLoginThrottle:
         with self._pool.connection() as conn:
             wait = max(
                 self._blocked_for(conn, "account", _account_key(account), now),
-                self._blocked_for(conn, "address", _address_key(address), now),
+                self._blocked_for(conn, "address", address_key(address), now),
             )
         if wait > 0:
             raise TooManyRequests(
@@ -177,7 +178,7 @@ class PostgresLoginThrottle:
         now = self._clock()
         with self._pool.connection() as conn, conn.transaction():
             conn.execute(self._sql["add"], ("account", _account_key(account), now))
-            conn.execute(self._sql["add"], ("address", _address_key(address), now))
+            conn.execute(self._sql["add"], ("address", address_key(address), now))
             conn.execute(self._sql["prune"], (now - self._window,))
 
     def succeeded(self, account: str, address: str) -> None:
@@ -222,7 +223,8 @@ def _account_key(account: str) -> str:
     return account.strip().casefold()
 
 
-def _address_key(address: str) -> str:
+def address_key(address: str) -> str:
+    """The key an address counts under: an IPv6 client by its /64, which one subscriber holds."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

@@ -4,6 +4,7 @@ are counted, and what a password must not resemble."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -77,6 +78,13 @@ def hash_reset_code(code: str) -> str:
     """
     normalised = "".join(ch for ch in code.upper() if ch.isalnum())
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def holds_reset_code(account: Account, code_hash: str) -> bool:
+    """Whether ``code_hash`` is the hash of the account's latest unused code (expired or not:
+    only its holder may learn that it expired)."""
+    expected = account.reset_code_hash
+    return expected is not None and hmac.compare_digest(expected, code_hash)
 
 
 def refuse_login(services: Services, key: str, address: str, detail: str) -> Unauthenticated:

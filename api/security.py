@@ -149,7 +149,7 @@ def load_or_create_secret(path: Path) -> bytes:
     """
     with contextlib.suppress(FileNotFoundError):
         return _read_secret(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder is ours only
     secret = secrets.token_bytes(SECRET_BYTES)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     try:

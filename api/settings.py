@@ -9,7 +9,7 @@ import socket
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import InvalidInputError
@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     """Run the projections inside the API process (the embedded default)."""
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    registrations_per_address: int = Field(default=10, ge=1)
+    """Public self-registrations allowed per client address and hour (each tells whether a
+    phone was free); past it, 429."""
     trusted_proxies: list[str] = []
     """Addresses or networks (JSON list) of reverse proxies whose X-Forwarded-For and
     X-Forwarded-Proto ``serve`` believes; default none: the connecting address is the client."""

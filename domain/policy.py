@@ -155,6 +155,17 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+#: How many of a volunteer number's last digits a public list shows.
+SHOWN_NUMBER_DIGITS = 4
+
+
+def mask_volunteer_number(number: str) -> str:
+    """How a volunteer number shows in public: *****6782, the last four digits only. The
+    whole number is a login, so a public list must not hand it out."""
+    shown = number[-SHOWN_NUMBER_DIGITS:] if len(number) > SHOWN_NUMBER_DIGITS else ""
+    return "*" * (len(number) - len(shown)) + shown
+
+
 RED, BLACK, BETWEEN, UNRANKED = "red", "black", "between", "unranked"
 
 

@@ -71,8 +71,10 @@ def normalise_phone(raw: str) -> str:
         if phone.startswith(prefix):
             phone = phone[len(prefix) :]
     if not _MAINLAND_MOBILE.fullmatch(phone):
+        # The input is not echoed: it is someone's phone number, perhaps mistyped.
         raise InvalidInputError(
-            f"{raw!r} is not a mobile phone number (11 digits starting with 13-19)", phone=raw
+            "the phone number must be a mobile number: 11 digits starting with 13-19",
+            field="phone",
         )
     return phone
 

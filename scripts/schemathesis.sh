@@ -12,6 +12,7 @@ trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm
 cd "$work"
 VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ACCOUNT=100000 \
 VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ADDRESS=100000 \
+VOLUNTEER_LEDGER_REGISTRATIONS_PER_ADDRESS=100000 \
   "$OLDPWD/.venv/bin/volunteer-ledger" serve --demo --port "$port" >server.log 2>&1 &
 server=$!
 for _ in $(seq 1 120); do

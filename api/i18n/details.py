@@ -38,6 +38,7 @@ API_DETAILS = (
     "Method Not Allowed",
     "The request body is larger than {limit} bytes.",
     "Too many failed logins; try again later.",
+    "Too many registrations from this address; try again later.",
     "This Idempotency-Key was already used with a different request.",
     "log in first: send Authorization: Bearer <token>",
     "the token does not name an account",

@@ -13,6 +13,7 @@ from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.login import (
     client_address,
     hash_reset_code,
+    holds_reset_code,
     no_store,
     refuse_login,
     related_inputs,
@@ -141,7 +142,10 @@ def reset_password(body: ResetPassword, services: ServicesDep, request: Request)
     account, key = resolve_login(services, body.login)
     address = client_address(request)
     services.throttle.check(key, address)
-    if account is None or account.volunteer_id is None:
+    code_hash = hash_reset_code(body.code)
+    # One answer for a login that names nobody and for a wrong code; the password's checks,
+    # which know the holder's name and phone, only for the holder of the code.
+    if account is None or account.volunteer_id is None or not holds_reset_code(account, code_hash):
         raise refuse_login(services, key, address, "wrong login or reset code")
     check_password(
         body.new_password,
@@ -151,9 +155,9 @@ def reset_password(body: ResetPassword, services: ServicesDep, request: Request)
     )
     try:
         position = services.ledger.reset_password.written(
-            account.id, hash_reset_code(body.code), hash_password(body.new_password)
+            account.id, code_hash, hash_password(body.new_password)
         ).position
-    except ResetCodeRefusedError as refused:
+    except ResetCodeRefusedError as refused:  # expired, or used meanwhile
         raise refuse_login(services, key, address, refused.message) from None
     services.throttle.succeeded(key, address)
     return Done(position=position)

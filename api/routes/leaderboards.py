@@ -26,7 +26,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.readable import PeriodPublic, hours, period_public
 from domain.periods import Period
-from domain.policy import mask_name
+from domain.policy import mask_name, mask_volunteer_number
 from domain.values import local_date
 from projections.hours.queries import Board, leaderboard
 
@@ -36,7 +36,11 @@ router = APIRouter(prefix="/v1/leaderboards", tags=["recognition"])
 class EntryPublic(BaseModel):
     rank: int
     volunteer_id: UUID | None = None
-    volunteer_number: str
+    volunteer_number: str = Field(
+        description="in full for organisers of the scope; in public its last four digits only "
+        "(*****6782)",
+        examples=["*****6782"],
+    )
     name: str
     approved_minutes: int
     approved_hours: str = Field(examples=["4.25"])
@@ -83,7 +87,9 @@ def public_entries(board: Board, full_names: bool) -> list[EntryPublic]:
         EntryPublic(
             rank=entry["rank"],
             volunteer_id=entry["volunteer_id"] if full_names else None,
-            volunteer_number=entry["volunteer_number"],
+            volunteer_number=entry["volunteer_number"]
+            if full_names
+            else mask_volunteer_number(entry["volunteer_number"]),
             name=entry["name"] if full_names else mask_name(entry["name"]),
             approved_minutes=entry["approved_minutes"],
             approved_hours=hours(entry["approved_minutes"]),
@@ -109,9 +115,10 @@ def get_leaderboard(
     cursor: Cursor = None,
     min_position: MinPosition = None,
 ) -> LeaderboardPublic | Response:
-    """Public: masked names of those who agreed to be listed (minors only with a guardian's
-    consent). Organisers of the organisation see everyone with full names. ``format=csv``
-    (or ``Accept: text/csv``): every entry as a CSV file.
+    """Public: masked names and volunteer numbers (the last four digits) of those who agreed
+    to be listed (minors only with a guardian's consent). Organisers of the organisation see
+    everyone with full names and numbers. ``format=csv`` (or ``Accept: text/csv``): every
+    entry as a CSV file.
     """
     parsed = period_for(services, organization_id, period)
     full_names = principal is not None and covers(services.ledger, principal, organization_id)

@@ -2,15 +2,14 @@
 
 Everything here is the caller's own: the volunteer is the one the token names (the calendar
 feed: the one its secret address names), never one given in the request, so no route here can
-show another person's data. The answers' models are in ``api.me_schemas`` and the feed's
-making in ``api.calendar_feed``; the module stays past 300 lines because its eight routes are
-one resource, each shaping rows into answers with local times beside UTC.
+show another person's data. The answers' models are in ``api.me_schemas``, the rows shaped
+into them in ``api.my_rows``, the feed's making in ``api.calendar_feed``, and the export of
+everything held about the volunteer in ``api.routes.me_export``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -42,13 +41,9 @@ from api.me_schemas import (
     AccountPublic,
     CalendarToken,
     MePublic,
-    MyCertificate,
     MyCertificatePage,
-    MyCertificateRequest,
     MyCertificateRequestPage,
-    MyCorrectionRequest,
     MyCorrectionRequestPage,
-    MyShift,
     MyShiftPage,
     MyVolunteer,
     OrganizationRef,
@@ -56,12 +51,12 @@ from api.me_schemas import (
     RolePublic,
     When,
 )
+from api.my_rows import my_certificate, my_certificate_request, my_correction_request, my_shift
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound, Unauthenticated
-from api.readable import hours, local, utc
+from api.readable import hours, utc
 from api.schemas import Done
 from domain.errors import NotFoundError
-from domain.organisation import DEFAULT_TIMEZONE
 from domain.values import local_date
 from projections.hours.queries import volunteer_summary
 from projections.personal import queries
@@ -92,14 +87,6 @@ def _own_volunteer(principal: Principal) -> UUID:
 def _calendar_url(services: Services, account_id: UUID, generation: int) -> str:
     token = feed_token(feed_key(services.settings.data_dir), account_id, generation)
     return feed_url(services.settings.public_url, token)
-
-
-def _at(text: str | None, timezone: str | None) -> tuple[datetime | None, datetime | None]:
-    """An instant stored as text, in UTC and in the organisation's time zone."""
-    if text is None:
-        return None, None
-    moment = datetime.fromisoformat(text)
-    return utc(moment), local(moment, timezone or DEFAULT_TIMEZONE)
 
 
 @router.get("", responses={401: {}})
@@ -154,18 +141,6 @@ def who_am_i(
     )
 
 
-def _times(row: dict[str, Any], *fields: str) -> dict[str, Any]:
-    """The row with each stored instant in UTC, and beside it ``…_local``."""
-    shaped = dict(row)
-    for field in fields:
-        shaped[field], shaped[f"{field}_local"] = _at(row[field], row["timezone"])
-    return shaped
-
-
-def _issuer(row: dict[str, Any]) -> dict[str, Any]:
-    return {"issuer": {"id": row["issuer_id"], "name": row["issuer_name"]}}
-
-
 @router.get("/shifts", responses={401: {}, 403: {}, 422: {}})
 def my_shifts(
     services: ServicesDep,
@@ -187,20 +162,7 @@ def my_shifts(
         limit=limit,
         after=decode_cursor(cursor),
     )
-    items = [
-        MyShift.model_validate(
-            _times(
-                {
-                    **row,
-                    "organization_id": row["organisation_id"],
-                    "organization_name": row["organisation_name"],
-                },
-                "starts_at",
-                "ends_at",
-            )
-        )
-        for row in page.items
-    ]
+    items = [my_shift(row) for row in page.items]
     return MyShiftPage(items=items, next_cursor=encode_cursor(page.next_after), position=position)
 
 
@@ -219,12 +181,7 @@ def my_certificate_requests(
     page = queries.my_certificate_requests(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
     )
-    items = [
-        MyCertificateRequest.model_validate(
-            _times({**row, **_issuer(row)}, "requested_at", "decided_at")
-        )
-        for row in page.items
-    ]
+    items = [my_certificate_request(row) for row in page.items]
     return MyCertificateRequestPage(
         items=items, next_cursor=encode_cursor(page.next_after), position=position
     )
@@ -247,22 +204,7 @@ def my_certificates(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
     )
     verification_url = request.app.state.certificates.verification_url
-    items = [
-        MyCertificate.model_validate(
-            _times(
-                {
-                    **row,
-                    **_issuer(row),
-                    "verification_url": verification_url(row["number"]),
-                    "hours": hours(row["total_minutes"]),
-                    "total_hours": hours(row["total_minutes"]),
-                },
-                "issued_at",
-                "revoked_at",
-            )
-        )
-        for row in page.items
-    ]
+    items = [my_certificate(row, verification_url) for row in page.items]
     return MyCertificatePage(
         items=items, next_cursor=encode_cursor(page.next_after), position=position
     )
@@ -282,24 +224,7 @@ def my_correction_requests(
     page = queries.my_correction_requests(
         services.views, str(volunteer_id), limit=limit, after=decode_cursor(cursor)
     )
-    items = [
-        MyCorrectionRequest.model_validate(
-            _times(
-                {
-                    **row,
-                    "service_record_id": row["record_id"],
-                    "record_hours": hours(row["record_minutes"]),
-                    "hours": hours(row["minutes"]),
-                    "accepted_hours": None
-                    if row["accepted_minutes"] is None
-                    else hours(row["accepted_minutes"]),
-                },
-                "requested_at",
-                "resolved_at",
-            )
-        )
-        for row in page.items
-    ]
+    items = [my_correction_request(row) for row in page.items]
     return MyCorrectionRequestPage(
         items=items, next_cursor=encode_cursor(page.next_after), position=position
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, status
@@ -18,6 +19,7 @@ from api.routes.leaderboards import board_for, public_entries
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import Period
+from domain.policy import mask_volunteer_number
 from domain.volunteer import ERASED_NAME
 from projections.directory.names import pseudonyms_of
 
@@ -52,13 +54,18 @@ class Publish(Command):
 class FileObjection(Command):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {"volunteer_number": "11010120260001", "reason": "该时段本人在外地，时长有误"}
-            ]
+            "examples": [{"volunteer_number": "*****6782", "reason": "该时段本人在外地，时长有误"}]
         }
     )
 
-    volunteer_number: str
+    volunteer_number: str = Field(
+        min_length=1,
+        max_length=20,
+        description="the entry's number in full, or as the list shows it (*****6782)",
+    )
+    rank: int | None = Field(
+        default=None, ge=1, description="the entry's rank, when several show that number"
+    )
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -75,7 +82,9 @@ class ResolveObjection(Command):
 
 class ListedEntry(BaseModel):
     rank: int
-    volunteer_number: str
+    volunteer_number: str = Field(
+        description="its last four digits only (*****6782)", examples=["*****6782"]
+    )
     name: str
     approved_minutes: int
     approved_hours: str = Field(examples=["4.25"])
@@ -124,7 +133,7 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
         {
             "rank": e.rank,
             "volunteer_id": entry["volunteer_id"],
-            "volunteer_number": e.volunteer_number,
+            "volunteer_number": entry["volunteer_number"],  # in full: objections name it
             "name": e.name,
             "minutes": e.approved_minutes,
         }
@@ -163,7 +172,7 @@ def get_list(
         entries=[
             ListedEntry(
                 rank=e["rank"],
-                volunteer_number=e["volunteer_number"],
+                volunteer_number=mask_volunteer_number(e["volunteer_number"]),
                 name=erased.get(str(e["volunteer_id"])) or e["name"] or ERASED_NAME,
                 approved_minutes=e["minutes"],
                 approved_hours=hours(e["minutes"]),
@@ -186,16 +195,35 @@ def get_list(
 def file_objection(
     list_id: UUID, body: FileObjection, services: ServicesDep, principal: PrincipalDep
 ) -> Created:
-    """Anyone logged in may object to an entry during the publicity window."""
+    """Anyone logged in may object to an entry during the publicity window, naming it by its
+    volunteer number as the list shows it (or in full), and by its rank when several entries
+    show the same number."""
     ledger = services.ledger
     published = ledger.recognition_list(list_id)
-    matching = [e for e in published.entries if e["volunteer_number"] == body.volunteer_number]
-    if not matching:
-        raise InvalidInputError("no entry with that volunteer number on this list")
+    entry = entry_named(published.entries, body.volunteer_number, body.rank)
     objection, position = ledger.file_objection.written(
-        list_id, UUID(matching[0]["volunteer_id"]), body.reason, principal.actor
+        list_id, UUID(entry["volunteer_id"]), body.reason, principal.actor
     )
     return Created(id=objection, position=position)
+
+
+def entry_named(entries: list[dict[str, Any]], number: str, rank: int | None) -> dict[str, Any]:
+    """The one entry with this number, in full or masked as shown, and this rank if given."""
+    matching = [
+        e
+        for e in entries
+        if number in (e["volunteer_number"], mask_volunteer_number(e["volunteer_number"]))
+        and rank in (None, e["rank"])
+    ]
+    if not matching:
+        raise InvalidInputError(
+            "no entry with that volunteer number on this list", field="volunteer_number"
+        )
+    if len(matching) > 1:
+        raise InvalidInputError(
+            "several entries show that volunteer number; give the rank too", field="rank"
+        )
+    return matching[0]
 
 
 @router.post("/{list_id}/objections/{objection_id}/resolve", responses={403: {}, 404: {}, 409: {}})

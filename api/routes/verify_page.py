@@ -18,7 +18,7 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from api.routes.certificates import CertificatesDep
 from certificates import format_hours
 from domain.errors import NotFoundError
-from domain.policy import mask_name
+from domain.policy import mask_name, mask_volunteer_number
 
 router = APIRouter(tags=["certificates"])
 
@@ -84,7 +84,8 @@ def verification_page(
     number: Annotated[str, Path(description="The certificate number, any case: VC2026…")],
     certificates: CertificatesDep,
 ) -> HTMLResponse:
-    """What the printed QR code opens: the verdict of every check, and a masked name.
+    """What the printed QR code opens: the verdict of every check, a masked name and the
+    volunteer number's last four digits.
 
     Always an HTML page, for people: an unknown or malformed number is a 404 page in Chinese
     that shows the number typed. The number may be typed in lower case."""
@@ -110,7 +111,7 @@ def verification_page(
 <table>
 <tr><td>证书编号 / No.</td><td>{escape(facts.number)}</td></tr>
 <tr><td>志愿者 / Volunteer</td><td>{escape(mask_name(facts.volunteer_name))}
- ({escape(facts.volunteer_number)})</td></tr>
+ ({escape(mask_volunteer_number(facts.volunteer_number))})</td></tr>
 <tr><td>服务时长 / Hours</td><td>{escape(format_hours(facts.total_minutes))}</td></tr>
 <tr><td>出具单位 / Issued by</td><td>{escape(facts.issuer_name)}</td></tr>
 <tr><td>出具日期 / Date</td><td>{facts.issued_on.isoformat()}</td></tr>

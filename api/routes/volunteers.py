@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import mask_phone
@@ -19,6 +19,7 @@ from api.deps import (
 )
 from api.export_lists import records_csv
 from api.exports import CSV, ListFormatDep, file_types
+from api.login import client_address
 from api.names import Names
 from api.pagination import decode_cursor, encode_cursor
 from api.passwords import check_password
@@ -131,11 +132,23 @@ class ServiceRecordPage(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={404: {"description": "no organisation has that organization_id"}, 409: {}, 422: {}},
+    responses={
+        404: {"description": "no organisation has that organization_id"},
+        409: {},
+        422: {},
+        429: {"description": "too many registrations from this address within the hour"},
+    },
 )
-def register_volunteer(body: RegisterVolunteer, services: ServicesDep) -> Registered:
-    """Register yourself as a volunteer; log in afterwards with your phone or volunteer number."""
+def register_volunteer(
+    body: RegisterVolunteer, services: ServicesDep, request: Request
+) -> Registered:
+    """Register yourself as a volunteer; log in afterwards with your phone or volunteer number.
+
+    Each registration that passes the checks of its input counts against the client's address
+    (`VOLUNTEER_LEDGER_REGISTRATIONS_PER_ADDRESS` an hour, whether it succeeds or the phone is
+    taken); past that, 429 with `Retry-After`."""
     check_password(body.password, staff=False, related=[body.phone, body.name])
+    services.registrations.admit(client_address(request))
     ledger = services.ledger
     volunteer_id, position = ledger.register_volunteer.written(
         name=body.name,

@@ -244,6 +244,9 @@ def test_the_leaderboard_as_csv_is_every_entry_masked_for_the_public(api, world,
         ("2", "李春花", "1"),
     ]
     assert [row["name"] for row in public] == ["王*明", "李*花"]
+    numbers = [number_of(api, v) for v in (world.volunteer, world.other_volunteer)]
+    assert [row["volunteer_number"] for row in full] == numbers
+    assert [row["volunteer_number"] for row in public] == ["*****" + n[-4:] for n in numbers]
 
 
 def test_the_audit_trail_as_csv_names_people_in_local_time_without_bookkeeping(api, world, served):

@@ -51,6 +51,47 @@ def test_every_file_of_a_demo_run_is_private(tmp_path, monkeypatch, usual_umask)
     assert {name: modes[name] for name in folders} == dict.fromkeys(folders, "0o700")
 
 
+#: Every key file the service makes in the data folder, by its path there.
+KEY_FILES = (
+    "token-secret.key",
+    "calendar-secret.key",
+    "issuer-keys/current.key",
+    "log-salt.key",
+    "log-signing.key",
+)
+
+
+def started(settings: Settings) -> None:
+    """Start the app and ask what makes the keys made on first use (the calendar feed's)."""
+    with TestClient(create_app(settings)) as client:
+        client.get("/v1/me/calendar.ics", params={"token": "x"})
+
+
+@pytest.mark.parametrize("key", KEY_FILES)
+def test_a_key_file_is_made_readable_by_us_only_in_a_folder_of_ours_only(
+    tmp_path, usual_umask, key
+):
+    data = tmp_path / "data"
+    started(Settings(data_dir=data, store=f"sqlite:///{data}/ledger.db", follow_projections=False))
+    modes = modes_under(data)
+    folder = str(Path(key).parent)
+    assert (modes[key], modes[folder]) == ("0o600", "0o700")
+
+
+def test_log_keys_kept_outside_the_data_folder_are_private_too(tmp_path, usual_umask):
+    data, keys = tmp_path / "data", tmp_path / "keys" / "log"
+    started(
+        Settings(
+            data_dir=data,
+            store=f"sqlite:///{data}/ledger.db",
+            follow_projections=False,
+            log_salt_key_file=keys / "salt.key",
+            log_signing_key_file=keys / "signing.key",
+        )
+    )
+    assert modes_under(keys) == {".": "0o700", "salt.key": "0o600", "signing.key": "0o600"}
+
+
 def test_an_existing_data_folder_is_tightened_at_start(tmp_path, usual_umask):
     data = tmp_path / "data"
     (data / "old").mkdir(parents=True)

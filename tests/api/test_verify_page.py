@@ -17,6 +17,15 @@ def test_a_number_typed_in_lower_case_opens_the_certificate(api, issued):
     assert issued["number"] in page.text
 
 
+def test_the_page_shows_a_masked_name_and_the_volunteer_numbers_last_four_digits(
+    api, world, issued
+):
+    volunteer = api.services.ledger.volunteer(world.volunteer)
+    page = api.client.get(f"/V/{issued['number']}", headers=BROWSER).text
+    assert f"王*明\n (*****{volunteer.volunteer_number[-4:]})" in page
+    assert volunteer.volunteer_number not in page
+
+
 def test_an_unknown_number_is_a_page_in_chinese_showing_the_number_typed(api, world):
     page = api.client.get("/V/VC2026999999999", headers=BROWSER)
     assert page.status_code == 404

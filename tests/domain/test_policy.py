@@ -9,6 +9,7 @@ from domain.policy import (
     adult_born_by,
     age_on,
     mask_name,
+    mask_volunteer_number,
     place_organisations,
     star_level,
 )
@@ -94,6 +95,14 @@ def test_an_adult_today_was_born_by_this_date(today, born_by):
 )
 def test_a_public_list_masks_all_but_the_first_and_last_characters(name, shown):
     assert mask_name(name) == shown
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("123456782", "*****6782"), ("12345", "*2345"), ("1234", "****")],
+)
+def test_a_public_list_shows_a_volunteer_numbers_last_four_digits_only(number, shown):
+    assert mask_volunteer_number(number) == shown
 
 
 def score(minutes_per_volunteer, participation=1):

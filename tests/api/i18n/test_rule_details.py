@@ -39,8 +39,8 @@ SAMPLES = [
         "未知的活动类别 'knitting'；请使用以下之一：elderly care, environment",
     ),
     (
-        "12345 is not a mobile phone number (11 digits starting with 13-19)",
-        "12345 不是手机号码（应为以 13-19 开头的 11 位数字）",
+        "the phone number must be a mobile number: 11 digits starting with 13-19",
+        "手机号码须为以 13-19 开头的 11 位数字",
     ),
     ("the password needs at least 8 characters", "密码至少需要 8 个字符"),
     ("leaf 7 is not in a tree of size 5", "叶节点 7 不在大小为 5 的树中"),
