@@ -1,7 +1,8 @@
 """What follows an erasure once its events are saved: the person's key and stored answers go.
 
-One function, so that the wiring of the per-person key (``Ledger.forget``, which destroys the
-volunteer's data key) is in one place.
+Saving the erasure destroys the volunteer's data keys already (``Ledger.forget`` runs when a
+``Volunteer.Erased`` is stored); calling it again here completes an erasure whose keys were not
+destroyed, and does no harm otherwise.
 """
 
 from __future__ import annotations
@@ -20,7 +21,5 @@ def forget_person(
     """Destroy the volunteer's data key, where the ledger has one (after it, their earlier
     events read None for each personal field), and drop every stored answer that holds their
     id or one of the ``traces`` (their name, phone, volunteer number, guardian)."""
-    forget = getattr(ledger, "forget", None)
-    if forget is not None:
-        forget(volunteer_id)
+    ledger.forget(volunteer_id)
     idempotency.forget([str(volunteer_id), *traces])

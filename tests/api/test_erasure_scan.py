@@ -13,8 +13,6 @@ import re
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tests.api import every_store
 from tests.api.conftest import PASSWORD
 from tests.api.every_store import read
@@ -131,7 +129,6 @@ def test_no_log_line_holds_the_name_or_phone(api, world, caplog):
     assert [r.getMessage() for r in caplog.records if hits(r.getMessage().encode())] == []
 
 
-@pytest.mark.xfail(strict=True, reason="needs per-person encryption (vault branch)")
 def test_nothing_stored_holds_the_erased_name_or_phone(api, world):
     erase_a_volunteer_with_hours(api, world)
     assert leaks_of(api) == {}

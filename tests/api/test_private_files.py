@@ -58,6 +58,8 @@ KEY_FILES = (
     "issuer-keys/current.key",
     "log-salt.key",
     "log-signing.key",
+    "master.key",
+    "id-secret.key",
 )
 
 
