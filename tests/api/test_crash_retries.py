@@ -24,7 +24,8 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from domain.ledger import Ledger
+from api.personal_data import ledger_for
+from api.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +193,7 @@ def test_every_retry_after_random_kills_gets_each_fact_exactly_once(server: Serv
             assert retry.json()["id"] == request.acknowledged["id"]
     server.kill()
 
-    ledger = Ledger(server.store)
+    ledger = ledger_for(Settings(data_dir=server.data_dir, store=server.store))
     try:
         created = [
             ledger.mapper.to_domain_event(n)

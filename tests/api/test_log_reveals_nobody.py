@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.demo import load_demo
+from api.personal_data import ledger_for
 from api.settings import Settings
-from domain.ledger import Ledger
 from domain.values import Actor
 from tests import factories as f
 from trust.leaf import LEAF_FIELDS, parse_leaf
@@ -38,10 +38,10 @@ def settings(request: pytest.FixtureRequest, tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", store=store, follow_projections=False)
 
 
-def demo_with_every_kind_of_leaf(store: str) -> None:
+def demo_with_every_kind_of_leaf(settings: Settings) -> None:
     """The demo, then a raise, a revoked record and a revoked certificate."""
-    summary = load_demo(store, weeks=1, progress=lambda _: None)
-    ledger = Ledger(store)
+    summary = load_demo(settings, weeks=1, progress=lambda _: None)
+    ledger = ledger_for(settings)
     try:
         organiser = Actor.account(ledger.account_for_login("demo.organiser").id)
         raised, revoked = (records[-1] for records in list(summary.approved.values())[-2:])
@@ -78,8 +78,8 @@ def mentioned(value: object) -> Iterator[str]:
 class Events:
     """The ledger's events as an insider reads them: ids, numbers, and whose each event is."""
 
-    def __init__(self, store: str) -> None:
-        ledger = Ledger(store)
+    def __init__(self, settings: Settings) -> None:
+        ledger = ledger_for(settings)
         try:
             notifications = ledger.recorder.select_notifications(start=None, limit=100_000)
             self.ids: set[str] = set()
@@ -125,10 +125,9 @@ def values(leaf: dict, fields: tuple[str, ...]) -> Iterator[object]:
 
 
 def test_no_leaf_holds_an_id_or_a_number_of_anyone(settings):
-    store = settings.store_url()
-    demo_with_every_kind_of_leaf(store)
+    demo_with_every_kind_of_leaf(settings)
     leaves = public_leaves(settings)
-    events = Events(store)
+    events = Events(settings)
     assert len(leaves) == len(events.aggregate_at) > 300
     assert len(events.ids) > 100
     assert len(events.numbers) > 10

@@ -76,18 +76,22 @@ class Captured(logging.Handler):
 
 @pytest.fixture
 def captured() -> Iterator[Captured]:
+    """Every record of every logger at DEBUG, whatever an earlier test in this process did to
+    them (uvicorn's own logging set-up stops its loggers propagating, for one)."""
     handler = Captured()
     loggers = [logging.getLogger(), *(logging.getLogger(name) for name in LOGGERS)]
-    levels = [logger.level for logger in loggers]
+    saved = [(logger.level, logger.propagate, logger.disabled) for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.DEBUG)
+        logger.propagate, logger.disabled = True, False
     logging.getLogger().addHandler(handler)
     try:
         yield handler
     finally:
         logging.getLogger().removeHandler(handler)
-        for logger, level in zip(loggers, levels, strict=True):
+        for logger, (level, propagate, disabled) in zip(loggers, saved, strict=True):
             logger.setLevel(level)
+            logger.propagate, logger.disabled = propagate, disabled
 
 
 def free_socket() -> socket.socket:
