@@ -25,7 +25,13 @@ from api.security import load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
 from domain.policy import Policy
-from domain.storage import MEMORY, POSTGRES_CONNECTION, store_env
+from domain.storage import (
+    MEMORY,
+    POSTGRES_CONNECTION,
+    POSTGRES_RECONNECT_SECONDS,
+    POSTGRES_WAIT_SECONDS,
+    store_env,
+)
 from vault import KeyStore, MemoryKeyStore, SQLiteKeyStore, Vault
 from vault.crypto import KEY_BYTES
 from vault.postgres import PostgresKeyStore
@@ -79,7 +85,13 @@ def key_store_for(store: str) -> KeyStore:
         "password": env["POSTGRES_PASSWORD"] or None,
         **POSTGRES_CONNECTION,
     }
-    return PostgresKeyStore("", env.get("POSTGRES_SCHEMA"), **connection)
+    return PostgresKeyStore(
+        "",
+        env.get("POSTGRES_SCHEMA"),
+        wait_seconds=POSTGRES_WAIT_SECONDS,
+        reconnect_seconds=POSTGRES_RECONNECT_SECONDS,
+        **connection,
+    )
 
 
 def open_vault(settings: Settings, store: str | None = None) -> Vault:

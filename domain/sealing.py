@@ -78,14 +78,15 @@ class SealingMapper(Mapper[UUID]):
         cls = resolve_topic(stored_event.topic)
         try:
             event_state: dict[str, Any] = self.transcoder.decode(stored_event.state)
-            if _MARK in stored_event.state:
-                event_state = self._open(stored_event, event_state)
         except Exception as error:
-            raise MapperDeserialisationError(
-                f"Failed to deserialise state of stored event with topic "
-                f"'{stored_event.topic}', originator_id '{stored_event.originator_id}' and "
-                f"originator_version {stored_event.originator_version}: {error}"
-            ) from error
+            raise _unreadable(stored_event, error) from error
+        if _MARK in stored_event.state:
+            # A broken seal is a ValueError; the key store out of reach is not, and goes up
+            # as it is, to be answered as the database being unavailable.
+            try:
+                event_state = self._open(stored_event, event_state)
+            except ValueError as error:
+                raise _unreadable(stored_event, error) from error
         id_convertor = find_id_convertor(cls, cast(Hashable, type(stored_event.originator_id)))
         event_state["originator_id"] = id_convertor(stored_event.originator_id)
         event_state["originator_version"] = stored_event.originator_version
@@ -188,6 +189,14 @@ class _Sealing:
         assert isinstance(whose, Linked)
         linked = self.originator_id if whose.via is None else _uuid(values[whose.via])
         return self.sealer.subject_linked_to(linked) or self.originator_id
+
+
+def _unreadable(stored: StoredEvent, error: Exception) -> MapperDeserialisationError:
+    return MapperDeserialisationError(
+        f"Failed to deserialise state of stored event with topic '{stored.topic}', "
+        f"originator_id '{stored.originator_id}' and originator_version "
+        f"{stored.originator_version}: {error}"
+    )
 
 
 def _path(prefix: str, name: str) -> str:

@@ -24,14 +24,26 @@ _CREATION_ATTEMPTS = 8
 class PostgresKeyStore:
     """``conninfo``: a libpq connection string; ``schema``: the ledger's schema, if any."""
 
-    def __init__(self, conninfo: str, schema: str | None = None, **connection: Any) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        schema: str | None = None,
+        *,
+        wait_seconds: float = 5.0,
+        reconnect_seconds: float = 300.0,
+        **connection: Any,
+    ) -> None:
+        """``wait_seconds``: how long a caller waits for a connection before the pool gives
+        up (``PoolTimeout``, a ``psycopg.OperationalError``); ``connection``: libpq settings."""
         self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             conninfo,
             min_size=1,
             max_size=4,
             kwargs={"autocommit": True, **connection},
             open=True,
-            timeout=5,
+            timeout=wait_seconds,
+            reconnect_timeout=reconnect_seconds,
+            check=ConnectionPool.check_connection,
         )
         prefix = [schema] if schema else []
         self._keys = sql.Identifier(*prefix, "vault_keys")
