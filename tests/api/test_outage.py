@@ -26,6 +26,7 @@ from uuid import UUID
 import httpx2 as httpx
 import pytest
 
+from api.personal_data import ledger_for
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
@@ -90,7 +91,9 @@ def _collect(stream: Any, into: list[str]) -> None:
 @pytest.fixture
 def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
     proxy = TcpProxy.in_front_of(postgres_schema)
-    ledger = Ledger(postgres_schema)
+    data = tmp_path / "data"
+    # Straight to the database, with the keys the server will find in its data folder.
+    ledger = ledger_for(Settings(data_dir=data), store=postgres_schema)
     organisation = ledger.create_organisation(name="和平里社区", kind="community")
     admin = ledger.create_staff_account(
         username="admin.zhang",
@@ -98,7 +101,6 @@ def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
         password_hash=password_hash(),
         is_admin=True,
     )
-    data = tmp_path / "data"
     ttl = Settings(data_dir=data).token_ttl  # as the server will read it
     tokens = TokenService(load_or_create_secret(data / "token-secret.key"), ttl)
     epoch = ledger.account(admin).security_epoch
