@@ -76,7 +76,8 @@ def key_store_for(store: str) -> KeyStore:
         return SQLiteKeyStore(env["SQLITE_DBNAME"])
     # The keys go through a pool like the ledger's own: it fails fast (503) while the database
     # is away and serves again when it is back, as the events do.
-    datastore = PostgresFactory(Environment("Ledger", env)).datastore
+    small = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}  # keys are cached
+    datastore = PostgresFactory(Environment("Ledger", {**env, **small})).datastore
     return PostgresKeyStore(
         datastore.get_connection, env.get("POSTGRES_SCHEMA"), on_close=datastore.close
     )

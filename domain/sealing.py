@@ -106,7 +106,7 @@ class SealingMapper(Mapper[UUID]):
             if isinstance(value, dict):
                 sealed = value.get(SEALED) if len(value) == 1 else None
                 if isinstance(sealed, dict):
-                    return self._open_one(sealed, stored.topic, originator_id, stored, path)
+                    return self._open_one(sealed, stored, originator_id, path)
                 return {
                     key: walk(item, f"{path}/{key}" if path else key) for key, item in value.items()
                 }
@@ -117,18 +117,13 @@ class SealingMapper(Mapper[UUID]):
         return cast(dict[str, Any], walk(state, ""))
 
     def _open_one(
-        self,
-        envelope: dict[str, Any],
-        topic: str,
-        originator_id: UUID,
-        stored: StoredEvent,
-        path: str,
+        self, envelope: dict[str, Any], stored: StoredEvent, originator_id: UUID, path: str
     ) -> Any:
         if self.sealer is None:
             raise ValueError(
                 "the store holds sealed personal data: open it with the vault's master key"
             )
-        associated = associated_data(topic, originator_id, stored.originator_version, path)
+        associated = associated_data(stored.topic, originator_id, stored.originator_version, path)
         plaintext = self.sealer.open(envelope, associated)
         return None if plaintext is None else self.transcoder.decode(plaintext)
 

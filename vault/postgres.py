@@ -134,5 +134,8 @@ class PostgresKeyStore:
         if row is None or row["value"] != value:
             raise refuse_mismatch(name)
 
+    def ping(self) -> None:
+        self._row(sql.SQL("SELECT 1 AS one").format(), ())
+
     def close(self) -> None:
         self._on_close()
