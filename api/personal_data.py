@@ -21,11 +21,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.utils import Environment
+
 from api.security import load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
 from domain.policy import Policy
-from domain.storage import MEMORY, POSTGRES_CONNECTION, store_env
+from domain.postgres_store import PostgresFactory
+from domain.storage import MEMORY, store_env
 from vault import KeyStore, MemoryKeyStore, SQLiteKeyStore, Vault
 from vault.crypto import KEY_BYTES
 from vault.postgres import PostgresKeyStore
@@ -71,15 +74,13 @@ def key_store_for(store: str) -> KeyStore:
     env = store_env(store)
     if "SQLITE_DBNAME" in env:
         return SQLiteKeyStore(env["SQLITE_DBNAME"])
-    connection: dict[str, Any] = {
-        "dbname": env["POSTGRES_DBNAME"],
-        "host": env["POSTGRES_HOST"],
-        "port": env["POSTGRES_PORT"],
-        "user": env["POSTGRES_USER"],
-        "password": env["POSTGRES_PASSWORD"] or None,
-        **POSTGRES_CONNECTION,
-    }
-    return PostgresKeyStore("", env.get("POSTGRES_SCHEMA"), **connection)
+    # The keys go through a pool like the ledger's own: it fails fast (503) while the database
+    # is away and serves again when it is back, as the events do.
+    small = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "3"}  # keys are cached
+    datastore = PostgresFactory(Environment("Ledger", {**env, **small})).datastore
+    return PostgresKeyStore(
+        datastore.get_connection, env.get("POSTGRES_SCHEMA"), on_close=datastore.close
+    )
 
 
 def open_vault(settings: Settings, store: str | None = None) -> Vault:

@@ -78,14 +78,15 @@ class SealingMapper(Mapper[UUID]):
         cls = resolve_topic(stored_event.topic)
         try:
             event_state: dict[str, Any] = self.transcoder.decode(stored_event.state)
-            if _MARK in stored_event.state:
-                event_state = self._open(stored_event, event_state)
         except Exception as error:
-            raise MapperDeserialisationError(
-                f"Failed to deserialise state of stored event with topic "
-                f"'{stored_event.topic}', originator_id '{stored_event.originator_id}' and "
-                f"originator_version {stored_event.originator_version}: {error}"
-            ) from error
+            raise _unreadable(stored_event, error) from error
+        if _MARK in stored_event.state:
+            # A broken seal is a ValueError; the key store out of reach is not, and goes up
+            # as it is, to be answered as the database being unavailable.
+            try:
+                event_state = self._open(stored_event, event_state)
+            except ValueError as error:
+                raise _unreadable(stored_event, error) from error
         id_convertor = find_id_convertor(cls, cast(Hashable, type(stored_event.originator_id)))
         event_state["originator_id"] = id_convertor(stored_event.originator_id)
         event_state["originator_version"] = stored_event.originator_version
@@ -105,7 +106,7 @@ class SealingMapper(Mapper[UUID]):
             if isinstance(value, dict):
                 sealed = value.get(SEALED) if len(value) == 1 else None
                 if isinstance(sealed, dict):
-                    return self._open_one(sealed, stored.topic, originator_id, stored, path)
+                    return self._open_one(sealed, stored, originator_id, path)
                 return {
                     key: walk(item, f"{path}/{key}" if path else key) for key, item in value.items()
                 }
@@ -116,18 +117,13 @@ class SealingMapper(Mapper[UUID]):
         return cast(dict[str, Any], walk(state, ""))
 
     def _open_one(
-        self,
-        envelope: dict[str, Any],
-        topic: str,
-        originator_id: UUID,
-        stored: StoredEvent,
-        path: str,
+        self, envelope: dict[str, Any], stored: StoredEvent, originator_id: UUID, path: str
     ) -> Any:
         if self.sealer is None:
             raise ValueError(
                 "the store holds sealed personal data: open it with the vault's master key"
             )
-        associated = associated_data(topic, originator_id, stored.originator_version, path)
+        associated = associated_data(stored.topic, originator_id, stored.originator_version, path)
         plaintext = self.sealer.open(envelope, associated)
         return None if plaintext is None else self.transcoder.decode(plaintext)
 
@@ -188,6 +184,14 @@ class _Sealing:
         assert isinstance(whose, Linked)
         linked = self.originator_id if whose.via is None else _uuid(values[whose.via])
         return self.sealer.subject_linked_to(linked) or self.originator_id
+
+
+def _unreadable(stored: StoredEvent, error: Exception) -> MapperDeserialisationError:
+    return MapperDeserialisationError(
+        f"Failed to deserialise state of stored event with topic '{stored.topic}', "
+        f"originator_id '{stored.originator_id}' and originator_version "
+        f"{stored.originator_version}: {error}"
+    )
 
 
 def _path(prefix: str, name: str) -> str:

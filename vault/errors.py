@@ -12,9 +12,10 @@ class VaultError(Exception):
     """Base of the vault's errors."""
 
 
-class SealBrokenError(VaultError):
+class SealBrokenError(VaultError, ValueError):
     """A sealed value that does not open under its key: altered, moved to another event or
-    field, or wrapped by another master key. Never a destroyed key: that opens as None."""
+    field, or wrapped by another master key. Never a destroyed key: that opens as None.
+    A ``ValueError``, as bad data is: the ledger's mapper reports it as an unreadable event."""
 
 
 class MasterKeyMismatchError(VaultError):

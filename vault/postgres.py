@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg.rows import dict_row
 
 from vault.stores import refuse_mismatch
 
@@ -22,22 +24,33 @@ _CREATION_ATTEMPTS = 8
 
 
 class PostgresKeyStore:
-    """``conninfo``: a libpq connection string; ``schema``: the ledger's schema, if any."""
+    """``connect()`` lends a connection in autocommit mode (the ledger's own kind of pool, so
+    that the keys fail fast and come back with the events); ``schema``: the ledger's schema."""
 
-    def __init__(self, conninfo: str, schema: str | None = None, **connection: Any) -> None:
-        self._pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            conninfo,
-            min_size=1,
-            max_size=4,
-            kwargs={"autocommit": True, **connection},
-            open=True,
-            timeout=5,
-        )
+    def __init__(
+        self,
+        connect: Callable[[], AbstractContextManager[psycopg.Connection[Any]]],
+        schema: str | None = None,
+        *,
+        on_close: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._connect = connect
+        self._on_close = on_close
         prefix = [schema] if schema else []
         self._keys = sql.Identifier(*prefix, "vault_keys")
         self._links = sql.Identifier(*prefix, "vault_links")
         self._meta = sql.Identifier(*prefix, "vault_meta")
         self._create_tables()
+
+    def _row(self, statement: sql.Composed, values: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._connect() as conn, conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(statement, values)
+            return cursor.fetchone()
+
+    def _execute(self, statement: sql.Composed, values: tuple[Any, ...] = ()) -> int:
+        with self._connect() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, values)
+            return cursor.rowcount
 
     def _create_tables(self) -> None:
         statements = [
@@ -57,85 +70,72 @@ class PostgresKeyStore:
         ]
         for attempt in range(1, _CREATION_ATTEMPTS + 1):
             try:
-                with self._pool.connection() as conn:
-                    for statement in statements:
-                        conn.execute(statement)
+                for statement in statements:
+                    self._execute(statement)
                 return
-            except (
-                psycopg.errors.UniqueViolation,
-                psycopg.errors.DuplicateTable,
-                psycopg.errors.InternalError_,
-            ):
+            except Exception:  # psycopg's errors, or the connection lender's wrappers of them
                 # Another process created them at the same moment: the next try finds them.
                 if attempt == _CREATION_ATTEMPTS:
                     raise
                 time.sleep(0.05 * attempt * (1 + random.random()))
 
     def key_of(self, subject: str) -> tuple[str, bytes] | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                sql.SQL(
-                    "SELECT key_id, wrapped FROM {} WHERE subject = %s"
-                    " ORDER BY created_at, key_id LIMIT 1"
-                ).format(self._keys),
-                (subject,),
-            ).fetchone()
-        return (row[0], bytes(row[1])) if row else None
+        row = self._row(
+            sql.SQL(
+                "SELECT key_id, wrapped FROM {} WHERE subject = %s"
+                " ORDER BY created_at, key_id LIMIT 1"
+            ).format(self._keys),
+            (subject,),
+        )
+        return (row["key_id"], bytes(row["wrapped"])) if row else None
 
     def add(self, key_id: str, subject: str, wrapped: bytes) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(
-                sql.SQL(
-                    "INSERT INTO {} (key_id, subject, wrapped, created_at) VALUES (%s, %s, %s, %s)"
-                ).format(self._keys),
-                (key_id, subject, wrapped, datetime.now(UTC)),
-            )
+        self._execute(
+            sql.SQL(
+                "INSERT INTO {} (key_id, subject, wrapped, created_at) VALUES (%s, %s, %s, %s)"
+            ).format(self._keys),
+            (key_id, subject, wrapped, datetime.now(UTC)),
+        )
 
     def get(self, key_id: str) -> tuple[str, bytes] | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                sql.SQL("SELECT subject, wrapped FROM {} WHERE key_id = %s").format(self._keys),
-                (key_id,),
-            ).fetchone()
-        return (row[0], bytes(row[1])) if row else None
+        row = self._row(
+            sql.SQL("SELECT subject, wrapped FROM {} WHERE key_id = %s").format(self._keys),
+            (key_id,),
+        )
+        return (row["subject"], bytes(row["wrapped"])) if row else None
 
     def destroy(self, subject: str) -> int:
-        with self._pool.connection() as conn:
-            deleted = conn.execute(
-                sql.SQL("DELETE FROM {} WHERE subject = %s").format(self._keys), (subject,)
-            ).rowcount
-            conn.execute(sql.SQL("VACUUM {}").format(self._keys))
+        deleted = self._execute(
+            sql.SQL("DELETE FROM {} WHERE subject = %s").format(self._keys), (subject,)
+        )
+        self._execute(sql.SQL("VACUUM {}").format(self._keys))
         return deleted
 
     def link(self, id: str, subject: str) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(
-                sql.SQL(
-                    "INSERT INTO {} (id, subject) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-                ).format(self._links),
-                (id, subject),
-            )
+        self._execute(
+            sql.SQL("INSERT INTO {} (id, subject) VALUES (%s, %s) ON CONFLICT DO NOTHING").format(
+                self._links
+            ),
+            (id, subject),
+        )
 
     def linked(self, id: str) -> str | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
-                sql.SQL("SELECT subject FROM {} WHERE id = %s").format(self._links), (id,)
-            ).fetchone()
-        return str(row[0]) if row else None
+        row = self._row(sql.SQL("SELECT subject FROM {} WHERE id = %s").format(self._links), (id,))
+        return str(row["subject"]) if row else None
 
     def check_fingerprint(self, name: str, value: str) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(
-                sql.SQL(
-                    "INSERT INTO {} (name, value) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-                ).format(self._meta),
-                (name, value),
-            )
-            row = conn.execute(
-                sql.SQL("SELECT value FROM {} WHERE name = %s").format(self._meta), (name,)
-            ).fetchone()
-        if row is None or row[0] != value:
+        self._execute(
+            sql.SQL("INSERT INTO {} (name, value) VALUES (%s, %s) ON CONFLICT DO NOTHING").format(
+                self._meta
+            ),
+            (name, value),
+        )
+        row = self._row(sql.SQL("SELECT value FROM {} WHERE name = %s").format(self._meta), (name,))
+        if row is None or row["value"] != value:
             raise refuse_mismatch(name)
 
+    def ping(self) -> None:
+        self._row(sql.SQL("SELECT 1 AS one").format(), ())
+
     def close(self) -> None:
-        self._pool.close()
+        self._on_close()

@@ -41,6 +41,9 @@ class KeyStore(Protocol):
     def check_fingerprint(self, name: str, value: str) -> None:
         """Record the fingerprint the first time; later, refuse any other."""
 
+    def ping(self) -> None:
+        """Raise if the key tables' database cannot be reached."""
+
     def close(self) -> None: ...
 
 
@@ -92,6 +95,9 @@ class MemoryKeyStore:
         with self._lock:
             if self.meta.setdefault(name, value) != value:
                 raise refuse_mismatch(name)
+
+    def ping(self) -> None:
+        pass
 
     def close(self) -> None:
         pass
@@ -174,6 +180,10 @@ class SQLiteKeyStore:
             ).fetchone()
         if row[0] != value:
             raise refuse_mismatch(name)
+
+    def ping(self) -> None:
+        with self._lock:
+            self._db.execute("SELECT 1").fetchone()
 
     def close(self) -> None:
         with self._lock:

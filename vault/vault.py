@@ -148,6 +148,10 @@ class Vault:
         self._opening.drop_where(lambda held: isinstance(held, tuple) and held[0] == name)
         return destroyed
 
+    def ping(self) -> None:
+        """Raise if the key store cannot be reached (a readiness check)."""
+        self.store.ping()
+
     def close(self) -> None:
         self.store.close()
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ServicesDep
 from api.problems import STORE_RETRY_AFTER_SECONDS
+from vault import Vault
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
@@ -23,10 +24,12 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="The store and read models answer",
-    responses={503: {"description": "the event store or the read models cannot be reached"}},
+    responses={
+        503: {"description": "the event store, its keys or the read models cannot be reached"}
+    },
 )
 def readyz(services: ServicesDep) -> JSONResponse:
-    """The event store and the read models answer; if not, which of them does not.
+    """The event store, its keys and the read models answer; if not, which does not.
 
     Each is given as long as a request would wait for it, so this answers within seconds.
     """
@@ -34,6 +37,11 @@ def readyz(services: ServicesDep) -> JSONResponse:
         position = services.ledger.recorder.max_notification_id() or 0
     except Exception as error:
         return _unready("event-store", "the event store's database cannot be reached", error)
+    if isinstance(services.ledger.sealer, Vault):
+        try:
+            services.ledger.sealer.ping()
+        except Exception as error:
+            return _unready("keys", "the personal data keys' database cannot be reached", error)
     try:
         services.views.query("SELECT 1")
     except Exception as error:

@@ -131,13 +131,14 @@ class LedgerBase(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
-    def forget(self, subject_id: UUID) -> int:
-        """Destroy the data keys of a person (a volunteer's id): the personal fields sealed
+    def forget(self, volunteer_id: UUID) -> int:
+        """Destroy the data keys of a person (a volunteer's id, or any other subject's in
+        ``domain.personal``, such as an activity's for its contact): the personal fields sealed
         under them read as ``None`` from now on, in every event and snapshot. Saving an
         erasure (``Volunteer.Erased``) does this already; calling it again does no harm, and
         completes an erasure whose process stopped between its save and this. Returns how
         many keys were destroyed (0 without a sealer)."""
-        return 0 if self.sealer is None else self.sealer.forget(subject_id)
+        return 0 if self.sealer is None else self.sealer.forget(volunteer_id)
 
     def close(self) -> None:
         super().close()

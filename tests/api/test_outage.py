@@ -94,7 +94,8 @@ def _collect(stream: Any, into: list[str]) -> None:
 def service(postgres_schema: str, tmp_path: Path) -> Iterator[Service]:
     proxy = TcpProxy.in_front_of(postgres_schema)
     data = tmp_path / "data"
-    ledger = ledger_for(Settings(data_dir=data, store=postgres_schema))  # the server's keys
+    # Straight to the database, with the keys the server will find in its data folder.
+    ledger = ledger_for(Settings(data_dir=data), store=postgres_schema)
     organisation = ledger.create_organisation(name="和平里社区", kind="community")
     admin = ledger.create_staff_account(
         username="admin.zhang",

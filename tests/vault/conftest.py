@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from api.personal_data import key_store_for
 from vault import KeyStore, MemoryKeyStore, SQLiteKeyStore
-from vault.postgres import PostgresKeyStore
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -19,9 +18,7 @@ def key_store(request: pytest.FixtureRequest, tmp_path) -> Iterator[KeyStore]:
     elif request.param == "sqlite":
         store = SQLiteKeyStore(tmp_path / "ledger.db")
     else:
-        url = str(request.getfixturevalue("postgres_schema"))
-        schema = parse_qs(urlsplit(url).query)["schema"][0]
-        store = PostgresKeyStore(url.split("?")[0], schema)
+        store = key_store_for(str(request.getfixturevalue("postgres_schema")))
     try:
         yield store
     finally:
