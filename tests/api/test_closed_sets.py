@@ -7,7 +7,8 @@ import pytest
 CLOSED_SETS = [
     ("ShiftPublic", "status", {"scheduled", "running", "completed", "cancelled"}),
     ("ShiftStatisticsPublic", "status", {"scheduled", "cancelled"}),
-    ("VolunteerPublic", "status", {"active", "suspended", "withdrawn"}),
+    ("VolunteerPublic", "status", {"active", "suspended", "withdrawn", "erased"}),
+    ("FoundVolunteer", "status", {"active", "suspended", "withdrawn", "erased"}),
     ("ServiceRecordPublic", "status", {"pending", "approved", "rejected", "revoked"}),
     ("ServiceRecordPublic", "source", {"attendance", "manual"}),
     ("VerdictPublic", "status", {"valid", "revoked", "superseded", "unknown"}),
