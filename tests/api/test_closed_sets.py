@@ -8,6 +8,7 @@ CLOSED_SETS = [
     ("ShiftPublic", "status", {"scheduled", "running", "completed", "cancelled"}),
     ("ShiftStatisticsPublic", "status", {"scheduled", "cancelled"}),
     ("VolunteerPublic", "status", {"active", "suspended", "withdrawn", "erased"}),
+    ("FoundVolunteer", "status", {"active", "suspended", "withdrawn", "erased"}),
     ("ServiceRecordPublic", "status", {"pending", "approved", "rejected", "revoked"}),
     ("ServiceRecordPublic", "source", {"attendance", "manual"}),
     ("VerdictPublic", "status", {"valid", "revoked", "superseded", "unknown"}),
