@@ -76,14 +76,22 @@ class Captured(logging.Handler):
 
 @pytest.fixture
 def captured() -> Iterator[Captured]:
-    """Every record of every logger at DEBUG, whatever an earlier test in this process did to
-    them (uvicorn's own logging set-up stops its loggers propagating, for one)."""
+    """A handler on the root that every logger reaches: the named ones at DEBUG, and none
+    kept from it by an earlier logging set-up (uvicorn's own stops its loggers propagating;
+    ``dictConfig`` disables the loggers it does not name). Everything is put back after."""
     handler = Captured()
-    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in LOGGERS)]
+    for name in LOGGERS:
+        logging.getLogger(name)
+    loggers = [logging.getLogger()] + [
+        known
+        for known in logging.root.manager.loggerDict.values()
+        if isinstance(known, logging.Logger)
+    ]
     saved = [(logger.level, logger.propagate, logger.disabled) for logger in loggers]
     for logger in loggers:
-        logger.setLevel(logging.DEBUG)
         logger.propagate, logger.disabled = True, False
+        if logger.name in (*LOGGERS, "root"):
+            logger.setLevel(logging.DEBUG)
     logging.getLogger().addHandler(handler)
     try:
         yield handler
