@@ -90,7 +90,7 @@ async function main() {
     errors: [...stock.errors, ...proofs.filter(p => p.error).map(p => `${p.cryptosuite}: ${p.error}`)],
     checks,
     proofs,
-    status: {revocation: status.checked ? Boolean(status.revocation) : null, ...status},
+    status: {...status, revocation: status.checked && 'revocation' in status ? status.revocation : null},
     schema: schemaErrors.length ? schemaErrors : 'ok',
     safeMode: safeMode.length ? safeMode : 'ok',
     refused: [...new Set(documents.refused)],
