@@ -40,9 +40,16 @@ export function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
+/** A file given for a URL: its JSON, and its bytes (for a digest the credential pins). */
+export function readDocument(file) {
+  const bytes = readFileSync(file);
+  return {bytes, document: JSON.parse(bytes.toString('utf8'))};
+}
+
 export class LocalDocuments {
   constructor() {
     this.documents = new Map();
+    this.bytes = new Map();
     this.refused = [];
     this.disagreements = [];
     for(const url of PACKAGED_DEFAULTS) {
@@ -50,7 +57,10 @@ export class LocalDocuments {
     }
   }
 
-  add(url, document) {
+  add(url, document, bytes) {
+    if(bytes) {
+      this.bytes.set(url, bytes);
+    }
     const packaged = PACKAGED.get(url);
     if(packaged && !isDeepStrictEqual(packaged, document)) {
       this.disagreements.push(url);

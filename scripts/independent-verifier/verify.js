@@ -10,7 +10,12 @@
  * status list credentials. Prints a JSON verdict on standard output:
  *
  *   {verified, errors, checks: {name: bool}, proofs: [...], status: {checked, revocation, ...},
- *    schema: "ok" | [errors], safeMode: "ok" | [errors], refused: [urls], disagreements: [urls]}
+ *    schema: "ok" | [errors], safeMode: "ok" | [errors], relatedResource: "ok" | [errors],
+ *    refused: [urls], disagreements: [urls]}
+ *
+ * `relatedResource` (and the check `related-resources`) only when the credential pins documents
+ * by digest (VC 2.0 `relatedResource` with `digestSRI` or `digestMultibase`): each must be a
+ * document given here whose bytes have that digest.
  *
  * `verified` is what a stock `verifyCredential` with the Bitstring Status List check says (it
  * says true for a revoked credential, as the status list itself was verified); `checks` names
@@ -23,7 +28,8 @@ import {parseArgs} from 'node:util';
 import {
   CRYPTOSUITES, checkBitstringStatus, checkProofs, checkSafeMode, checkSchema, checkStock,
 } from './checks.js';
-import {LocalDocuments, readJson} from './loader.js';
+import {checkRelatedResources} from './digests.js';
+import {LocalDocuments, readDocument, readJson} from './loader.js';
 
 function usage(text) {
   process.stderr.write(`${text}\nusage: node verify.js CREDENTIAL.json --did-document FILE ` +
@@ -58,7 +64,8 @@ function parse() {
     if(at <= 0) {
       usage(`--document wants URL=FILE, not ${pair}`);
     }
-    documents.add(pair.slice(0, at), readJson(pair.slice(at + 1)));
+    const {document, bytes} = readDocument(pair.slice(at + 1));
+    documents.add(pair.slice(0, at), document, bytes);
   }
   const schema = values.schema ? readJson(values.schema) : null;
   return {credential: readJson(positionals[0]), documents, schema};
@@ -73,6 +80,7 @@ async function main() {
   const stock = await checkStock(credential, loader);
   const safeMode = await checkSafeMode(credential, loader);
   const schemaErrors = schema ? checkSchema(credential, schema) : ['no schema given'];
+  const related = checkRelatedResources(credential, documents.bytes);
 
   const checks = {};
   for(const suite of CRYPTOSUITES) {
@@ -84,6 +92,9 @@ async function main() {
   checks.stock = stock.verified;
   checks['jsonld-safe-mode'] = safeMode.length === 0;
   checks['ob3-schema'] = schemaErrors.length === 0;
+  if(related) {
+    checks['related-resources'] = related.length === 0;
+  }
 
   const verdict = {
     verified: stock.verified,
@@ -93,6 +104,7 @@ async function main() {
     status: {...status, revocation: status.checked && 'revocation' in status ? status.revocation : null},
     schema: schemaErrors.length ? schemaErrors : 'ok',
     safeMode: safeMode.length ? safeMode : 'ok',
+    ...(related ? {relatedResource: related.length ? related : 'ok'} : {}),
     refused: [...new Set(documents.refused)],
     disagreements: documents.disagreements,
   };

@@ -7,7 +7,8 @@
 
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {before, test} from 'node:test';
@@ -174,4 +175,22 @@ test('a context that is not given is refused, not fetched', async () => {
   const {verdict} = verify(credential, await statusList({revoked: false}));
   assert.ok(verdict.refused.includes('https://volunteer.example/ns/v1'));
   assert.equal(verdict.checks['jsonld-safe-mode'], false);
+});
+
+test('a context pinned by digest passes only with the bytes it was pinned to', async () => {
+  const bytes = readFileSync(join(CONTEXTS, 'ob-3.0.3.json'));
+  const credential = certificate();
+  credential.relatedResource = [{
+    id: OB_V3,
+    digestSRI: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
+  }];
+  const list = await statusList({revoked: false});
+  const pinned = verify(await sign(credential), list).verdict;
+  assert.equal(pinned.checks['related-resources'], true, JSON.stringify(pinned.relatedResource));
+  assert.equal(pinned.checks['ob3-schema'], true, JSON.stringify(pinned.schema));
+
+  const changed = join(folder, 'ob-changed.json');
+  writeFileSync(changed, bytes.toString('utf8').replace(/\n$/, '') + ' \n');
+  const {verdict} = verify(await sign(credential), list, ['--document', `${OB_V3}=${changed}`]);
+  assert.equal(verdict.checks['related-resources'], false);
 });
