@@ -25,6 +25,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,19 @@ def tampered(credential: dict[str, Any]) -> dict[str, Any]:
     subject = changed["credentialSubject"]
     subject["creditsEarned"] = float(subject.get("creditsEarned", 0)) + 1
     return changed
+
+
+def after_revocation(
+    work: Path, service: Service, credential: dict[str, Any], before: Collected
+) -> Collected:
+    """The documents again once the status lists have changed (a list may be rebuilt a moment
+    after the revocation), or after 30 s."""
+    deadline = time.monotonic() + 30
+    while True:
+        after = Collected(work / "after-revocation", service, credential)
+        if not before.lists or after.lists != before.lists or time.monotonic() > deadline:
+            return after
+        time.sleep(1)
 
 
 class Report:
@@ -153,8 +167,11 @@ def run(work: Path) -> int:
         service.request("POST", f"/v1/certificates/{number}/revoke", b'{"reason": "CI"}')
         ours = service.request("GET", f"/v1/certificates/{number}/status")["status"]
         report.require(ours == "revoked", f"the service's own status route says revoked ({ours})")
-        collected = Collected(work / "after-revocation", service, credential)
-        report.revoked(collected.verify(credential, "revoked.json"))
+        report.revoked(
+            after_revocation(work, service, credential, collected).verify(
+                credential, "revoked.json"
+            )
+        )
     finally:
         service.stop()
     if report.failures:

@@ -60,6 +60,7 @@ class Service:
                 [*command, "--port", str(port)], cwd=work, env=env, stdout=out, stderr=out
             )
         self.token = ""
+        self._contexts: dict[str, bytes] | None = None
 
     def start(self) -> None:
         deadline = time.monotonic() + 120
@@ -95,6 +96,17 @@ class Service:
             raise SystemExit("the demo issued no certificate")
         return found[0]
 
+    def served_contexts(self) -> dict[str, bytes]:
+        """What the service serves as JSON-LD (``application/ld+json``, says its OpenAPI) at a
+        path without parameters, by path."""
+        if self._contexts is None:
+            self._contexts = {}
+            for path, operations in self.request("GET", "/openapi.json")["paths"].items():
+                answers = operations.get("get", {}).get("responses", {}).get("200", {})
+                if "{" not in path and "application/ld+json" in answers.get("content", {}):
+                    self._contexts[path] = self.get_url(self.base + path)
+        return self._contexts
+
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
@@ -118,6 +130,13 @@ class Service:
         with urllib.request.urlopen(request, timeout=30) as response:
             body: bytes = response.read()
             return body
+
+
+def _same_json(one: bytes, other: bytes) -> bool:
+    try:
+        return bool(json.loads(one) == json.loads(other))
+    except ValueError:
+        return False
 
 
 def free_port() -> int:
@@ -199,17 +218,34 @@ class Collected:
             url = pending.pop()
             if url in self.documents:
                 continue
-            if url in bundled:
+            body = self.served_context(service, url, bundled.get(url))
+            if body is not None:
+                self.documents[url] = self.write(f"context-{len(self.documents)}.json", body)
+                pending += list(context_urls(json.loads(body)))
+            elif url in bundled:
                 self.documents[url] = bundled[url]
-                continue
-            try:
-                body = service.get_url(url)
-                context = json.loads(body)
-            except (urllib.error.URLError, ValueError) as error:
-                self.notes.append(f"context {url} is not served here ({error}): the verifier's own")
-                continue
-            self.documents[url] = self.write(f"context-{len(self.documents)}.json", body)
-            pending += list(context_urls(context))
+            else:
+                self.notes.append(f"context {url}: neither bundled nor served here")
+
+    def served_context(self, service: Service, url: str, bundled: Path | None) -> bytes | None:
+        """The context as the service serves it: at the URL's own path, or else (a URL that
+        redirects to the service, as a w3id.org one does) at one of its JSON-LD routes with
+        the bytes of the bundled copy. None when the service does not serve it."""
+        try:
+            return service.get_url(url)
+        except (urllib.error.URLError, ValueError):
+            pass
+        if bundled is None:
+            return None
+        mine = bundled.read_bytes()
+        for path, body in service.served_contexts().items():
+            if body == mine:
+                self.notes.append(f"context {url}: served at {path}, the bundled bytes")
+                return body
+            if _same_json(body, mine):
+                self.notes.append(f"context {url}: served at {path}, not the bundled bytes")
+                return body
+        return None
 
     def verify(self, credential: dict[str, Any], name: str) -> dict[str, Any]:
         path = self.write(name, credential)
