@@ -116,6 +116,8 @@ class Report:
                 self.require(checks.get(name) is False, f"{name} fails for the changed copy")
 
     def revoked(self, verdict: dict[str, Any]) -> None:
+        for name in sorted((PROOF_CHECKS - {"stock"}) & EXPECTED_TO_PASS):
+            self.require(verdict["checks"].get(name) is True, f"{name} still passes")
         status = verdict["status"]
         if "status:bitstring" not in EXPECTED_TO_PASS:
             print(
