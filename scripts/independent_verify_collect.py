@@ -225,7 +225,7 @@ class Collected:
             elif url in bundled:
                 self.documents[url] = bundled[url]
             else:
-                self.notes.append(f"context {url}: neither bundled nor served here")
+                self.notes.append(f"context {url}: not bundled nor served; the verifier's own")
 
     def served_context(self, service: Service, url: str, bundled: Path | None) -> bytes | None:
         """The context as the service serves it: at the URL's own path, or else (a URL that
