@@ -18,7 +18,7 @@ from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
-from api.personal_data import ledger_for
+from api.personal_data import id_secret, ledger_for
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -120,6 +120,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             store,
             max_failures=settings.login_failures_per_account,
             max_address_failures=settings.login_failures_per_address,
+            account_secret=id_secret(settings),
         ),
         registrations=registration_throttle_for(
             store, per_address=settings.registrations_per_address, clock=clock

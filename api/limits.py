@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
 import threading
@@ -80,8 +82,10 @@ class LoginThrottle:
         *,
         max_address_failures: int = 20,
         max_keys: int = 100_000,
+        account_secret: bytes = b"",
     ) -> None:
         self._clock = clock
+        self._account_secret = account_secret
         self._lock = threading.Lock()
         self._accounts = RecentTimes(max_failures, window, max_keys)
         self._addresses = RecentTimes(max_address_failures, window, max_keys)
@@ -91,7 +95,7 @@ class LoginThrottle:
         with self._lock:
             now = self._clock()
             wait = max(
-                self._accounts.blocked_for(_account_key(account), now),
+                self._accounts.blocked_for(account_key(self._account_secret, account), now),
                 self._addresses.blocked_for(address_key(address), now),
             )
         if wait > 0:
@@ -102,12 +106,12 @@ class LoginThrottle:
     def failed(self, account: str, address: str) -> None:
         with self._lock:
             now = self._clock()
-            self._accounts.add(_account_key(account), now)
+            self._accounts.add(account_key(self._account_secret, account), now)
             self._addresses.add(address_key(address), now)
 
     def succeeded(self, account: str, address: str) -> None:
         with self._lock:
-            self._accounts.clear(_account_key(account))
+            self._accounts.clear(account_key(self._account_secret, account))
 
     def tracked(self) -> int:
         """How many accounts and addresses are counted now (for tests and metrics)."""
@@ -133,12 +137,14 @@ class PostgresLoginThrottle:
         clock: Callable[[], datetime] = _utc_now,
         *,
         max_address_failures: int = 20,
+        account_secret: bytes = b"",
     ) -> None:
         from psycopg import sql
 
         from api.postgres_pool import bounded_pool, conninfo_and_schema
 
         self._limits = {"account": max_failures, "address": max_address_failures}
+        self._account_secret = account_secret
         self._window = window
         self._clock = clock
         conninfo, schema = conninfo_and_schema(url)
@@ -158,7 +164,7 @@ class PostgresLoginThrottle:
         now = self._clock()
         with self._pool.connection() as conn:
             wait = max(
-                self._blocked_for(conn, "account", _account_key(account), now),
+                self._blocked_for(conn, "account", account_key(self._account_secret, account), now),
                 self._blocked_for(conn, "address", address_key(address), now),
             )
         if wait > 0:
@@ -177,13 +183,17 @@ class PostgresLoginThrottle:
     def failed(self, account: str, address: str) -> None:
         now = self._clock()
         with self._pool.connection() as conn, conn.transaction():
-            conn.execute(self._sql["add"], ("account", _account_key(account), now))
+            conn.execute(
+                self._sql["add"], ("account", account_key(self._account_secret, account), now)
+            )
             conn.execute(self._sql["add"], ("address", address_key(address), now))
             conn.execute(self._sql["prune"], (now - self._window,))
 
     def succeeded(self, account: str, address: str) -> None:
         with self._pool.connection() as conn:
-            conn.execute(self._sql["clear"], ("account", _account_key(account)))
+            conn.execute(
+                self._sql["clear"], ("account", account_key(self._account_secret, account))
+            )
 
     def tracked(self) -> int:
         """How many accounts and addresses are counted now (for tests and metrics)."""
@@ -209,18 +219,29 @@ _FAILURE_SQL = {
 
 
 def login_throttle_for(
-    store_url: str, *, max_failures: int, max_address_failures: int
+    store_url: str, *, max_failures: int, max_address_failures: int, account_secret: bytes
 ) -> LoginThrottle | PostgresLoginThrottle:
     """Failures counted in PostgreSQL beside a PostgreSQL ledger, else in this process."""
     if urlsplit(store_url).scheme in ("postgresql", "postgres"):
         return PostgresLoginThrottle(
-            store_url, max_failures=max_failures, max_address_failures=max_address_failures
+            store_url,
+            max_failures=max_failures,
+            max_address_failures=max_address_failures,
+            account_secret=account_secret,
         )
-    return LoginThrottle(max_failures=max_failures, max_address_failures=max_address_failures)
+    return LoginThrottle(
+        max_failures=max_failures,
+        max_address_failures=max_address_failures,
+        account_secret=account_secret,
+    )
 
 
-def _account_key(account: str) -> str:
-    return account.strip().casefold()
+def account_key(secret: bytes, account: str) -> str:
+    """The key an account name counts under: keyed with a secret (HMAC-SHA256), so that a
+    stored failure does not hold the phone number or name someone typed, nor a hash of it
+    that could be tested against every phone number."""
+    name = account.strip().casefold().encode()
+    return hmac.new(secret, name, hashlib.sha256).hexdigest()
 
 
 def address_key(address: str) -> str:

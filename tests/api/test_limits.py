@@ -233,3 +233,19 @@ def test_workers_sharing_postgresql_count_the_same_failures(clock: Clock, postgr
     finally:
         for worker in workers:
             worker.close()
+
+
+@pytest.mark.postgres
+def test_a_failed_login_is_stored_without_the_name_typed(postgres_schema, clock):
+    import psycopg
+
+    throttle = PostgresLoginThrottle(postgres_schema, 5, WINDOW, clock, account_secret=b"k" * 32)
+    try:
+        throttle.failed("13911112222", "203.0.113.9")
+    finally:
+        throttle.close()
+    dsn, _, schema = postgres_schema.partition("?schema=")
+    with psycopg.connect(dsn) as conn:
+        keys = [row[0] for row in conn.execute(f"SELECT key FROM {schema}.login_failures")]
+    assert len(keys) == 2
+    assert not any("13911112222" in key for key in keys)
