@@ -144,3 +144,13 @@ def test_links_remember_whose_data_an_aggregate_holds(key_store):
     vault.link(record, uuid4())  # the first link stays
     assert Vault(MASTER, key_store).subject_linked_to(record) == person
     assert vault.subject_linked_to(uuid4()) is None
+
+
+def test_the_cache_keeps_at_most_its_size_of_keys():
+    keys = MemoryKeyStore()
+    vault = Vault(MASTER, keys, cache_size=1)
+    first, second = uuid4(), uuid4()
+    sealed = vault.seal(first, b"13800138000", ASSOCIATED)
+    vault.seal(second, b"13900139000", ASSOCIATED)  # pushes the first key out
+    keys.destroy(str(first))  # behind the vault's back, as another process does
+    assert vault.open(sealed, ASSOCIATED) is None
