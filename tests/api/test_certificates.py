@@ -126,6 +126,12 @@ def test_the_qr_page_shows_the_verdict(api, world, issued):
     assert "王小明" not in page.text
 
 
+def test_the_qr_page_names_each_proof_of_the_set(api, world, issued):
+    page = api.client.get(f"/V/{issued['number']}").text
+    assert "signature[eddsa-jcs-2022]" in page
+    assert "signature[eddsa-rdfc-2022]" in page
+
+
 def test_an_organisation_that_did_not_organise_the_service_cannot_certify(api, world, issued):
     response = api.client.post(
         "/v1/certificates",
