@@ -412,3 +412,18 @@ def test_a_proof_set_with_one_bad_proof_is_invalid(credential):
 def test_a_credential_without_proof_is_invalid(credential):
     unsigned = {name: value for name, value in credential.items() if name != "proof"}
     assert failed(verify_certificate(unsigned, issuer_keys())) == ["issuer_key", "signature"]
+
+
+def test_a_certificate_resting_on_hundreds_of_log_entries_is_signed_and_verified(log):
+    """Entries are an unordered set in RDF: a list of blank nodes would look like a poison
+    graph to RDFC-1.0's bounds and make a large certificate unsignable."""
+    evidence = log.evidence()
+    many = [
+        LoggedEntry(e.about, e.leaf_index, e.leaf, e.tlog_proof, e.openings)
+        for _ in range(50)
+        for e in evidence.entries
+    ]
+    large = LogEvidence(ORIGIN, evidence.log_key, evidence.checkpoint, many, HOLDER)
+    signed = sign_credential(build_credential(facts(), large), ISSUER_KEY, METHOD)
+    verdict = verify_certificate(signed, issuer_keys())
+    assert [c.name for c in verdict.checks if c.name.startswith("signature") and c.passed] == SUITES
