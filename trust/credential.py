@@ -13,6 +13,7 @@ from the log itself what the certificate claims.
 from __future__ import annotations
 
 import base64
+import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,8 +30,6 @@ from trust.ob3 import (
     minutes_result,
     related_resources,
 )
-
-__all__ = ["CONTEXTS", "EVIDENCE_TYPE"]
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ def sign_credential(
     options = ProofOptions(
         verification_method=verification_method, created=created or datetime.now(UTC)
     )
-    unsigned = {name: value for name, value in credential.items() if name != "proof"}
+    unsigned = copy.deepcopy({name: value for name, value in credential.items() if name != "proof"})
     return {
         **unsigned,
         "proof": [
