@@ -1,12 +1,13 @@
 """Verifying a certificate without trusting the server: one verdict, every check named.
 
-Checks: the signature; that the signing key belongs to the issuer; the checkpoint's signature
-by the log key; each inclusion proof; that each leaf's commitments open to the values given
-(``opening``); that the leaves say what the certificate claims (each record approved with the
-claimed minutes and date; the issuing event with the number, records and total); that the
-issuing event and each record's recording commit to one holder (``holder``); that the
-checkpoint is consistent with the current log (when the current checkpoint and a consistency
-proof are at hand); and the status (when the ledger was asked).
+Checks: each proof of the proof set, named by its suite (``signature[eddsa-jcs-2022]``,
+``signature[eddsa-rdfc-2022]``; ``trust.proof_set``); that the signing key belongs to the
+issuer; the checkpoint's signature by the log key; each inclusion proof; that each leaf's
+commitments open to the values given (``opening``); that the leaves say what the certificate
+claims (each record approved with the claimed minutes and date; the issuing event with the
+number, records and total); that the issuing event and each record's recording commit to one
+holder (``holder``); that the checkpoint is consistent with the current log (when the current
+checkpoint and a consistency proof are at hand); and the status (when the ledger was asked).
 A check that could not be made offline is reported as not checked, never as passed.
 """
 
@@ -20,12 +21,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from trust.checkpoint import Checkpoint, open_checkpoint
-from trust.credential import EVIDENCE_TYPE
-from trust.eddsa_jcs import verify_document
 from trust.errors import TrustError
 from trust.leaf import open_commitments, parse_leaf
 from trust.merkle import leaf_hash, verify_consistency
 from trust.note import parse_vkey
+from trust.ob3 import EVIDENCE_TYPE
+from trust.proof_set import check_proofs
 from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
 
 
@@ -101,28 +102,8 @@ def verify_certificate(
 
 
 def _check_signature(credential: Mapping[str, Any], issuer: IssuerKeys, verdict: Verdict) -> None:
-    proof = credential.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
-    key = issuer.keys.get(method) if isinstance(method, str) else None
-    issuer_member = credential.get("issuer")
-    claimed = issuer_member.get("id") if isinstance(issuer_member, Mapping) else issuer_member
-    belongs = (
-        key is not None
-        and claimed == issuer.issuer_id
-        and str(method).startswith(issuer.issuer_id + "#")
-    )
-    verdict.add(
-        "issuer_key",
-        belongs,
-        "the signing key is one the issuer publishes"
-        if belongs
-        else f"{method!r} is not a key of {issuer.issuer_id}",
-    )
-    if key is None:
-        verdict.add("signature", False, "no published key to check the signature with")
-        return
-    result = verify_document(credential, key, expected_verification_method=method)
-    verdict.add("signature", result.verified, result.outcome.value)
+    for name, passed, detail in check_proofs(credential, issuer.issuer_id, issuer.keys):
+        verdict.add(name, passed, detail)
 
 
 def _evidence(credential: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -214,7 +195,7 @@ def _check_claims(
     claims = credential.get("credentialSubject", {}).get("certificate", {})
     records = claims.get("records") or []
     for record in records:
-        record_id = str(record.get("id"))
+        record_id = _record_id(record)
         logged = leaves.get(f"record:{record_id}", [])
         # A leaf that shows anything must open to this record (one that shows nothing is inert).
         others = [leaf for leaf in logged if leaf.get("record") != record_id and len(leaf) > 1]
@@ -242,7 +223,7 @@ def _check_claims(
     expected = {
         "number": claims.get("number"),
         "total_minutes": claims.get("totalMinutes"),
-        "record_ids": sorted(str(r.get("id")) for r in records),
+        "record_ids": sorted(_record_id(r) for r in records),
     }
     found = [
         {
@@ -262,6 +243,11 @@ def _check_claims(
     _check_holder(evidence.get("holder"), records, leaves, verdict)
 
 
+def _record_id(record: Mapping[str, Any]) -> str:
+    """A counted record's id as the log has it: ``urn:uuid:…`` names it since issue 17."""
+    return str(record.get("id")).removeprefix("urn:uuid:")
+
+
 def _check_holder(
     holder: object,
     records: list[Mapping[str, Any]],
@@ -269,7 +255,7 @@ def _check_holder(
     verdict: Verdict,
 ) -> None:
     """The issuing event and every counted record are of one person: the certificate's holder."""
-    wanted = ["issuance", *(f"record:{r.get('id')}" for r in records)]
+    wanted = ["issuance", *(f"record:{_record_id(r)}" for r in records)]
     strangers = [
         about
         for about in wanted

@@ -1,5 +1,7 @@
 """A certificate of service hours as a W3C Verifiable Credential 2.0 / Open Badges 3.0
-``OpenBadgeCredential``, signed with ``eddsa-jcs-2022``.
+``OpenBadgeCredential``, secured by a proof set: one ``eddsa-jcs-2022`` proof and one
+``eddsa-rdfc-2022`` proof, each over the document without proof (a set, not a chain).
+The fixed parts of its shape (contexts, achievement, result) are in ``trust.ob3``.
 
 Minutes stay integers (in ``result`` and in each record); ``creditsEarned`` is the hours at
 two decimals, rounded half up from the minutes with decimal arithmetic. The evidence carries
@@ -11,6 +13,7 @@ from the log itself what the certificate claims.
 from __future__ import annotations
 
 import base64
+import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,18 +21,21 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trust.eddsa_jcs import ProofOptions, sign_document
-
-CONTEXTS = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
-EVIDENCE_TYPE = "TransparencyLogEvidence"
+from trust import eddsa_jcs, eddsa_rdfc
+from trust.eddsa_jcs import ProofOptions
+from trust.ob3 import (
+    CONTEXTS,
+    EVIDENCE_TYPE,
+    achievement,
+    minutes_result,
+    related_resources,
+)
 
 
 @dataclass(frozen=True)
 class CertifiedRecord:
     record_id: str
+    """The record's UUID; the credential names it as ``urn:uuid:…``."""
     service_date: date
     activity: str
     category: str
@@ -105,6 +111,7 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
         "name": "志愿服务证明 / Certificate of Volunteer Service",
         "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name},
         "validFrom": xsd_utc(facts.issued_at),
+        "relatedResource": related_resources(),
         "credentialStatus": {"id": facts.status_url, "type": "VolunteerLedgerStatus"},
         "credentialSubject": {
             "type": ["AchievementSubject"],
@@ -122,27 +129,11 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
                     "identityHash": facts.volunteer_number,
                 },
             ],
-            "achievement": {
-                "id": "urn:volunteer-ledger:achievement:volunteer-service",
-                "type": ["Achievement"],
-                "achievementType": "CommunityService",
-                "name": "志愿服务 / Volunteer service",
-                "description": "Approved hours of volunteer service recorded in the ledger.",
-                "criteria": {
-                    "narrative": "Each counted record was approved by an organiser "
-                    "of the organisation that organised the service."
-                },
-            },
+            "achievement": achievement(),
             "creditsEarned": hours(facts.total_minutes),
             "activityStartDate": f"{facts.period_start.isoformat()}T00:00:00Z",
             "activityEndDate": f"{facts.period_end.isoformat()}T00:00:00Z",
-            "result": [
-                {
-                    "type": ["Result"],
-                    "resultDescription": "minutes",
-                    "value": str(facts.total_minutes),
-                }
-            ],
+            "result": [minutes_result(facts.total_minutes)],
             "certificate": {
                 "number": facts.number,
                 "issuedOn": facts.issued_on.isoformat(),
@@ -153,7 +144,7 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
                 "verificationUrl": facts.verification_url,
                 "records": [
                     {
-                        "id": r.record_id,
+                        "id": f"urn:uuid:{r.record_id}",
                         "serviceDate": r.service_date.isoformat(),
                         "activity": r.activity,
                         "category": r.category,
@@ -195,7 +186,16 @@ def sign_credential(
     verification_method: str,
     created: datetime | None = None,
 ) -> dict[str, Any]:
+    """The credential with a proof set: an ``eddsa-jcs-2022`` proof, then an
+    ``eddsa-rdfc-2022`` proof, both over the credential without any proof."""
     options = ProofOptions(
         verification_method=verification_method, created=created or datetime.now(UTC)
     )
-    return sign_document(credential, options, private_key)
+    unsigned = copy.deepcopy({name: value for name, value in credential.items() if name != "proof"})
+    return {
+        **unsigned,
+        "proof": [
+            eddsa_jcs.create_proof(unsigned, options, private_key),
+            eddsa_rdfc.create_proof(unsigned, options, private_key),
+        ],
+    }

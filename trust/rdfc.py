@@ -29,6 +29,7 @@ from pyld.canon import URDNA2015  # type: ignore[import-untyped]
 from pyld.context_resolver import ContextResolver  # type: ignore[import-untyped]
 
 from trust.errors import CanonicalizationError, TrustError, UnknownContextError
+from trust.ob3 import LEDGER_CONTEXT, LEDGER_CONTEXT_FILE
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -37,6 +38,7 @@ OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CONTEXT_FILES: Mapping[str, str] = {
     VC_V2_CONTEXT: "credentials-v2.jsonld",
     OB_V3_CONTEXT: "ob-3.0.3.json",
+    LEDGER_CONTEXT: LEDGER_CONTEXT_FILE,
 }
 
 _NQUADS = "application/n-quads"

@@ -54,6 +54,7 @@ CREDENTIAL_EXAMPLE: dict[str, Any] = {
     "@context": [
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://w3id.org/volunteer-ledger/contexts/v1.jsonld",
     ],
     "type": ["VerifiableCredential", "OpenBadgeCredential"],
     "issuer": {"id": "did:web:volunteer.example.cn", "type": ["Profile"], "name": "和平里社区"},

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from api.routes.certificates import CertificatesDep
+from trust.ob3 import CONTEXT_PATH, ledger_context_bytes
+
+#: The context never changes under a URL: a new version gets a new file and a new URL.
+CONTEXT_CACHE = "public, max-age=31536000, immutable"
 
 router = APIRouter(tags=["certificates"])
 
@@ -27,3 +32,19 @@ def issuer(certificates: CertificatesDep) -> dict[str, Any]:
 def did_document(certificates: CertificatesDep) -> dict[str, Any]:
     """The did:web document of the issuer."""
     return certificates.keyring.did_document()
+
+
+@router.get(
+    CONTEXT_PATH,
+    summary="The JSON-LD context of the certificates' own terms",
+    response_class=Response,
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+def ledger_context() -> Response:
+    """The bytes bundled in the package, whose SHA-384 each certificate pins
+    (``relatedResource``): the terms of the log evidence and of the certificate's details."""
+    return Response(
+        ledger_context_bytes(),
+        media_type="application/ld+json",
+        headers={"Cache-Control": CONTEXT_CACHE},
+    )

@@ -26,7 +26,7 @@ def test_a_certificate_is_valid_from_the_instant_it_was_issued(api, world):
     number = issue_certificate(api, world)["number"]
     credential = credential_of(api, world, number)
     assert credential["validFrom"] == evening.strftime("%Y-%m-%dT20:15:07Z")
-    assert credential["validFrom"] <= credential["proof"]["created"]
+    assert all(credential["validFrom"] <= proof["created"] for proof in credential["proof"])
 
 
 def test_a_credential_dated_the_old_way_still_verifies(api, world, issued):
@@ -126,6 +126,12 @@ def test_the_qr_page_shows_the_verdict(api, world, issued):
     assert "王小明" not in page.text
 
 
+def test_the_qr_page_names_each_proof_of_the_set(api, world, issued):
+    page = api.client.get(f"/V/{issued['number']}").text
+    assert "signature[eddsa-jcs-2022]" in page
+    assert "signature[eddsa-rdfc-2022]" in page
+
+
 def test_an_organisation_that_did_not_organise_the_service_cannot_certify(api, world, issued):
     response = api.client.post(
         "/v1/certificates",
@@ -194,4 +200,4 @@ def test_a_certificate_signed_before_a_key_rotation_still_verifies(api, world, i
     assert published == {old_method: "retired", new_method: "active"}
     assert verdict_of(api, credential)["verdict"] == "valid"
     fresh = credential_of(api, world, issued["number"])
-    assert fresh["proof"]["verificationMethod"] == new_method
+    assert {proof["verificationMethod"] for proof in fresh["proof"]} == {new_method}

@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -12,6 +13,8 @@ import uvicorn
 from api.app import create_app
 from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from tests.api.conftest import credential_of
+
+FIXTURES = Path(__file__).parents[2] / "trust" / "fixtures"
 
 
 def run(*argv):
@@ -41,6 +44,8 @@ def test_an_untouched_certificate_is_authentic_offline(files, capsys, kind):
     output = capsys.readouterr().out
     assert output.strip().endswith("verdict: authentic")
     assert "· status: not checked" in output
+    assert "✔ signature[eddsa-jcs-2022]" in output
+    assert "✔ signature[eddsa-rdfc-2022]" in output
 
 
 def test_the_issuers_key_alone_is_enough(files, capsys):
@@ -54,7 +59,17 @@ def test_a_tampered_certificate_fails_offline(files, capsys):
     credential["credentialSubject"]["certificate"]["records"][0]["minutes"] += 60
     files["json"].write_text(json.dumps(credential))
     assert run(files["json"], "--issuer", files["issuer"]) == 1
-    assert "✘ signature" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "✘ signature[eddsa-jcs-2022]" in output
+    assert "✘ signature[eddsa-rdfc-2022]" in output
+
+
+def test_a_certificate_from_before_the_proof_set_still_verifies(tmp_path, capsys):
+    kept = json.loads((FIXTURES / "certificate-before-ob3.json").read_text("utf-8"))
+    (tmp_path / "issuer.json").write_text(json.dumps(kept["issuer"]))
+    (tmp_path / "certificate.json").write_text(json.dumps(kept["credential"]))
+    assert run(tmp_path / "certificate.json", "--issuer", tmp_path / "issuer.json") == 0
+    assert "✔ signature[eddsa-jcs-2022]" in capsys.readouterr().out
 
 
 def test_an_unreadable_file_is_one_line_and_exit_2(files, capsys):
