@@ -54,10 +54,10 @@ EXPECTED_TO_PASS: frozenset[str] = frozenset(
     {
         "proof:eddsa-jcs-2022",
         "proofs:all",
-        # "proof:eddsa-rdfc-2022",  # ob3: each certificate also carries an rdfc proof
-        # "jsonld-safe-mode",       # ob3: our own context defines every term
-        # "ob3-schema",             # ob3: `proof` is an array
-        # "related-resources",      # ob3: our context pinned by digest (relatedResource)
+        "proof:eddsa-rdfc-2022",
+        "jsonld-safe-mode",
+        "ob3-schema",
+        "related-resources",
         # "status:bitstring",       # status: a BitstringStatusListEntry and a signed list
         # "status:not-revoked",     # status: with status:bitstring
         # "stock",                  # ob3 + status: verifyCredential with the status check
