@@ -6,7 +6,9 @@ by the log key; each inclusion proof; that each leaf's commitments open to the v
 claimed minutes and date; the issuing event with the number, records and total); that the
 issuing event and each record's recording commit to one holder (``holder``); that the
 checkpoint is consistent with the current log (when the current checkpoint and a consistency
-proof are at hand); and the status (when the ledger was asked).
+proof are at hand); each Bitstring Status List entry (when its list was fetched; see
+``trust.status_check``); and the ledger's own status (when it was asked), which also says
+``superseded``.
 A check that could not be made offline is reported as not checked, never as passed.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -26,6 +29,7 @@ from trust.errors import TrustError
 from trust.leaf import open_commitments, parse_leaf
 from trust.merkle import leaf_hash, verify_consistency
 from trust.note import parse_vkey
+from trust.status_check import ListReading, read_status_lists
 from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
 
 
@@ -85,19 +89,41 @@ def verify_certificate(
     *,
     current_log: CurrentLog | None = None,
     status: LedgerStatus | None = None,
+    status_lists: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Verdict:
+    """``status_lists``: the status list credentials fetched, by URL (None: none fetched)."""
     verdict = Verdict()
     _check_signature(credential, issuer, verdict)
     checkpoint = _check_checkpoint(credential, issuer, verdict)
     if checkpoint is not None:
         _check_inclusions(credential, issuer, checkpoint, verdict)
         _check_consistency(checkpoint, issuer, current_log, verdict)
+    readings = read_status_lists(credential, issuer.issuer_id, issuer.keys, status_lists, now=now)
+    for reading in readings:
+        verdict.add(reading.name, reading.passed, reading.detail)
     if status is None:
         verdict.add("status", None, "not checked: ask the issuer's status endpoint")
     else:
-        verdict.status, verdict.reason = status.status, status.reason
         verdict.add("status", status.status == "valid", status.reason or status.status)
+    verdict.status, verdict.reason = _status(status, readings)
     return verdict
+
+
+def _status(
+    asked: LedgerStatus | None, readings: list[ListReading]
+) -> tuple[str | None, str | None]:
+    """A set revocation bit says revoked whatever else; otherwise the ledger's answer (which
+    alone knows superseded), or ``valid`` when only the lists were read and none is set."""
+    if any(r.is_set for r in readings if r.purpose == "revocation"):
+        if asked is not None and asked.status == "revoked":
+            return asked.status, asked.reason
+        return "revoked", "revoked in the issuer's status list"
+    if asked is not None:
+        return asked.status, asked.reason
+    if readings and all(r.passed for r in readings) and not any(r.is_set for r in readings):
+        return "valid", None
+    return None, None
 
 
 def _check_signature(credential: Mapping[str, Any], issuer: IssuerKeys, verdict: Verdict) -> None:

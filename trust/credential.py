@@ -19,6 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from trust.eddsa_jcs import ProofOptions, sign_document
+from trust.status_list import StatusSlot, credential_status
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -79,6 +80,8 @@ class CertificateFacts:
     records: list[CertifiedRecord]
     verification_url: str
     status_url: str
+    status_slot: StatusSlot | None = None
+    """Its place in the issuer's status lists; None for a certificate issued before them."""
 
     @property
     def total_minutes(self) -> int:
@@ -105,7 +108,7 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
         "name": "志愿服务证明 / Certificate of Volunteer Service",
         "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name},
         "validFrom": xsd_utc(facts.issued_at),
-        "credentialStatus": {"id": facts.status_url, "type": "VolunteerLedgerStatus"},
+        "credentialStatus": credential_status(facts.status_url, facts.status_slot),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
