@@ -3,7 +3,9 @@
 FILE is the credential (JSON) or the PDF it is attached to. The issuer's keys come from the
 issuer document (``GET /v1/issuer``, saved to a file) or from ``--issuer-key`` and ``--log-key``.
 Offline, the log's consistency and the status cannot be asked and are reported as not checked;
-``--online URL`` asks the issuer's service for both.
+``--online URL`` asks the issuer's service for both: its current checkpoint, the ledger's status
+of the certificate, and each status list the certificate points at (fetched from that service
+at the list URL's path, and believed only if signed by the issuer's key).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from trust.certificate_check import (
 from trust.checkpoint import parse_checkpoint
 from trust.errors import TrustError
 from trust.multibase import decode_public_key
+from trust.status_check import list_urls
 
 MARKS = {True: "✔", False: "✘", None: "·"}
 
@@ -54,10 +57,13 @@ def run_verify_certificate(args: argparse.Namespace) -> int:
     except VerifyInputError as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 2
-    current_log, status = (None, None)
+    current_log, status, lists = (None, None, None)
     if args.online:
         current_log, status = _ask_online(args.online, credential)
-    verdict = verify_certificate(credential, issuer, current_log=current_log, status=status)
+        lists = _fetch_status_lists(args.online, credential)
+    verdict = verify_certificate(
+        credential, issuer, current_log=current_log, status=status, status_lists=lists
+    )
     _print(verdict)
     return 0 if verdict.verdict in ("valid", "authentic") else 1
 
@@ -111,6 +117,22 @@ def _ask_online(url: str, credential: dict[str, Any]) -> tuple[CurrentLog | None
     with urllib.request.urlopen(f"{base}/v1/log/proofs/consistency?{query}", timeout=30) as r:
         proof = [base64.b64decode(node) for node in json.load(r)["proof"]]
     return CurrentLog(note, proof), status
+
+
+def _fetch_status_lists(url: str, credential: dict[str, Any]) -> dict[str, Any]:
+    """The status list credentials the certificate points at, from the service at ``url``; a
+    list that cannot be fetched is left out (its check then says not checked)."""
+    base = url.rstrip("/")
+    lists = {}
+    for list_url in list_urls(credential):
+        parts = urllib.parse.urlsplit(list_url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            with urllib.request.urlopen(f"{base}{path}", timeout=30) as r:
+                lists[list_url] = json.load(r)
+        except (OSError, ValueError):
+            continue
+    return lists
 
 
 def _print(verdict: Verdict) -> None:
