@@ -9,6 +9,7 @@ import pytest
 
 from tests.api import every_store
 from tests.api.conftest import credential_of, issue_certificate
+from trust.certificate_check import verify_certificate
 from trust.status_list import Bitstring
 
 api = every_store.api  # this module's tests run on every store
@@ -115,3 +116,19 @@ def test_a_list_not_published_is_a_problem(api, world, issued, path):
 def test_the_list_needs_no_login(api, world, issued):
     entry = entry_of(credential_of(api, world, issued["number"]))
     assert fetch_list(api, entry).status_code == 200
+
+
+def test_a_tampered_status_list_is_refused(api, world, issued):
+    """A list altered on its way (here: a revoked bit cleared) fails the verdict."""
+    credential = credential_of(api, world, issued["number"])
+    revoke(api, world, issued["number"])
+    entry = entry_of(credential)
+    listed = fetch_list(api, entry).json()
+    listed["credentialSubject"]["encodedList"] = Bitstring().encode()
+    keys = api.client.app.state.certificates.issuer_keys()
+    verdict = verify_certificate(
+        credential, keys, status_lists={entry["statusListCredential"]: listed}
+    )
+    refused = [c for c in verdict.checks if c.passed is False]
+    assert verdict.verdict == "invalid"
+    assert [c.name for c in refused] == ["status_list[revocation]"]
