@@ -29,7 +29,7 @@ from trust.errors import TrustError
 from trust.leaf import open_commitments, parse_leaf
 from trust.merkle import leaf_hash, verify_consistency
 from trust.note import parse_vkey
-from trust.status_check import ListReading, read_status_lists
+from trust.status_check import combined_status, read_status_lists
 from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
 
 
@@ -106,24 +106,9 @@ def verify_certificate(
         verdict.add("status", None, "not checked: ask the issuer's status endpoint")
     else:
         verdict.add("status", status.status == "valid", status.reason or status.status)
-    verdict.status, verdict.reason = _status(status, readings)
+    asked = None if status is None else (status.status, status.reason)
+    verdict.status, verdict.reason = combined_status(asked, readings)
     return verdict
-
-
-def _status(
-    asked: LedgerStatus | None, readings: list[ListReading]
-) -> tuple[str | None, str | None]:
-    """A set revocation bit says revoked whatever else; otherwise the ledger's answer (which
-    alone knows superseded), or ``valid`` when only the lists were read and none is set."""
-    if any(r.is_set for r in readings if r.purpose == "revocation"):
-        if asked is not None and asked.status == "revoked":
-            return asked.status, asked.reason
-        return "revoked", "revoked in the issuer's status list"
-    if asked is not None:
-        return asked.status, asked.reason
-    if readings and all(r.passed for r in readings) and not any(r.is_set for r in readings):
-        return "valid", None
-    return None, None
 
 
 def _check_signature(credential: Mapping[str, Any], issuer: IssuerKeys, verdict: Verdict) -> None:

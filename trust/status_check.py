@@ -86,6 +86,24 @@ def read_status_lists(
     return readings
 
 
+def combined_status(
+    asked: tuple[str, str | None] | None, readings: list[ListReading]
+) -> tuple[str | None, str | None]:
+    """The status and its reason from the ledger's answer (``asked``: status, reason; None if
+    not asked) and the list readings: a set revocation bit says revoked whatever else; then the
+    ledger's answer (which alone knows superseded); or ``valid`` when only lists were read
+    and none is set."""
+    if any(r.is_set for r in readings if r.purpose == "revocation"):
+        if asked is not None and asked[0] == "revoked":
+            return asked
+        return "revoked", "revoked in the issuer's status list"
+    if asked is not None:
+        return asked
+    if readings and all(r.passed for r in readings) and not any(r.is_set for r in readings):
+        return "valid", None
+    return None, None
+
+
 class _RefusedError(Exception):
     pass
 
