@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+import urllib.parse
 
 import pytest
 import uvicorn
@@ -133,3 +134,20 @@ def test_online_an_unrevoked_certificate_is_valid_by_its_list(files, live_server
     output = capsys.readouterr().out
     assert "revocation: not set" in output
     assert output.strip().endswith("verdict: valid")
+
+
+def test_offline_a_saved_status_list_is_read(api, world, issued, files, capsys):
+    credential = json.loads(files["json"].read_text())
+    [entry] = [e for e in credential["credentialStatus"] if "statusListCredential" in e]
+    path = urllib.parse.urlsplit(entry["statusListCredential"]).path
+    api.client.post(
+        f"/v1/certificates/{issued['number']}/revoke",
+        json={"reason": "重新出具"},
+        headers=world.tokens["organiser"],
+    )
+    saved = files["tmp"] / "revocation-0.json"
+    saved.write_text(api.client.get(path).text)
+    assert run(files["json"], "--issuer", files["issuer"], "--status-list", saved) == 1
+    output = capsys.readouterr().out
+    assert "✔ status_list[revocation]" in output
+    assert output.strip().endswith("verdict: revoked (revoked in the issuer's status list)")
