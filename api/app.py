@@ -52,6 +52,7 @@ from api.routes import (
     shift_board,
     shifts,
     statistics,
+    status_lists,
     supervision,
     verify_page,
     volunteer_search,
@@ -59,6 +60,7 @@ from api.routes import (
 )
 from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
+from api.status_lists import StatusListService
 from api.tags import TAGS
 from api.transparency import open_transparency_log, start_checkpoint_timer
 from projections import all_projections
@@ -95,6 +97,7 @@ ROUTERS = (
     shift_board.router,
     shifts.router,
     statistics.router,
+    status_lists.router,
     supervision.router,
     verify_page.router,
     volunteer_search.router,
@@ -150,8 +153,17 @@ def create_app(
         keyring = IssuerKeyring(
             settings.data_dir / "issuer-keys", did_web(settings.public_url), settings.issuer_key
         )
+        app.state.status_lists = StatusListService(
+            services.views,
+            keyring,
+            settings.public_url,
+            lambda: services.runner.wait_for(
+                services.ledger.recorder.max_notification_id() or 0,
+                timeout=settings.read_wait_seconds,
+            ),
+        )
         app.state.certificates = CertificateService(
-            services.ledger, log, keyring, settings.public_url
+            services.ledger, log, keyring, settings.public_url, app.state.status_lists
         )
         timer = None
         if settings.follow_projections:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.issuer import IssuerKeyring
 from certificates import CertificateRecord, CertificateView, render_certificate_pdf
@@ -33,7 +33,12 @@ from trust.credential import (
     sign_credential,
 )
 from trust.errors import TrustError
+from trust.status_check import list_urls
+from trust.status_list import StatusSlot
 from trust.tlog_proof import TlogProof, format_tlog_proof
+
+if TYPE_CHECKING:
+    from api.status_lists import StatusListService
 
 
 @dataclass
@@ -42,6 +47,7 @@ class CertificateService:
     log: TransparencyLog
     keyring: IssuerKeyring
     public_url: str
+    status_lists: StatusListService | None = None
 
     def verification_url(self, number: str) -> str:
         return f"{self.public_url.rstrip('/')}/V/{number}".upper()
@@ -77,6 +83,9 @@ class CertificateService:
             records=records,
             verification_url=self.verification_url(certificate.number),
             status_url=f"{self.public_url.rstrip('/')}/v1/certificates/{certificate.number}/status",
+            status_slot=None
+            if certificate.status_slot is None
+            else StatusSlot(self.public_url, *certificate.status_slot),
         )
 
     def evidence(self, certificate: Certificate) -> LogEvidence:
@@ -145,7 +154,8 @@ class CertificateService:
         )
 
     def verify(self, credential: dict[str, Any]) -> Verdict:
-        """Every check, the online ones included: consistency with the log now, and status."""
+        """Every check, the online ones included: consistency with the log now, the status
+        lists this service publishes, and the ledger's status."""
         current = self.log.refresh()
         current_log = None
         number = None
@@ -166,6 +176,13 @@ class CertificateService:
                 status = LedgerStatus(found.status, found.reason)
             except LedgerError:
                 status = LedgerStatus("unknown", "this ledger has no certificate with that number")
+        lists = None
+        if self.status_lists is not None:
+            lists = self.status_lists.lists_for(list_urls(credential))
         return verify_certificate(
-            credential, self.issuer_keys(), current_log=current_log, status=status
+            credential,
+            self.issuer_keys(),
+            current_log=current_log,
+            status=status,
+            status_lists=lists,
         )

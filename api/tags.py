@@ -49,6 +49,11 @@ TAGS: list[dict[str, str]] = [
         "PDFs; their status, verification and revocation.",
     },
     {
+        "name": "status lists",
+        "description": "The issuer's W3C Bitstring Status Lists: signed, public, cacheable "
+        "lists in which any verifier reads whether a certificate is revoked.",
+    },
+    {
         "name": "recognition",
         "description": "Leaderboards, organisation rankings and recognition lists with their "
         "public objection period.",

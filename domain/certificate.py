@@ -4,6 +4,10 @@ China's rules: certificates are free; "whoever organises records, whoever record
 A certificate counts approved records of one volunteer that its issuer's subtree organised.
 Issuing and revoking are events; whether it still holds (revoked, or superseded because a
 counted record changed after issue) is read from the ledger when it is verified.
+
+Each certificate also has a slot in the issuer's published status lists (W3C Bitstring Status
+List): a list number and an index in it, drawn at random when it is issued and recorded in the
+issuing event, so that the credential, rebuilt at any time, always points at the same bit.
 """
 
 from __future__ import annotations
@@ -30,10 +34,28 @@ def certificate_number_from(year: int, random_value: int) -> str:
     return f"VC{year}{volunteer_number_from(random_value)}"
 
 
+#: Entries in one status list (16 KB of bits, the spec's minimum: herd privacy).
+STATUS_LIST_LENGTH = 131_072
+
+
 class Certificate(Aggregate):
     """A certificate of one volunteer's approved hours, from one issuing organisation."""
 
+    #: Version 2 knows its status slot; older snapshots had none.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        state["status_list"] = None
+        state["status_index"] = None
+
     class Issued(Aggregate.Created):
+        """``status_list``, ``status_index``: the certificate's slot in the status lists,
+        claimed with the key ``status-index`` in the same save; version 1 events (issued
+        before status lists) had none: ``None``."""
+
+        class_version = 2
+
         number: str
         volunteer_id: UUID
         issuer_id: UUID
@@ -47,6 +69,13 @@ class Certificate(Aggregate):
         contact: str
         issued_on: date
         actor: str
+        status_list: int | None
+        status_index: int | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state["status_list"] = None
+            state["status_index"] = None
 
     class Revoked(Aggregate.Event):
         number: str
@@ -71,12 +100,14 @@ class Certificate(Aggregate):
         issued_on: date,
         issued_at: datetime,
         actor: Actor,
+        status_slot: tuple[int, int] | None = None,
     ) -> Certificate:
         """``records``: the ServiceRecord aggregates counted, all approved and the volunteer's.
 
         The caller has checked that the issuer's subtree organised each of them. ``issued_at``
         is the instant of issue (the Issued event's time); ``issued_on`` its date where the
-        issuer is.
+        issuer is. ``status_slot``: (list number, index) in the status lists, free and
+        claimed by the caller in the same save.
         """
         if not records:
             raise InvalidInputError("a certificate counts at least one approved record")
@@ -108,6 +139,8 @@ class Certificate(Aggregate):
             contact=require_text(contact, "a contact", 100),
             issued_on=issued_on,
             actor=str(actor),
+            status_list=None if status_slot is None else status_slot[0],
+            status_index=None if status_slot is None else status_slot[1],
         )
         return certificate
 
@@ -127,6 +160,8 @@ class Certificate(Aggregate):
         contact: str,
         issued_on: date,
         actor: str,
+        status_list: int | None = None,
+        status_index: int | None = None,
     ) -> None:
         self.number = number
         self.volunteer_id = volunteer_id
@@ -141,11 +176,20 @@ class Certificate(Aggregate):
         self.contact = contact
         self.issued_on = issued_on
         self.revocation_reason: str | None = None
+        self.status_list = status_list
+        self.status_index = status_index
 
     @property
     def issued_at(self) -> datetime:
         """The instant of issue: the time of the Issued event."""
         return self.created_on
+
+    @property
+    def status_slot(self) -> tuple[int, int] | None:
+        """(list number, index) in the status lists; None if issued before them."""
+        if self.status_list is None or self.status_index is None:
+            return None
+        return self.status_list, self.status_index
 
     @property
     def is_revoked(self) -> bool:

@@ -58,9 +58,9 @@ EXPECTED_TO_PASS: frozenset[str] = frozenset(
         "jsonld-safe-mode",
         "ob3-schema",
         "related-resources",
-        # "status:bitstring",       # status: a BitstringStatusListEntry and a signed list
-        # "status:not-revoked",     # status: with status:bitstring
-        # "stock",                  # ob3 + status: verifyCredential with the status check
+        "status:bitstring",
+        "status:not-revoked",
+        "stock",
     }
 )
 

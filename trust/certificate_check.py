@@ -7,7 +7,9 @@ commitments open to the values given (``opening``); that the leaves say what the
 claims (each record approved with the claimed minutes and date; the issuing event with the
 number, records and total); that the issuing event and each record's recording commit to one
 holder (``holder``); that the checkpoint is consistent with the current log (when the current
-checkpoint and a consistency proof are at hand); and the status (when the ledger was asked).
+checkpoint and a consistency proof are at hand); each Bitstring Status List entry (when its
+list was fetched; see ``trust.status_check``); and the ledger's own status (when it was
+asked), which also says ``superseded``.
 A check that could not be made offline is reported as not checked, never as passed.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -27,6 +30,7 @@ from trust.merkle import leaf_hash, verify_consistency
 from trust.note import parse_vkey
 from trust.ob3 import EVIDENCE_TYPE
 from trust.proof_set import check_proofs
+from trust.status_check import combined_status, read_status_lists
 from trust.tlog_proof import parse_tlog_proof, verify_tlog_proof
 
 
@@ -86,18 +90,25 @@ def verify_certificate(
     *,
     current_log: CurrentLog | None = None,
     status: LedgerStatus | None = None,
+    status_lists: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Verdict:
+    """``status_lists``: the status list credentials fetched, by URL (None: none fetched)."""
     verdict = Verdict()
     _check_signature(credential, issuer, verdict)
     checkpoint = _check_checkpoint(credential, issuer, verdict)
     if checkpoint is not None:
         _check_inclusions(credential, issuer, checkpoint, verdict)
         _check_consistency(checkpoint, issuer, current_log, verdict)
+    readings = read_status_lists(credential, issuer.issuer_id, issuer.keys, status_lists, now=now)
+    for reading in readings:
+        verdict.add(reading.name, reading.passed, reading.detail)
     if status is None:
         verdict.add("status", None, "not checked: ask the issuer's status endpoint")
     else:
-        verdict.status, verdict.reason = status.status, status.reason
         verdict.add("status", status.status == "valid", status.reason or status.status)
+    asked = None if status is None else (status.status, status.reason)
+    verdict.status, verdict.reason = combined_status(asked, readings)
     return verdict
 
 

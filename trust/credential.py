@@ -30,6 +30,7 @@ from trust.ob3 import (
     minutes_result,
     related_resources,
 )
+from trust.status_list import StatusSlot, credential_status
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class CertificateFacts:
     records: list[CertifiedRecord]
     verification_url: str
     status_url: str
+    status_slot: StatusSlot | None = None
+    """Its place in the issuer's status lists; None for a certificate issued before them."""
 
     @property
     def total_minutes(self) -> int:
@@ -112,7 +115,7 @@ def build_credential(facts: CertificateFacts, evidence: LogEvidence) -> dict[str
         "issuer": {"id": facts.issuer_id, "type": ["Profile"], "name": facts.issuer_name},
         "validFrom": xsd_utc(facts.issued_at),
         "relatedResource": related_resources(),
-        "credentialStatus": {"id": facts.status_url, "type": "VolunteerLedgerStatus"},
+        "credentialStatus": credential_status(facts.status_url, facts.status_slot),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [

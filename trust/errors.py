@@ -7,7 +7,9 @@
     ├── EncodingError             base58btc, multibase or Multikey text that does not decode
     ├── ProofGenerationError      a Data Integrity proof cannot be made from these inputs
     ├── MerkleTreeError           a leaf hash of the wrong length; a proof beyond the tree
-    └── NoteFormatError           a signed note, checkpoint, vkey or tlog-proof is malformed
+    ├── NoteFormatError           a signed note, checkpoint, vkey or tlog-proof is malformed
+    └── StatusListError           an encodedList that is not GZIP'd multibase base64url, or
+                                  that decompresses beyond the bound
 
 Verification never raises for a proof or signature that simply fails: the verifiers return
 ``False`` or a result naming the reason. These errors are for what a caller got wrong, or for
@@ -50,3 +52,8 @@ class MerkleTreeError(TrustError):
 
 class NoteFormatError(TrustError):
     """Signed-note text (a note, checkpoint, verifier key or tlog-proof) does not parse."""
+
+
+class StatusListError(TrustError):
+    """A Bitstring Status List ``encodedList`` cannot be read: not multibase base64url, not
+    GZIP, truncated, or too large once decompressed."""

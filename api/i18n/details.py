@@ -112,6 +112,7 @@ TERMS = (
     "recognition list",
     "service record",
     "shift",
+    "status list",
     "volunteer",
     "confirmed",
     "waitlisted",

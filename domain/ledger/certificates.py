@@ -7,12 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
-from domain.certificate import Certificate, certificate_number_from
+from domain.certificate import STATUS_LIST_LENGTH, Certificate, certificate_number_from
 from domain.certificate_request import CertificateRequest
 from domain.errors import InvalidInputError, NotFoundError
 from domain.ledger.base import LedgerBase
 from domain.ledger.command import command
+from domain.unique_key import UniqueKey
 from domain.values import Actor, local_date
+
+#: Claims of status slots, ``<list>/<index>``: no two certificates share a bit.
+STATUS_INDEX = "status-index"
+#: Random draws in one list before the next list is tried: a list fills to ~90% or so.
+DRAWS_PER_LIST = 8
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,10 @@ class CertificateCommands(LedgerBase):
                 )
         now = self.now()
         today = local_date(now, issuer.timezone)
+        number = certificate_number_from(today.year, secrets.randbelow(10**8))
+        slot_key, slot = self._free_status_slot(actor)
         certificate = Certificate.issue(
-            number=certificate_number_from(today.year, secrets.randbelow(10**8)),
+            number=number,
             volunteer_id=volunteer_id,
             issuer_id=issuer_id,
             records=records,
@@ -97,15 +105,31 @@ class CertificateCommands(LedgerBase):
             issued_on=today,
             issued_at=now,
             actor=actor,
+            status_slot=slot,
         )
+        slot_key.claim(certificate.id, actor)
         requested = None
         if request_id is not None:
             requested = self.certificate_request(request_id)
             if (requested.volunteer_id, requested.issuer_id) != (volunteer_id, issuer_id):
                 raise InvalidInputError("the request is for another volunteer or issuer")
             requested.fulfil(certificate.id, actor)
-        self._save(certificate, requested)
+        self._save(certificate, slot_key, requested)
         return certificate.id
+
+    def _free_status_slot(self, actor: Actor) -> tuple[UniqueKey, tuple[int, int]]:
+        """A random free index in the status lists, and the key that claims it (herd privacy:
+        neighbours in a list are not neighbours in time). List 0 is drawn from first; after
+        ``DRAWS_PER_LIST`` taken draws in a list, the next. Two issues drawing the same free
+        slot at once collide on the key's creation, and the loser's retry draws again."""
+        list_number = 0
+        while True:
+            for _ in range(DRAWS_PER_LIST):
+                index = secrets.randbelow(STATUS_LIST_LENGTH)
+                key = self._unique_key(STATUS_INDEX, f"{list_number}/{index}", actor)
+                if key.owner_id is None:
+                    return key, (list_number, index)
+            list_number += 1
 
     def certificate_number_of(self, certificate_id: UUID) -> str:
         return self._load(Certificate, "certificate", certificate_id).number

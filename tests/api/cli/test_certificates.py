@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,46 @@ def test_online_the_cli_says_a_corrected_certificate_is_superseded(
     )
     assert run(files["json"], "--issuer", files["issuer"], "--online", live_server) == 1
     assert "verdict: superseded" in capsys.readouterr().out
+
+
+def test_offline_the_status_list_is_not_checked(files, capsys):
+    assert run(files["json"], "--issuer", files["issuer"]) == 0
+    assert "· status_list[revocation]: not checked" in capsys.readouterr().out
+
+
+def test_online_the_cli_reads_the_revocation_bit_from_the_signed_list(
+    api, world, issued, files, live_server, capsys
+):
+    api.client.post(
+        f"/v1/certificates/{issued['number']}/revoke",
+        json={"reason": "重新出具"},
+        headers=world.tokens["organiser"],
+    )
+    assert run(files["json"], "--issuer", files["issuer"], "--online", live_server) == 1
+    output = capsys.readouterr().out
+    assert "✔ status_list[revocation]: the issuer's signed list says revocation: set" in output
+
+
+def test_online_an_unrevoked_certificate_is_valid_by_its_list(files, live_server, capsys):
+    assert run(files["json"], "--issuer", files["issuer"], "--online", live_server) == 0
+    output = capsys.readouterr().out
+    assert "revocation: not set" in output
+    assert output.strip().endswith("verdict: valid")
+
+
+def test_offline_a_saved_status_list_is_read(api, world, issued, files, capsys):
+    credential = json.loads(files["json"].read_text())
+    entry = credential["credentialStatus"]  # one object, as the OB 3.0 schema takes it
+    assert "statusListCredential" in entry
+    path = urllib.parse.urlsplit(entry["statusListCredential"]).path
+    api.client.post(
+        f"/v1/certificates/{issued['number']}/revoke",
+        json={"reason": "重新出具"},
+        headers=world.tokens["organiser"],
+    )
+    saved = files["tmp"] / "revocation-0.json"
+    saved.write_text(api.client.get(path).text)
+    assert run(files["json"], "--issuer", files["issuer"], "--status-list", saved) == 1
+    output = capsys.readouterr().out
+    assert "✔ status_list[revocation]" in output
+    assert output.strip().endswith("verdict: revoked (revoked in the issuer's status list)")

@@ -2,7 +2,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from domain.certificate import STATUS_LIST_LENGTH, Certificate
 from domain.errors import InvalidInputError, RecordStateError
+from domain.ledger import certificates
 from domain.values import Actor
 from tests import factories as f
 from tests.factories import CHECKER, ORGANISER
@@ -121,3 +123,40 @@ def test_a_volunteers_request_is_fulfilled_by_the_issued_certificate(ledger, hou
         request_id=request,
     )
     assert ledger.certificate_request(request).outcome == "fulfilled"
+
+
+def test_each_certificate_has_its_own_slot_in_the_status_lists(ledger, hours):
+    first, second = (ledger.repository.get(issue(ledger, hours)) for _ in "12")
+    assert None not in (first.status_slot, second.status_slot)
+    assert first.status_slot != second.status_slot
+
+
+class Draws:
+    """``secrets.randbelow`` that draws status indexes from ``indexes`` in turn."""
+
+    def __init__(self, *indexes):
+        self.indexes, self.numbers = list(indexes), 0
+
+    def __call__(self, bound):
+        if bound == STATUS_LIST_LENGTH:
+            return self.indexes.pop(0) if len(self.indexes) > 1 else self.indexes[0]
+        self.numbers += 1
+        return self.numbers
+
+
+def test_a_taken_status_index_is_not_drawn_for_another_certificate(ledger, hours, monkeypatch):
+    monkeypatch.setattr(certificates.secrets, "randbelow", Draws(7, 7, 9))
+    first, second = (ledger.repository.get(issue(ledger, hours)) for _ in "12")
+    assert (first.status_slot, second.status_slot) == ((0, 7), (0, 9))
+
+
+def test_when_a_list_seems_full_the_next_list_is_drawn_from(ledger, hours, monkeypatch):
+    monkeypatch.setattr(certificates.secrets, "randbelow", Draws(7))
+    first, second = (ledger.repository.get(issue(ledger, hours)) for _ in "12")
+    assert (first.status_slot, second.status_slot) == ((0, 7), (1, 7))
+
+
+def test_a_certificate_issued_before_status_lists_has_no_slot():
+    state = {"number": "VC2026123456782"}
+    Certificate.Issued.upcast_v1_v2(state)
+    assert (state["status_list"], state["status_index"]) == (None, None)

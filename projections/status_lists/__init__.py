@@ -1,0 +1,1 @@
+"""Each certificate's slot in the published status lists, and whether it is revoked."""
