@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import enum
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,19 +19,13 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from trust.errors import CanonicalizationError, EncodingError, ProofGenerationError
+from trust.data_integrity import context_starts_with, is_xsd_datetime, signature_of
+from trust.errors import CanonicalizationError, ProofGenerationError
 from trust.jcs import canonicalize
-from trust.multibase import multibase_decode, multibase_encode
+from trust.multibase import multibase_encode
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
-SIGNATURE_SIZE = 64
-
-# XML Schema 1.1 dateTime, as the proof's ``created`` must be (timezone optional there).
-_XSD_DATETIME = re.compile(
-    r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?"
-    r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)?"
-)
 
 
 class Outcome(enum.Enum):
@@ -98,7 +91,7 @@ def proof_configuration(proof_options: Mapping[str, Any]) -> bytes:
     if proof_options.get("type") != PROOF_TYPE or proof_options.get("cryptosuite") != CRYPTOSUITE:
         raise ProofGenerationError(f"proof options must be a {PROOF_TYPE} using {CRYPTOSUITE}")
     created = proof_options.get("created")
-    if created is not None and not _is_xsd_datetime(created):
+    if created is not None and not is_xsd_datetime(created):
         raise ProofGenerationError("proof created value is not an XML Schema dateTime")
     return canonicalize(proof_options)
 
@@ -156,13 +149,13 @@ def verify_document(
         options.get("verificationMethod") != expected_verification_method
     ):
         return VerificationResult(Outcome.WRONG_VERIFICATION_METHOD)
-    if "created" in options and not _is_xsd_datetime(options["created"]):
+    if "created" in options and not is_xsd_datetime(options["created"]):
         return VerificationResult(Outcome.INVALID_CREATED)
-    signature = _signature(secured["proof"].get("proofValue"))
+    signature = signature_of(secured["proof"].get("proofValue"))
     if signature is None:
         return VerificationResult(Outcome.MALFORMED_PROOF_VALUE)
     if "@context" in options:
-        if not _starts_with(secured.get("@context"), options["@context"]):
+        if not context_starts_with(secured.get("@context"), options["@context"]):
             return VerificationResult(Outcome.CONTEXT_MISMATCH)
         unsecured["@context"] = options["@context"]
     try:
@@ -174,31 +167,3 @@ def verify_document(
     except InvalidSignature:
         return VerificationResult(Outcome.BAD_SIGNATURE)
     return VerificationResult(Outcome.VERIFIED, copy.deepcopy(unsecured))
-
-
-def _signature(proof_value: object) -> bytes | None:
-    if not isinstance(proof_value, str):
-        return None
-    try:
-        signature = multibase_decode(proof_value)
-    except EncodingError:
-        return None
-    return signature if len(signature) == SIGNATURE_SIZE else None
-
-
-def _starts_with(document_context: object, proof_context: object) -> bool:
-    document_values = _as_list(document_context)
-    proof_values = _as_list(proof_context)
-    if document_values is None or proof_values is None:
-        return False
-    return document_values[: len(proof_values)] == proof_values
-
-
-def _as_list(context: object) -> list[object] | None:
-    if context is None:
-        return None
-    return list(context) if isinstance(context, list) else [context]
-
-
-def _is_xsd_datetime(value: object) -> bool:
-    return isinstance(value, str) and _XSD_DATETIME.fullmatch(value) is not None

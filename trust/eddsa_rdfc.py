@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import enum
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +25,10 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from trust.data_integrity import context_starts_with, is_xsd_datetime, signature_of
 from trust.eddsa_jcs import ProofOptions
-from trust.errors import CanonicalizationError, EncodingError, ProofGenerationError
-from trust.multibase import multibase_decode, multibase_encode
+from trust.errors import CanonicalizationError, ProofGenerationError
+from trust.multibase import multibase_encode
 from trust.rdfc import BundledDocumentLoader, canonize
 
 __all__ = [
@@ -47,13 +47,6 @@ __all__ = [
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
-SIGNATURE_SIZE = 64
-
-# XML Schema 1.1 dateTime, as the proof's ``created`` must be (timezone optional there).
-_XSD_DATETIME = re.compile(
-    r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?"
-    r"(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)?"
-)
 
 
 class Outcome(enum.Enum):
@@ -105,7 +98,7 @@ def proof_configuration(
     if proof_options.get("type") != PROOF_TYPE or proof_options.get("cryptosuite") != CRYPTOSUITE:
         raise ProofGenerationError(f"proof options must be a {PROOF_TYPE} using {CRYPTOSUITE}")
     created = proof_options.get("created")
-    if created is not None and not _is_xsd_datetime(created):
+    if created is not None and not is_xsd_datetime(created):
         raise ProofGenerationError("proof created value is not an XML Schema dateTime")
     return canonize(proof_options, document_loader=document_loader)
 
@@ -218,14 +211,14 @@ def _verify_proof(
         return VerificationResult(Outcome.PROOF_CHAIN)
     if options.get("proofPurpose") != expected_proof_purpose:
         return VerificationResult(Outcome.WRONG_PROOF_PURPOSE)
-    if "created" in options and not _is_xsd_datetime(options["created"]):
+    if "created" in options and not is_xsd_datetime(options["created"]):
         return VerificationResult(Outcome.INVALID_CREATED)
-    signature = _signature(proof.get("proofValue"))
+    signature = signature_of(proof.get("proofValue"))
     if signature is None:
         return VerificationResult(Outcome.MALFORMED_PROOF_VALUE)
     signed = dict(unsecured)
     if "@context" in options:
-        if not _starts_with(unsecured.get("@context"), options["@context"]):
+        if not context_starts_with(unsecured.get("@context"), options["@context"]):
             return VerificationResult(Outcome.CONTEXT_MISMATCH)
         signed["@context"] = options["@context"]
     elif "@context" in signed:
@@ -252,31 +245,3 @@ def _proof_set(secured: object) -> list[dict[str, Any]] | None:
     entries: list[object] = proof if isinstance(proof, list) else [proof]
     proofs = [entry for entry in entries if isinstance(entry, dict)]
     return proofs if entries and len(proofs) == len(entries) else None
-
-
-def _signature(proof_value: object) -> bytes | None:
-    if not isinstance(proof_value, str):
-        return None
-    try:
-        signature = multibase_decode(proof_value)
-    except EncodingError:
-        return None
-    return signature if len(signature) == SIGNATURE_SIZE else None
-
-
-def _starts_with(document_context: object, proof_context: object) -> bool:
-    document_values = _as_list(document_context)
-    proof_values = _as_list(proof_context)
-    if document_values is None or proof_values is None:
-        return False
-    return document_values[: len(proof_values)] == proof_values
-
-
-def _as_list(context: object) -> list[object] | None:
-    if context is None:
-        return None
-    return list(context) if isinstance(context, list) else [context]
-
-
-def _is_xsd_datetime(value: object) -> bool:
-    return isinstance(value, str) and _XSD_DATETIME.fullmatch(value) is not None
