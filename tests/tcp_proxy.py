@@ -8,13 +8,23 @@ when packets are dropped on the way: a client without timeouts waits forever).
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 from enum import Enum
 from urllib.parse import urlsplit, urlunsplit
 
-#: The ports the outage tests' proxies listen on.
-PROXY_PORTS = range(15440, 15450)
+
+def worker_ports(first: int, count: int = 10) -> range:
+    """``count`` ports from ``first``, moved along by ``count`` for each pytest-xdist worker
+    (``gw0``, ``gw1`` …): tests in two workers never probe the same port and race for it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = first + count * (int(worker) if worker.isdigit() else 0)
+    return range(start, start + count)
+
+
+#: The ports the outage tests' proxies listen on (this worker's share).
+PROXY_PORTS = worker_ports(15440)
 
 
 class Cut(Enum):

@@ -30,11 +30,11 @@ from api.security import TokenService, load_or_create_secret
 from api.settings import Settings
 from domain.ledger import Ledger
 from tests.api.conftest import PASSWORD, password_hash
-from tests.tcp_proxy import Cut, TcpProxy, free_port
+from tests.tcp_proxy import Cut, TcpProxy, free_port, worker_ports
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("ports")]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
-SERVER_PORTS = range(8840, 8850)
+SERVER_PORTS = worker_ports(8840)
 #: The API promises an answer within two seconds while the database is away (its waits: a
 #: pooled connection for 1 s, libpq's connect for 2 s, TCP unacknowledged for 1.5 s). A test
 #: cannot hold a wall-clock bound that tight on a machine shared with other tests, so it checks

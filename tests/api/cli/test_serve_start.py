@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from api.cli import main
 from tests.tcp_proxy import PROXY_PORTS, free_port
-
-pytestmark = pytest.mark.xdist_group("ports")  # the proxies' ports: one worker probes them
 
 
 def test_serve_stops_in_one_line_when_its_database_cannot_be_reached(tmp_path, monkeypatch, capsys):

@@ -21,7 +21,7 @@ from tests.projections.read_models import contents, other_views
 from tests.projections.running.test_worker import WorkerProcess, wait_until
 from tests.tcp_proxy import Cut, TcpProxy
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("ports")]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("cut", [Cut.REFUSE, Cut.BLACKHOLE], ids=lambda cut: cut.value)
