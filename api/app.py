@@ -18,6 +18,7 @@ from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
+from api.pages import install_pages
 from api.personal_data import id_secret, ledger_for
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
@@ -194,6 +195,7 @@ def create_app(
     )
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)
     app.state.idempotency = idempotency
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

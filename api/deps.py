@@ -55,17 +55,18 @@ def get_principal(
 ) -> Principal:
     if token is None:
         raise Unauthenticated("log in first: send Authorization: Bearer <token>")
-    return _principal_for(services, token)
+    return principal_for_token(services, token)
 
 
 def get_optional_principal(
     services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Principal | None:
     """The principal if a token was sent (an invalid one is still a 401), else None."""
-    return None if token is None else _principal_for(services, token)
+    return None if token is None else principal_for_token(services, token)
 
 
-def _principal_for(services: Services, token: str) -> Principal:
+def principal_for_token(services: Services, token: str) -> Principal:
+    """Whose token this is now (the API's bearer header and the pages' session cookie)."""
     claims = services.tokens.verify(token)
     kind, _, account_id = claims.subject.partition(":")
     if kind != "account":

@@ -12,6 +12,7 @@ from fastapi import Request, Response
 
 from api.deps import Services
 from api.problems import Unauthenticated
+from api.security import IssuedToken, verify_or_dummy
 from domain.account import Account
 from domain.errors import InvalidInputError, NotFoundError
 from domain.values import normalise_phone
@@ -91,3 +92,18 @@ def refuse_login(services: Services, key: str, address: str, detail: str) -> Una
     """Count a failure against the key and the address; the error to raise."""
     services.throttle.failed(key, address)
     return Unauthenticated(detail)
+
+
+def log_in(services: Services, login: str, password: str, address: str) -> IssuedToken:
+    """A token for a login (username, phone or volunteer number) and password: the one check
+    the API's ``/v1/auth/token`` and the log-in page share. Failed attempts are limited per
+    account (whichever spelling of its login is used) and per address."""
+    account, key = resolve_login(services, login)
+    services.throttle.check(key, address)
+    password_hash = account.password_hash if account else None
+    if not verify_or_dummy(password, password_hash) or account is None:
+        raise refuse_login(services, key, address, "wrong login or password")
+    if account.is_disabled:
+        raise Unauthenticated("the account is disabled")
+    services.throttle.succeeded(key, address)
+    return services.tokens.issue(f"account:{account.id}", epoch=account.security_epoch)

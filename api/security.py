@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -108,6 +110,11 @@ class TokenService:
             "epoch": epoch,
         }
         return IssuedToken(jwt.encode(claims, self._secret, algorithm=_ALGORITHM), expires_in)
+
+    def derived_key(self, purpose: str) -> bytes:
+        """A key for another use (the pages' CSRF tokens, check-in codes), derived from the
+        token secret so that no other key file is needed; one purpose never opens another's."""
+        return hmac.new(self._secret, purpose.encode(), hashlib.sha256).digest()
 
     def verify(self, token: str) -> TokenClaims:
         """The token's subject and epoch; ``Unauthenticated`` if it is forged, malformed or

@@ -10,8 +10,10 @@ committed ``.pot`` differs from what this would write, so neither can drift.
 from __future__ import annotations
 
 from http import HTTPStatus
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from api.i18n.catalogue import DOMAIN, ENGLISH, LANGUAGES, LOCALE_DIR, po_path
@@ -50,7 +52,32 @@ def template() -> Catalog:
             pot.add(detail, auto_comments=["problem detail"])
     for term in TERMS:
         pot.add(term, context=TERM, auto_comments=["a word put into a detail"])
+    for message in page_messages():
+        if message not in pot:
+            pot.add(message, auto_comments=["page"])
     return pot
+
+
+#: What marks a message in the pages: ``_()`` in templates, ``translate(request, …)`` in code.
+PAGE_KEYWORDS = {"_": None, "gettext": None, "translate": (2,)}
+PAGE_SOURCES = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+PAGE_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def page_messages() -> list[str]:
+    """Every message of the pages: their templates and code, and the words they put beside a
+    field (``api.pages.forms.FIELD_MESSAGES``), in the order of the files (sorted by name)."""
+    from api.pages import forms  # here, not at the top: the pages import api.i18n
+
+    found: list[str] = []
+    pages = Path(forms.__file__).parent
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        pages, PAGE_SOURCES, options_map=PAGE_OPTIONS, keywords=PAGE_KEYWORDS
+    ):
+        if isinstance(message, str):
+            found.append(message)
+    found += [*forms.FIELD_MESSAGES.values(), forms.INVALID]
+    return list(dict.fromkeys(found))
 
 
 def pot_text() -> bytes:

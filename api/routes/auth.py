@@ -14,13 +14,13 @@ from api.login import (
     client_address,
     hash_reset_code,
     holds_reset_code,
+    log_in,
     no_store,
     refuse_login,
     related_inputs,
     resolve_login,
 )
 from api.passwords import MAX_LENGTH, check_password
-from api.problems import Unauthenticated
 from api.schemas import Command, Done, Secret
 from api.security import hash_password, verify_or_dummy
 from domain.errors import ResetCodeRefusedError
@@ -92,16 +92,7 @@ def issue_token(
     spelling of its login is used) and per address.
     """
     no_store(response)
-    account, key = resolve_login(services, form.username)
-    address = client_address(request)
-    services.throttle.check(key, address)
-    password_hash = account.password_hash if account else None
-    if not verify_or_dummy(form.password, password_hash) or account is None:
-        raise refuse_login(services, key, address, "wrong login or password")
-    if account.is_disabled:
-        raise Unauthenticated("the account is disabled")
-    services.throttle.succeeded(key, address)
-    issued = services.tokens.issue(f"account:{account.id}", epoch=account.security_epoch)
+    issued = log_in(services, form.username, form.password, client_address(request))
     return TokenPublic(access_token=issued.access_token, expires_in=issued.expires_in)
 
 

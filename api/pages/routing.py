@@ -1,0 +1,84 @@
+"""Page routes: every error a page meets is answered as a page, never as problem JSON.
+
+``PageRoute`` catches what the API's handlers would turn into problem details (the same
+table, ``api.problems.problem_for``, gives the status) and renders ``problem.html`` with the
+API's title and detail in the page's language. A page that needs a signed-in reader raises
+``LoginRequired`` (``require_viewer``), which answers a redirect to ``/login?next=…``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from api.access import Principal
+from api.pages.forms import problem_text
+from api.pages.rendering import render, translate
+from api.pages.sessions import CsrfRefused, page_viewer
+from api.problems import ApiError, Unauthenticated, problem_for
+from domain.errors import LedgerError
+
+
+class LoginRequired(Exception):  # noqa: N818 (named like the API's errors)
+    """The page is for a signed-in reader."""
+
+
+class PageRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (LoginRequired, Unauthenticated):
+                return login_redirect(request)
+            except CsrfRefused:
+                message = translate(
+                    request, "This form has expired or came from another site. Please try again."
+                )
+                return render(request, "problem.html", 403, message=message)
+            except RequestValidationError:
+                message = translate(request, "This address holds a value that is not valid.")
+                return render(request, "problem.html", 422, message=message)
+            except (LedgerError, ApiError) as error:
+                status = problem_for(type(error)).status
+                message = problem_text(request, error)
+                return render(request, "problem.html", status, message=message)
+
+        return page_handler
+
+
+def page_router() -> APIRouter:
+    """A router of pages: HTML for people, left out of the OpenAPI document."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def require_viewer(request: Request) -> Principal:
+    """The signed-in reader; ``LoginRequired`` when there is none."""
+    viewer = page_viewer(request)
+    if viewer is None:
+        raise LoginRequired
+    return viewer
+
+
+def local_target(target: str | None, fallback: str) -> str:
+    """A ``next=`` target only if it is a path of this service (never ``//host`` or a URL)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+def home_of(viewer: Principal) -> str:
+    """Where a reader lands after logging in: organisers at the desk, volunteers at /me."""
+    return "/desk" if viewer.is_organiser or viewer.is_admin else "/me"
