@@ -75,8 +75,8 @@ def translate(request: Request, message: str) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """The page ``template`` in the reader's language, with the security headers, the
-    viewer, and the CSRF token its forms carry."""
-    from api.pages.sessions import csrf_token, page_viewer, remember_choices
+    viewer, and the CSRF token its forms carry (``PageRoute`` sets the cookies)."""
+    from api.pages.sessions import csrf_token, page_viewer
 
     language = page_language(request)
     html = (
@@ -91,6 +91,4 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             **context,
         )
     )
-    response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
-    remember_choices(request, response, language)
-    return response
+    return HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)

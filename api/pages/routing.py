@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from api.access import Principal
 from api.pages.forms import problem_text
 from api.pages.rendering import render, translate
-from api.pages.sessions import CsrfRefused, page_viewer
+from api.pages.sessions import CsrfRefused, page_viewer, remember_choices
 from api.problems import ApiError, Unauthenticated, problem_for
 from domain.errors import LedgerError
 
@@ -34,6 +34,11 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            response = await _answer(request)
+            remember_choices(request, response)
+            return response
+
+        async def _answer(request: Request) -> Response:
             try:
                 return await handler(request)
             except (LoginRequired, Unauthenticated):

@@ -113,10 +113,13 @@ def _set_csrf_cookie(request: Request, response: Response, value: str) -> None:
     )
 
 
-def remember_choices(request: Request, response: Response, language: str) -> None:
-    """What a page answer sets besides its body: the language picked with ``?lang=``, a new
-    CSRF cookie, and the removal of a session cookie that no longer holds."""
-    from api.pages.rendering import LANGUAGE_COOKIE
+def remember_choices(request: Request, response: Response) -> None:
+    """What every page answer (a page, a redirect, an error) sets besides its body: the
+    language picked with ``?lang=``, a new CSRF cookie, and the removal of a session cookie
+    that no longer holds."""
+    from api.pages.rendering import LANGUAGE_COOKIE, page_language
+
+    language = page_language(request)
 
     if "lang" in request.query_params:
         response.set_cookie(
