@@ -58,8 +58,9 @@ def template() -> Catalog:
     return pot
 
 
-#: What marks a message in the pages: ``_()`` in templates, ``translate(request, …)`` in code.
-PAGE_KEYWORDS = {"_": None, "gettext": None, "translate": (2,)}
+#: What marks a message in the pages: ``_()`` in templates, ``translate(request, …)`` in code,
+#: ``N_()`` where a table of messages is defined.
+PAGE_KEYWORDS = {"_": None, "gettext": None, "translate": (2,), "N_": None}
 PAGE_SOURCES = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 PAGE_OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 

@@ -68,6 +68,12 @@ def page_language(request: Request) -> str:
     return kept if kept in PAGE_LANGUAGES else DEFAULT_LANGUAGE
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Marks a message for the catalogue where it is defined (a table of notices); it is
+    translated where it is shown, with ``translate``."""
+    return message
+
+
 def translate(request: Request, message: str) -> str:
     """A message of the catalogue in the page's language (for texts made in Python)."""
     return catalogue(page_language(request)).gettext(message)

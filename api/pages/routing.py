@@ -4,6 +4,10 @@
 table, ``api.problems.problem_for``, gives the status) and renders ``problem.html`` with the
 API's title and detail in the page's language. A page that needs a signed-in reader raises
 ``LoginRequired`` (``require_viewer``), which answers a redirect to ``/login?next=…``.
+
+A post that redirects (303) leaves the ledger's position in a short-lived cookie, and the
+next page waits for the read models to reach it: whoever just signed up, approved or issued
+sees it on the page they land on, with no page having to pass a position along.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from api.access import Principal
+from api.deps import Services, wait_for_position
 from api.pages.forms import problem_text
 from api.pages.rendering import render, translate
 from api.pages.sessions import CsrfRefused, page_viewer, remember_choices
@@ -34,8 +40,14 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            if request.method == "GET" and READ_AT_COOKIE in request.cookies:
+                await run_in_threadpool(_wait_for_own_write, request)
             response = await _answer(request)
             remember_choices(request, response)
+            if request.method == "POST" and response.status_code == 303:
+                await run_in_threadpool(_mark_own_write, request, response)
+            elif READ_AT_COOKIE in request.cookies:
+                response.delete_cookie(READ_AT_COOKIE, path="/", httponly=True, samesite="lax")
             return response
 
         async def _answer(request: Request) -> Response:
@@ -57,6 +69,26 @@ class PageRoute(APIRoute):
                 return render(request, "problem.html", status, message=message)
 
         return page_handler
+
+
+#: The ledger's position after a page's post, for the page it redirects to: that page is
+#: read once the read models have reached it, so a reader sees their own write at once.
+READ_AT_COOKIE = "vl_at"
+READ_AT_SECONDS = 60
+
+
+def _mark_own_write(request: Request, response: Response) -> None:
+    services: Services = request.app.state.services
+    position = services.ledger.recorder.max_notification_id() or 0
+    response.set_cookie(
+        READ_AT_COOKIE, str(position), max_age=READ_AT_SECONDS, httponly=True, samesite="lax"
+    )
+
+
+def _wait_for_own_write(request: Request) -> None:
+    text = request.cookies.get(READ_AT_COOKIE, "")
+    if text.isdigit() and len(text) < 20:
+        wait_for_position(request.app.state.services, int(text))
 
 
 def page_router() -> APIRouter:

@@ -8,7 +8,7 @@ import pytest
 
 from api.i18n import SIMPLIFIED_CHINESE, catalogue
 from api.i18n.details import DETAILS, TERM, TERMS, translate_detail
-from api.i18n.extract import POT_PATH, pot_text, problem_titles
+from api.i18n.extract import POT_PATH, page_messages, pot_text, problem_titles
 from api.problems import PROBLEMS, ApiError
 
 ZH = catalogue(SIMPLIFIED_CHINESE)
@@ -38,6 +38,12 @@ def test_every_detail_template_is_translated_with_the_same_parameters(template):
     fields = set(re.findall(r"\{(\w+)\}", template))
     assert ZH.has(template)
     assert set(re.findall(r"\{(\w+)\}", ZH.gettext(template))) == fields
+
+
+@pytest.mark.parametrize("message", page_messages())
+def test_every_message_of_the_pages_has_a_chinese_translation(message):
+    """The pages are in Chinese first: none may fall back to its English msgid."""
+    assert ZH.has(message), message
 
 
 @pytest.mark.parametrize("term", TERMS)
