@@ -38,7 +38,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
             print("the store already holds data; serving it without loading the demo")
     if not explicit_url:  # the workers' Settings() read this
         os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = public_url
-    print(f"serving {store} at http://{args.host}:{args.port}/docs")
+    print(f"serving {store}: pages at http://{args.host}:{args.port}/, API at /docs")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
