@@ -38,7 +38,8 @@ def streets(ledger, clock):
         served(ledger, clock, elsewhere, li, start=mar_first + timedelta(hours=50), minutes=120),
     ]
     revoked = served(ledger, clock, patrol, wang, start=mar_first + timedelta(hours=70), minutes=30)
-    served(ledger, clock, patrol, wang, start=mar_first + timedelta(hours=90), minutes=15)  # pending
+    # and one left pending:
+    served(ledger, clock, patrol, wang, start=mar_first + timedelta(hours=90), minutes=15)
     for record in [*approved, revoked]:
         ledger.approve_record(record, ORGANISER)
     ledger.revoke_record(revoked, "重复录入", ORGANISER)
@@ -72,7 +73,5 @@ def test_a_period_keeps_only_its_months(ledger, runner, views, streets):
 
 def test_a_category_keeps_only_its_records(ledger, runner, views, streets):
     runner.catch_up()
-    months = hours_by_month(
-        views, str(streets["hepingli"]), Period.parse("2026"), category="义诊"
-    )
+    months = hours_by_month(views, str(streets["hepingli"]), Period.parse("2026"), category="义诊")
     assert months == {"2026-03": 45}
