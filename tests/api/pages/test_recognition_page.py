@@ -191,3 +191,18 @@ def test_names_and_titles_with_html_come_out_escaped(api, world):
     listed = api.client.get(f"/recognition/lists/{list_id}").text
     assert "<img src=x" not in listed
     assert "&lt;******&gt;" in listed
+
+
+def test_an_organiser_of_another_street_sees_the_public_view(api, world):
+    caught_up(api, approve_hours(api, world, world.volunteer, 60))
+    log_in(api, "organiser.wang")
+    html = page(api, organization_id=str(world.street_a), period="all")
+    assert "王*明" in html
+    assert "王小明" not in html
+
+
+def test_the_page_is_in_english_when_asked(api, world):
+    caught_up(api, approve_hours(api, world, world.volunteer, 60))
+    html = page(api, organization_id=str(world.district), period="all", lang="en")
+    assert "Approved hours by month" in html
+    assert '<span class="hours">1 h</span>' in html
