@@ -81,3 +81,20 @@ def hours_totals(views: ViewStore, organisation_id: str, period: Period) -> dict
         "records": int(records),
         "approved_minutes": int(minutes),
     }
+
+
+def hours_by_month(
+    views: ViewStore, organisation_id: str, period: Period, *, category: str | None = None
+) -> dict[str, int]:
+    """Approved minutes the subtree organised in each month of the period (``"2026-03"``),
+    in the category if one is given; a month with none is left out."""
+    where, params = _approved_in(period)
+    if category is not None:
+        where += " AND r.category = ?"
+        params.append(category)
+    rows = views.query(
+        f"WITH RECURSIVE {SUBTREE} SELECT r.month, SUM(r.minutes) FROM hours_records r "
+        f"WHERE {where} GROUP BY r.month ORDER BY r.month",
+        [organisation_id, *params],
+    )
+    return {month: int(minutes) for month, minutes in rows}

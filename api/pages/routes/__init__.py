@@ -1,6 +1,6 @@
 """The page routers, one module per page or family of pages; ``PAGE_ROUTERS`` lists them."""
 
-from api.pages.routes import account, desk_certificates, home
+from api.pages.routes import account, desk_certificates, home, recognition
 
 #: Every page router the service serves (a new module is served once it is listed here).
-PAGE_ROUTERS = (home.router, account.router, desk_certificates.router)
+PAGE_ROUTERS = (home.router, account.router, desk_certificates.router, recognition.router)
