@@ -1,6 +1,6 @@
 """The page routers, one module per page or family of pages; ``PAGE_ROUTERS`` lists them."""
 
-from api.pages.routes import account, home
+from api.pages.routes import account, home, verify
 
 #: Every page router the service serves (a new module is served once it is listed here).
-PAGE_ROUTERS = (home.router, account.router)
+PAGE_ROUTERS = (home.router, account.router, verify.router, verify.qr_router)
