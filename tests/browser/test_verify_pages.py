@@ -120,3 +120,16 @@ def test_an_unknown_number_is_a_page_that_shows_it_escaped(phone, service, scree
     phone.get_by_role("button", name="核验", exact=True).click()
     assert phone.locator(".typed").inner_text() == "VC<b>2026</b>"
     check_page(phone, "verify-not-found", screenshots)
+
+
+def test_a_file_over_the_limit_is_told_before_it_is_sent(phone, service, tmp_path):
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * (300 * 1024))
+    phone.goto(service.url + "/verify")
+    phone.set_input_files("#f-file", str(path))
+    assert phone.locator("#f-file").evaluate("input => input.validationMessage") == (
+        "文件过大，不是本平台出具的证明文件。"
+    )
+    phone.get_by_role("button", name="核验文件").click()
+    assert phone.url.endswith("/verify")
+    assert phone.locator("#verdict").count() == 0
