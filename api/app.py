@@ -55,7 +55,6 @@ from api.routes import (
     statistics,
     status_lists,
     supervision,
-    verify_page,
     volunteer_search,
     volunteers,
 )
@@ -100,7 +99,6 @@ ROUTERS = (
     statistics.router,
     status_lists.router,
     supervision.router,
-    verify_page.router,
     volunteer_search.router,
     volunteers.router,
     erasure.router,

@@ -16,6 +16,7 @@ from certificates.pdf import (
     CertificateRecord,
     CertificateView,
     extract_credential,
+    read_credential,
     render_certificate_pdf,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "extract_credential",
     "find_cjk_font",
     "format_hours",
+    "read_credential",
     "render_certificate_pdf",
 ]

@@ -6,9 +6,11 @@ The PDF is a view, not the proof: the proof is the signed JSON credential embedd
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -24,6 +26,7 @@ __all__ = [
     "CertificateRecord",
     "CertificateView",
     "extract_credential",
+    "read_credential",
     "render_certificate_pdf",
 ]
 
@@ -96,3 +99,16 @@ def extract_credential(pdf: bytes) -> bytes:
             filename=CREDENTIAL_FILENAME,
         )
     return contents[0]
+
+
+def read_credential(data: bytes) -> dict[str, Any]:
+    """The credential a certificate file holds: the JSON itself, or the PDF it is attached to."""
+    if data.startswith(b"%PDF"):
+        data = extract_credential(data)
+    try:
+        credential = json.loads(data)
+    except ValueError as error:
+        raise CredentialExtractionError(f"the file holds no credential (JSON): {error}") from None
+    if not isinstance(credential, dict):
+        raise CredentialExtractionError("the file does not hold a credential object")
+    return credential

@@ -117,8 +117,19 @@ def _check_signature(credential: Mapping[str, Any], issuer: IssuerKeys, verdict:
         verdict.add(name, passed, detail)
 
 
+def _mapping(value: object) -> Mapping[str, Any]:
+    """A part of the credential that should be an object: any other shape (a changed file)
+    reads as empty, and the checks that need it fail."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _items(value: object) -> list[Any]:
+    """A part that should be a list: any other shape reads as empty."""
+    return value if isinstance(value, list) else []
+
+
 def _evidence(credential: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    for item in credential.get("evidence") or []:
+    for item in _items(credential.get("evidence")):
         if isinstance(item, Mapping) and EVIDENCE_TYPE in (item.get("type") or []):
             return item
     return None
@@ -152,7 +163,7 @@ def _check_inclusions(
     assert evidence is not None
     key_name, key = parse_vkey(issuer.log_key)
     leaves: dict[str, list[dict[str, Any]]] = {}
-    for entry in evidence.get("entries") or []:
+    for entry in map(_mapping, _items(evidence.get("entries"))):
         about = str(entry.get("about"))
         name = f"inclusion[{entry.get('leafIndex')}] {about}"
         try:
@@ -203,8 +214,8 @@ def _check_claims(
     leaves: dict[str, list[dict[str, Any]]],
     verdict: Verdict,
 ) -> None:
-    claims = credential.get("credentialSubject", {}).get("certificate", {})
-    records = claims.get("records") or []
+    claims = _mapping(_mapping(credential.get("credentialSubject")).get("certificate"))
+    records = [_mapping(record) for record in _items(claims.get("records"))]
     for record in records:
         record_id = _record_id(record)
         logged = leaves.get(f"record:{record_id}", [])

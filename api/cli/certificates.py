@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from certificates import CertificateRenderError, extract_credential
+from certificates import CertificateRenderError, read_credential
 from trust.certificate_check import (
     CurrentLog,
     IssuerKeys,
@@ -80,15 +80,9 @@ def run_verify_certificate(args: argparse.Namespace) -> int:
 
 def _read_credential(path: Path) -> dict[str, Any]:
     try:
-        data = path.read_bytes()
-        if data.startswith(b"%PDF"):
-            data = extract_credential(data)
-        credential = json.loads(data)
-    except (OSError, ValueError, CertificateRenderError) as error:
+        return read_credential(path.read_bytes())
+    except (OSError, CertificateRenderError) as error:
         raise VerifyInputError(f"cannot read a credential from {path}: {error}") from None
-    if not isinstance(credential, dict):
-        raise VerifyInputError(f"{path} does not hold a credential object")
-    return credential
 
 
 def _issuer_keys(args: argparse.Namespace, credential: dict[str, Any]) -> IssuerKeys:

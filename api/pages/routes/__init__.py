@@ -1,6 +1,13 @@
 """The page routers, one module per page or family of pages; ``PAGE_ROUTERS`` lists them."""
 
-from api.pages.routes import account, desk_certificates, home, recognition
+from api.pages.routes import account, desk_certificates, home, recognition, verify
 
 #: Every page router the service serves (a new module is served once it is listed here).
-PAGE_ROUTERS = (home.router, account.router, desk_certificates.router, recognition.router)
+PAGE_ROUTERS = (
+    home.router,
+    account.router,
+    desk_certificates.router,
+    recognition.router,
+    verify.router,
+    verify.qr_router,
+)
