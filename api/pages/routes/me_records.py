@@ -1,0 +1,52 @@
+"""``/me``'s record form: ask for a service record's correction, with the minutes and the
+reason the API asks for (``POST /v1/service-records/{id}/correction-requests``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.deps import ServicesDep
+from api.pages.forms import PostedForm, field_errors
+from api.pages.routes.me import back_to_me, refused, refused_by, require_volunteer
+from api.pages.routing import page_router
+from api.permissions import record_volunteer
+from api.problems import ApiError
+from api.routes.service_records import Correct, request_correction
+from domain.errors import LedgerError
+
+router = page_router()
+
+
+def whole_number(text: str) -> int | str:
+    """A typed number as an int (the API takes minutes as a JSON number); anything else is
+    passed on as typed, for the API's model to refuse beside the field."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
+
+
+@router.post("/me/records/{record_id}/correction-request")
+def ask_for_correction(
+    record_id: UUID, request: Request, services: ServicesDep, form: PostedForm
+) -> Response:
+    """The record's volunteer asks for other minutes; an organiser resolves it at the desk."""
+    viewer = require_volunteer(request)
+    # Another's record, or none: the API's refusal as a page of its own (no form of it here).
+    principal = record_volunteer("ask for its correction")(record_id, services, viewer)
+    form_key = f"correction-{record_id}"
+    values = {f"{form_key}.{name}": form.get(name, "") for name in ("minutes", "reason")}
+    try:
+        body = Correct.model_validate(
+            {"minutes": whole_number(form.get("minutes", "")), "reason": form.get("reason", "")}
+        )
+    except ValidationError as error:
+        errors = {f"{form_key}.{k}": v for k, v in field_errors(request, error).items()}
+        return refused(request, services, viewer, errors, values, 422)
+    try:
+        done = request_correction(record_id, body, services, principal)
+    except (LedgerError, ApiError) as error:
+        return refused_by(request, services, viewer, form_key, error, values)
+    return back_to_me("correction-requested", done.position, f"record-{record_id}")
