@@ -25,17 +25,25 @@ from api.problems import Forbidden, problem_for
 
 router = page_router()
 
-#: What a post did, by the key its redirect carries: only these words are ever shown, so a
-#: link cannot put text of its own on the page.
-NOTICES = {
-    "signed-up": "You are signed up for the shift.",
-    "waitlisted": "The shift is full: you are on its waitlist.",
-    "cancelled": "Your place on the shift is cancelled.",
-    "correction-requested": "Your correction request was sent to the organisers.",
-    "certificate-requested": "Your certificate request was sent to the organisation.",
-    "listed": "You appear on public recognition lists again.",
-    "unlisted": "You no longer appear on public recognition lists.",
-}
+
+def notice_text(request: Request, key: str) -> str | None:
+    """What a post did, by the key its redirect carries: only these words are ever shown, so
+    a link cannot put text of its own on the page."""
+    notices = {
+        "signed-up": translate(request, "You are signed up for the shift."),
+        "waitlisted": translate(request, "The shift is full: you are on its waitlist."),
+        "cancelled": translate(request, "Your place on the shift is cancelled."),
+        "correction-requested": translate(
+            request, "Your correction request was sent to the organisers."
+        ),
+        "certificate-requested": translate(
+            request, "Your certificate request was sent to the organisation."
+        ),
+        "listed": translate(request, "You appear on public recognition lists again."),
+        "unlisted": translate(request, "You no longer appear on public recognition lists."),
+    }
+    return notices.get(key)
+
 
 At = Annotated[int | None, Query(ge=0, description="the position of the post just made")]
 
@@ -46,11 +54,10 @@ def me_page(request: Request, services: ServicesDep, at: At = None) -> Response:
     if viewer.volunteer_id is None:
         return render(request, "me_none.html")
     filters = read_filters(request, dict(request.query_params))
-    notice = NOTICES.get(request.query_params.get("notice", ""))
     return render(
         request,
         "me.html",
-        notice=translate(request, notice) if notice else None,
+        notice=notice_text(request, request.query_params.get("notice", "")),
         general=None,
         errors={},
         values={},
