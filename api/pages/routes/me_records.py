@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.deps import ServicesDep
-from api.pages.forms import PostedForm, field_errors
+from api.pages.forms import PostedForm, blank_to_none, field_errors
 from api.pages.routes.me import back_to_me, refused, refused_by, require_volunteer
 from api.pages.routing import page_router
 from api.permissions import record_volunteer
@@ -38,10 +38,12 @@ def ask_for_correction(
     principal = record_volunteer("ask for its correction")(record_id, services, viewer)
     form_key = f"correction-{record_id}"
     values = {f"{form_key}.{name}": form.get(name, "") for name in ("minutes", "reason")}
+    typed = blank_to_none(form)  # a blank field is a missing one, as an API body leaves it out
+    given: dict[str, object] = {"reason": typed.get("reason")}
+    if typed.get("minutes"):
+        given["minutes"] = whole_number(form["minutes"])
     try:
-        body = Correct.model_validate(
-            {"minutes": whole_number(form.get("minutes", "")), "reason": form.get("reason", "")}
-        )
+        body = Correct.model_validate({k: v for k, v in given.items() if v is not None})
     except ValidationError as error:
         errors = {f"{form_key}.{k}": v for k, v in field_errors(request, error).items()}
         return refused(request, services, viewer, errors, values, 422)
