@@ -8,17 +8,18 @@ import re
 from tests.browser.checks import check_page
 
 
-def _log_in_as_the_volunteer(phone, service) -> None:
-    volunteer = service.logins["volunteer"]
+def _log_in(phone, service, who: str = "volunteer") -> None:
+    """Log in on the log-in page as the demo's ``who``, and land on /me."""
+    account = service.logins[who]
     phone.goto(service.url + "/login?next=/me")
-    phone.fill("#f-login", volunteer.login)
-    phone.fill("#f-password", volunteer.password)
+    phone.fill("#f-login", account.login)
+    phone.fill("#f-password", account.password)
     phone.get_by_role("button", name="登录").click()
     phone.wait_for_url(re.compile(r"/me$"))
 
 
 def test_the_volunteer_signs_up_for_a_shift_sees_it_and_cancels_it(phone, service, screenshots):
-    _log_in_as_the_volunteer(phone, service)
+    _log_in(phone, service)
     assert phone.locator("h1").inner_text() == "我的服务"
     assert phone.locator("#star-progress").is_visible()
     check_page(phone, "me", screenshots)
@@ -39,7 +40,7 @@ def test_the_volunteer_signs_up_for_a_shift_sees_it_and_cancels_it(phone, servic
 
 
 def test_the_volunteer_asks_for_a_certificate(phone, service, screenshots):
-    _log_in_as_the_volunteer(phone, service)
+    _log_in(phone, service)
     form = phone.locator("#certificate-request")
     form.locator("#f-certificate-period_start").fill("2026-01-01")
     form.locator("#f-certificate-period_end").fill("2026-12-31")
@@ -50,7 +51,7 @@ def test_the_volunteer_asks_for_a_certificate(phone, service, screenshots):
 
 
 def test_a_correction_without_a_reason_is_shown_beside_the_field(phone, service, screenshots):
-    _log_in_as_the_volunteer(phone, service)
+    _log_in(phone, service)
     record = phone.locator("#records details.correction").first
     record.locator("summary").click()
     form = record.locator("form")
@@ -62,7 +63,7 @@ def test_a_correction_without_a_reason_is_shown_beside_the_field(phone, service,
 
 
 def test_the_volunteer_downloads_their_certificate(phone, service):
-    _log_in_as_the_volunteer(phone, service)
+    _log_in(phone, service)
     number = service.certificate
     assert phone.locator(f"#certificate-{number}").is_visible()
     pdf = phone.request.get(f"{service.url}/me/certificates/{number}.pdf")
@@ -73,11 +74,6 @@ def test_the_volunteer_downloads_their_certificate(phone, service):
 
 
 def test_an_organiser_is_pointed_to_the_desk(phone, service, screenshots):
-    organiser = service.logins["organiser"]
-    phone.goto(service.url + "/login?next=/me")
-    phone.fill("#f-login", organiser.login)
-    phone.fill("#f-password", organiser.password)
-    phone.get_by_role("button", name="登录").click()
-    phone.wait_for_url(re.compile(r"/me$"))
+    _log_in(phone, service, who="organiser")
     assert phone.locator("#to-desk").get_attribute("href") == "/desk"
     check_page(phone, "me-organiser", screenshots)
