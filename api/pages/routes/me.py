@@ -39,6 +39,7 @@ def notice_text(request: Request, key: str) -> str | None:
         "certificate-requested": translate(
             request, "Your certificate request was sent to the organisation."
         ),
+        "confirmed": translate(request, "You confirmed the minutes of the record."),
         "listed": translate(request, "You appear on public recognition lists again."),
         "unlisted": translate(request, "You no longer appear on public recognition lists."),
     }

@@ -1,5 +1,6 @@
-"""``/me``'s record form: ask for a service record's correction, with the minutes and the
-reason the API asks for (``POST /v1/service-records/{id}/correction-requests``)."""
+"""``/me``'s record forms: confirm a pending record's minutes
+(``POST /v1/service-records/{id}/confirmation``), or ask for its correction with the minutes
+and the reason the API asks for (``POST /v1/service-records/{id}/correction-requests``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from api.pages.routes.me import back_to_me, refused, refused_by, require_volunte
 from api.pages.routing import page_router
 from api.permissions import record_volunteer
 from api.problems import ApiError
-from api.routes.service_records import Correct, request_correction
+from api.routes.service_records import Correct, confirm, request_correction
 from domain.errors import LedgerError
 
 router = page_router()
@@ -52,3 +53,17 @@ def ask_for_correction(
     except (LedgerError, ApiError) as error:
         return refused_by(request, services, viewer, form_key, error, values)
     return back_to_me("correction-requested", done.position, f"record-{record_id}")
+
+
+@router.post("/me/records/{record_id}/confirmation")
+def confirm_minutes(
+    record_id: UUID, request: Request, services: ServicesDep, form: PostedForm
+) -> Response:
+    """I confirm the minutes an organiser entered, so that they may approve them."""
+    viewer = require_volunteer(request)
+    principal = record_volunteer("confirm it")(record_id, services, viewer)
+    try:
+        done = confirm(record_id, services, principal)
+    except (LedgerError, ApiError) as error:
+        return refused_by(request, services, viewer, f"confirm-{record_id}", error)
+    return back_to_me("confirmed", done.position, f"record-{record_id}")

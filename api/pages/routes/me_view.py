@@ -27,7 +27,12 @@ from api.routes.me import (
     who_am_i,
 )
 from api.routes.shift_board import list_shifts
-from api.routes.volunteers import ServiceRecordPage, get_summary, list_service_records
+from api.routes.volunteers import (
+    ServiceRecordPage,
+    ServiceRecordPublic,
+    get_summary,
+    list_service_records,
+)
 from domain.errors import LedgerError
 
 #: How many of each list the page shows (the export holds every one).
@@ -87,6 +92,15 @@ def read_filters(request: Request, given: dict[str, str]) -> Filters:
     return filters
 
 
+def awaits_my_confirmation(record: ServiceRecordPublic) -> bool:
+    """A pending record an organiser entered or corrected, whose minutes I have not confirmed
+    since: my confirmation is the second party that lets them approve it."""
+    if record.status != "pending" or record.source != "manual":
+        return False
+    changes = [h.event for h in record.history if h.event in ("Recorded", "Corrected", "Confirmed")]
+    return not changes or changes[-1] != "Confirmed"
+
+
 def star_progress(
     services: Services, stars: int, approved: int, next_at: int | None
 ) -> dict[str, int]:
@@ -134,6 +148,7 @@ def me_context(
                 "title": names.activity(str(r.activity_id)),
                 "organisation": names.organisation(str(r.organisation_id)),
                 "correctable": r.status in CORRECTABLE and r.requested_minutes is None,
+                "to_confirm": awaits_my_confirmation(r),
             }
             for r in records.items
         ],

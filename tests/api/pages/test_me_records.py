@@ -95,3 +95,16 @@ def test_a_correction_without_the_form_token_is_refused(api, world):
     )
     assert answer.status_code == 403
     assert api.services.ledger.service_record(record).requested_minutes is None
+
+
+def test_i_confirm_the_minutes_an_organiser_entered(api, world):
+    record = _record(api, world)
+    client = signed_in(api)
+    assert element(client.get("/me").text, f"confirm-{record}")
+    answer = post_form(client, f"/me/records/{record}/confirmation", {})
+    assert answer.status_code == 303
+    assert "notice=confirmed" in answer.headers["location"]
+    html = client.get(answer.headers["location"]).text
+    assert element(html, f"confirm-{record}") == ""
+    assert "Confirmed by you" in page_text(element(html, f"history-{record}"))
+    assert api.services.ledger.service_record(record).confirmed_by is not None
