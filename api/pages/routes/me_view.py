@@ -17,6 +17,7 @@ from api.me_schemas import MePublic, When
 from api.names import Names
 from api.pages.choices import category_choices, organisation_choices
 from api.pages.forms import problem_text
+from api.pages.rendering import translate
 from api.permissions import Viewer, volunteer_viewer
 from api.problems import ApiError
 from api.routes.me import (
@@ -66,8 +67,6 @@ class Filters:
 def read_filters(request: Request, given: dict[str, str]) -> Filters:
     """The filters of ``given`` (a query or a posted ``filters`` field): blank means none,
     and a value that is not a date or an id is named beside its field and left out."""
-    from api.pages.rendering import translate
-
     values = {name: given.get(name, "").strip()[:100] for name in FILTER_FIELDS}
     filters = Filters(values=values, category=values["category"] or None)
     if values["organization_id"]:
