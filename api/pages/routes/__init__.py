@@ -1,11 +1,27 @@
 """The page routers, one module per page or family of pages; ``PAGE_ROUTERS`` lists them."""
 
-from api.pages.routes import account, desk_certificates, home, recognition, verify
+from api.pages.routes import (
+    account,
+    desk_certificates,
+    home,
+    me,
+    me_certificates,
+    me_privacy,
+    me_records,
+    me_shifts,
+    recognition,
+    verify,
+)
 
 #: Every page router the service serves (a new module is served once it is listed here).
 PAGE_ROUTERS = (
     home.router,
     account.router,
+    me.router,
+    me_shifts.router,
+    me_records.router,
+    me_certificates.router,
+    me_privacy.router,
     desk_certificates.router,
     recognition.router,
     verify.router,
