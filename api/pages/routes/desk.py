@@ -4,6 +4,8 @@ shift's roster, the approval queue, the supervision ledger and the audit trail's
 What an organiser sees is what the API's own routes answer them (the activity directory and
 the shift board, limited to the organisations they organise); ``DeskScope`` is the one place
 that says which organisations those are. A volunteer-only account is refused with a page.
+Desk pages read at the ledger's latest position (the API's bounded ``min_position`` wait):
+an organiser's view of the day is read fresh.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 
 from api.access import Principal
-from api.deps import Services, ServicesDep
+from api.deps import Services, ServicesDep, wait_for_position
 from api.pages.rendering import render
 from api.pages.routing import page_router, require_viewer
 from api.routes.activity_directory import list_activities
@@ -51,6 +53,7 @@ def desk_scope(request: Request, services: Services) -> DeskScope | None:
     """The signed-in reader's desk (``LoginRequired`` without one); None for a reader who
     organises nothing (a volunteer), who gets ``refused(request)``."""
     viewer = require_viewer(request)
+    wait_for_position(services, latest(services))
     if viewer.is_admin:
         return DeskScope(viewer, organisation_tree(services.views))
     if not viewer.is_organiser:
