@@ -143,8 +143,13 @@ def test_another_organisations_organiser_cannot_schedule_on_the_activity(api, wo
     day = (api.clock.now + timedelta(days=3)).date().isoformat()
     answer = other.post(
         f"/desk/activities/{world.activity}/shifts",
-        data={"day": day, "start_time": "07:30", "end_time": "09:30", "capacity": "4",
-              "csrf_token": token},
+        data={
+            "day": day,
+            "start_time": "07:30",
+            "end_time": "09:30",
+            "capacity": "4",
+            "csrf_token": token,
+        },
     )
     assert answer.status_code == 403
     assert _shift_count(api, world) == before
