@@ -114,7 +114,8 @@ def desk_activities(services: Services, scope: DeskScope) -> list[Any]:
 
 
 @router.get("/desk")
-def desk(request: Request, services: ServicesDep) -> Response:
+def desk(request: Request, services: ServicesDep, first: UUID | None = None) -> Response:
+    """The desk; after scheduling, ``first`` names the (first) new shift, linked to its roster."""
     scope = desk_scope(request, services)
     if scope is None:
         return refused(request)
@@ -125,6 +126,7 @@ def desk(request: Request, services: ServicesDep) -> Response:
         shifts=desk_shifts(services, scope),
         organisations=scope.organisations,
         done=request.query_params.get("done", ""),
+        first=first,
     )
 
 

@@ -129,9 +129,15 @@ def _schedule(
     errors: dict[str, str],
     which: str,
 ) -> Response:
-    general = None
+    general: str | None = None
     status = 422
-    if not errors:
+    if errors:  # the times are wrong: still tell what the API says of the other fields
+        try:
+            ScheduleShift.model_validate(body)
+        except ValidationError as error:
+            for field, text in field_errors(request, error).items():
+                errors.setdefault(_FIELDS.get(field, field), text)
+    else:
         try:
             done = schedule_shifts(
                 activity_id, ScheduleShift.model_validate(body), services, viewer
@@ -148,7 +154,8 @@ def _schedule(
                 general = problem_text(request, error)
         else:
             made = "series" if done.series_id else "shift"
-            return RedirectResponse(f"/desk?done={made}&n={len(done.ids)}", status_code=303)
+            first = f"&first={done.ids[0]}" if done.ids else ""
+            return RedirectResponse(f"/desk?done={made}&n={len(done.ids)}{first}", 303)
     return _forms(request, services, activity_id, which, form, errors, general, status)
 
 

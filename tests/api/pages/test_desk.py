@@ -64,6 +64,7 @@ def test_an_organiser_schedules_a_shift_in_the_organisations_local_time(api, wor
     )
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/desk?done=shift")
+    assert 'id="done-roster"' in organiser.get(answer.headers["location"]).text
     assert _shift_count(api, world) == before + 1
     assert any(s["starts_at_local"] == f"{day}T07:30:00+08:00" for s in _shifts(api, world))
 
