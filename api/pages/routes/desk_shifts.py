@@ -147,9 +147,9 @@ def _schedule(
             errors = {_FIELDS.get(field, field): text for field, text in found.items()}
         except (LedgerError, ApiError) as error:
             status = problem_for(type(error)).status
-            field = error_field(error)
-            if field:
-                errors = {_FIELDS.get(field, field): problem_text(request, error)}
+            named = error_field(error)
+            if named:
+                errors = {_FIELDS.get(named, named): problem_text(request, error)}
             else:
                 general = problem_text(request, error)
         else:
