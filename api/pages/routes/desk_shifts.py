@@ -88,7 +88,8 @@ def create_series(
         if form.get(name, "").strip():
             recurrence[name] = form[name].strip()
     body = _common(form) | {"recurrence": recurrence}
-    return _schedule(request, services, scope.viewer, activity_id, form, body, {}, "series")
+    errors = {} if weekdays else {"weekdays": translate(request, "Tick at least one day.")}
+    return _schedule(request, services, scope.viewer, activity_id, form, body, errors, "series")
 
 
 def _organisation_of(services: Services, activity_id: UUID) -> UUID:
