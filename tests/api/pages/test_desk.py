@@ -182,3 +182,16 @@ def test_the_supervision_ledger_shows_each_organisation_of_the_desk(api, world):
     assert answer.status_code == 200
     assert "和平里街道" in answer.text
     assert "东四街道" not in answer.text
+
+
+def test_an_admin_desk_covers_every_organisation(api, world):
+    answer = logged_in(api, "admin.zhang").get("/desk")
+    assert answer.status_code == 200
+    assert f'href="/desk/shifts/{world.shift}"' in answer.text
+    assert "东城区" in answer.text
+
+
+def test_the_desk_is_in_english_when_asked(api, world):
+    answer = logged_in(api, "organiser.li").get("/desk?lang=en")
+    assert '<html lang="en">' in answer.text
+    assert "Approval queue" in answer.text
