@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from api.deps import Services, ServicesDep
 from api.pages.forms import PostedForm, error_field, field_errors, problem_text
-from api.pages.rendering import render
+from api.pages.rendering import render, translate
 from api.pages.routes.desk import at_query, desk_scope, latest, refused
 from api.pages.routing import page_router
 from api.permissions import record_organiser
@@ -112,8 +112,6 @@ def _number(text: str) -> Any:
 
 
 def _unknown(request: Request) -> str:
-    from api.pages.rendering import translate
-
     return translate(request, "This address holds a value that is not valid.")
 
 
