@@ -8,6 +8,7 @@ no summary can show them.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Callable
@@ -169,40 +170,124 @@ def kind_of(event_class: type) -> str:
 _KINDS: dict[type, str] = {}
 
 
-def summary(event: LedgerEvent, label: Callable[[str], str], timezone: Callable[[], str]) -> str:
-    """The event's line; ``label(role)`` names the aggregate playing that role, ``timezone()``
-    the zone its times are shown in. An event class without a template yet still gets a line:
-    its name and its aggregate's label."""
+def facts_of(event: LedgerEvent, given: Callable[[str], str | None]) -> dict[str, str | None]:
+    """What the event's line needs besides labels, as stored in its row: each field its
+    template shows (a time in UTC, rendered in local time when read) and, for each role, the
+    id ``given(role)`` names. Labels (names, titles) are never stored: they are looked up when
+    the row is read, so a name changed or erased since is never shown from here."""
+    facts: dict[str, str | None] = {}
+    for key, how in _keys_of(type(event)):
+        if how is COMPUTED:
+            facts[key] = COMPUTED[key](event)
+        elif how is PLAIN_FIELDS:
+            facts[key] = str(getattr(event, key))
+        elif how is TIME_FIELDS:
+            facts[key] = utc_text(getattr(event, key))
+        elif how is YES_NO_FIELDS:
+            facts[key] = "yes" if getattr(event, key) else "no"
+        else:
+            facts[key] = given(key)
+    return facts
+
+
+#: The key of a row's facts holding its aggregate's label as it was before the event (a
+#: renaming, a rescheduling), shown in place of the label it has when read.
+AS_WAS = "as_was"
+
+
+def column_roles(
+    kind: str, aggregate_id: str | None, volunteer_id: str | None, organisation_id: str | None
+) -> dict[str, str | None]:
+    """The roles a row's own columns name: its aggregate (under its kind), its volunteer and
+    its organisation. Its facts leave these out."""
+    return {kind: aggregate_id, "volunteer": volunteer_id, "organisation": organisation_id}
+
+
+def facts_json(
+    event: LedgerEvent, refs: dict[str, str], columns: dict[str, str | None], as_was: str | None
+) -> str | None:
+    """The row's facts as stored: those of ``facts_of`` that its columns do not already say,
+    as JSON (None when there are none)."""
+    facts = {
+        key: value
+        for key, value in facts_of(event, refs.get).items()
+        if key not in columns or columns[key] != value
+    }
+    if as_was:
+        facts[AS_WAS] = as_was
+    return json.dumps(facts, ensure_ascii=False, separators=(",", ":")) if facts else None
+
+
+def render(
+    event_type: str,
+    facts: dict[str, str | None],
+    label: Callable[[str, str | None], str],
+    timezone: str,
+) -> str:
+    """The line of an event of ``event_type`` from its ``facts``; ``label(role, id)`` names
+    the aggregate playing that role, and times are shown in ``timezone``."""
     parts = []
-    for literal, key in _template_of(type(event)):
+    for literal, key in _parts_of_type(event_type):
         parts.append(literal)
         if key is None:
             continue
-        if key in COMPUTED:
-            parts.append(COMPUTED[key](event))
-        elif key in PLAIN_FIELDS:
-            parts.append(str(getattr(event, key)))
-        elif key in TIME_FIELDS:
-            parts.append(local_minute(getattr(event, key), timezone()))
-        elif key in YES_NO_FIELDS:
-            parts.append("yes" if getattr(event, key) else "no")
+        if key in TIME_FIELDS:
+            parts.append(local_minute(datetime.fromisoformat(str(facts.get(key))), timezone))
+        elif key in COMPUTED or key in PLAIN_FIELDS or key in YES_NO_FIELDS:
+            parts.append(str(facts.get(key)))
         else:
-            parts.append(label(key))
+            parts.append(label(key, facts.get(key)))
     return "".join(parts)
+
+
+def roles_of_type(event_type: str) -> list[str]:
+    """The roles the line of an event of ``event_type`` names."""
+    return [
+        key
+        for _, key in _parts_of_type(event_type)
+        if key is not None
+        and key not in TIME_FIELDS | COMPUTED.keys() | PLAIN_FIELDS | YES_NO_FIELDS
+    ]
+
+
+def _keys_of(event_class: type) -> list[tuple[str, object]]:
+    """The names an event class's template fills in, each with what it is: a computed
+    value, a plain field, a time, a yes/no, or (None) a role."""
+    keys = _KEYS.get(event_class)
+    if keys is None:
+        keys = [(key, _kind_of_key(key)) for _, key in _template_of(event_class) if key is not None]
+        _KEYS[event_class] = keys
+    return keys
+
+
+def _kind_of_key(key: str) -> object:
+    for group in (COMPUTED, PLAIN_FIELDS, TIME_FIELDS, YES_NO_FIELDS):
+        if key in group:
+            return group
+    return None
+
+
+_KEYS: dict[type, list[tuple[str, object]]] = {}
+
+
+def _parts_of_type(event_type: str) -> list[tuple[str, str | None]]:
+    parts = _TYPE_PARTS.get(event_type)
+    if parts is None:
+        template = TEMPLATES.get(event_type)
+        if template is None:  # an event class without a template yet
+            kind = re.sub(r"(?<!^)(?=[A-Z])", "_", event_type.split(".")[0]).lower()
+            template = event_type + " of {" + kind + "}"
+        parts = [(literal, key) for literal, key, _, _ in string.Formatter().parse(template)]
+        _TYPE_PARTS[event_type] = parts
+    return parts
+
+
+_TYPE_PARTS: dict[str, list[tuple[str, str | None]]] = {}
 
 
 def _template_of(event_class: type) -> list[tuple[str, str | None]]:
     """An event class's template taken apart once: each literal text and the name after it."""
-    parts = _TEMPLATE_PARTS.get(event_class)
-    if parts is None:
-        event_type = event_class.__qualname__
-        template = TEMPLATES.get(event_type, event_type + " of {" + kind_of(event_class) + "}")
-        parts = [(literal, key) for literal, key, _, _ in string.Formatter().parse(template)]
-        _TEMPLATE_PARTS[event_class] = parts
-    return parts
-
-
-_TEMPLATE_PARTS: dict[type, list[tuple[str, str | None]]] = {}
+    return _parts_of_type(event_class.__qualname__)
 
 
 def utc_text(moment: datetime) -> str:
