@@ -19,6 +19,7 @@ from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
 from api.personal_data import id_secret, ledger_for
+from api.places import Places
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -129,6 +130,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             store, per_address=settings.registrations_per_address, clock=clock
         ),
         principals=PrincipalCache(ledger),
+        places=Places(ledger),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.organisation import DEFAULT_TIMEZONE
 from projections.audit.subjects import FACTS
-from projections.audit.text import AS_WAS, column_roles, render, roles_of_type
+from projections.audit.text import AS_WAS, facts_from, render
 from projections.stores.lookups import select_in
 from projections.stores.protocol import ViewStore
 
@@ -39,8 +39,9 @@ def with_summaries(
     views: ViewStore, names: DirectoryLookup, rows: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The rows (as stored, with ``facts``), each with its ``summary`` in place of its facts."""
-    values = [_values(row) for row in rows]
-    subjects = _subjects(views, {id for v in values for r, id in v.items() if _subject_role(r, id)})
+    values = [facts_from(row["event_type"], row["facts"]) for row in rows]
+    named = {id for v in values for role, id in v.items() if id and _subject_role(role, id)}
+    subjects = _subjects(views, named)
     wanted: dict[str, set[str]] = {"volunteer": set(), "organisation": set(), "activity": set()}
     for row, v in zip(rows, values, strict=True):
         if row["organisation_id"] is not None:
@@ -75,18 +76,8 @@ def with_summaries(
     return readable
 
 
-def _values(row: dict[str, Any]) -> dict[str, Any]:
-    """The row's facts, with the roles its own columns name."""
-    columns = column_roles(
-        row["aggregate_kind"], row["aggregate_id"], row["volunteer_id"], row["organisation_id"]
-    )
-    stored = json.loads(row["facts"]) if row["facts"] else {}
-    wanted = {role: columns.get(role) for role in roles_of_type(row["event_type"])}
-    return {**wanted, **stored}
-
-
-def _subject_role(role: str, id: str | None) -> bool:
-    return id is not None and role not in DIRECTORY_ROLES and role not in FACTS and role != AS_WAS
+def _subject_role(role: str, id: str) -> bool:
+    return role not in DIRECTORY_ROLES and role not in FACTS and role != AS_WAS
 
 
 def _subjects(views: ViewStore, ids: set[str]) -> dict[str, tuple[str, str, dict[str, str]]]:

@@ -8,7 +8,6 @@ no summary can show them.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Callable
@@ -190,32 +189,37 @@ def facts_of(event: LedgerEvent, given: Callable[[str], str | None]) -> dict[str
     return facts
 
 
-#: The key of a row's facts holding its aggregate's label as it was before the event (a
-#: renaming, a rescheduling), shown in place of the label it has when read.
-AS_WAS = "as_was"
+#: Between the facts of a row, as stored: no id, figure or time holds it.
+SEPARATOR = "\x1f"
 
 
-def column_roles(
-    kind: str, aggregate_id: str | None, volunteer_id: str | None, organisation_id: str | None
-) -> dict[str, str | None]:
-    """The roles a row's own columns name: its aggregate (under its kind), its volunteer and
-    its organisation. Its facts leave these out."""
-    return {kind: aggregate_id, "volunteer": volunteer_id, "organisation": organisation_id}
-
-
-def facts_json(
-    event: LedgerEvent, refs: dict[str, str], columns: dict[str, str | None], as_was: str | None
-) -> str | None:
-    """The row's facts as stored: those of ``facts_of`` that its columns do not already say,
-    as JSON (None when there are none)."""
-    facts = {
-        key: value
-        for key, value in facts_of(event, refs.get).items()
-        if key not in columns or columns[key] != value
-    }
+def facts_text(event: LedgerEvent, refs: dict[str, str], as_was: str | None) -> str:
+    """The row's facts as stored: ``facts_of`` in the order of the template's names, joined
+    by ``SEPARATOR`` (a role with no id as empty text), then the aggregate's label as it was
+    before the event when given (a renaming, a rescheduling). Text rather than JSON: the
+    trail writes one per event, and encoding JSON cost as much as the summary it replaces."""
+    values = [value or "" for value in facts_of(event, refs.get).values()]
     if as_was:
-        facts[AS_WAS] = as_was
-    return json.dumps(facts, ensure_ascii=False, separators=(",", ":")) if facts else None
+        values.append(as_was)
+    return SEPARATOR.join(values)
+
+
+def facts_from(event_type: str, text: str | None) -> dict[str, str | None]:
+    """The facts of a row as ``facts_of`` gave them, and its label as it was (``AS_WAS``)."""
+    names = [key for _, key in _parts_of_type(event_type) if key is not None]
+    names = list(dict.fromkeys(names))
+    values = (text or "").split(SEPARATOR) if names or text else []
+    facts: dict[str, str | None] = {
+        name: value if value or not _is_role(name) else None
+        for name, value in zip(names, values, strict=False)
+    }
+    if len(values) > len(names):
+        facts[AS_WAS] = values[-1]
+    return facts
+
+
+#: The key of the facts read back holding the aggregate's label as it was.
+AS_WAS = "as_was"
 
 
 def render(
@@ -240,14 +244,8 @@ def render(
     return "".join(parts)
 
 
-def roles_of_type(event_type: str) -> list[str]:
-    """The roles the line of an event of ``event_type`` names."""
-    return [
-        key
-        for _, key in _parts_of_type(event_type)
-        if key is not None
-        and key not in TIME_FIELDS | COMPUTED.keys() | PLAIN_FIELDS | YES_NO_FIELDS
-    ]
+def _is_role(key: str) -> bool:
+    return _kind_of_key(key) is None
 
 
 def _keys_of(event_class: type) -> list[tuple[str, object]]:
@@ -293,4 +291,6 @@ def _template_of(event_class: type) -> list[tuple[str, str | None]]:
 def utc_text(moment: datetime) -> str:
     """A moment as the audit trail stores it: UTC, always to the microsecond, so that text order
     is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")

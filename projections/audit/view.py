@@ -20,7 +20,7 @@ from domain.volunteer import Volunteer
 from projections import events
 from projections.audit.erasure import drop_reasons
 from projections.audit.subjects import Subject, Subjects
-from projections.audit.text import column_roles, facts_json, kind_of, local_minute, utc_text
+from projections.audit.text import facts_text, kind_of, local_minute, utc_text
 from projections.base import Projection, on
 from projections.events import LedgerEvent
 from projections.stores.protocol import Transaction
@@ -149,10 +149,8 @@ class AuditTrail(Projection):
             subjects.save(refs["objection"], Subject("objection", "objection", objection))
         _derive(subjects, refs)
         hidden = kind == "unique_key" and refs.get("namespace") == PHONE
-        volunteer, organisation = refs.get("volunteer"), refs.get("organisation")
-        columns = column_roles(kind, None if hidden else own, volunteer, organisation)
         as_was = known.label if known is not None and type(e) in FOLLOWED else None
-        facts = facts_json(e, refs, columns, as_was)
+        facts = facts_text(e, refs, as_was)
         if known is not None and type(e) in FOLLOWED:
             _follow_changes(subjects, e, own, known)
         self._entries.append(
@@ -163,8 +161,8 @@ class AuditTrail(Projection):
                 e.actor.partition(":")[2],
                 None if hidden else own,
                 kind,
-                volunteer,
-                organisation,
+                refs.get("volunteer"),
+                refs.get("organisation"),
                 type(e).__qualname__,
                 facts,
                 getattr(e, "reason", None) or getattr(e, "resolution", None),
