@@ -40,7 +40,7 @@ def with_summaries(
 ) -> list[dict[str, Any]]:
     """The rows (as stored, with ``facts``), each with its ``summary`` in place of its facts."""
     values = [facts_from(row["event_type"], row["facts"]) for row in rows]
-    named = {id for v in values for role, id in v.items() if id and _subject_role(role, id)}
+    named = {id for v in values for role, id in v.items() if id and _kept_by_trail(role)}
     subjects = _subjects(views, named)
     wanted: dict[str, set[str]] = {"volunteer": set(), "organisation": set(), "activity": set()}
     for row, v in zip(rows, values, strict=True):
@@ -67,16 +67,12 @@ def with_summaries(
             return _label(role, id, subjects, directory)
 
         summary = render(row["event_type"], v, label, timezone)
-        readable.append(
-            {
-                "summary" if key == "facts" else key: summary if key == "facts" else value
-                for key, value in row.items()
-            }
-        )
+        readable.append({**{k: x for k, x in row.items() if k != "facts"}, "summary": summary})
     return readable
 
 
-def _subject_role(role: str, id: str) -> bool:
+def _kept_by_trail(role: str) -> bool:
+    """Whether the trail's own subjects name the aggregate in this role (not the directory)."""
     return role not in DIRECTORY_ROLES and role not in FACTS and role != AS_WAS
 
 

@@ -169,45 +169,40 @@ def kind_of(event_class: type) -> str:
 _KINDS: dict[type, str] = {}
 
 
-def facts_of(event: LedgerEvent, given: Callable[[str], str | None]) -> dict[str, str | None]:
-    """What the event's line needs besides labels, as stored in its row: each field its
-    template shows (a time in UTC, rendered in local time when read) and, for each role, the
-    id ``given(role)`` names. Labels (names, titles) are never stored: they are looked up when
-    the row is read, so a name changed or erased since is never shown from here."""
-    facts: dict[str, str | None] = {}
-    for key, how in _keys_of(type(event)):
-        if how is COMPUTED:
-            facts[key] = COMPUTED[key](event)
-        elif how is PLAIN_FIELDS:
-            facts[key] = str(getattr(event, key))
-        elif how is TIME_FIELDS:
-            facts[key] = utc_text(getattr(event, key))
-        elif how is YES_NO_FIELDS:
-            facts[key] = "yes" if getattr(event, key) else "no"
-        else:
-            facts[key] = given(key)
-    return facts
-
-
 #: Between the facts of a row, as stored: no id, figure or time holds it.
 SEPARATOR = "\x1f"
 
 
 def facts_text(event: LedgerEvent, refs: dict[str, str], as_was: str | None) -> str:
-    """The row's facts as stored: ``facts_of`` in the order of the template's names, joined
-    by ``SEPARATOR`` (a role with no id as empty text), then the aggregate's label as it was
-    before the event when given (a renaming, a rescheduling). Text rather than JSON: the
-    trail writes one per event, and encoding JSON cost as much as the summary it replaces."""
-    values = [value or "" for value in facts_of(event, refs.get).values()]
+    """What the event's line needs besides labels, as its row stores it: for each name in its
+    template (once, in order), the field it shows (a time in UTC, rendered in local time when
+    read) or, for a role, the id ``refs`` gives it (empty text for none); then the aggregate's
+    label as it was before the event, when given (a renaming, a rescheduling); all joined by
+    ``SEPARATOR``. Labels (names, titles) are never stored: they are looked up when the row
+    is read, so a name changed or erased since is never shown from here. Text rather than
+    JSON: the trail writes one per event, and encoding JSON cost as much as the summary it
+    replaced."""
+    values = []
+    for key, how in _keys_of(type(event)):
+        if how is None:
+            values.append(refs.get(key) or "")
+        elif how is COMPUTED:
+            values.append(COMPUTED[key](event))
+        elif how is PLAIN_FIELDS:
+            values.append(str(getattr(event, key)))
+        elif how is TIME_FIELDS:
+            values.append(utc_text(getattr(event, key)))
+        else:
+            values.append("yes" if getattr(event, key) else "no")
     if as_was:
         values.append(as_was)
     return SEPARATOR.join(values)
 
 
 def facts_from(event_type: str, text: str | None) -> dict[str, str | None]:
-    """The facts of a row as ``facts_of`` gave them, and its label as it was (``AS_WAS``)."""
-    names = [key for _, key in _parts_of_type(event_type) if key is not None]
-    names = list(dict.fromkeys(names))
+    """The facts of a row by name (None for a role with no id), and its label as it was
+    (``AS_WAS``)."""
+    names = list(dict.fromkeys(key for _, key in _parts_of_type(event_type) if key is not None))
     values = (text or "").split(SEPARATOR) if names or text else []
     facts: dict[str, str | None] = {
         name: value if value or not _is_role(name) else None
