@@ -18,6 +18,7 @@ figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -122,7 +123,9 @@ def server(data_dir: Path, port: int) -> Any:
     """``volunteer-ledger serve`` on ``port`` while in use."""
     env = {**os.environ, "VOLUNTEER_LEDGER_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(300):
             try:
@@ -146,16 +149,18 @@ def over_wrk(
     from api.settings import Settings
 
     settings = Settings(data_dir=data_dir)
-    ledger = Ledger(settings.store_url)
+    ledger = Ledger(settings.store_url())
     try:
         secret = load_or_create_secret(data_dir / "token-secret.key")
         token = TokenService(secret, settings.token_ttl).issue(
             f"account:{account}", epoch=ledger.account(account).security_epoch
         )
+        head = ledger.recorder.max_notification_id() or 0
     finally:
         ledger.close()
     rates = {}
     with server(data_dir, port):
+        _caught_up(f"http://127.0.0.1:{port}{targets['summary']}", token.access_token, head)
         for name, path in targets.items():
             out = subprocess.run(
                 [
@@ -175,6 +180,20 @@ def over_wrk(
                 raise SystemExit(f"{name}: some answers were not 2xx\n{out}")
             rates[name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return rates
+
+
+def _caught_up(url: str, token: str, head: int) -> None:
+    """Wait until the server's read models reflect every event stored (``min_position``)."""
+    request = urllib.request.Request(
+        f"{url}?min_position={head}", headers={"Authorization": f"Bearer {token}"}
+    )
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                if json.load(answer)["position"] >= head:
+                    return
+        except OSError:
+            time.sleep(1)
 
 
 def run(
