@@ -188,14 +188,14 @@ def facts_text(event: LedgerEvent, refs: dict[str, str], as_was: str | None) -> 
             values.append(refs.get(key) or "")
         elif how is COMPUTED:
             values.append(COMPUTED[key](event))
-        elif how is PLAIN_FIELDS:
-            values.append(str(getattr(event, key)))
+        elif how is PLAIN_FIELDS:  # free text (a name) may hold anything: not the separator
+            values.append(str(getattr(event, key)).replace(SEPARATOR, " "))
         elif how is TIME_FIELDS:
             values.append(utc_text(getattr(event, key)))
         else:
             values.append("yes" if getattr(event, key) else "no")
     if as_was:
-        values.append(as_was)
+        values.append(as_was.replace(SEPARATOR, " "))
     return SEPARATOR.join(values)
 
 
