@@ -7,12 +7,23 @@ every organisation below them. A volunteer acts for themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from api.problems import Forbidden, NotFound
 from domain.account import Account
 from domain.ledger import Ledger
 from domain.values import Actor
+
+if TYPE_CHECKING:
+    from api.places import Places
+
+
+class Scopes(Protocol):
+    """What tells the organisations that cover one: the ledger, or ``api.places.Places``
+    (the same answer, remembered)."""
+
+    def organisation_and_ancestors(self, organisation_id: UUID) -> list[UUID]: ...
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Principal:
         return self.volunteer_id == volunteer_id
 
 
-def covers(ledger: Ledger, principal: Principal, organisation_id: UUID) -> bool:
+def covers(ledger: Scopes, principal: Principal, organisation_id: UUID) -> bool:
     """Whether the principal organises this organisation, or one above it (or is an admin)."""
     if principal.is_admin:
         return True
@@ -74,15 +85,14 @@ def require_self_or_organiser(
     require_organiser_of(ledger, principal, organisation_id)
 
 
-def require_may_see_volunteer(ledger: Ledger, principal: Principal, volunteer_id: UUID) -> bool:
+def require_may_see_volunteer(places: Places, principal: Principal, volunteer_id: UUID) -> bool:
     """The volunteer, or an organiser of their home organisation. Returns whether the viewer
     is an organiser (who sees a masked phone). Anyone else is told the volunteer does not
     exist: whether someone is registered is private.
     """
     if principal.is_volunteer(volunteer_id):
         return False
-    volunteer = ledger.volunteer(volunteer_id)
-    if covers(ledger, principal, volunteer.home_organisation_id):
+    if covers(places, principal, places.home_of(volunteer_id)):
         return True
     raise NotFound(f"volunteer {volunteer_id} was not found")
 

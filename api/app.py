@@ -20,6 +20,7 @@ from api.log_privacy import hide_query_values
 from api.openapi import install_problem_openapi
 from api.pages import install_pages
 from api.personal_data import id_secret, ledger_for
+from api.places import Places
 from api.principals import PrincipalCache
 from api.private_files import private_data_dir
 from api.problems import install_problem_handlers
@@ -128,6 +129,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
             store, per_address=settings.registrations_per_address, clock=clock
         ),
         principals=PrincipalCache(ledger),
+        places=Places(ledger),
     )
 
 

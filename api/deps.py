@@ -15,6 +15,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 
 from api.access import Principal
 from api.limits import LoginThrottle, PostgresLoginThrottle
+from api.places import Places
 from api.principals import PrincipalCache
 from api.problems import Unauthenticated
 from api.registration_limits import PostgresRegistrationThrottle, RegistrationThrottle
@@ -38,6 +39,7 @@ class Services:
     throttle: LoginThrottle | PostgresLoginThrottle
     registrations: RegistrationThrottle | PostgresRegistrationThrottle
     principals: PrincipalCache
+    places: Places
 
 
 def get_services(request: Request) -> Services:

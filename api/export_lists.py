@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import Services
 from api.exports import csv_response
-from api.names import Names
+from api.names import Names, directory_lookup
 from api.readable import hours, local
 from domain.policy import mask_name, mask_volunteer_number
 from projections.audit.bookkeeping import BOOKKEEPING_EVENT_TYPES
@@ -139,7 +139,11 @@ def audit_csv(services: Services, where: AuditFilter) -> StreamingResponse:
     where = dataclasses.replace(where, leave_out=where.leave_out | BOOKKEEPING_EVENT_TYPES)
 
     def rows() -> Iterator[list[Any]]:
-        for chunk in _chunks(audit_rows(services.views, where, page_size=PAGE)):
+        for chunk in _chunks(
+            audit_rows(
+                services.views, where, names=directory_lookup(services.views), page_size=PAGE
+            )
+        ):
             names.learn("volunteer", (row["volunteer_id"] for row in chunk))
             names.learn("organisation", (row["organisation_id"] for row in chunk))
             for row in chunk:

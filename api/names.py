@@ -7,6 +7,7 @@ no read model keeps staff display names), and remembered for the rest of the exp
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
@@ -14,10 +15,16 @@ from uuid import UUID
 from domain.errors import NotFoundError
 from domain.ledger import Ledger
 from domain.organisation import DEFAULT_TIMEZONE
+from projections.audit.reading import DirectoryLookup
 from projections.directory.names import names_of
 from projections.stores.protocol import ViewStore
 
 SYSTEM = "system"
+
+
+def directory_lookup(views: ViewStore) -> DirectoryLookup:
+    """The directory's names for ids of a kind, as the audit trail renders its rows with."""
+    return functools.partial(names_of, views)
 
 
 class Names:

@@ -17,7 +17,5 @@ PERIOD_PATTERN = r"^(all|current|\d{4}(-B[1-6]|-(0[1-9]|1[0-2]))?)$"
 
 def period_for(services: Services, organisation_id: UUID, text: str) -> Period:
     """The period ``text`` names, ``current`` being today's bi-month where the organisation is."""
-    today = local_date(
-        services.ledger.now(), services.ledger.organisation(organisation_id).timezone
-    )
+    today = local_date(services.ledger.now(), services.places.timezone(organisation_id))
     return Period.parse(text, today)

@@ -111,7 +111,7 @@ class Viewer:
 def volunteer_viewer(volunteer_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Viewer:
     """The volunteer, or an organiser of their home organisation; to anyone else the volunteer
     does not exist (404), since whether someone is registered is private."""
-    as_organiser = require_may_see_volunteer(services.ledger, principal, volunteer_id)
+    as_organiser = require_may_see_volunteer(services.places, principal, volunteer_id)
     return Viewer(principal, as_organiser)
 
 

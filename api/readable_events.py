@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
+from api.names import directory_lookup
 from api.readable_rows import local_of
 from domain.errors import NotFoundError
 from domain.ledger import Ledger
@@ -84,7 +85,8 @@ def own_events(
         AuditFilter(actor_id=str(volunteer_id)),
         AuditFilter(actor_id=str(account_id)),
     ):
-        rows.update((row["position"], row) for row in audit_rows(views, where))
+        found = audit_rows(views, where, names=directory_lookup(views))
+        rows.update((row["position"], row) for row in found)
     actor_kind = ActorKinds(ledger, own)
     for position in sorted(rows):
         row = rows[position]

@@ -16,7 +16,7 @@ from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait
 from api.export_lists import audit_csv
 from api.exports import CSV, ListFormatDep, file_types
 from api.local_instants import MOMENT_DESCRIPTION, MOMENT_PATTERN, moment_from
-from api.names import Names
+from api.names import Names, directory_lookup
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
 from api.readable_rows import local_of
@@ -153,7 +153,13 @@ def read_audit_trail(
     position = wait_for_position(services, min_position)
     if format == "csv":
         return audit_csv(services, where)
-    items, after = audit_page(services.views, where, limit=limit, after=_after(cursor))
+    items, after = audit_page(
+        services.views,
+        where,
+        names=directory_lookup(services.views),
+        limit=limit,
+        after=_after(cursor),
+    )
     names = Names(services.ledger, services.views)
     names.learn("organisation", (item["organisation_id"] for item in items))
     asked = None if organization_id is None else str(organization_id)

@@ -69,7 +69,7 @@ def board_for(
 ) -> Board:
     """The ranked board: everyone for the scope's organisers, the public view for others."""
     ledger = services.ledger
-    today = local_date(ledger.now(), ledger.organisation(organisation_id).timezone)
+    today = local_date(ledger.now(), services.places.timezone(organisation_id))
     return leaderboard(
         services.views,
         str(organisation_id),
@@ -121,7 +121,7 @@ def get_leaderboard(
     entry as a CSV file.
     """
     parsed = period_for(services, organization_id, period)
-    full_names = principal is not None and covers(services.ledger, principal, organization_id)
+    full_names = principal is not None and covers(services.places, principal, organization_id)
     position = wait_for_position(services, min_position)
     if format == "csv":
         return leaderboard_csv(

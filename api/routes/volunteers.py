@@ -273,9 +273,8 @@ def get_summary(
     min_position: MinPosition = None,
 ) -> SummaryPublic:
     """Approved hours as they stand (corrections and revocations included) and the star level."""
-    ledger = services.ledger
-    volunteer = ledger.volunteer(volunteer_id)
-    today = local_date(ledger.now(), ledger.organisation(volunteer.home_organisation_id).timezone)
+    ledger, places = services.ledger, services.places
+    today = local_date(ledger.now(), places.timezone(places.home_of(volunteer_id)))
     position = wait_for_position(services, min_position)
     summary = volunteer_summary(
         services.views, str(volunteer_id), today, ledger.policy.star_minutes

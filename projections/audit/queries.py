@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from projections.audit.reading import DirectoryLookup, with_summaries
 from projections.audit.text import utc_text
 from projections.audit.view import ENTRY_COLUMNS
 from projections.stores.protocol import ViewStore
 
-#: The columns a reader sees: every stored one but ``actor_id``, which ``actor`` holds.
-AUDIT_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column != "actor_id")
+#: The columns read: every stored one but ``actor_id``, which ``actor`` holds.
+READ_COLUMNS = tuple(column for column in ENTRY_COLUMNS if column != "actor_id")
+#: The columns a reader sees: those read, with the summary rendered from the facts.
+AUDIT_COLUMNS = tuple("summary" if column == "facts" else column for column in READ_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -56,20 +59,28 @@ class AuditFilter:
 
 
 def audit_page(
-    views: ViewStore, where: AuditFilter, *, limit: int, after: int | None = None
+    views: ViewStore,
+    where: AuditFilter,
+    *,
+    names: DirectoryLookup,
+    limit: int,
+    after: int | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """Up to ``limit`` rows after position ``after``, oldest first, and the position to
-    continue after when more may follow."""
+    """Up to ``limit`` rows after position ``after``, oldest first, each with its summary
+    (people and places named through ``names``), and the position to continue after when
+    more may follow."""
     sql, params = where.where()
     if after is not None:
         sql += " AND position > ?"
         params.append(after)
     rows = views.query(
-        f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_entries WHERE {sql} "
+        f"SELECT {', '.join(READ_COLUMNS)} FROM audit_entries WHERE {sql} "
         "ORDER BY position LIMIT ?",
         [*params, limit + 1],
     )
-    items = [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows[:limit]]
+    items = with_summaries(
+        views, names, [dict(zip(READ_COLUMNS, row, strict=True)) for row in rows[:limit]]
+    )
     for item in items:
         item["position"] = int(item["position"])
     more = len(rows) > limit
@@ -77,12 +88,12 @@ def audit_page(
 
 
 def audit_rows(
-    views: ViewStore, where: AuditFilter, *, page_size: int = 500
+    views: ViewStore, where: AuditFilter, *, names: DirectoryLookup, page_size: int = 500
 ) -> Iterator[dict[str, Any]]:
     """Every matching row, oldest first, read a page at a time (for an export)."""
     after: int | None = None
     while True:
-        items, after = audit_page(views, where, limit=page_size, after=after)
+        items, after = audit_page(views, where, names=names, limit=page_size, after=after)
         yield from items
         if after is None:
             return

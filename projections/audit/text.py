@@ -169,43 +169,123 @@ def kind_of(event_class: type) -> str:
 _KINDS: dict[type, str] = {}
 
 
-def summary(event: LedgerEvent, label: Callable[[str], str], timezone: Callable[[], str]) -> str:
-    """The event's line; ``label(role)`` names the aggregate playing that role, ``timezone()``
-    the zone its times are shown in. An event class without a template yet still gets a line:
-    its name and its aggregate's label."""
+#: Between the facts of a row, as stored: no id, figure or time holds it.
+SEPARATOR = "\x1f"
+
+
+def facts_text(event: LedgerEvent, refs: dict[str, str], as_was: str | None) -> str:
+    """What the event's line needs besides labels, as its row stores it: for each name in its
+    template (once, in order), the field it shows (a time in UTC, rendered in local time when
+    read) or, for a role, the id ``refs`` gives it (empty text for none); then the aggregate's
+    label as it was before the event, when given (a renaming, a rescheduling); all joined by
+    ``SEPARATOR``. Labels (names, titles) are never stored: they are looked up when the row
+    is read, so a name changed or erased since is never shown from here. Text rather than
+    JSON: the trail writes one per event, and encoding JSON cost as much as the summary it
+    replaced."""
+    values = []
+    for key, how in _keys_of(type(event)):
+        if how is None:
+            values.append(refs.get(key) or "")
+        elif how is COMPUTED:
+            values.append(COMPUTED[key](event))
+        elif how is PLAIN_FIELDS:  # free text (a name) may hold anything: not the separator
+            values.append(str(getattr(event, key)).replace(SEPARATOR, " "))
+        elif how is TIME_FIELDS:
+            values.append(utc_text(getattr(event, key)))
+        else:
+            values.append("yes" if getattr(event, key) else "no")
+    if as_was:
+        values.append(as_was.replace(SEPARATOR, " "))
+    return SEPARATOR.join(values)
+
+
+def facts_from(event_type: str, text: str | None) -> dict[str, str | None]:
+    """The facts of a row by name (None for a role with no id), and its label as it was
+    (``AS_WAS``)."""
+    names = list(dict.fromkeys(key for _, key in _parts_of_type(event_type) if key is not None))
+    values = (text or "").split(SEPARATOR) if names or text else []
+    facts: dict[str, str | None] = {
+        name: value if value or not _is_role(name) else None
+        for name, value in zip(names, values, strict=False)
+    }
+    if len(values) > len(names):
+        facts[AS_WAS] = values[-1]
+    return facts
+
+
+#: The key of the facts read back holding the aggregate's label as it was.
+AS_WAS = "as_was"
+
+
+def render(
+    event_type: str,
+    facts: dict[str, str | None],
+    label: Callable[[str, str | None], str],
+    timezone: str,
+) -> str:
+    """The line of an event of ``event_type`` from its ``facts``; ``label(role, id)`` names
+    the aggregate playing that role, and times are shown in ``timezone``."""
     parts = []
-    for literal, key in _template_of(type(event)):
+    for literal, key in _parts_of_type(event_type):
         parts.append(literal)
         if key is None:
             continue
-        if key in COMPUTED:
-            parts.append(COMPUTED[key](event))
-        elif key in PLAIN_FIELDS:
-            parts.append(str(getattr(event, key)))
-        elif key in TIME_FIELDS:
-            parts.append(local_minute(getattr(event, key), timezone()))
-        elif key in YES_NO_FIELDS:
-            parts.append("yes" if getattr(event, key) else "no")
+        if key in TIME_FIELDS:
+            parts.append(local_minute(datetime.fromisoformat(str(facts.get(key))), timezone))
+        elif key in COMPUTED or key in PLAIN_FIELDS or key in YES_NO_FIELDS:
+            parts.append(str(facts.get(key)))
         else:
-            parts.append(label(key))
+            parts.append(label(key, facts.get(key)))
     return "".join(parts)
+
+
+def _is_role(key: str) -> bool:
+    return _kind_of_key(key) is None
+
+
+def _keys_of(event_class: type) -> list[tuple[str, object]]:
+    """The names an event class's template fills in, each with what it is: a computed
+    value, a plain field, a time, a yes/no, or (None) a role."""
+    keys = _KEYS.get(event_class)
+    if keys is None:
+        keys = [(key, _kind_of_key(key)) for _, key in _template_of(event_class) if key is not None]
+        _KEYS[event_class] = keys
+    return keys
+
+
+def _kind_of_key(key: str) -> object:
+    for group in (COMPUTED, PLAIN_FIELDS, TIME_FIELDS, YES_NO_FIELDS):
+        if key in group:
+            return group
+    return None
+
+
+_KEYS: dict[type, list[tuple[str, object]]] = {}
+
+
+def _parts_of_type(event_type: str) -> list[tuple[str, str | None]]:
+    parts = _TYPE_PARTS.get(event_type)
+    if parts is None:
+        template = TEMPLATES.get(event_type)
+        if template is None:  # an event class without a template yet
+            kind = re.sub(r"(?<!^)(?=[A-Z])", "_", event_type.split(".")[0]).lower()
+            template = event_type + " of {" + kind + "}"
+        parts = [(literal, key) for literal, key, _, _ in string.Formatter().parse(template)]
+        _TYPE_PARTS[event_type] = parts
+    return parts
+
+
+_TYPE_PARTS: dict[str, list[tuple[str, str | None]]] = {}
 
 
 def _template_of(event_class: type) -> list[tuple[str, str | None]]:
     """An event class's template taken apart once: each literal text and the name after it."""
-    parts = _TEMPLATE_PARTS.get(event_class)
-    if parts is None:
-        event_type = event_class.__qualname__
-        template = TEMPLATES.get(event_type, event_type + " of {" + kind_of(event_class) + "}")
-        parts = [(literal, key) for literal, key, _, _ in string.Formatter().parse(template)]
-        _TEMPLATE_PARTS[event_class] = parts
-    return parts
-
-
-_TEMPLATE_PARTS: dict[type, list[tuple[str, str | None]]] = {}
+    return _parts_of_type(event_class.__qualname__)
 
 
 def utc_text(moment: datetime) -> str:
     """A moment as the audit trail stores it: UTC, always to the microsecond, so that text order
     is time order."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")

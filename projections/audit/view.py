@@ -16,11 +16,11 @@ from domain.recognition import RecognitionList
 from domain.service_record import ServiceRecord
 from domain.shift import Shift
 from domain.unique_key import UniqueKey
-from domain.volunteer import ERASED_NAME, Volunteer
+from domain.volunteer import Volunteer
 from projections import events
-from projections.audit.erasure import erase_labels, former_labels, with_label, without_labels
+from projections.audit.erasure import drop_reasons
 from projections.audit.subjects import Subject, Subjects
-from projections.audit.text import kind_of, local_minute, summary, utc_text
+from projections.audit.text import facts_text, kind_of, local_minute, utc_text
 from projections.base import Projection, on
 from projections.events import LedgerEvent
 from projections.stores.protocol import Transaction
@@ -65,7 +65,7 @@ ENTRY_COLUMNS = (
     "volunteer_id",
     "organisation_id",
     "event_type",
-    "summary",
+    "facts",
     "reason",
 )
 
@@ -74,12 +74,21 @@ ENTRY_COLUMNS = (
 ORGANISATION_SOURCES = ("service_record", "shift", "activity", "volunteer")
 
 
+#: The events of a person: their erasure drops the reasons written about them.
+ERASURES = (Volunteer.Erased, Account.Erased)
+
+
 class AuditTrail(Projection):
     """Every event in order: when, who acted, on which aggregate, which volunteer and which
     organisation it concerns (for scoping who may read it), what happened, and why.
+
+    A row keeps what happened as ids and figures (``facts``), never as words: the summary is
+    rendered when the row is read (``projections.audit.reading``), names from the directory.
     """
 
     name = "audit"
+    #: 2: facts (ids and figures) in place of the rendered summary; no names kept.
+    version = 2
     indexes = tuple(
         f"audit_entries_{column} ON audit_entries ({column}, position)"
         for column in ("volunteer_id", "organisation_id", "actor_id", "event_type", "at")
@@ -107,7 +116,7 @@ class AuditTrail(Projection):
                 position BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
                 actor_id TEXT NOT NULL, aggregate_id TEXT, aggregate_kind TEXT NOT NULL,
                 volunteer_id TEXT, organisation_id TEXT, event_type TEXT NOT NULL,
-                summary TEXT NOT NULL, reason TEXT)"""
+                facts TEXT, reason TEXT)"""
         )
         tx.execute(
             """CREATE TABLE IF NOT EXISTS audit_subjects (
@@ -124,8 +133,8 @@ class AuditTrail(Projection):
         subjects = self.subjects
         kind, own, new = kind_of(type(e)), str(e.originator_id), isinstance(e, Aggregate.Created)
         known = None if new else subjects.get(own)  # a new aggregate has no subject yet
-        if isinstance(e, Volunteer.Erased | Account.Erased) and known is not None:
-            known = self._erase(tx, e, own, known)
+        if isinstance(e, ERASURES) and known is not None:
+            self._erase(tx, own, known)
         refs = {**(known.refs if known else {}), kind: own}
         for field, role in ROLES[type(e)]:
             value = getattr(e, field)
@@ -139,14 +148,11 @@ class AuditTrail(Projection):
             objection = {"volunteer": refs["volunteer"], "organisation": refs["organisation"]}
             subjects.save(refs["objection"], Subject("objection", "objection", objection))
         _derive(subjects, refs)
-        line = summary(
-            e,
-            lambda role: subjects.label(refs, role),
-            lambda: subjects.timezone(refs.get("organisation")),
-        )
+        hidden = kind == "unique_key" and refs.get("namespace") == PHONE
+        as_was = known.label if known is not None and type(e) in FOLLOWED else None
+        facts = facts_text(e, refs, as_was)
         if known is not None and type(e) in FOLLOWED:
             _follow_changes(subjects, e, own, known)
-        hidden = kind == "unique_key" and refs.get("namespace") == PHONE
         self._entries.append(
             (
                 position,
@@ -158,28 +164,17 @@ class AuditTrail(Projection):
                 refs.get("volunteer"),
                 refs.get("organisation"),
                 type(e).__qualname__,
-                line,
+                facts,
                 getattr(e, "reason", None) or getattr(e, "resolution", None),
             ),
         )
 
-    def _erase(
-        self, tx: Transaction, e: Volunteer.Erased | Account.Erased, own: str, known: Subject
-    ) -> Subject:
-        """The person's every label so far becomes the pseudonym, in the rows written and in
-        those held for this batch, and the reasons written about them are dropped."""
-        erase_labels(
-            tx,
-            self._entries,
-            ENTRY_COLUMNS,
-            volunteer_id=known.refs.get("volunteer", own),
-            aggregate_id=own,
-            labels=former_labels(known.label, known.refs),
-            pseudonym=e.pseudonym,
-        )
-        erased = Subject(known.kind, e.pseudonym, without_labels(known.refs))
-        self.subjects.save(own, erased)
-        return erased
+    def _erase(self, tx: Transaction, own: str, known: Subject) -> None:
+        """The reasons written about the person are dropped, in the rows written and in those
+        held for this batch (but for the erasure's own). Their name is in no row to remove:
+        it is looked up in the directory when a row is read, and that holds the pseudonym."""
+        volunteer_id = known.refs.get("volunteer", own)
+        drop_reasons(tx, self._entries, ENTRY_COLUMNS, volunteer_id=volunteer_id, aggregate_id=own)
 
 
 def _derive(subjects: Subjects, refs: dict[str, str]) -> None:
@@ -208,30 +203,24 @@ def _new_subject(subjects: Subjects, e: LedgerEvent, kind: str, refs: dict[str, 
     if isinstance(e, ServiceRecord.Recorded):
         label = f"{subjects.label(refs, 'activity')} on {e.service_date.isoformat()}"
         return Subject(kind, label, refs)
-    if isinstance(e, Volunteer.Registered):
-        label = e.name or ERASED_NAME  # None: the volunteer was erased since
-        return Subject(kind, label, with_label(refs, label))
-    if isinstance(e, Account.Created) and e.volunteer_id is not None:
-        label = e.display_name or ERASED_NAME
-        return Subject(kind, label, with_label(refs, label))
+    if isinstance(e, Volunteer.Registered) or (
+        isinstance(e, Account.Created) and e.volunteer_id is not None
+    ):
+        return Subject(kind, "", refs)  # a person: named from the directory when read
     for field in ("name", "title", "number", "username", "display_name"):
         if getattr(e, field, None):
             return Subject(kind, getattr(e, field), refs)
     return Subject(kind, kind.replace("_", " "), refs)
 
 
-#: The events that change what the trail remembers of their aggregate.
-FOLLOWED: frozenset[type] = frozenset(
-    {Organisation.Renamed, Volunteer.ProfileChanged, Volunteer.Moved, Shift.Rescheduled}
-)
+#: The events that change what the trail remembers of their aggregate; their row keeps the
+#: aggregate's label as it was (``as_was``), so that a renaming reads "from … to …".
+FOLLOWED: frozenset[type] = frozenset({Organisation.Renamed, Volunteer.Moved, Shift.Rescheduled})
 
 
 def _follow_changes(subjects: Subjects, e: LedgerEvent, own: str, known: Subject) -> None:
     """Keep labels and home organisations current for the events that follow."""
-    if isinstance(e, Volunteer.ProfileChanged):
-        label = e.name or ERASED_NAME
-        subjects.save(own, Subject(known.kind, label, with_label(known.refs, label)))
-    elif isinstance(e, Organisation.Renamed):
+    if isinstance(e, Organisation.Renamed):
         subjects.save(own, Subject(known.kind, e.name, known.refs))
     elif isinstance(e, Volunteer.Moved):
         refs = {**known.refs, "organisation": str(e.organisation_id)}

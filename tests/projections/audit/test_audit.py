@@ -1,6 +1,7 @@
 """The audit trail holds one readable row per event, about the right volunteer and organisation."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -14,6 +15,8 @@ from domain.values import Actor
 from projections.audit.queries import AuditFilter, audit_page, audit_rows
 from projections.audit.text import TEMPLATES, utc_text
 from projections.audit.view import AuditTrail, Subjects
+from projections.directory.names import names_of
+from projections.directory.view import Directory
 from projections.running.runner import ProjectionRunner
 from tests import factories as f
 from tests.domain.test_events import all_event_classes
@@ -24,12 +27,18 @@ from tests.projections.read_models import other_views
 @pytest.fixture
 def served(ledger, clock, views):
     served = served_activity(ledger, clock)
-    ProjectionRunner(ledger, views, [AuditTrail()], batch_size=50).catch_up()
+    ProjectionRunner(ledger, views, trail_and_directory(), batch_size=50).catch_up()
     return served
 
 
+def trail_and_directory():
+    """The audit trail, and the directory its summaries name people and places from."""
+    return [Directory(), AuditTrail()]
+
+
 def rows(views, **where):
-    return list(audit_rows(views, AuditFilter(**where), page_size=40))
+    found = audit_rows(views, AuditFilter(**where), names=partial(names_of, views), page_size=40)
+    return list(found)
 
 
 def test_every_event_class_has_a_summary_template():
@@ -121,7 +130,9 @@ def test_pages_filters_and_time_windows_select_the_same_rows_as_a_scan(ledger, v
     everything = rows(views)
     pages, after = [], None
     while True:
-        items, after = audit_page(views, AuditFilter(), limit=7, after=after)
+        items, after = audit_page(
+            views, AuditFilter(), names=partial(names_of, views), limit=7, after=after
+        )
         pages += items
         if after is None:
             break
@@ -142,7 +153,7 @@ def test_a_trail_built_with_little_memory_reads_as_one_built_with_plenty(
 ):
     monkeypatch.setattr(Subjects, "limit", 4)  # most subjects are read back from the table
     with other_views(store_url, tmp_path) as forgetful:
-        ProjectionRunner(ledger, forgetful, [AuditTrail()], batch_size=7).catch_up()
+        ProjectionRunner(ledger, forgetful, trail_and_directory(), batch_size=7).catch_up()
         assert rows(forgetful) == rows(views)
 
 
@@ -155,7 +166,7 @@ def record_confirm_approve(ledger, clock, views):
     record = f.record_by_hand(ledger, wang, activity, organiser)
     ledger.confirm_record(record, Actor.volunteer(wang))
     ledger.approve_record(record, organiser)
-    ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+    ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
     trail = [row for row in rows(views) if row["aggregate_id"] == str(record)]
     return trail, organiser, wang
 
@@ -180,7 +191,7 @@ def test_the_trail_says_when_an_approval_had_no_second_party(store_url, clock, v
         organiser = f.organiser(ledger, community)
         record = f.record_by_hand(ledger, f.volunteer(ledger, community), activity, organiser)
         ledger.approve_record(record, organiser)
-        ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+        ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
         [approved] = rows(views, event_type="ServiceRecord.Approved")
         assert approved["summary"].endswith(
             " approved with no second party (single-organiser setting)"
@@ -201,7 +212,7 @@ def test_the_trail_says_when_a_correction_had_no_second_party(store_url, clock, 
         ledger.approve_record(record, organiser)
         ledger.correct_record(record, 100, "提前离开", organiser)
         ledger.correct_record(record, 150, "补录漏记时间", organiser)
-        ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
+        ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
         lowered, raised = rows(views, event_type="ServiceRecord.Corrected")
         assert lowered["summary"].endswith(" corrected from 120 to 100 minutes")
         assert raised["summary"].endswith(
@@ -220,15 +231,31 @@ def test_a_series_and_its_changes_read_as_the_activitys(ledger, views):
     rule = WeeklyRecurrence(frozenset({5}), date(2026, 3, 2), date(2026, 3, 15), time(9), time(11))
     series = ledger.schedule_series(activity, rule, capacity=2, actor=f.ORGANISER)
     ledger.cancel_series(series, from_day=date(2026, 3, 9), reason="场地施工", actor=f.ORGANISER)
-    ProjectionRunner(ledger, views, [AuditTrail()]).catch_up()
-    summaries = [
-        summary
-        for (summary,) in views.query(
-            "SELECT summary FROM audit_entries WHERE aggregate_kind = ? ORDER BY position",
-            ("series",),
-        )
-    ]
+    ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
+    summaries = [row["summary"] for row in rows(views) if row["aggregate_kind"] == "series"]
     assert summaries == [
         "weekly series of 文明劝导进社区 scheduled with 2 places",
         "weekly series of 文明劝导进社区 cancelled from 2026-03-09",
     ]
+
+
+def test_an_erased_volunteer_reads_under_the_pseudonym_and_no_row_keeps_the_name(ledger, views):
+    community = f.community(ledger)
+    wang = f.volunteer(ledger, community)
+    name = ledger.volunteer(wang).name
+    ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
+    pseudonym = ledger.erase_volunteer(wang, "本人申请", f.ORGANISER)
+    ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
+    stored = views.query("SELECT * FROM audit_entries")
+    kept = views.query("SELECT * FROM audit_subjects")
+    assert not [row for row in stored + kept if any(name in str(value) for value in row)]
+    [registered] = rows(views, event_type="Volunteer.Registered")
+    assert registered["summary"].startswith(f"{pseudonym} registered as volunteer")
+
+
+def test_a_renaming_reads_from_the_old_name_to_the_new(ledger, views):
+    community = f.community(ledger)
+    ledger.rename_organisation(community, "安定门社区", f.ORGANISER, reason="区划调整")
+    ProjectionRunner(ledger, views, trail_and_directory()).catch_up()
+    [renamed] = rows(views, event_type="Organisation.Renamed")
+    assert renamed["summary"] == "organisation 和平里社区 renamed to 安定门社区"
