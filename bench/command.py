@@ -8,6 +8,7 @@ registered section (``bench.sections``), then report.md, report.json and charts.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 import traceback
@@ -18,12 +19,13 @@ from typing import Any
 from api.settings import Settings
 from bench.builder import build_ledger
 from bench.charts import write_charts
-from bench.http_load import run_rounds, summarise
+from bench.context import SCALES, Context
+from bench.http_load import log_in, run_rounds, summarise
 from bench.memory import soak
 from bench.progress import ProgressBar
 from bench.report import machine, write_json, write_markdown
 from bench.scratch_store import scratch_store
-from bench.sections import SCALES, SECTIONS, Context
+from bench.sections import SECTIONS
 from bench.server import running_service
 from bench.wrk import WrkMissingError, ensure_wrk
 
@@ -43,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("bench-report"), help="report folder")
     parser.add_argument("--seed", type=int, default=2025, help="the same seed, the same ledger")
+    parser.add_argument("--events", type=int, help="events to build (default: the scale's)")
     parser.add_argument("--port", type=int, help="the service's port (default: a free one)")
     parser.add_argument(
         "--only", default="", help="comma-separated sections to run (default: every one)"
@@ -57,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"volunteer-ledger bench: {missing}", file=sys.stderr)
         return 1
     scale = SCALES[args.scale]
+    if args.events:
+        scale = dataclasses.replace(scale, events=args.events)
     only = {name for name in args.only.split(",") if name}
     unknown = only - set(SECTIONS) - {"http", "memory"}
     if unknown:
@@ -81,9 +86,12 @@ def run(args: argparse.Namespace) -> int:
         }
         _say(f"built {built.events:,} events; starting the service")
         with running_service(settings, out / "logs", args.port) as service:
+            token = log_in(service.url, built.organiser_login, built.organiser_password)
             if not only or "http" in only:
                 _say(f"HTTP: {scale.rounds} rounds of 5 loads, {scale.seconds:g} s each")
-                results = run_rounds(service.url, built, rounds=scale.rounds, seconds=scale.seconds)
+                results = run_rounds(
+                    service.url, built, token=token, rounds=scale.rounds, seconds=scale.seconds
+                )
                 report["http"] = summarise(results)
             if not only or "memory" in only:
                 _say(f"memory soak: {scale.soak_cycles} cycles of 4 phases")
@@ -91,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
                     service.url,
                     built,
                     {"api worker": service.api_pid, "projections worker": service.projections_pid},
+                    token=token,
                     cycles=scale.soak_cycles,
                     seconds=scale.soak_seconds,
                 )

@@ -74,13 +74,13 @@ def run_rounds(
     url: str,
     built: BuiltLedger,
     *,
+    token: str,
     rounds: int,
     seconds: float,
     connections: int = 16,
     runner: Callable[..., WrkResult] = run_wrk,
 ) -> dict[str, list[WrkResult]]:
     """Each scenario once a round, in turn (so the reference shares the machine's moods)."""
-    token = log_in(url, built.organiser_login, built.organiser_password)
     results: dict[str, list[WrkResult]] = {s.name: [] for s in SCENARIOS}
     for round_ in range(rounds):
         for scenario in SCENARIOS:

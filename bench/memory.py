@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.builder import BuiltLedger
-from bench.http_load import log_in, sign_ups
+from bench.http_load import sign_ups
 from bench.wrk import Request, WrkResult, run_wrk
 
 
@@ -88,13 +88,13 @@ def soak(
     built: BuiltLedger,
     pids: dict[str, int],
     *,
+    token: str,
     cycles: int,
     seconds: float,
     runner: Callable[..., WrkResult] = run_wrk,
 ) -> dict[str, object]:
     """``cycles`` times the four phases; after each, the requests so far and each process's
     peak RSS in it."""
-    token = log_in(url, built.organiser_login, built.organiser_password)
     points: list[dict[str, object]] = []
     peaks: list[dict[str, float]] = []
     total = 0

@@ -106,13 +106,13 @@ def memory_table(memory: dict[str, Any]) -> list[str]:
 
 def _figures(figures: dict[str, Any]) -> list[str]:
     """A section's figures: a table of rows when it has them, else one line per figure."""
+    lines = [f"- {key}: {_cell(key, value)}" for key, value in figures.items() if key != "rows"]
     rows = figures.get("rows")
     if isinstance(rows, list) and rows:
         keys = list(rows[0])
-        lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+        lines += ["", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
         lines += ["| " + " | ".join(_cell(k, row.get(k)) for k in keys) + " |" for row in rows]
-        return lines
-    return [f"- {key}: {_cell(key, value)}" for key, value in figures.items() if key != "rows"]
+    return lines
 
 
 def _cell(key: str, value: Any) -> str:

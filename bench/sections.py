@@ -10,50 +10,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from api.personal_data import ledger_for
-from api.settings import Settings
 from bench import bench_certificates, bench_load, bench_projections, bench_transparency
-from bench.builder import BuiltLedger
+from bench.context import Context, Section
+from bench.memory_trace import memory_growth_section
 from bench.scratch_store import scratch_store
 from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
-
-
-@dataclass(frozen=True)
-class Scale:
-    name: str
-    events: int
-    rounds: int
-    seconds: float
-    soak_cycles: int
-    soak_seconds: float
-    synthetic_events: int
-    certificates: int
-    load_events: int
-    breakdown: bool
-
-
-SCALES = {
-    "small": Scale("small", 10_000, 3, 2, 2, 3, 10_000, 5, 300, False),
-    "medium": Scale("medium", 1_000_000, 3, 10, 6, 15, 100_000, 50, 2_000, True),
-}
-
-
-@dataclass(frozen=True)
-class Context:
-    settings: Settings
-    built: BuiltLedger
-    scale: Scale
-    store_kind: str  # "sqlite" or "postgres"
-    out: Path
-
-
-Section = Callable[[Context], dict[str, Any]]
 
 
 def projections_section(context: Context) -> dict[str, Any]:
@@ -119,6 +85,7 @@ SECTIONS: dict[str, Section] = {
     "transparency_log": transparency_section,
     "certificates": certificates_section,
     "aggregate_loading": aggregate_loading_section,
+    "memory_growth": memory_growth_section,
     "commands": commands_section,
     "reads": reads_section,
 }
