@@ -54,19 +54,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The whole benchmark; 0 when every section ran, 1 when one failed (the report says)."""
-    try:
-        ensure_wrk()
-    except WrkMissingError as missing:
-        print(f"volunteer-ledger bench: {missing}", file=sys.stderr)
-        return 1
     scale = SCALES[args.scale]
     if args.events:
         scale = dataclasses.replace(scale, events=args.events)
     only = {name for name in args.only.split(",") if name}
     unknown = only - set(SECTIONS) - {"http", "memory"}
     if unknown:
-        print(f"volunteer-ledger bench: unknown sections: {', '.join(sorted(unknown))}")
+        known = ", ".join(["http", "memory", *SECTIONS])
+        print(
+            f"volunteer-ledger bench: unknown sections: {', '.join(sorted(unknown))} "
+            f"(known: {known})",
+            file=sys.stderr,
+        )
         return 2
+    try:
+        ensure_wrk()
+    except WrkMissingError as missing:
+        print(f"volunteer-ledger bench: {missing}", file=sys.stderr)
+        return 1
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"scale": scale.name, "store": args.store, "machine": machine()}
