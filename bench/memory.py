@@ -3,6 +3,7 @@ Linux's /proc) sampled through alternating write and read phases, as a curve ove
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,27 @@ def rss_mib(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def holdings(pid: int) -> dict[str, int]:
+    """What a process holds that memory goes with: its threads, and its open SQLite files
+    (each an open connection, with a page cache of its own), by file name."""
+    held: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Threads:"):
+                held["threads"] = int(line.split()[1])
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.endswith(".db"):
+                name = f"open {Path(target).name}"
+                held[name] = held.get(name, 0) + 1
+    except OSError:
+        pass
+    return held
 
 
 class Sampler:
@@ -100,6 +122,7 @@ def soak(
     total = 0
     with Sampler(pids) as sampler:
         start = sampler.take()
+        start_held = {name: holdings(pid) for name, pid in pids.items()}
         for cycle in range(cycles):
             for phase in phases(built):
                 result = runner(url, phase.requests, token=token, seconds=seconds, once=phase.once)
@@ -113,9 +136,11 @@ def soak(
                         "requests": total,
                         "statuses": result.statuses,
                         "peak_rss_mib": peaks[-1],
+                        "holdings": {name: holdings(pid) for name, pid in pids.items()},
                     }
                 )
     return {
+        "start_holdings": start_held,
         "start_rss_mib": start,
         "points": points,
         "peak_rss_mib": {name: max(p.get(name, 0.0) for p in [start, *peaks]) for name in pids},

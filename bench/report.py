@@ -84,24 +84,34 @@ def http_table(http: dict[str, Any]) -> list[str]:
 
 
 def memory_table(memory: dict[str, Any]) -> list[str]:
+    """Each phase's peak RSS per process, and what each process held after it (threads, open
+    SQLite files: each a connection with its own page cache)."""
     names = list(memory["peak_rss_mib"])
+    start, held = memory["start_rss_mib"], memory.get("start_holdings", {})
     lines = [
+        "At start: "
+        + "; ".join(f"{n} {start.get(n, 0):.0f} MiB ({_held(held.get(n, {}))})" for n in names),
+        "",
         "| cycle | phase | requests so far | answers | "
-        + " | ".join(f"{n} peak MiB" for n in names)
+        + " | ".join(f"{n} peak MiB | {n} holds" for n in names)
         + " |",
-        "|---|---|---|---|" + "---|" * len(names),
+        "|---|---|---|---|" + "---|---|" * len(names),
     ]
-    start = memory["start_rss_mib"]
-    lines.insert(0, "At start: " + ", ".join(f"{n} {start.get(n, 0):.0f} MiB" for n in names))
-    lines.insert(1, "")
     for point in memory["points"]:
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(point["statuses"].items()))
-        peaks = " | ".join(f"{point['peak_rss_mib'].get(n, 0):.0f}" for n in names)
+        cells = " | ".join(
+            f"{point['peak_rss_mib'].get(n, 0):.0f} | {_held(point.get('holdings', {}).get(n, {}))}"
+            for n in names
+        )
         lines.append(
             f"| {point['cycle'] + 1} | {point['phase']} | {point['requests']:,} | {statuses} | "
-            f"{peaks} |"
+            f"{cells} |"
         )
     return lines
+
+
+def _held(holdings: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in holdings.items())
 
 
 def _figures(figures: dict[str, Any]) -> list[str]:

@@ -157,3 +157,9 @@ def test_the_json_report_holds_every_figure(report, tmp_path):
 
     assert written["http"]["loads"]["summary"]["rate"]["median"] == 200.0
     assert written["machine"]["versions"]["eventsourcing"] == "9.5.6"
+
+
+def test_the_soak_records_what_each_process_holds(report):
+    held = report["memory"]["points"][-1]["holdings"]["this process"]
+
+    assert held["threads"] >= 1
