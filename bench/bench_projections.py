@@ -197,7 +197,8 @@ class Raw:
 
     def _timed(self) -> Timing:
         raw = timed(self.read)
-        self.rows.append(report("raw read + decode", raw, raw.count / raw.seconds, self.quiet))
+        label = "raw read + decode, again" if self.rows else "raw read + decode"
+        self.rows.append(report(label, raw, raw.count / raw.seconds, self.quiet))
         return raw
 
     def compare(self, label: str, action: object) -> None:
