@@ -2,9 +2,9 @@
 
 The soak (``bench.memory``) shows whether a worker's RSS grows; this section shows where. It
 serves the built ledger in-process (FastAPI's test client, the same app ``serve`` runs), sends
-a warm-up of each kind of request, then two equal windows of many more (sign-ups refused as
-repeats, the case that grew in issue 19, and summaries), with a snapshot after each. Caches
-fill in the first window; what still grows in the second is what holds on. It lists the
+two equal windows of sign-ups (on the soak's first shift, made already by the soak: refused
+as repeats, the case that grew in issue 19) and summaries, with a snapshot before and after
+each. Caches fill in the first window; what still grows in the second is what holds on. It lists the
 source lines whose live allocations grew most in the second window, and this process's RSS
 after each window (RSS counts what tracemalloc does not see: SQLite's caches, the allocator).
 """
@@ -54,7 +54,6 @@ def memory_growth_section(context: Context, requests: int = 0, top: int = 12) ->
             data={"username": built.organiser_login, "password": built.organiser_password},
         )
         token = answer.json()["access_token"]
-        _requests(client, context, token, len(built.volunteers))  # every sign-up made once
         tracemalloc.start(1)
         try:
             snapshots: list[tracemalloc.Snapshot] = []
