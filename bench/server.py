@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 from api.personal_data import ledger_for
 from api.settings import Settings
@@ -104,7 +107,7 @@ def wait_for_projections(settings: Settings, timeout: float = 1800) -> None:
             try:
                 if all(p.lag == 0 for p in runner.progress()):
                     return
-            except Exception:  # the worker has not made its tables yet
+            except (sqlite3.Error, psycopg.Error):  # the worker has not made its tables yet
                 pass
             time.sleep(0.5)
         raise RuntimeError("the read models did not catch up in time")
