@@ -36,7 +36,7 @@ class Scale:
 
 
 SCALES = {
-    "small": Scale("small", 10_000, 3, 2, 2, 3, 10_000, 5, 300, False, 60),
+    "small": Scale("small", 10_000, 3, 3, 2, 3, 10_000, 5, 300, False, 60),
     "medium": Scale("medium", 1_000_000, 3, 10, 6, 15, 100_000, 50, 2_000, True, 1_000),
 }
 

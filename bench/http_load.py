@@ -104,7 +104,7 @@ def summarise(results: dict[str, list[WrkResult]]) -> dict[str, object]:
     loads: dict[str, object] = {}
     for scenario in SCENARIOS:
         runs = results[scenario.name]
-        ratios = [_ratio(run, ref) for run, ref in zip(runs, reference, strict=True)]
+        ratios = _ratios(runs, reference)
         statuses: dict[str, int] = {}
         for run in runs:
             for status, n in run.statuses.items():
@@ -120,13 +120,19 @@ def summarise(results: dict[str, list[WrkResult]]) -> dict[str, object]:
             "runs": [run.as_dict() for run in runs],
         }
     spread, hot = results["spread"], results["hot"]
-    hot_share = [_ratio(h, s) for h, s in zip(hot, spread, strict=True)]
+    hot_share = _ratios(hot, spread)
     return {"loads": loads, "hot_to_spread": _spread(hot_share)}
 
 
-def _ratio(run: WrkResult, reference: WrkResult) -> float:
-    return run.rate / reference.rate if reference.rate else 0.0
+def _ratios(runs: list[WrkResult], references: list[WrkResult]) -> list[float]:
+    """Each run's rate over its round's reference; none for a round whose reference answered
+    nothing in its time (every request slower than the run: it happens on a loaded machine)."""
+    pairs = zip(runs, references, strict=True)
+    return [run.rate / reference.rate for run, reference in pairs if reference.rate]
 
 
-def _spread(values: list[float]) -> dict[str, float]:
+def _spread(values: list[float]) -> dict[str, float | None]:
+    """The median, lowest and highest; None each when there is nothing to go on."""
+    if not values:
+        return {"median": None, "low": None, "high": None}
     return {"median": statistics.median(values), "low": min(values), "high": max(values)}

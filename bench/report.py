@@ -57,12 +57,16 @@ def write_json(out: Path, report: dict[str, Any]) -> Path:
     return path
 
 
-def _range(figure: dict[str, float], digits: int = 0, suffix: str = "") -> str:
+def _range(figure: dict[str, Any], digits: int = 0, suffix: str = "") -> str:
     median, low, high = figure["median"], figure["low"], figure["high"]
+    if median is None:
+        return "—"
     return f"{median:,.{digits}f}{suffix} ({low:,.{digits}f}–{high:,.{digits}f})"
 
 
-def _percent(figure: dict[str, float]) -> str:
+def _percent(figure: dict[str, Any]) -> str:
+    if figure["median"] is None:
+        return "—"
     return f"{figure['median']:.0%} ({figure['low']:.0%}–{figure['high']:.0%})"
 
 

@@ -163,3 +163,14 @@ def test_the_soak_records_what_each_process_holds(report):
     held = report["memory"]["points"][-1]["holdings"]["this process"]
 
     assert held["threads"] >= 1
+
+
+def test_a_round_whose_reference_answered_nothing_gives_no_ratio(built):
+    silent = WrkResult(0, 2.0, 0.0, 0.0, 0.0, 0.0, 0, {})
+    answered = WrkResult(100, 2.0, 5.0, 8.0, 20.0, 30.0, 0, {"201": 100})
+    results = {s.name: [answered, answered] for s in SCENARIOS}
+    results["spread"] = [silent, answered]
+
+    summary = summarise(results)
+
+    assert summary["hot_to_spread"] == {"median": 1.0, "low": 1.0, "high": 1.0}
