@@ -16,7 +16,7 @@ def write_charts(out: Path, report: dict[str, Any]) -> list[str]:
     written: list[str] = []
     if "http" in report:
         loads = report["http"]["loads"]
-        figure, axes = pyplot.subplots(figsize=(8, 4))
+        figure, (axes, shares) = pyplot.subplots(1, 2, figsize=(11, 4), sharey=True)
         titles = [load["title"] for load in loads.values()]
         medians = [load["rate"]["median"] for load in loads.values()]
         errors = [
@@ -24,8 +24,11 @@ def write_charts(out: Path, report: dict[str, Any]) -> list[str]:
             [load["rate"]["high"] - m for m, load in zip(medians, loads.values(), strict=True)],
         ]
         axes.barh(titles, medians, xerr=errors, color="#4472c4")
-        axes.set_xlabel("requests/s (median, bars from lowest to highest round)")
+        axes.set_xlabel("requests/s (median; lines: lowest to highest round)")
         axes.invert_yaxis()
+        ratios = [(load["ratio_to_healthz"]["median"] or 0) * 100 for load in loads.values()]
+        shares.barh(titles, ratios, color="#70ad47")
+        shares.set_xlabel("% of /healthz in the same round (median)")
         figure.tight_layout()
         figure.savefig(out / "http.png", dpi=100)
         pyplot.close(figure)
