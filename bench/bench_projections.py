@@ -1,6 +1,6 @@
 """How fast the projection runner catches up, beside the raw speed of reading the same log.
 
-    .venv/bin/python bench/bench_projections.py [--events 1000000] [--store sqlite|postgres|both]
+    .venv/bin/python -m bench.bench_projections [--events 1000000] [--store sqlite|postgres|both]
         [--batch-size 5000] [--only NAME[,NAME…]] [--without NAME[,NAME…]] [--breakdown]
 
 For each store: fill a fresh ledger with a realistic synthetic stream (bench/synthetic.py),
@@ -35,9 +35,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scratch_store import scratch_store
-from synthetic import generate
-
+from bench.scratch_store import scratch_store
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections import all_projections
 from projections.running.runner import ProjectionRunner
@@ -166,13 +165,23 @@ def timed(action: object) -> Timing:
     return Timing(seconds, int(result), cpu_seconds() - cpu, busy)
 
 
-def report(label: str, timing: Timing, raw_rate: float) -> None:
+def report(label: str, timing: Timing, raw_rate: float, quiet: bool = False) -> dict[str, object]:
+    """Print one line (unless ``quiet``) and return its figures."""
     rate = timing.count / timing.seconds
-    print(
-        f"{label:<34} {timing.count:>10,} events {timing.seconds:>8.1f} s {rate:>9,.0f} "
-        f"events/s  ratio {rate / raw_rate:>4.0%}  {timing.cores()}",
-        flush=True,
-    )
+    if not quiet:
+        print(
+            f"{label:<34} {timing.count:>10,} events {timing.seconds:>8.1f} s {rate:>9,.0f} "
+            f"events/s  ratio {rate / raw_rate:>4.0%}  {timing.cores()}",
+            flush=True,
+        )
+    return {
+        "label": label.strip(),
+        "events": timing.count,
+        "seconds": timing.seconds,
+        "events_per_second": rate,
+        "ratio_to_raw": rate / raw_rate,
+        "cpu_seconds": timing.cpu,
+    }
 
 
 class Raw:
@@ -180,13 +189,16 @@ class Raw:
     over a long run (a quarter and more, on a shared one), so each catch-up is compared with
     the mean raw speed of the reads just before and just after it."""
 
-    def __init__(self, ledger: Ledger, batch_size: int) -> None:
+    def __init__(self, ledger: Ledger, batch_size: int, quiet: bool = False) -> None:
         self.read = lambda: read_raw(ledger, batch_size)
+        self.quiet = quiet
+        self.rows: list[dict[str, object]] = []
         self.before = self._timed()
 
     def _timed(self) -> Timing:
         raw = timed(self.read)
-        report("raw read + decode", raw, raw.count / raw.seconds)
+        label = "raw read + decode, again" if self.rows else "raw read + decode"
+        self.rows.append(report(label, raw, raw.count / raw.seconds, self.quiet))
         return raw
 
     def compare(self, label: str, action: object) -> None:
@@ -194,8 +206,28 @@ class Raw:
         timing = timed(action)
         after = self._timed()
         rates = [raw.count / raw.seconds for raw in (self.before, after)]
-        report(label, timing, sum(rates) / len(rates))
+        self.rows.insert(-1, report(label, timing, sum(rates) / len(rates), self.quiet))
         self.before = after
+
+
+def measure(
+    ledger: Ledger, url: str, batch_size: int, names: list[str], breakdown: bool
+) -> list[dict[str, object]]:
+    """Raw reading beside a catch-up of ``names`` together (and, with ``breakdown``, of each
+    alone) over the ledger's whole log, into fresh read models: the figures, quietly."""
+    raw = Raw(ledger, batch_size, quiet=True)
+    views_url = fresh_views(url, "views-measured")
+    raw.compare(
+        f"catch-up, {len(names)} projections",
+        lambda: catch_up(ledger, views_url, batch_size, set(names)),
+    )
+    if breakdown:
+        for name in names:
+            alone_url = fresh_views(url, f"views-{name}")
+            raw.compare(
+                f"{name} alone", lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n})
+            )
+    return raw.rows
 
 
 def run(

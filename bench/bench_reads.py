@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from synthetic import generate
-
 from api.security import TokenService, load_or_create_secret
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from domain.values import SYSTEM
 
@@ -49,13 +48,14 @@ def fill(data_dir: Path, events: int) -> tuple[UUID, UUID, UUID]:
     try:
         generate(ledger, events, seed=2025, batch=10_000)
         notifications = ledger.recorder.select_notifications(start=1, limit=events)
-        district = volunteer = None
+        district: UUID | None = None
+        volunteer: UUID | None = None
         for notification in notifications:
             topic = notification.topic
             if district is None and topic.endswith("Organisation.Created"):
-                district = notification.originator_id
+                district = UUID(str(notification.originator_id))
             if volunteer is None and topic.endswith("Volunteer.Registered"):
-                volunteer = notification.originator_id
+                volunteer = UUID(str(notification.originator_id))
         assert district is not None
         assert volunteer is not None
         account = ledger.create_staff_account(
@@ -92,15 +92,19 @@ def in_process(
 
     settings = Settings(data_dir=data_dir, follow_projections=False)
     with TestClient(create_app(settings)) as client:
-        services = client.app.state.services
+        services = client.app.state.services  # type: ignore[attr-defined]
         services.runner.catch_up()
         headers = {"Authorization": f"Bearer {token_of(services, account)}"}
         wall, cpu = {}, {}
         for name, path in targets.items():
             answer = client.get(path, headers=headers)
             assert answer.status_code == 200, answer.text
-            wall[name], cpu[name] = _rates(lambda p=path: client.get(p, headers=headers), seconds)
+            wall[name], cpu[name] = _rates(_getter(client, path, headers), seconds)
         return wall, cpu
+
+
+def _getter(client: Any, path: str, headers: dict[str, str]) -> Callable[[], Any]:
+    return lambda: client.get(path, headers=headers)
 
 
 def token_of(services: Any, account: UUID) -> str:
@@ -178,7 +182,10 @@ def over_wrk(
             ).stdout
             if "Non-2xx" in out:
                 raise SystemExit(f"{name}: some answers were not 2xx\n{out}")
-            rates[name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+            if found is None:
+                raise SystemExit(f"{name}: wrk printed no rate\n{out}")
+            rates[name] = float(found.group(1))
     return rates
 
 

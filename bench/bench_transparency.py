@@ -1,6 +1,6 @@
 """How fast the transparency log is built, proved from and verified, and what memory it takes.
 
-    .venv/bin/python bench/bench_transparency.py [--events 100000] [--store sqlite|postgres|both]
+    .venv/bin/python -m bench.bench_transparency [--events 100000] [--store sqlite|postgres|both]
         [--batch-size 1000]
 
 For each store: fill a fresh ledger with a synthetic stream (bench/synthetic.py), build the
@@ -19,22 +19,23 @@ import resource
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from scratch_store import scratch_store
-from synthetic import generate
 
+from bench.scratch_store import scratch_store
+from bench.synthetic import generate
 from domain.ledger import Ledger
 from projections.stores.factory import view_store_for
 from projections.transparency.audit import audit_log
 from projections.transparency.log import TransparencyLog
 
 
-def run(kind: str, events: int, batch_size: int) -> None:
+def measure(
+    ledger: Ledger, url: str, batch_size: int, proofs: int = 1000
+) -> dict[str, float | bool]:
+    """Build the log over the ledger's events from zero, sign a checkpoint, time ``proofs``
+    random inclusion and consistency proofs, and replay the store against the log."""
     key, salt = Ed25519PrivateKey.generate(), os.urandom(32)
-    with scratch_store(kind) as url:
-        ledger = Ledger(url)
-        views = view_store_for(url)
-        print(f"\n== {kind}: generating {events:,} events …", flush=True)
-        stored = generate(ledger, events, batch=10_000)
+    views = view_store_for(url)
+    try:
         log = TransparencyLog(
             ledger.recorder,
             ledger.mapper,
@@ -47,31 +48,23 @@ def run(kind: str, events: int, batch_size: int) -> None:
         rss_before = _max_rss_mib()
         started = time.perf_counter()
         built = log.catch_up()
-        seconds = time.perf_counter() - started
-        print(
-            f"built {built:,} leaves of {stored:,} events in {seconds:.1f} s "
-            f"= {built / seconds:,.0f} events/s; max RSS {rss_before:.0f} → "
-            f"{_max_rss_mib():.0f} MiB"
-        )
+        build_seconds = time.perf_counter() - started
+        rss_after = _max_rss_mib()
         started = time.perf_counter()
         signed = log.sign_checkpoint_if_grown()
-        print(f"signed checkpoint of size {signed.size:,} in {time.perf_counter() - started:.3f} s")
+        sign_seconds = time.perf_counter() - started
         rng = random.Random(7)
         size = log.size()
         started = time.perf_counter()
-        for _ in range(1000):
+        for _ in range(proofs):
             index = rng.randrange(size)
             log.inclusion_proof(index, rng.randrange(index + 1, size + 1))
-        inclusion = (time.perf_counter() - started) / 1000
+        inclusion = (time.perf_counter() - started) / proofs
         started = time.perf_counter()
-        for _ in range(1000):
+        for _ in range(proofs):
             old = rng.randrange(1, size + 1)
             log.consistency_proof(old, rng.randrange(old, size + 1))
-        consistency = (time.perf_counter() - started) / 1000
-        print(
-            f"one inclusion proof {inclusion * 1000:.2f} ms, "
-            f"one consistency proof {consistency * 1000:.2f} ms (own transaction each)"
-        )
+        consistency = (time.perf_counter() - started) / proofs
         started = time.perf_counter()
         report = audit_log(
             ledger.recorder,
@@ -82,16 +75,50 @@ def run(kind: str, events: int, batch_size: int) -> None:
             origin=log.origin,
             batch_size=batch_size,
         )
-        seconds = time.perf_counter() - started
-        print(
-            f"verify: {report.events:,} events in {seconds:.1f} s = {report.events / seconds:,.0f}"
-            f" events/s, ok={report.ok}"
-        )
-        print(
-            f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-        )
+        verify_seconds = time.perf_counter() - started
+    finally:
         views.close()
-        ledger.close()
+    return {
+        "leaves": built,
+        "build_seconds": build_seconds,
+        "build_events_per_second": built / build_seconds,
+        "max_rss_before_mib": rss_before,
+        "max_rss_after_mib": rss_after,
+        "checkpoint_size": signed.size if signed else size,
+        "sign_seconds": sign_seconds,
+        "inclusion_proof_ms": inclusion * 1000,
+        "consistency_proof_ms": consistency * 1000,
+        "verified_events": report.events,
+        "verify_events_per_second": report.events / verify_seconds,
+        "verified_ok": report.ok,
+    }
+
+
+def run(kind: str, events: int, batch_size: int) -> dict[str, float | bool]:
+    """A fresh store of ``kind`` filled with ``events`` synthetic events, measured; printed."""
+    with scratch_store(kind) as url:
+        ledger = Ledger(url)
+        try:
+            print(f"\n== {kind}: generating {events:,} events …", flush=True)
+            stored = generate(ledger, events, batch=10_000)
+            figures: dict[str, float | bool] = {
+                "events": stored,
+                **measure(ledger, url, batch_size),
+            }
+        finally:
+            ledger.close()
+    f = figures
+    print(
+        f"built {f['leaves']:,.0f} leaves of {stored:,} events in {f['build_seconds']:.1f} s "
+        f"= {f['build_events_per_second']:,.0f} events/s; max RSS "
+        f"{f['max_rss_before_mib']:.0f} → {f['max_rss_after_mib']:.0f} MiB\n"
+        f"signed checkpoint of size {f['checkpoint_size']:,.0f} in {f['sign_seconds']:.3f} s\n"
+        f"one inclusion proof {f['inclusion_proof_ms']:.2f} ms, one consistency proof "
+        f"{f['consistency_proof_ms']:.2f} ms (own transaction each)\n"
+        f"verify: {f['verified_events']:,.0f} events = {f['verify_events_per_second']:,.0f} "
+        f"events/s, ok={bool(f['verified_ok'])}\nprocess max RSS {_max_rss_mib():.0f} MiB"
+    )
+    return figures
 
 
 def _max_rss_mib() -> float:

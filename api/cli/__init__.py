@@ -1,8 +1,9 @@
 """The ``volunteer-ledger`` command: run the service, load demo data, administer the ledger.
 
 One module per subcommand family, each adding its parser and running it: ``serve``,
-``admin`` (create-admin, demo, rotate-issuer-key), ``projections``, ``log`` (verify-log) and
-``certificates`` (verify-certificate). This module parses, reads the settings once and dispatches.
+``admin`` (create-admin, demo, rotate-issuer-key), ``projections``, ``log`` (verify-log),
+``certificates`` (verify-certificate) and ``bench`` (the benchmark, loaded only when run).
+This module parses, reads the settings once and dispatches.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from api.cli.admin import (
     run_demo,
     run_rotate_issuer_key,
 )
+from api.cli.bench import add_bench_parser, run_bench
 from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from api.cli.errors import CliError
 from api.cli.log import add_verify_log_parser, run_verify_log
@@ -48,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     add_verify_log_parser(commands)
     add_verify_certificate_parser(commands)
     add_rotate_issuer_key_parser(commands)
+    add_bench_parser(commands)
     return parser
 
 
@@ -83,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_verify_certificate(args)
         elif args.command == "rotate-issuer-key":
             run_rotate_issuer_key(settings)
+        elif args.command == "bench":
+            return run_bench(args)
     except (LedgerError, DemoRefusedError, CliError) as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,158 @@
+"""Build a ledger, load the real service with wrk, soak it, and write a report.
+
+``volunteer-ledger bench`` and ``python -m bench`` run ``main``: a ledger built through the
+application's commands, the service started on it and loaded with wrk, a memory soak, every
+registered section (``bench.sections``), then report.md, report.json and charts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings
+from bench.builder import build_ledger
+from bench.charts import write_charts
+from bench.context import SCALES, Context
+from bench.http_load import log_in, run_rounds, summarise
+from bench.memory import soak
+from bench.progress import ProgressBar
+from bench.report import machine, write_json, write_markdown
+from bench.scratch_store import scratch_store
+from bench.sections import SECTIONS
+from bench.server import running_service
+from bench.wrk import WrkMissingError, ensure_wrk
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scale",
+        choices=sorted(SCALES),
+        default="small",
+        help="small: about 10,000 events, a few minutes; medium: about 1,000,000 events",
+    )
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="postgres: a schema of its own in $VOLUNTEER_LEDGER_TEST_POSTGRES_DSN, dropped after",
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-report"), help="report folder")
+    parser.add_argument("--seed", type=int, default=2025, help="the same seed, the same ledger")
+    parser.add_argument("--events", type=int, help="events to build (default: the scale's)")
+    parser.add_argument("--port", type=int, help="the service's port (default: a free one)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated sections to run (default: every one)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """The whole benchmark; 0 when every section ran, 1 when one failed (the report says)."""
+    scale = SCALES[args.scale]
+    if args.events:
+        scale = dataclasses.replace(scale, events=args.events)
+    only = {name for name in args.only.split(",") if name}
+    unknown = only - set(SECTIONS) - {"http", "memory"}
+    if unknown:
+        known = ", ".join(["http", "memory", *SECTIONS])
+        print(
+            f"volunteer-ledger bench: unknown sections: {', '.join(sorted(unknown))} "
+            f"(known: {known})",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        ensure_wrk()
+    except WrkMissingError as missing:
+        print(f"volunteer-ledger bench: {missing}", file=sys.stderr)
+        return 1
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"scale": scale.name, "store": args.store, "machine": machine()}
+    with scratch_store(args.store) as store:
+        data = Path(store.removeprefix("sqlite:///")).parent if args.store == "sqlite" else None
+        settings = Settings(data_dir=data or out / "data", store=store)
+        bar = ProgressBar(f"building {scale.events:,} events")
+        started = time.perf_counter()
+        built = build_ledger(settings, scale.events, seed=args.seed, progress=bar)
+        bar.close()
+        report["build"] = {
+            "events": built.events,
+            "seconds": time.perf_counter() - started,
+            "seed": args.seed,
+            "volunteers": len(built.volunteers),
+            "commands": dict(built.commands),
+        }
+        _say(f"built {built.events:,} events; starting the service")
+        with running_service(settings, out / "logs", args.port) as service:
+            token = log_in(service.url, built.organiser_login, built.organiser_password)
+            if not only or "http" in only:
+                _say(f"HTTP: {scale.rounds} rounds of 5 loads, {scale.seconds:g} s each")
+                results = run_rounds(
+                    service.url, built, token=token, rounds=scale.rounds, seconds=scale.seconds
+                )
+                report["http"] = summarise(results)
+            if not only or "memory" in only:
+                _say(f"memory soak: {scale.soak_cycles} cycles of 4 phases")
+                report["memory"] = soak(
+                    service.url,
+                    built,
+                    {"api worker": service.api_pid, "projections worker": service.projections_pid},
+                    token=token,
+                    cycles=scale.soak_cycles,
+                    seconds=scale.soak_seconds,
+                )
+        context = Context(settings, built, scale, args.store, out)
+        report["sections"] = {}
+        for name, section in SECTIONS.items():
+            if only and name not in only:
+                continue
+            _say(f"section {name}")
+            report["sections"][name] = _run_section(section, context)
+    return _write(out, report)
+
+
+def _run_section(section: Any, context: Context) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        figures = dict(section(context))
+    except Exception as error:
+        traceback.print_exc(file=sys.stderr)
+        return {"error": f"{type(error).__name__}: {error}"}
+    figures["section_seconds"] = time.perf_counter() - started
+    return figures
+
+
+def _write(out: Path, report: dict[str, Any]) -> int:
+    try:
+        charts = write_charts(out, report)
+    except ImportError:
+        charts = []
+        report["charts_note"] = (
+            "No charts: matplotlib is not installed (pip install 'volunteer-ledger[bench]')."
+        )
+    write_json(out, report)
+    markdown = write_markdown(out, report, charts)
+    print(markdown.read_text())
+    _say(f"report written to {out}/report.md and report.json")
+    failed = [name for name, section in report["sections"].items() if "error" in section]
+    return 1 if failed else 0
+
+
+def _say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "python -m bench") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    try:
+        return run(parser.parse_args(argv))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,177 @@
+"""``report.json`` (every figure) and ``report.md`` (the tables a reader wants) from the
+results of one run, with the machine, versions and date it ran on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ("volunteer-ledger", "eventsourcing", "fastapi", "uvicorn", "psycopg", "matplotlib")
+
+
+def machine() -> dict[str, Any]:
+    """What the figures depend on: processor, cores, memory, Python, library versions, wrk."""
+    model = platform.processor()
+    memory = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        memory = Path("/proc/meminfo").read_text().splitlines()[0].split(":", 1)[1].strip()
+    except OSError:
+        pass
+    versions: dict[str, str] = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    versions["sqlite"] = sqlite3.sqlite_version
+    wrk = shutil.which("wrk")
+    if wrk:
+        banner = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout
+        versions["wrk"] = banner.split(" Copyright")[0].strip()
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "processor": model,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+def write_json(out: Path, report: dict[str, Any]) -> Path:
+    path = out / "report.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
+def _range(figure: dict[str, Any], digits: int = 0, suffix: str = "") -> str:
+    median, low, high = figure["median"], figure["low"], figure["high"]
+    if median is None:
+        return "—"
+    return f"{median:,.{digits}f}{suffix} ({low:,.{digits}f}–{high:,.{digits}f})"
+
+
+def _percent(figure: dict[str, Any]) -> str:
+    if figure["median"] is None:
+        return "—"
+    return f"{figure['median']:.0%} ({figure['low']:.0%}–{figure['high']:.0%})"
+
+
+def http_table(http: dict[str, Any]) -> list[str]:
+    lines = [
+        "| load | requests/s | p50 ms | p99 ms | beside /healthz | 5xx + no answer | answers |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for load in http["loads"].values():
+        statuses = ", ".join(f"{s}×{n}" for s, n in sorted(load["statuses"].items()))
+        lines.append(
+            f"| {load['title']} | {_range(load['rate'])} | {_range(load['p50_ms'], 1)} | "
+            f"{_range(load['p99_ms'], 1)} | {_percent(load['ratio_to_healthz'])} | "
+            f"{load['failures']} | {statuses} |"
+        )
+    lines.append("")
+    lines.append(f"Hot shift beside spread sign-ups: {_percent(http['hot_to_spread'])}.")
+    return lines
+
+
+def memory_table(memory: dict[str, Any]) -> list[str]:
+    """Each phase's peak RSS per process, and what each process held after it (threads, open
+    SQLite files: each a connection with its own page cache)."""
+    names = list(memory["peak_rss_mib"])
+    start, held = memory["start_rss_mib"], memory.get("start_holdings", {})
+    lines = [
+        "At start: "
+        + "; ".join(f"{n} {start.get(n, 0):.0f} MiB ({_held(held.get(n, {}))})" for n in names),
+        "",
+        "| cycle | phase | requests so far | answers | "
+        + " | ".join(f"{n} peak MiB | {n} holds" for n in names)
+        + " |",
+        "|---|---|---|---|" + "---|---|" * len(names),
+    ]
+    for point in memory["points"]:
+        statuses = ", ".join(f"{s}×{n}" for s, n in sorted(point["statuses"].items()))
+        cells = " | ".join(
+            f"{point['peak_rss_mib'].get(n, 0):.0f} | {_held(point.get('holdings', {}).get(n, {}))}"
+            for n in names
+        )
+        lines.append(
+            f"| {point['cycle'] + 1} | {point['phase']} | {point['requests']:,} | {statuses} | "
+            f"{cells} |"
+        )
+    return lines
+
+
+def _held(holdings: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in holdings.items())
+
+
+def _figures(figures: dict[str, Any]) -> list[str]:
+    """A section's figures: a table of rows when it has them, else one line per figure."""
+    lines = [f"- {key}: {_cell(key, value)}" for key, value in figures.items() if key != "rows"]
+    rows = figures.get("rows")
+    if isinstance(rows, list) and rows:
+        keys = list(rows[0])
+        lines += ["", "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+        lines += ["| " + " | ".join(_cell(k, row.get(k)) for k in keys) + " |" for row in rows]
+    return lines
+
+
+def _cell(key: str, value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.0%}" if "ratio" in key else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def write_markdown(out: Path, report: dict[str, Any], charts: list[str]) -> Path:
+    about = report["machine"]
+    build = report["build"]
+    lines = [
+        f"# Benchmark: scale {report['scale']}, store {report['store']}",
+        "",
+        f"{about['date']} on {about['processor']}, {about['cores']} cores, {about['memory']}; "
+        f"{about['platform']}, Python {about['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in about["versions"].items()),
+        "",
+        "Medians of the rounds, with the lowest and highest in brackets. Ratios are to the "
+        "reference measured in the same round on the same server.",
+        "",
+        "## The ledger",
+        "",
+        f"{build['events']:,} events stored through the application's commands in "
+        f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s), "
+        f"seed {build['seed']}, {build['volunteers']:,} volunteers.",
+        "",
+    ]
+    lines += [f"- {name}: {count:,}" for name, count in build["commands"].items()]
+    if "http" in report:
+        lines += ["", "## HTTP under load (wrk)", "", *http_table(report["http"])]
+    if "memory" in report:
+        lines += ["", "## Memory over a soak", "", *memory_table(report["memory"])]
+    for name, section in report["sections"].items():
+        lines += ["", f"## {name.replace('_', ' ').capitalize()}", ""]
+        if "error" in section:
+            lines.append(f"Failed: {section['error']}")
+        else:
+            lines += _figures(section)
+    if charts:
+        lines += ["", "## Charts", ""] + [f"![{chart}]({chart})" for chart in charts]
+    elif report.get("charts_note"):
+        lines += ["", report["charts_note"]]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
