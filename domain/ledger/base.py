@@ -186,6 +186,12 @@ class LedgerBase(Application[UUID]):
                 assert isinstance(whose, Own)
                 self.forget(recording.domain_event.originator_id)
 
+    def _keep_saved(self, aggregates: Sequence[Aggregate]) -> None:
+        """Cache the aggregates a command has just saved (``LedgerRepository.keep_saved``):
+        only a command's own copies, which nothing touches once it returns."""
+        if isinstance(self.repository, LedgerRepository):
+            self.repository.keep_saved(aggregates)
+
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 

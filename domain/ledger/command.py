@@ -187,7 +187,9 @@ class LedgerCommand(Generic[L, P, R]):
                             actor=_actor_of(args, kwargs),
                         )
                     )
-                return Written(result, ledger._commit(call.pending))
+                position = ledger._commit(call.pending)
+                ledger._keep_saved(call.pending)
+                return Written(result, position)
             except IntegrityError:
                 # Full jitter keeps colliding writers from colliding again in lockstep.
                 time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))

@@ -14,13 +14,16 @@ that clears every personal attribute and is applied by fast-forward before any r
 others (accounts, activities, service records, certificates …) are replayed on every load, so
 a destroyed key shows at once. ``Ledger.forget`` empties the cache of its process as well.
 
-The library's ``Repository.get`` copies the cached aggregate after releasing its per-aggregate
-lock, so a concurrent fast-forward of the same aggregate could be copied half-applied; here the
-copy is made while the lock is held, and an aggregate whose fast-forward failed is evicted.
+An aggregate a command has just saved is cached as saved (``keep_saved``), so the next
+command on it reads no more than what others stored since. The library's ``Repository.get``
+copies the cached aggregate after releasing its per-aggregate lock, so a concurrent
+fast-forward of the same aggregate could be copied half-applied; here the copy is made while
+the lock is held, and an aggregate whose fast-forward failed is evicted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import suppress
 from copy import deepcopy
 from typing import Any, cast
@@ -78,6 +81,20 @@ class LedgerRepository(Repository[UUID]):
         """Forget every cached aggregate (loads replay from the store until cached again)."""
         size = self.cache_maxsize
         self.cache = _SelectiveCache(size) if size is not None and size > 0 else None
+
+    def keep_saved(self, aggregates: Iterable[Any]) -> None:
+        """Cache aggregates just saved, as they are now stored (their next load then reads
+        only what was stored after them). The caller must not change them afterwards."""
+        cache = self.cache
+        if cache is None:
+            return
+        for aggregate in aggregates:
+            lock = self._use_fastforward_lock(aggregate.id)
+            try:
+                with lock:
+                    cache.put(aggregate.id, aggregate)
+            finally:
+                self._disuse_fastforward_lock(aggregate.id)
 
     def get(
         self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any
