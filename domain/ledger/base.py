@@ -51,7 +51,7 @@ T = TypeVar("T")
 SNAPSHOT_INTERVAL = 50
 #: How many aggregates a ledger keeps in its cache (``domain.ledger.repository``); the
 #: ``AGGREGATE_CACHE_MAXSIZE`` setting of the environment overrides it, 0 or less turns it off.
-AGGREGATE_CACHE_MAXSIZE = 10_000
+AGGREGATE_CACHE_MAXSIZE = 5_000
 
 
 class DateAsISO(Transcoding):
