@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
 
 from domain.ledger import Ledger
+from domain.ledger.repository import copy_aggregate
 from domain.values import SYSTEM, Actor
 from tests import factories as f
 from tests.conftest import Clock
@@ -109,3 +111,13 @@ def test_commands_keep_their_rules_with_the_cache_off_or_tiny(clock, size):
         assert ledger.shift(shift).waitlist == volunteers[1:]
     finally:
         ledger.close()
+
+
+def test_a_copy_for_a_command_equals_the_cached_aggregate_and_shares_nothing_mutable(sealed):
+    community = f.community(sealed)
+    shift = sealed.shift(f.shift(sealed, f.activity(sealed, community)))
+    shift.sign_up(f.volunteer(sealed, community), now=sealed.now(), actor=SYSTEM)
+    copied = copy_aggregate(shift)
+    assert vars(copied) == vars(shift)
+    copied.confirmed.append(uuid4())
+    assert copied.confirmed != shift.confirmed
