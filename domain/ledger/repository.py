@@ -138,7 +138,9 @@ class LedgerRepository(Repository[UUID]):
         lock = self._use_fastforward_lock(aggregate_id)
         try:
             with lock:
-                return copy_aggregate(self._fast_forwarded(cache, aggregate_id))
+                aggregate = self._fast_forwarded(cache, aggregate_id)
+                cached = isinstance(aggregate, CACHED_TYPES)
+                return copy_aggregate(aggregate) if cached else aggregate
         finally:
             self._disuse_fastforward_lock(aggregate_id)
 
