@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -29,6 +30,8 @@ from domain.attendance import Attendance
 from domain.certificate import Certificate
 from domain.errors import NotFoundError
 from domain.ledger.command import running_call
+from domain.ledger.locks import AggregateLocks, advisory_key
+from domain.ledger.repository import LedgerRepository
 from domain.organisation import Organisation
 from domain.personal import ERASURES, Own, Sealer
 from domain.policy import Policy
@@ -46,6 +49,9 @@ A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
 
 SNAPSHOT_INTERVAL = 50
+#: How many aggregates a ledger keeps in its cache (``domain.ledger.repository``); the
+#: ``AGGREGATE_CACHE_MAXSIZE`` setting of the environment overrides it, 0 or less turns it off.
+AGGREGATE_CACHE_MAXSIZE = 5_000
 
 
 class DateAsISO(Transcoding):
@@ -116,10 +122,33 @@ class LedgerBase(Application[UUID]):
         self.clock = clock
         self.sealer = sealer
         self.id_secret = id_secret
+        self.locks = AggregateLocks()
         super().__init__({**store_env(store), **(env or {})})
 
     def construct_mapper(self) -> Mapper[UUID]:
         return SealingMapper(self.construct_transcoder(), self.sealer)
+
+    def construct_repository(self) -> Repository[UUID]:
+        size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return LedgerRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(size) if size else AGGREGATE_CACHE_MAXSIZE,
+        )
+
+    @contextmanager
+    def holding(self, ids: Iterable[UUID]) -> Iterator[None]:
+        """Hold the locks of these aggregates (``domain.ledger.locks``): this process's, then,
+        on PostgreSQL, the advisory locks that queue other processes, with the connection a
+        command runs on."""
+        ids = sorted(set(ids))
+        across = getattr(self.factory, "holding", None)
+        with self.locks.holding(ids):
+            if across is None:
+                yield
+            else:
+                with across([advisory_key(id) for id in ids]):
+                    yield
 
     def construct_recorder(self) -> ApplicationRecorder:
         return _creating_tables(super().construct_recorder)
@@ -137,7 +166,11 @@ class LedgerBase(Application[UUID]):
         under them read as ``None`` from now on, in every event and snapshot. Saving an
         erasure (``Volunteer.Erased``) does this already; calling it again does no harm, and
         completes an erasure whose process stopped between its save and this. Returns how
-        many keys were destroyed (0 without a sealer)."""
+        many keys were destroyed (0 without a sealer). The aggregate cache of this process is
+        emptied too, so nothing decoded with those keys is kept (``domain.ledger.repository``)."""
+        repository = self.repository
+        if isinstance(repository, LedgerRepository):
+            repository.clear_cache()
         return 0 if self.sealer is None else self.sealer.forget(volunteer_id)
 
     def close(self) -> None:
@@ -152,6 +185,12 @@ class LedgerBase(Application[UUID]):
             if whose is not None:
                 assert isinstance(whose, Own)
                 self.forget(recording.domain_event.originator_id)
+
+    def _keep_saved(self, aggregates: Sequence[Aggregate]) -> None:
+        """Cache the aggregates a command has just saved (``LedgerRepository.keep_saved``):
+        only a command's own copies, which nothing touches once it returns."""
+        if isinstance(self.repository, LedgerRepository):
+            self.repository.keep_saved(aggregates)
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)

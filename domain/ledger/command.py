@@ -12,13 +12,21 @@ not an argument, because ``_save`` is called deep inside command bodies and thei
 a command may call another command of the same ledger (which then joins the outer one's save).
 A context variable is per thread and per asyncio task, so concurrent requests never share one;
 it holds only the call in progress, not any result.
+
+A command may name the parameters that hold the ids of the aggregates it writes
+(``@command(locks=("shift_id",))``): it then holds their locks (``domain.ledger.locks``) from
+before its first load until its save has returned, so that writers to one aggregate queue
+instead of colliding. Only the "primary" aggregate a command names is locked (the shift of a
+sign-up, not the volunteer's timesheet, which only that volunteer's own commands write); the
+version check on save still guards everything, and a collision is still retried.
 """
 
 from __future__ import annotations
 
+import inspect
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import (
@@ -31,11 +39,13 @@ from typing import (
     TypeVar,
     overload,
 )
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.errors import ConcurrentUpdateError, RequestKeyReusedError
+from domain.ledger.locks import LockWaitTimeoutError
 from domain.ledger.receipts import current_request, decode_result, encode_result
 from domain.receipt import Receipt
 from domain.values import SYSTEM, Actor
@@ -81,11 +91,25 @@ def running_call(ledger: LedgerBase) -> Call | None:
 class LedgerCommand(Generic[L, P, R]):
     """A ledger method run as a command (see the module docstring and ``written``)."""
 
-    def __init__(self, method: Callable[Concatenate[L, P], R], *, keyed: bool) -> None:
+    def __init__(
+        self, method: Callable[Concatenate[L, P], R], *, keyed: bool, locks: Sequence[str] = ()
+    ) -> None:
         self.__doc__ = method.__doc__
         self.method = method
         self.name = method.__name__
         self.keyed = keyed
+        self.locks = tuple(locks)
+        self.signature = inspect.signature(method)
+        unknown = set(self.locks) - set(self.signature.parameters)
+        if unknown:
+            raise TypeError(f"{self.name} has no parameter {', '.join(sorted(unknown))} to lock")
+
+    def locked_ids(self, ledger: L, *args: Any, **kwargs: Any) -> list[UUID]:
+        """The ids in the parameters named by ``locks`` (those holding a UUID)."""
+        if not self.locks:
+            return []
+        bound = self.signature.bind_partial(ledger, *args, **kwargs).arguments
+        return [bound[name] for name in self.locks if isinstance(bound.get(name), UUID)]
 
     @overload
     def __get__(self, ledger: None, owner: type[Any]) -> LedgerCommand[L, P, R]: ...
@@ -122,6 +146,15 @@ class LedgerCommand(Generic[L, P, R]):
                 f"{self.name} runs inside another command, which writes its events: "
                 "ask that command for its position"
             )
+        try:
+            with ledger.holding(self.locked_ids(ledger, *args, **kwargs)):
+                return self._attempts(ledger, *args, **kwargs)
+        except LockWaitTimeoutError as error:
+            raise ConcurrentUpdateError(
+                f"{error}: too many changes to it at once; try again", attempts=0
+            ) from None
+
+    def _attempts(self, ledger: L, *args: P.args, **kwargs: P.kwargs) -> Written[R]:
         request = current_request() if self.keyed else None
         receipt_id = request.next_receipt_id() if request is not None else None
         attempts = ledger.policy.retry_attempts
@@ -154,7 +187,9 @@ class LedgerCommand(Generic[L, P, R]):
                             actor=_actor_of(args, kwargs),
                         )
                     )
-                return Written(result, ledger._commit(call.pending))
+                position = ledger._commit(call.pending)
+                ledger._keep_saved(call.pending)
+                return Written(result, position)
             except IntegrityError:
                 # Full jitter keeps colliding writers from colliding again in lockstep.
                 time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
@@ -187,9 +222,31 @@ def _actor_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor:
     return SYSTEM
 
 
-def command(method: Callable[Concatenate[L, P], R]) -> LedgerCommand[L, P, R]:
-    """A command: see ``LedgerCommand.written``."""
-    return LedgerCommand(method, keyed=True)
+@dataclass(frozen=True)
+class _Locking:
+    """``@command(locks=...)``: makes commands that lock the named parameters' ids."""
+
+    locks: tuple[str, ...]
+
+    def __call__(self, method: Callable[Concatenate[L, P], R], /) -> LedgerCommand[L, P, R]:
+        return LedgerCommand(method, keyed=True, locks=self.locks)
+
+
+@overload
+def command(method: Callable[Concatenate[L, P], R], /) -> LedgerCommand[L, P, R]: ...
+
+
+@overload
+def command(*, locks: Sequence[str]) -> _Locking: ...
+
+
+def command(
+    method: Callable[Concatenate[L, P], R] | None = None, /, *, locks: Sequence[str] = ()
+) -> LedgerCommand[L, P, R] | _Locking:
+    """A command (see ``LedgerCommand.written``); ``locks`` names the parameters holding the
+    ids of the aggregates whose writers it queues behind (see the module docstring)."""
+    locking = _Locking(tuple(locks))
+    return locking if method is None else locking(method)
 
 
 def command_issuing_a_secret(method: Callable[Concatenate[L, P], R]) -> LedgerCommand[L, P, R]:

@@ -215,7 +215,7 @@ class OrganisingCommands(LedgerBase):
             )
         return ids, shifts
 
-    @command
+    @command(locks=("shift_id",))
     def reschedule_shift(
         self,
         shift_id: UUID,
@@ -241,12 +241,12 @@ class OrganisingCommands(LedgerBase):
         self._save(shift, *timesheets)
         return clashes
 
-    @command
+    @command(locks=("shift_id",))
     def cancel_shift(self, shift_id: UUID, reason: str, actor: Actor) -> None:
         shift = self.shift(shift_id)
         self._save(*self._cancel(shift, reason, self.now(), actor))
 
-    @command
+    @command(locks=("shift_id",))
     def change_capacity(self, shift_id: UUID, capacity: int, actor: Actor) -> None:
         """Raise or lower the places; raising promotes from the waitlist, in order."""
         shift = self.shift(shift_id)

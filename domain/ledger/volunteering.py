@@ -179,7 +179,7 @@ class VolunteeringCommands(LedgerBase):
         volunteer.change_listing(public=public, guardian_consent=guardian_consent, actor=actor)
         self._save(volunteer)
 
-    @command
+    @command(locks=("shift_id",))
     def sign_up(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> SignUpStatus:
         """Confirmed while places remain, else waitlisted at the end of the line."""
         shift = self.shift(shift_id)
@@ -208,7 +208,7 @@ class VolunteeringCommands(LedgerBase):
         self._save(shift, timesheet)
         return status
 
-    @command
+    @command(locks=("shift_id",))
     def cancel_sign_up(self, shift_id: UUID, volunteer_id: UUID, reason: str, actor: Actor) -> None:
         """End a sign-up; a freed place goes to the first eligible volunteer on the waitlist."""
         shift = self.shift(shift_id)

@@ -1,0 +1,165 @@
+"""Loading aggregates by id through eventsourcing's aggregate cache, kept correct and private.
+
+A command loads the shift, the volunteer and the timesheet it needs; replaying each from the
+store (a snapshot, the events after it, and opening every sealed field) costs more than the
+command's own write. With the cache (``AGGREGATE_CACHE_MAXSIZE``) a load is one query for the
+events stored since the cached version, applied to the cached copy ("fast-forward", which the
+ledger always uses): whatever another worker or machine saved meanwhile is read, so several
+workers stay correct without telling each other anything, and a stale cached version can only
+lose a save to the optimistic version check, never win it.
+
+What is cached is chosen for crypto-shredding (``domain.personal``): only aggregates whose
+state holds no sealed personal data, and the volunteer, whose erasure is an event of its own
+that clears every personal attribute and is applied by fast-forward before any read. The
+others (accounts, activities, service records, certificates …) are replayed on every load, so
+a destroyed key shows at once. ``Ledger.forget`` empties the cache of its process as well.
+
+An aggregate a command has just saved is cached as saved (``keep_saved``), so the next
+command on it reads no more than what others stored since. The library's ``Repository.get``
+copies the cached aggregate after releasing its per-aggregate lock, so a concurrent
+fast-forward of the same aggregate could be copied half-applied; here the copy is made while
+the lock is held, and an aggregate whose fast-forward failed is evicted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from copy import deepcopy
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    LRUCache,
+    Repository,
+    project_aggregate,
+)
+from eventsourcing.domain import Aggregate
+
+from domain.organisation import Organisation
+from domain.receipt import Receipt
+from domain.series import Series
+from domain.shift import Shift
+from domain.timesheet import Timesheet
+from domain.unique_key import UniqueKey
+from domain.volunteer import Volunteer
+
+#: The aggregates kept in the cache (see the module docstring for why these).
+CACHED_TYPES: tuple[type[Aggregate], ...] = (
+    Shift,
+    Timesheet,
+    Volunteer,
+    Organisation,
+    Series,
+    UniqueKey,
+    Receipt,
+)
+
+
+#: Values that never change once made: a copy shares them (``copy.deepcopy`` rebuilds UUIDs and
+#: datetimes one by one, which made the copy the largest cost of a cached load).
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), UUID, datetime, date, timedelta, Enum)
+
+
+def copy_aggregate(aggregate: Any) -> Any:
+    """A copy of a cached aggregate for a command to change: what ``copy.deepcopy`` makes,
+    sharing only values that cannot change."""
+    copied = object.__new__(type(aggregate))
+    copied.__dict__.update(_copy(aggregate.__dict__))
+    return copied
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, _IMMUTABLE):
+        return value
+    kind = type(value)
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is tuple:
+        return tuple(_copy(item) for item in value)
+    if kind is set or kind is frozenset:
+        return (
+            kind(value) if all(isinstance(item, _IMMUTABLE) for item in value) else deepcopy(value)
+        )
+    return deepcopy(value)
+
+
+class _SelectiveCache(LRUCache[UUID, Any]):
+    """An LRU cache that keeps only the aggregates of ``CACHED_TYPES``."""
+
+    def put(self, key: UUID, value: Any) -> None:
+        if isinstance(value, CACHED_TYPES):
+            super().put(key, value)
+
+    def evict(self, key: UUID) -> None:
+        with suppress(KeyError):
+            self.get(key, evict=True)
+
+
+class LedgerRepository(Repository[UUID]):
+    """The library's repository, with the selective cache and a copy made under the lock."""
+
+    def __init__(self, *args: Any, cache_maxsize: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, cache_maxsize=None, fastforward=True, **kwargs)
+        self.cache_maxsize = cache_maxsize
+        self.clear_cache()
+
+    def clear_cache(self) -> None:
+        """Forget every cached aggregate (loads replay from the store until cached again)."""
+        size = self.cache_maxsize
+        self.cache = _SelectiveCache(size) if size is not None and size > 0 else None
+
+    def keep_saved(self, aggregates: Iterable[Any]) -> None:
+        """Cache aggregates just saved, as they are now stored (their next load then reads
+        only what was stored after them). The caller must not change them afterwards."""
+        cache = self.cache
+        if cache is None:
+            return
+        for aggregate in aggregates:
+            lock = self._use_fastforward_lock(aggregate.id)
+            try:
+                with lock:
+                    cache.put(aggregate.id, aggregate)
+            finally:
+                self._disuse_fastforward_lock(aggregate.id)
+
+    def get(
+        self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any
+    ) -> Any:  # the library's signature is generic in the aggregate type
+        cache = self.cache
+        if cache is None or version is not None:
+            return super().get(aggregate_id, version=version, **kwargs)
+        assert isinstance(cache, _SelectiveCache)
+        lock = self._use_fastforward_lock(aggregate_id)
+        try:
+            with lock:
+                aggregate = self._fast_forwarded(cache, aggregate_id)
+                cached = isinstance(aggregate, CACHED_TYPES)
+                return copy_aggregate(aggregate) if cached else aggregate
+        finally:
+            self._disuse_fastforward_lock(aggregate_id)
+
+    def _fast_forwarded(self, cache: _SelectiveCache, aggregate_id: UUID) -> Any:
+        try:
+            cached = cache.get(aggregate_id)
+        except KeyError:
+            aggregate: Aggregate = self._reconstruct_aggregate(
+                aggregate_id, None, cast(Any, project_aggregate)
+            )
+            cache.put(aggregate_id, aggregate)
+            return aggregate
+        try:
+            new_events = self.event_store.get(originator_id=aggregate_id, gt=cached.version)
+            advanced = project_aggregate(cached, cast(Any, new_events))
+        except BaseException:
+            cache.evict(aggregate_id)
+            raise
+        if advanced is None:  # pragma: no cover - a cached aggregate has events
+            cache.evict(aggregate_id)
+            raise AggregateNotFoundError(aggregate_id)
+        return advanced
