@@ -165,7 +165,7 @@ def _volunteer(ledger: Ledger, community: UUID, index: int) -> UUID:
 
 
 def main() -> None:
-    from scratch_store import scratch_store  # a script beside this one (bench/ is on the path)
+    from bench.scratch_store import scratch_store
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
