@@ -8,12 +8,17 @@ each expose a function the sections call.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from api.personal_data import ledger_for
-from bench import bench_certificates, bench_load, bench_projections, bench_transparency
+from bench import (
+    bench_certificates,
+    bench_commands,
+    bench_load,
+    bench_projections,
+    bench_reads,
+    bench_transparency,
+)
 from bench.context import Context, Section
 from bench.memory_trace import memory_growth_section
 from bench.scratch_store import scratch_store
@@ -54,31 +59,17 @@ def aggregate_loading_section(context: Context) -> dict[str, Any]:
     return bench_load.run(context.scale.load_events, context.store_kind)
 
 
-def _optional(module: str, call: Callable[[Any, Context], dict[str, Any]]) -> Section:
-    """A section from a bench module that may not be on this branch yet: skipped when absent."""
-
-    def section(context: Context) -> dict[str, Any]:
-        try:
-            found = importlib.import_module(module)
-        except ModuleNotFoundError as missing:
-            if missing.name != module:
-                raise
-            return {"skipped": f"{module} is not in this checkout"}
-        return call(found, context)
-
-    return section
+def commands_section(context: Context) -> dict[str, Any]:
+    """Commands in-process beside a raw one-row commit, on an empty store of the same kind."""
+    with scratch_store(context.store_kind) as url:
+        return bench_commands.run(url)
 
 
-# --- Sections of other helpers: register them here -------------------------------------------
-# bench/bench_commands.py (commands in-process beside a raw one-row commit) and
-# bench/bench_reads.py (authenticated reads) are written on other branches. Adjust the calls
-# to their final signatures when merging.
-commands_section = _optional(
-    "bench.bench_commands", lambda module, context: module.run(context.built.store)
-)
-reads_section = _optional(
-    "bench.bench_reads", lambda module, context: module.run(context.built.store)
-)
+def reads_section(context: Context) -> dict[str, Any]:
+    """Summary and leaderboard in-process beside /healthz, by processor time (it holds on a
+    loaded machine, where the wall clock does not), over a synthetic ledger of the scale."""
+    return bench_reads.run(context.scale.synthetic_events)
+
 
 SECTIONS: dict[str, Section] = {
     "projections": projections_section,
