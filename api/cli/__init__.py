@@ -1,8 +1,9 @@
 """The ``volunteer-ledger`` command: run the service, load demo data, administer the ledger.
 
 One module per subcommand family, each adding its parser and running it: ``serve``,
-``admin`` (create-admin, demo, rotate-issuer-key), ``projections``, ``log`` (verify-log) and
-``certificates`` (verify-certificate). This module parses, reads the settings once and dispatches.
+``admin`` (create-admin, demo, rotate-issuer-key), ``projections``, ``log`` (verify-log),
+``certificates`` (verify-certificate) and ``migrate``. This module parses, reads the settings
+once and dispatches.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from api.cli.admin import (
 from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from api.cli.errors import CliError
 from api.cli.log import add_verify_log_parser, run_verify_log
+from api.cli.migrate import add_migrate_parser, run_migrate
 from api.cli.projections import add_projections_parser, run_projections
 from api.cli.serve import add_serve_parser, run_serve
 from api.demo import DemoRefusedError
@@ -48,12 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     add_verify_log_parser(commands)
     add_verify_certificate_parser(commands)
     add_rotate_issuer_key_parser(commands)
+    add_migrate_parser(commands)
     return parser
 
 
 #: Commands that may create files in the data folder (stores, keys).
 _WRITES_DATA = frozenset(
-    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key"}
+    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key", "migrate"}
 )
 
 
@@ -83,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_verify_certificate(args)
         elif args.command == "rotate-issuer-key":
             run_rotate_issuer_key(settings)
+        elif args.command == "migrate":
+            return run_migrate(settings, args)
     except (LedgerError, DemoRefusedError, CliError) as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 1

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from api.cli.admin import print_demo
+from api.cli.database import connect, is_postgres
 from api.cli.errors import CliError
 from api.demo import DemoRefusedError, load_demo
 from api.settings import Settings, served_url
-from domain.storage import POSTGRES_CONNECTION
 
 
 def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,18 +61,5 @@ def _require_reachable(store: str) -> None:
 
     (Once serving, the service outlives the database going away: it answers 503 meanwhile.)
     """
-    parts = urlsplit(store)
-    if parts.scheme not in ("postgresql", "postgres"):
-        return
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    conninfo = make_conninfo(urlunsplit(parts._replace(query="")), **POSTGRES_CONNECTION)
-    try:
-        psycopg.connect(conninfo).close()
-    except psycopg.Error as error:
-        lines = str(error).strip().splitlines()
-        where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
-        raise CliError(
-            f"cannot reach the database at {where}: {lines[0] if lines else type(error).__name__}"
-        ) from None
+    if is_postgres(store):
+        connect(store, autocommit=True).close()
