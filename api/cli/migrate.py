@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any, TextIO
 
 from api.cli.database import connect, is_postgres, where
@@ -92,42 +94,42 @@ def _migrate(
 ) -> Copied:
     enabled = progress == "always" or (progress == "auto" and err.isatty())
     events_table = f"{Ledger.name.lower()}_events"
-    with connect(target_url) as target:  # checked before anything is made there
+    with connect(target_url) as target, ExitStack() as opened:  # checked before anything is made
         refuse_unless_empty(target, events_table)
         target.rollback()
         origin = ledger_for(settings)  # refuses key files that are not the ledger's
+        opened.callback(origin.close)
         ledger = ledger_for(settings, store=target_url)
+        opened.callback(ledger.close)
         views = view_store_for(target_url)
-        try:
-            create_log_tables(views)
-            print("migrate: copying the events, keys and transparency log", file=err)
-            bar = ProgressBar(err, enabled)
-            try:
-                copied = copy_ledger(
-                    source, target, _tables(origin, ledger), on_progress=bar.update
-                )
-            finally:
-                bar.finish()
-            log = open_transparency_log(settings, ledger, views)  # checks the log's keys
-            print("migrate: rebuilding the read models", file=err)
-            runner = ProjectionRunner(ledger, views, all_projections())
+        opened.callback(views.close)
+        create_log_tables(views)
+        print("migrate: copying the events, keys and transparency log", file=err)
+        with _bar(err, enabled) as bar:
+            copied = copy_ledger(source, target, _tables(origin, ledger), on_progress=bar.update)
+        log = open_transparency_log(settings, ledger, views)  # checks the log's keys
+        print("migrate: rebuilding the read models", file=err)
+        runner = ProjectionRunner(ledger, views, all_projections())
+        if progress == "never":
+            runner.catch_up()
+        else:
             display = RebuildProgress([p.name for p in runner.projections], copied.head, err)
             runner.catch_up(on_batch=display.batch)
             display.finish()
-            print(
-                "migrate: bringing the transparency log up to the last event, signing it", file=err
-            )
-            log_bar = ProgressBar(err, enabled)
-            log.catch_up(
-                on_batch=lambda _, position: log_bar.update(position, position, copied.head)
-            )
-            log_bar.finish()
-            log.sign_checkpoint_if_grown()
-        finally:
-            origin.close()
-            views.close()
-            ledger.close()
+        print("migrate: bringing the transparency log up to the last event, signing it", file=err)
+        with _bar(err, enabled) as bar:
+            log.catch_up(on_batch=lambda _, position: bar.update(position, position, copied.head))
+        log.sign_checkpoint_if_grown()
     return copied
+
+
+@contextmanager
+def _bar(err: TextIO, enabled: bool) -> Iterator[ProgressBar]:
+    bar = ProgressBar(err, enabled)
+    try:
+        yield bar
+    finally:
+        bar.finish()
 
 
 def _tables(origin: Ledger, target: Ledger) -> dict[str, str]:

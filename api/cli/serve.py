@@ -10,7 +10,6 @@ from api.cli.admin import print_demo
 from api.cli.database import connect, is_postgres
 from api.cli.errors import CliError
 from api.demo import DemoRefusedError, load_demo
-from api.metrics import prepare_multiprocess_dir
 from api.settings import Settings, served_url
 
 
@@ -39,6 +38,8 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     if not explicit_url:  # the workers' Settings() read this
         os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = public_url
     if settings.metrics and args.workers > 1:  # the workers add up their metrics in files
+        from api.metrics import prepare_multiprocess_dir
+
         prepare_multiprocess_dir(settings.data_dir / "metrics")
     print(f"serving {store} at http://{args.host}:{args.port}/docs")
     uvicorn.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,10 +13,8 @@ from pydantic import ValidationError
 from api.app import create_app
 from api.settings import Settings
 from tests.api.conftest import Api
+from tests.api.metrics_text import SCRAPER, TOKEN, value
 from tests.conftest import Clock
-
-TOKEN = "m" * 40
-SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
@@ -40,14 +37,6 @@ def scrape(api: Api) -> str:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     return response.text
-
-
-def value(text: str, name: str, **labels: str) -> float:
-    """A sample's value (0 when the series has none yet)."""
-    wanted = ",".join(f'{key}="{label}"' for key, label in sorted(labels.items()))
-    pattern = rf"^{re.escape(name)}(?:\{{{re.escape(wanted)}\}})? (\S+)$"
-    found = re.search(pattern, text, re.MULTILINE)
-    return float(found.group(1)) if found else 0.0
 
 
 def test_there_are_no_metrics_unless_the_setting_is_on(tmp_path):

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx2 as httpx
 import pytest
 
-from tests.api.test_metrics import SCRAPER, TOKEN, value
+from tests.api.metrics_text import SCRAPER, TOKEN, value
 from tests.tcp_proxy import free_port, worker_ports
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
