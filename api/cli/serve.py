@@ -12,6 +12,12 @@ from api.cli.errors import CliError
 from api.demo import DemoRefusedError, load_demo
 from api.settings import Settings, served_url
 
+#: How long a worker of ``--workers`` may take to answer uvicorn's health check before it is
+#: killed and started again. Uvicorn's 5 seconds is less than a worker takes to import and
+#: open its stores on a busy machine (24 s measured on two cores at a load of 13): it killed
+#: every worker before it could start, over and over.
+WORKER_START_SECONDS = 60
+
 
 def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="run the HTTP API (docs at /docs)")
@@ -48,6 +54,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
         **uvicorn_options(settings),
     )
 
