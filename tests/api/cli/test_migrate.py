@@ -84,7 +84,10 @@ def demo_ledger(tmp: Path) -> tuple[Settings, dict[str, Any], dict[str, Any]]:
         credential = client.get(f"/v1/certificates/{summary.certificate}", headers=holder)
         assert credential.status_code == 200, credential.text
         issuer = client.get("/v1/issuer").json()
-        client.app.state.services.runner.catch_up()  # type: ignore[attr-defined]
+        services = client.app.state.services  # type: ignore[attr-defined]
+        services.runner.catch_up()
+        (first,) = services.ledger.recorder.select_notifications(start=1, limit=1)
+        services.ledger.take_snapshot(first.originator_id)
     return settings, credential.json(), issuer
 
 
@@ -104,6 +107,13 @@ def on_target(moved: Moved) -> Settings:
     return moved.source.model_copy(update={"store": moved.target})
 
 
+def target_database(moved: Moved) -> Any:
+    """A connection to the target, in its schema."""
+    import psycopg
+
+    return psycopg.connect(moved.target.replace("?schema=", "?options=-csearch_path%3D"))
+
+
 def rows(connection: Any, table: str) -> list[tuple[Any, ...]]:
     found = connection.execute(f"SELECT * FROM {table}").fetchall()
     return sorted(
@@ -113,17 +123,25 @@ def rows(connection: Any, table: str) -> list[tuple[Any, ...]]:
 
 @pytest.mark.postgres
 def test_every_event_keeps_its_position_and_bytes(moved):
-    import psycopg
-
     source = sqlite3.connect(moved.source.data_dir / "ledger.db")
     events = "originator_id, originator_version, topic, state"
     before = source.execute(f"SELECT rowid, {events} FROM stored_events ORDER BY rowid").fetchall()
-    with psycopg.connect(moved.target.replace("?schema=", "?options=-csearch_path%3D")) as target:
+    with target_database(moved) as target:
         after = target.execute(
             f"SELECT notification_id, {events} FROM ledger_events ORDER BY notification_id"
         ).fetchall()
     assert [(n, i.hex, v, t, bytes(s)) for n, i, v, t, s in after] == before
     assert f"migrated {len(before):,} events" in moved.out
+
+
+@pytest.mark.postgres
+def test_the_snapshots_are_copied(moved):
+    source = sqlite3.connect(moved.source.data_dir / "ledger.db")
+    before = rows(source, "stored_snapshots")
+    with target_database(moved) as target:
+        after = [(i.hex, *rest) for i, *rest in rows(target, "ledger_snapshots")]
+    assert len(before) == 1
+    assert after == before
 
 
 @pytest.mark.postgres
@@ -152,8 +170,6 @@ def test_a_certificate_issued_before_the_move_is_valid_after_it(moved, capsys):
 
 @pytest.mark.postgres
 def test_the_read_models_on_the_target_equal_the_sources(moved):
-    import psycopg
-
     source = sqlite3.connect(moved.source.data_dir / "ledger-views.db")
     tables = [
         name
@@ -162,7 +178,7 @@ def test_the_read_models_on_the_target_equal_the_sources(moved):
         )
     ]
     assert len(tables) > 20  # every read model has rows to compare
-    with psycopg.connect(moved.target.replace("?schema=", "?options=-csearch_path%3D")) as target:
+    with target_database(moved) as target:
         differing = [table for table in tables if rows(source, table) != rows(target, table)]
     assert differing == []
 
