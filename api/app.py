@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.log_privacy import hide_query_values
+from api.metrics import install_metrics
 from api.openapi import install_problem_openapi
 from api.pages import install_pages
 from api.personal_data import id_secret, ledger_for
@@ -196,6 +197,8 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     install_pages(app)
+    if settings.metrics:
+        install_metrics(app)  # first middleware: the innermost, next to the routes
     app.state.idempotency = idempotency
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

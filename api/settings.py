@@ -19,6 +19,7 @@ from projections.transparency.log import DEFAULT_ORIGIN
 SECRET_BYTES = 32
 LOG_SALT_KEY_FILE = "log-salt.key"
 LOG_SIGNING_KEY_FILE = "log-signing.key"
+METRICS_TOKEN_CHARACTERS = 32
 
 
 class Settings(BaseSettings):
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
     """Base64 of the 32-byte id secret; default: the id secret file."""
     id_secret_file: Path | None = None
     """Default: id-secret.key in the data folder, made on first use (mode 0600)."""
+
+    # Prometheus metrics (docs/operations.md#metrics).
+    metrics: bool = False
+    """Serve ``GET /metrics`` (Prometheus text format) to whoever sends the metrics token."""
+    metrics_token: SecretStr | None = None
+    """The bearer token a scraper sends to /metrics; required when metrics are on, at least
+    32 characters (e.g. ``openssl rand -hex 32``)."""
 
     # The transparency log (docs/transparency-log.md).
     log_origin: str = DEFAULT_ORIGIN
@@ -122,6 +130,19 @@ class Settings(BaseSettings):
             if size != SECRET_BYTES:
                 raise ValueError(f"{size} bytes, not {SECRET_BYTES}")
         return secret
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_is_long(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < METRICS_TOKEN_CHARACTERS:
+            raise ValueError(f"shorter than {METRICS_TOKEN_CHARACTERS} characters")
+        return token
+
+    @model_validator(mode="after")
+    def _metrics_have_a_token(self) -> Settings:
+        if self.metrics and self.metrics_token is None:
+            raise ValueError("VOLUNTEER_LEDGER_METRICS is on: set VOLUNTEER_LEDGER_METRICS_TOKEN")
+        return self
 
     @model_validator(mode="after")
     def _rules_hold(self) -> Settings:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the running service against its own OpenAPI schema: no 5xx, no response that breaks
 # the schema, with every check schemathesis has and its stateful phase. Starts the API on SQLite with the demo data in a temporary folder, logs in as the
-# demo admin, and runs a bounded number of examples per operation.
+# demo admin, and runs a bounded number of examples per operation. Metrics are on, so every
+# request also passes their middleware (/metrics itself is not in the schema).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${SCHEMATHESIS_EXAMPLES:-25}"
@@ -13,6 +14,8 @@ cd "$work"
 VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ACCOUNT=100000 \
 VOLUNTEER_LEDGER_LOGIN_FAILURES_PER_ADDRESS=100000 \
 VOLUNTEER_LEDGER_REGISTRATIONS_PER_ADDRESS=100000 \
+VOLUNTEER_LEDGER_METRICS=true \
+VOLUNTEER_LEDGER_METRICS_TOKEN="$(python3 -c 'import secrets; print(secrets.token_hex(32))')" \
   "$OLDPWD/.venv/bin/volunteer-ledger" serve --demo --port "$port" >server.log 2>&1 &
 server=$!
 for _ in $(seq 1 120); do

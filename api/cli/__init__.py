@@ -2,8 +2,8 @@
 
 One module per subcommand family, each adding its parser and running it: ``serve``,
 ``admin`` (create-admin, demo, rotate-issuer-key), ``projections``, ``log`` (verify-log),
-``certificates`` (verify-certificate) and ``bench`` (the benchmark, loaded only when run).
-This module parses, reads the settings once and dispatches.
+``certificates`` (verify-certificate), ``migrate`` and ``bench`` (the benchmark, loaded
+only when run). This module parses, reads the settings once and dispatches.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from api.cli.bench import add_bench_parser, run_bench
 from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from api.cli.errors import CliError
 from api.cli.log import add_verify_log_parser, run_verify_log
+from api.cli.migrate import add_migrate_parser, run_migrate
 from api.cli.projections import add_projections_parser, run_projections
 from api.cli.serve import add_serve_parser, run_serve
 from api.demo import DemoRefusedError
@@ -51,12 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     add_verify_certificate_parser(commands)
     add_rotate_issuer_key_parser(commands)
     add_bench_parser(commands)
+    add_migrate_parser(commands)
     return parser
 
 
 #: Commands that may create files in the data folder (stores, keys).
 _WRITES_DATA = frozenset(
-    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key"}
+    {"serve", "create-admin", "demo", "projections", "verify-log", "rotate-issuer-key", "migrate"}
 )
 
 
@@ -88,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_rotate_issuer_key(settings)
         elif args.command == "bench":
             return run_bench(args)
+        elif args.command == "migrate":
+            return run_migrate(settings, args)
     except (LedgerError, DemoRefusedError, CliError) as error:
         print(f"volunteer-ledger: {error}", file=sys.stderr)
         return 1

@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from api.cli.admin import print_demo
+from api.cli.database import connect, is_postgres
 from api.cli.errors import CliError
 from api.demo import DemoRefusedError, load_demo
 from api.settings import Settings, served_url
-from domain.storage import POSTGRES_CONNECTION
+
+#: How long a worker of ``--workers`` may take to answer uvicorn's health check before it is
+#: killed and started again. Uvicorn's 5 seconds is less than a worker takes to import and
+#: open its stores on a busy machine (24 s measured on two cores at a load of 13): it killed
+#: every worker before it could start, over and over.
+WORKER_START_SECONDS = 60
 
 
 def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +43,10 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
             print("the store already holds data; serving it without loading the demo")
     if not explicit_url:  # the workers' Settings() read this
         os.environ["VOLUNTEER_LEDGER_PUBLIC_URL"] = public_url
+    if settings.metrics and args.workers > 1:  # the workers add up their metrics in files
+        from api.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(settings.data_dir / "metrics")
     print(f"serving {store}: pages at http://{args.host}:{args.port}/, API at /docs")
     uvicorn.run(
         "api.app:create_app",
@@ -45,6 +54,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
         **uvicorn_options(settings),
     )
 
@@ -62,18 +72,5 @@ def _require_reachable(store: str) -> None:
 
     (Once serving, the service outlives the database going away: it answers 503 meanwhile.)
     """
-    parts = urlsplit(store)
-    if parts.scheme not in ("postgresql", "postgres"):
-        return
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    conninfo = make_conninfo(urlunsplit(parts._replace(query="")), **POSTGRES_CONNECTION)
-    try:
-        psycopg.connect(conninfo).close()
-    except psycopg.Error as error:
-        lines = str(error).strip().splitlines()
-        where = f"{parts.hostname}:{parts.port or 5432}{parts.path}"
-        raise CliError(
-            f"cannot reach the database at {where}: {lines[0] if lines else type(error).__name__}"
-        ) from None
+    if is_postgres(store):
+        connect(store, autocommit=True).close()

@@ -81,6 +81,10 @@ class Call:
 
 _running: ContextVar[Call | None] = ContextVar("running_command", default=None)
 
+#: Called with a command's name, and whether it is tried again, each time its save collides
+#: with a concurrent change: how the API counts conflicts and retries. Empty by default.
+collision_observers: list[Callable[[str, bool], None]] = []
+
 
 def running_call(ledger: LedgerBase) -> Call | None:
     """The command of ``ledger`` running in this context, if any."""
@@ -191,6 +195,8 @@ class LedgerCommand(Generic[L, P, R]):
                 ledger._keep_saved(call.pending)
                 return Written(result, position)
             except IntegrityError:
+                for observe in collision_observers:
+                    observe(self.name, attempt + 1 < attempts)
                 # Full jitter keeps colliding writers from colliding again in lockstep.
                 time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.05)))
         raise ConcurrentUpdateError(

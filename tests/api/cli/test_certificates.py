@@ -2,18 +2,15 @@
 
 import argparse
 import json
-import socket
-import threading
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from api.app import create_app
 from api.cli.certificates import add_verify_certificate_parser, run_verify_certificate
 from tests.api.conftest import credential_of
+from tests.api.live_server import serving
 
 FIXTURES = Path(__file__).parents[2] / "trust" / "fixtures"
 
@@ -82,22 +79,8 @@ def test_an_unreadable_file_is_one_line_and_exit_2(files, capsys):
 @pytest.fixture
 def live_server(api):
     """The same store served by uvicorn on a free loopback port, for --online."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(api.services.settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(api.services.settings)) as url:
+        yield url
 
 
 def test_online_the_cli_says_a_revoked_certificate_is_revoked(
