@@ -20,6 +20,7 @@ from api.log_privacy import hide_query_values
 from api.metrics import install_metrics
 from api.openapi import install_problem_openapi
 from api.pages import install_pages
+from api.pages.too_large import too_large_page
 from api.personal_data import id_secret, ledger_for
 from api.places import Places
 from api.principals import PrincipalCache
@@ -201,7 +202,7 @@ def create_app(
         install_metrics(app)  # first middleware: the innermost, next to the routes
     app.state.idempotency = idempotency
     app.add_middleware(IdempotencyMiddleware, store=idempotency)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, page=too_large_page)
     install_problem_handlers(app)
     app.add_middleware(LanguageMiddleware)  # outermost: every problem is in the asked language
     install_problem_openapi(app)

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PayloadTooLarge, TooManyRequests, api_error_response
@@ -262,9 +263,15 @@ class BodySizeLimit:
     memory, at most ``max_bytes``, and handed on to the app once complete.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        page: Callable[[Scope, int], Response | None] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.page = page  # the answer for a page's form, where people read it (api.pages)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -286,6 +293,10 @@ class BodySizeLimit:
             await self.app(scope, replay_body(body, receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        page = self.page(scope, self.max_bytes) if self.page is not None else None
+        if page is not None:
+            await page(scope, receive, send)
+            return
         error = PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
         await api_error_response(error, scope["path"])(scope, receive, send)
 

@@ -208,6 +208,24 @@ def test_a_file_over_the_limit_is_refused_with_a_message(api):
     assert "文件过大" in page.text
 
 
+def test_a_file_over_the_services_own_limit_is_refused_with_a_page(api):
+    """Past the limit of every request, before any route runs: still a page, not JSON."""
+    page = upload(api, "big.json", b" " * (api.services.settings.max_body_bytes + 1))
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert "文件或表单过大" in page.text
+
+
+def test_the_api_over_the_limit_still_answers_problem_json(api, world):
+    answer = api.client.post(
+        "/v1/certificates/verify",
+        content=b" " * (api.services.settings.max_body_bytes + 1),
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
 @pytest.mark.parametrize("token", ["", "forged"])
 def test_an_upload_without_the_forms_token_is_refused(api, world, issued, token):
     credential = credential_of(api, world, issued["number"])
