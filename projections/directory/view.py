@@ -68,7 +68,11 @@ class Directory(Projection):
     """
 
     name = "directory"
-    indexes = ("dir_volunteers_org ON dir_volunteers (organisation_id)",)
+    indexes = (
+        "dir_volunteers_org ON dir_volunteers (organisation_id)",
+        # an organisation's subtree, walked one level at a time (``projections.hours.queries``)
+        "dir_organisations_parent ON dir_organisations (parent_id)",
+    )
     #: 3: activities keep their contact.
     version = 3
     ignores: ClassVar[frozenset[type]] = frozenset(

@@ -14,6 +14,7 @@ from typing import Any
 
 from domain.periods import Period, periods_of
 from domain.policy import place_organisations, star_level
+from projections.hours.totals import EVERY_CATEGORY
 from projections.stores.protocol import ViewStore
 
 SUBTREE = (
@@ -78,14 +79,11 @@ def leaderboard(
 ) -> Board:
     """Volunteers whose home organisation is in the subtree, ranked by approved minutes.
 
-    Competition ranking (1, 2, 2, 4); equal minutes are listed by volunteer number. With
+    Competition ranking (1, 2, 2, 4); equal minutes are listed by volunteer number. The
+    minutes are the totals the projection keeps (``projections.hours.totals``). With
     ``public_as_of`` only those shown publicly are ranked: active, not opted out, and adults
     (born by ``adult_born_by``, ``domain.policy.adult_born_by``) unless a guardian consented.
     """
-    where, params = _period_filter(period)
-    if category is not None:
-        where += " AND r.category = ?"
-        params.append(category)
     visible = ""
     visible_params: list[Any] = []
     if public_as_of is not None:
@@ -101,15 +99,21 @@ def leaderboard(
         page_params = [int(after[0]), int(after[0]), after[1]]
     rows = views.query(
         f"WITH RECURSIVE {SUBTREE}, "
-        "totals AS (SELECT r.volunteer_id, SUM(r.minutes) AS minutes FROM hours_records r "
-        f"WHERE r.status = 'approved'{where} GROUP BY r.volunteer_id), "
         "ranked AS (SELECT v.id, v.volunteer_number, v.name, t.minutes, "
         "RANK() OVER (ORDER BY t.minutes DESC) AS rank "
-        "FROM totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
-        f"WHERE t.minutes > 0 AND v.organisation_id IN (SELECT id FROM subtree){visible}) "
+        "FROM hours_totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
+        "WHERE t.period = ? AND t.category = ? AND t.minutes > 0 "
+        f"AND v.organisation_id IN (SELECT id FROM subtree){visible}) "
         f"SELECT id, volunteer_number, name, minutes, rank FROM ranked{page} "
         "ORDER BY minutes DESC, volunteer_number LIMIT ?",
-        [organisation_id, *params, *visible_params, *page_params, limit + 1],
+        [
+            organisation_id,
+            period.text,
+            EVERY_CATEGORY if category is None else category,
+            *visible_params,
+            *page_params,
+            limit + 1,
+        ],
     )
     entries = [
         {

@@ -1,7 +1,8 @@
 """Hours: each service record's current minutes, status, category and periods.
 
-Summaries, leaderboards and organisation rankings are sums over this table, so a correction or
-a revocation changes them at once, and a star level can go down as well as up.
+Summaries and organisation rankings are sums over this table, so a correction or a revocation
+changes them at once, and a star level can go down as well as up. Leaderboards rank the totals
+kept beside it in the same transaction (``projections.hours.totals``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from projections.events import (
     UNIQUE_KEY_EVENTS,
     VOLUNTEER_EVENTS,
 )
+from projections.hours import totals
 from projections.stores.buffered import BufferedTable
 from projections.stores.protocol import Transaction
 
@@ -51,7 +53,9 @@ class Hours(Projection):
     activities' categories stay in memory from one batch to the next."""
 
     name = "hours"
+    version = 2  # 2: hours_totals, the approved minutes the leaderboards rank
     indexes = (
+        totals.RANK_INDEX,
         "hours_records_volunteer ON hours_records (volunteer_id)",
         "hours_records_status_date ON hours_records (status, service_date)",
     )
@@ -100,10 +104,12 @@ class Hours(Projection):
                 service_date TEXT NOT NULL, year TEXT NOT NULL, bimonth TEXT NOT NULL,
                 month TEXT NOT NULL, minutes INTEGER NOT NULL, status TEXT NOT NULL)"""
         )
+        tx.execute(totals.CREATE)
 
     def drop(self, tx: Transaction) -> None:
         tx.execute("DROP TABLE IF EXISTS hours_activities")
         tx.execute("DROP TABLE IF EXISTS hours_records")
+        tx.execute("DROP TABLE IF EXISTS hours_totals")
 
     def apply_batch(self, tx: Transaction, events: Sequence[tuple[Any, int]]) -> None:
         if not self._categories_read:
@@ -112,6 +118,7 @@ class Hours(Projection):
         self._activities.clear()
         self._records.clear()
         super().apply_batch(tx, events)
+        totals.write(tx, totals.changes(tx, self._records))
         self._activities.write(tx)
         self._records.write(tx)
 

@@ -50,6 +50,11 @@ class BufferedTable:
             for column, value in values.items():
                 row[self.index[column]] = value
 
+    def values_set(self, key: Any) -> dict[str, Any]:
+        """The columns set (not appended to) on the older row with this key, and their values."""
+        changes = self.changed.get(key, {})
+        return {c: changes[sql] for c, sql in self.set_sql.items() if sql in changes}
+
     def append(self, key: Any, column: str, text: str) -> None:
         """Add text to the end of a text column of the row with this key."""
         row = self.inserted.get(key)
