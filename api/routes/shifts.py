@@ -28,7 +28,7 @@ from api.readable import local
 from api.roster import RosterPublic, roster_public
 from api.routes.activities import ShiftPublic
 from api.schemas import Command, Done, Instant, Reason, Uuid
-from domain.shift import Shift, phase
+from domain.shift import Shift, SignUpStatus, phase
 from projections.shift_board.queries import cancellation, roster
 
 router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
@@ -180,12 +180,25 @@ def sign_up(
 ) -> SignedUp:
     """Confirmed while places remain, else waitlisted in order."""
     ledger = services.ledger
-    shift = ledger.shift(shift_id)
-    volunteer_id = acting_for(principal, body.volunteer_id)
-    require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
+    if _for_themselves(principal, body.volunteer_id):
+        # Nothing to check before the command, which loads the shift (404 when unknown).
+        volunteer_id = acting_for(principal, body.volunteer_id)
+    else:
+        shift = ledger.shift(shift_id)
+        volunteer_id = acting_for(principal, body.volunteer_id)
+        require_self_or_organiser(ledger, principal, volunteer_id, shift.organisation_id)
     outcome, position = ledger.sign_up.written(shift_id, volunteer_id, principal.actor)
-    waitlist_position = ledger.shift(shift_id).waitlist_position(volunteer_id)
+    waitlist_position = (
+        None  # a confirmed volunteer has no place in the waitlist
+        if outcome == SignUpStatus.CONFIRMED
+        else ledger.shift(shift_id).waitlist_position(volunteer_id)
+    )
     return SignedUp(status=outcome.value, waitlist_position=waitlist_position, position=position)
+
+
+def _for_themselves(principal: Principal, named: UUID | None) -> bool:
+    """A volunteer signing themselves up: whom they act for needs no check."""
+    return principal.volunteer_id is not None and named in (None, principal.volunteer_id)
 
 
 @router.delete("/{shift_id}/signups/{volunteer_id}", responses={403: {}, 404: {}, 409: {}})

@@ -1,6 +1,7 @@
 """The volunteer workflow end to end through HTTP: register, sign up, serve, get hours."""
 
 from datetime import timedelta
+from uuid import uuid4
 
 from tests.api.conftest import PASSWORD
 
@@ -167,6 +168,27 @@ def test_a_full_shift_waitlists_and_a_cancellation_promotes(api, world):
     assert first.json()["status"] == "confirmed"
     assert [e["volunteer_id"] for e in roster["confirmed"]] == [str(world.spare_volunteer)]
     assert roster["waitlisted"] == []
+
+
+def test_a_volunteer_signing_up_themselves_is_confirmed_without_a_waitlist_place(api, world):
+    answer = api.client.post(
+        f"/v1/shifts/{world.shift}/signups", json={}, headers=world.tokens["volunteer"]
+    )
+    assert (answer.status_code, answer.json()["status"], answer.json()["waitlist_position"]) == (
+        201,
+        "confirmed",
+        None,
+    )
+
+
+def test_a_volunteer_signing_up_for_an_unknown_shift_is_told_it_does_not_exist(api, world):
+    answer = api.client.post(
+        f"/v1/shifts/{uuid4()}/signups", json={}, headers=world.tokens["volunteer"]
+    )
+    assert (answer.status_code, answer.headers["content-type"]) == (
+        404,
+        "application/problem+json",
+    )
 
 
 def test_signing_up_twice_is_a_conflict_problem(api, world):
