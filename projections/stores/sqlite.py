@@ -1,12 +1,18 @@
-"""Read models in a SQLite file: one connection per thread, WAL so that reads never wait.
+"""Read models in a SQLite file, WAL so that reads never wait: one connection writes, a few read.
 
-A runner writes its batches through ``batch()``: its connection gets a larger page cache and
-fewer, larger WAL checkpoints, and each batch commits in a thread of its own while the runner
+Writes (a runner's batches, a projection's set-up) take turns on the store's one writing
+connection: SQLite lets one transaction write at a time anyway. Reads check a connection out of
+a bounded pool shared by the threads (``projections.stores.sqlite_pool``), so a server whose
+worker threads come and go keeps a fixed number of files and page caches open.
+
+A runner writes its batches through ``batch()``: the writing connection gets a larger page cache
+and fewer, larger WAL checkpoints, and each batch commits in a thread of its own while the runner
 reads the next (SQLite writes the pages out without holding the GIL).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,13 +20,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from domain.storage import StoreUnavailableError
 from projections.stores.protocol import Row, Transaction, ViewStore
+from projections.stores.sqlite_pool import WAIT_SECONDS, ReaderPool
 
 #: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
 RUNNER_CACHE_KIB = 256 * 1024
 RUNNER_CHECKPOINT_PAGES = 10_000
 #: The page size of a new read-model file (bytes).
 PAGE_SIZE = 16_384
+#: Reading connections at most, by default: a few more than the cores, since a read also
+#: waits for the disk and for the GIL between SQLite's steps; more would only hold more caches.
+READERS = min(16, (os.cpu_count() or 1) + 4)
 
 
 class _SQLiteTransaction(Transaction):
@@ -39,13 +50,16 @@ class _SQLiteTransaction(Transaction):
 
 
 class SQLiteViewStore(ViewStore):
-    """Read models in a SQLite file (``:memory:`` for tests), one connection per thread."""
+    """Read models in a SQLite file (``:memory:`` for tests): one writing connection, and at
+    most ``readers`` reading ones shared by the threads."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, readers: int = READERS) -> None:
         self.path = path
-        self._local = threading.local()
         self._memory: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writing connection's (or the in-memory one's)
+        self._writing: sqlite3.Connection | None = None
+        self._tuned = False  # whether the writing connection has a runner's settings
+        self._readers = ReaderPool(self._connect, readers)
         if path == ":memory:":
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
             self._memory.execute("PRAGMA secure_delete=ON")
@@ -55,27 +69,51 @@ class SQLiteViewStore(ViewStore):
             # switch. WAL lets the API read while a runner writes; it stays set in the file.
             # The page size counts only for a new file, before WAL: 16 KiB pages, a quarter as
             # many to write out per batch, made a catch-up of a million events about 8 % faster.
-            self._connection().execute(f"PRAGMA page_size={PAGE_SIZE}")
-            self._connection().execute("PRAGMA journal_mode=WAL")
+            with self._writer() as connection:
+                connection.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                connection.execute("PRAGMA journal_mode=WAL")
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._memory is not None:
-            return self._memory
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(
-                self.path,
-                timeout=30,
-                isolation_level=None,
-                cached_statements=1024,
-                check_same_thread=False,  # only for a batch's commit (see ``batch``)
-            )
-            connection.execute("PRAGMA synchronous=NORMAL")
-            # Deleted and overwritten content is zeroed, so that an erased person's data does
-            # not linger in free pages (see ``scrub`` for the WAL).
-            connection.execute("PRAGMA secure_delete=ON")
-            self._local.connection = connection
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path,
+            timeout=WAIT_SECONDS,
+            isolation_level=None,
+            cached_statements=1024,
+            # Used by one thread at a time, but not always the same one: the pool's readers
+            # go from thread to thread, and a batch commits in a thread of its own.
+            check_same_thread=False,
+        )
+        connection.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, so that an erased person's data does
+        # not linger in free pages (see ``scrub`` for the WAL).
+        connection.execute("PRAGMA secure_delete=ON")
         return connection
+
+    @contextmanager
+    def _writer(self) -> Iterator[sqlite3.Connection]:
+        """The writing connection (the in-memory one), this thread's until the block ends."""
+        if not self._lock.acquire(timeout=WAIT_SECONDS):
+            raise StoreUnavailableError(
+                f"the read models were not free to write in {WAIT_SECONDS:g} s"
+            )
+        try:
+            if self._memory is not None:
+                yield self._memory
+                return
+            if self._writing is None:
+                self._writing = self._connect()
+            yield self._writing
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        if self._memory is not None:
+            with self._writer() as connection:
+                yield connection
+        else:
+            with self._readers.connection() as connection:
+                yield connection
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -85,8 +123,7 @@ class SQLiteViewStore(ViewStore):
     @contextmanager
     def _write(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
         """A write transaction; ``meanwhile`` runs while it commits (see ``_commit_while``)."""
-        with self._lock if self._memory is not None else _nothing():
-            connection = self._connection()
+        with self._writer() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield _SQLiteTransaction(connection)
@@ -99,13 +136,13 @@ class SQLiteViewStore(ViewStore):
                 _commit_while(connection, meanwhile)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """A read in a deferred transaction: in WAL mode it waits for no writer.
+        """A read in a deferred transaction: in WAL mode it waits for no writer, and sees one
+        snapshot of the file from its first step to its last.
 
         (A write transaction begins IMMEDIATE, taking the write lock at once; a reader that did
         the same would queue behind a runner's batches, and could starve while it catches up.)
         """
-        with self._lock if self._memory is not None else _nothing():
-            connection = self._connection()
+        with self._reader() as connection:
             connection.execute("BEGIN")
             try:
                 return _SQLiteTransaction(connection).query(sql, params)
@@ -114,17 +151,17 @@ class SQLiteViewStore(ViewStore):
 
     @contextmanager
     def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
-        if self._memory is None and not getattr(self._local, "batching", False):
-            # A runner's connection: a large page cache keeps the indexes it updates at
-            # random (ids are UUIDs) in memory, and fewer, larger checkpoints write each page
-            # back once for many batches. Both only for this thread's connection, not the
-            # API's readers. About a fifth faster over a million events.
-            connection = self._connection()
-            connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
-            connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
-            self._local.batching = True
-        # The in-memory store's one connection is shared under a lock: it commits, then
-        # ``meanwhile`` runs, outside the lock.
+        if self._memory is None and not self._tuned:
+            # For the runner: a large page cache keeps the indexes it updates at random (ids
+            # are UUIDs) in memory, and fewer, larger checkpoints write each page back once
+            # for many batches. Only on the writing connection, not the API's readers. About
+            # a fifth faster over a million events.
+            with self._writer() as connection:
+                connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
+                connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
+                self._tuned = True
+        # The in-memory store's one connection commits, then ``meanwhile`` runs, outside the
+        # lock: it would read from the same connection.
         beside_commit = meanwhile if self._memory is None else None
         with self._write(beside_commit) as tx:
             yield tx
@@ -135,14 +172,17 @@ class SQLiteViewStore(ViewStore):
         """Copy the WAL into the file and truncate it: old versions of pages stay in the WAL
         until then, even those whose content was deleted."""
         if self._memory is None:
-            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self._writer() as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        if self._memory is not None:
-            self._memory.close()
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
+        """Close every connection (a reader in use, when its read ends)."""
+        self._readers.close()
+        with self._lock:
+            for connection in (self._memory, self._writing):
+                if connection is not None:
+                    connection.close()
+            self._writing = None
 
 
 def _commit_while(connection: sqlite3.Connection, meanwhile: Callable[[], None]) -> None:
@@ -179,8 +219,3 @@ def _beside(work: Callable[[], object], meanwhile: Callable[[], None]) -> None:
         thread.join()
     if failed:
         raise failed[0]
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield

@@ -142,7 +142,8 @@ def test_a_sqlite_batch_whose_commit_fails_is_rolled_back_and_raised(tmp_path):
             "REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)"
         )
     # A deferred foreign key is checked at COMMIT: the one way to make a commit fail at will.
-    views._connection().execute("PRAGMA foreign_keys = ON")
+    with views._writer() as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
     ran = []
     with pytest.raises(sqlite3.IntegrityError), views.batch(meanwhile=lambda: ran.append(1)) as tx:
         tx.execute("INSERT INTO children VALUES (7)")
