@@ -35,7 +35,8 @@ def live_service(data_dir: Path, clock: Clock) -> Iterator[LiveService]:
     """A real HTTP server for ``create_app`` on a free port of this worker's share."""
     port = free_port(LIVE_PORTS)
     url = f"http://127.0.0.1:{port}"
-    settings = Settings(data_dir=data_dir, public_url=url)
+    # The store named here, never one a test left in VOLUNTEER_LEDGER_STORE.
+    settings = Settings(data_dir=data_dir, store=f"sqlite:///{data_dir}/ledger.db", public_url=url)
     app = create_app(settings, clock=clock)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-service", daemon=True)
