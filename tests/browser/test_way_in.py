@@ -56,3 +56,21 @@ def test_a_wrong_password_is_told_on_the_login_page(phone, service):
     phone.get_by_role("button", name="登录").click()
     assert phone.locator("[role=alert]").is_visible()
     assert phone.url.endswith("/login")
+
+
+def test_logging_in_works_from_the_keyboard_alone(phone, service):
+    """Tab reaches each labelled field in order, and Enter sends the form."""
+    phone.goto(service.url + "/login")
+    focused = ""
+    for _ in range(20):  # the skip link, the menu, then the form
+        phone.keyboard.press("Tab")
+        focused = phone.evaluate("() => document.activeElement.id")
+        if focused == "f-login":
+            break
+    assert focused == "f-login"
+    phone.keyboard.type(service.logins["volunteer"].login)
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("() => document.activeElement.id") == "f-password"
+    phone.keyboard.type(service.logins["volunteer"].password)
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(service.url + "/me")
