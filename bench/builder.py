@@ -24,6 +24,7 @@ from uuid import UUID
 from api.personal_data import ledger_for
 from api.security import hash_password
 from api.settings import Settings
+from bench.synthetic import ACTIVITIES, GIVEN_NAMES, SURNAMES
 from domain.errors import SignUpRefusedError
 from domain.ledger import Ledger
 from domain.policy import Policy
@@ -31,16 +32,6 @@ from domain.values import Actor
 
 ADMIN = Actor.account("bench-admin")
 ORGANISER_LOGIN = "bench.organiser"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN_NAMES = ("秀英", "桂英", "建国", "志强", "丽娟", "海燕", "春花", "国庆", "小明", "晓红")
-ACTIVITIES = (
-    ("早高峰文明交通劝导", "文明劝导"),
-    ("社区义诊", "义诊"),
-    ("敬老院助老服务", "助老助残"),
-    ("河道环境清洁", "环境保护"),
-    ("法律咨询进社区", "法律援助"),
-    ("独居老人走访慰问", "走访慰问"),
-)
 #: Events a past shift stores on average (sign-ups, attendance, records, decisions).
 EVENTS_PER_SHIFT = 24
 
