@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from fastapi import Request
@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from api.i18n.catalogue import ENGLISH, LANGUAGE_TAGS, SIMPLIFIED_CHINESE, catalogue
+from api.pages.period_names import period_name
 
 #: Pages are in Simplified Chinese unless the reader picks English (the API's default is
 #: English, by Accept-Language: its readers are programs).
@@ -56,6 +57,7 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(catalogue(language).translations(), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["period_name"] = partial(period_name, language=language)
     return env
 
 

@@ -18,7 +18,7 @@ from api.deps import Services, ServicesDep
 from api.pages.choices import category_choices, organisation_choices
 from api.pages.month_chart import month_chart
 from api.pages.recognition_choices import period_choices, published_lists
-from api.pages.rendering import render, translate
+from api.pages.rendering import page_language, render, translate
 from api.pages.routing import page_router
 from api.pages.sessions import page_viewer
 from api.routes.leaderboards import LeaderboardPublic, get_leaderboard
@@ -72,6 +72,7 @@ def recognition(
         periods=period_choices(
             today,
             picked,
+            page_language(request),
             translate(request, "This two-month cycle"),
             translate(request, "All time"),
         ),

@@ -206,3 +206,22 @@ def test_the_page_is_in_english_when_asked(api, world):
     html = page(api, organization_id=str(world.district), period="all", lang="en")
     assert "Approved hours by month" in html
     assert '<span class="hours">1 h</span>' in html
+
+
+def test_an_english_page_names_the_periods_in_english(api, world):
+    caught_up(api, approve_hours(api, world, world.volunteer, 60))
+    year = api.clock.now.year
+    html = page(api, organization_id=str(world.district), period=f"{year}-B6", lang="en")
+    assert "Leaderboard: " in html
+    assert f"Nov–Dec {year}</h2>" in html
+    assert f'<option value="{year}">{year}</option>' in html
+    assert "年" not in html
+
+
+def test_a_chinese_page_names_the_periods_as_the_api_does(api, world):
+    year = api.clock.now.year
+    html = page(api, organization_id=str(world.district), period=f"{year}-B6")
+    label = api.client.get(
+        "/v1/leaderboards", params={"organization_id": str(world.district), "period": f"{year}-B6"}
+    ).json()["period_detail"]["label"]
+    assert f"{label}</h2>" in html
