@@ -1,5 +1,5 @@
-"""What the recognition page offers to pick: periods in the API's syntax, and the published
-lists of a year (found by their derived ids: one list per organisation, period, category)."""
+"""What the recognition page offers to pick: periods in the API's syntax, and an
+organisation's newest published lists."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from uuid import UUID
 from api.deps import Services
 from api.pages.choices import Choice
 from api.pages.period_names import period_name
-from api.routes.recognition_lists import RecognitionListPublic, get_list
-from domain.errors import NotFoundError
+from api.routes.recognition_lists import RecognitionListSummary, list_lists
 from domain.periods import CURRENT, Period
-from domain.recognition import RecognitionList
+
+#: How many of an organisation's newest lists the page shows.
+LISTS_SHOWN = 20
 
 
 def period_choices(
@@ -33,19 +34,18 @@ def period_choices(
 
 
 def published_lists(
-    services: Services, organisation_id: UUID, year: int, category: str | None
-) -> list[RecognitionListPublic]:
-    """The lists published for the organisation and category for all time, the year, its
-    two-month cycles and its months, newest period first, each as the API shows it."""
-    texts = ["all", str(year)]
-    texts += [f"{year}-B{n}" for n in range(1, 7)]
-    texts += [f"{year}-{n:02d}" for n in range(1, 13)]
-    found = []
-    for text in texts:
-        try:
-            found.append(
-                get_list(RecognitionList.id_for(organisation_id, text, category), services)
-            )
-        except NotFoundError:
-            continue
-    return sorted(found, key=lambda published: published.publicity_ends_at, reverse=True)
+    services: Services, organisation_id: UUID, category: str | None
+) -> list[RecognitionListSummary]:
+    """The newest lists the organisation published, for any period (of the category when one
+    is picked), as the API lists them."""
+    return list_lists(
+        services,
+        organization_id=organisation_id,
+        year=None,
+        period=None,
+        category=category,
+        final=None,
+        limit=LISTS_SHOWN,
+        cursor=None,
+        min_position=None,
+    ).items

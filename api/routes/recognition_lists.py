@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
-from api.deps import MinPosition, PrincipalDep, ServicesDep, TokenFirstRoute, wait_for_position
+from api.deps import (
+    Cursor,
+    Limit,
+    MinPosition,
+    PrincipalDep,
+    ServicesDep,
+    TokenFirstRoute,
+    wait_for_position,
+)
 from api.enumerations import CATEGORIES
+from api.pagination import encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
 from api.readable import PeriodPublic, hours, local, period_public
 from api.routes.leaderboards import board_for, public_entries
+from api.routes.queues import position_cursor
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
-from domain.periods import Period
+from domain.periods import CURRENT, Period
 from domain.policy import mask_volunteer_number
 from domain.volunteer import ERASED_NAME
 from projections.directory.names import pseudonyms_of
+from projections.recognition_lists.queries import published_lists
 
 router = APIRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
@@ -99,10 +110,34 @@ class RecognitionListPublic(BaseModel):
     category: str | None
     title: str
     entries: list[ListedEntry]
+    published_at: datetime = Field(description="when it was published: its public notice began")
+    published_at_local: AwareDatetime = Field(description="with the organisation's offset")
     publicity_ends_at: datetime
     publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
     open_objections: int
     final: bool
+
+
+class RecognitionListSummary(BaseModel):
+    id: UUID
+    organization_id: UUID
+    period: str
+    period_detail: PeriodPublic = Field(description="the period with its label and its days")
+    category: str | None
+    title: str
+    places: int = Field(description="how many entries it has (withdrawn ones included)")
+    published_at: datetime = Field(description="when it was published: its public notice began")
+    published_at_local: AwareDatetime = Field(description="with the organisation's offset")
+    publicity_ends_at: datetime
+    publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
+    open_objections: int
+    final: bool
+
+
+class RecognitionListPage(BaseModel):
+    items: list[RecognitionListSummary]
+    next_cursor: str | None
+    position: int
 
 
 @router.post(
@@ -151,6 +186,87 @@ def publish(body: Publish, services: ServicesDep, principal: PrincipalDep) -> Cr
     return Created(id=list_id, position=position)
 
 
+@router.get("", summary="Published recognition lists", responses={404: {}})
+def list_lists(
+    services: ServicesDep,
+    organization_id: Annotated[
+        UUID | None, Query(description="only the lists this organisation published")
+    ] = None,
+    year: Annotated[
+        int | None,
+        Query(ge=2000, le=2100, description="only the lists of the year, its cycles and months"),
+    ] = None,
+    period: Annotated[
+        str | None, Query(pattern=PERIOD_PATTERN, description="only the lists of this period")
+    ] = None,
+    category: Annotated[str | None, Query(max_length=50, json_schema_extra=CATEGORIES)] = None,
+    final: Annotated[
+        bool | None, Query(description="true: made final; false: still under public notice")
+    ] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    min_position: MinPosition = None,
+) -> RecognitionListPage:
+    """Public: the lists published, newest first, each with its period, its places and where
+    its public notice stands; `GET /v1/recognition-lists/{list_id}` shows one's entries."""
+    if organization_id is not None:
+        services.places.timezone(organization_id)  # an unknown organisation is a 404
+    periods = None if year is None else year_periods(year)
+    if period is not None:
+        if period == CURRENT and organization_id is None:
+            raise InvalidInputError(
+                "current is the cycle of today where an organisation is: name the organisation",
+                field="period",
+            )
+        if organization_id is not None:
+            period = period_for(services, organization_id, period).text
+        periods = [p for p in periods or [period] if p == period]
+    position = wait_for_position(services, min_position)
+    page = published_lists(
+        services.views,
+        None if organization_id is None else str(organization_id),
+        periods=periods,
+        category=category,
+        final=final,
+        limit=limit,
+        after=position_cursor(cursor),
+    )
+    items = []
+    for row in page.items:
+        timezone = services.places.timezone(UUID(row["organisation_id"]))
+        published_at = datetime.fromisoformat(row["published_at"])
+        ends_at = datetime.fromisoformat(row["publicity_ends_at"])
+        items.append(
+            RecognitionListSummary(
+                id=row["id"],
+                organization_id=row["organisation_id"],
+                period=row["period"],
+                period_detail=period_public(Period.parse(row["period"])),
+                category=row["category"],
+                title=row["title"],
+                places=row["entries"],
+                published_at=published_at,
+                published_at_local=local(published_at, timezone),
+                publicity_ends_at=ends_at,
+                publicity_ends_at_local=local(ends_at, timezone),
+                open_objections=row["open_objections"],
+                final=row["final"],
+            )
+        )
+    return RecognitionListPage(
+        items=items, next_cursor=encode_cursor(page.next_after), position=position
+    )
+
+
+def year_periods(year: int) -> list[str]:
+    """The periods of a year: the year, its two-month cycles and its months."""
+    return [
+        str(year),
+        *(f"{year}-B{n}" for n in range(1, 7)),
+        *(f"{year}-{n:02d}" for n in range(1, 13)),
+    ]
+
+
 @router.get("/{list_id}", responses={404: {}})
 def get_list(
     list_id: UUID, services: ServicesDep, min_position: MinPosition = None
@@ -180,6 +296,8 @@ def get_list(
             )
             for e in published.entries
         ],
+        published_at=published.created_on,
+        published_at_local=local(published.created_on, timezone),
         publicity_ends_at=published.publicity_ends_at,
         publicity_ends_at_local=local(published.publicity_ends_at, timezone),
         open_objections=len(published.open_objections),

@@ -169,3 +169,102 @@ def test_a_summary_read_with_the_sign_ups_position_sees_the_sign_up(following_ap
     ).json()
     assert summary["upcoming_shifts"] == 1
     assert summary["position"] >= signed["position"]
+
+
+def publish_list(api, world, organisation, period, category=None):
+    body = {"organization_id": str(organisation), "period": period, "title": f"{period}好人榜"}
+    if category is not None:
+        body["category"] = category
+    created = api.client.post("/v1/recognition-lists", headers=world.tokens["organiser"], json=body)
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def lists(api, **params):
+    answer = api.client.get("/v1/recognition-lists", params=params)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_published_lists_are_listed_newest_first_with_their_notice(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    year = api.clock.now.year
+    first = publish_list(api, world, world.street_a, str(year))
+    second = publish_list(api, world, world.street_a, "all")
+    page = lists(api, organization_id=str(world.street_a), min_position=second["position"])
+    assert [item["id"] for item in page["items"]] == [second["id"], first["id"]]
+    [listed] = [item for item in page["items"] if item["id"] == first["id"]]
+    shown = api.client.get(f"/v1/recognition-lists/{first['id']}").json()
+    assert listed["places"] == len(shown["entries"]) == 1
+    assert listed["published_at"] == shown["published_at"]
+    assert listed["publicity_ends_at"] == shown["publicity_ends_at"]
+    assert (listed["final"], listed["open_objections"]) == (False, 0)
+    assert listed["period_detail"]["id"] == str(year)
+
+
+def test_the_list_filters_by_year_period_category_and_organisation(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    year = api.clock.now.year
+    whole_year = publish_list(api, world, world.street_a, str(year))
+    civic = publish_list(api, world, world.street_a, str(year), category="文明劝导")
+    all_time = publish_list(api, world, world.street_a, "all")
+    community = publish_list(api, world, world.community_a, str(year))
+    at = {"min_position": community["position"]}
+
+    def ids(**params):
+        return {item["id"] for item in lists(api, **at, **params)["items"]}
+
+    assert ids(organization_id=str(world.street_a), year=year) == {whole_year["id"], civic["id"]}
+    assert ids(period="all") == {all_time["id"]}
+    assert ids(category="文明劝导") == {civic["id"]}
+    assert ids(organization_id=str(world.community_a)) == {community["id"]}
+
+
+def test_objections_and_finalising_show_in_the_list(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    published = publish_list(api, world, world.street_a, "all")
+    number = api.services.ledger.volunteer(world.volunteer).volunteer_number
+    objection = api.client.post(
+        f"/v1/recognition-lists/{published['id']}/objections",
+        headers=world.tokens["other volunteer"],
+        json={"volunteer_number": number, "reason": "时长存疑"},
+    ).json()
+    [listed] = lists(api, min_position=objection["position"])["items"]
+    assert listed["open_objections"] == 1
+    api.client.post(
+        f"/v1/recognition-lists/{published['id']}/objections/{objection['id']}/resolve",
+        headers=world.tokens["organiser"],
+        json={"upheld": False, "resolution": "核查无误"},
+    )
+    api.clock.advance(days=8)
+    final = api.client.post(
+        f"/v1/recognition-lists/{published['id']}/finalise", headers=world.tokens["organiser"]
+    ).json()
+    [listed] = lists(api, min_position=final["position"])["items"]
+    assert (listed["open_objections"], listed["final"]) == (0, True)
+    assert lists(api, final="false", min_position=final["position"])["items"] == []
+
+
+def test_the_list_pages_with_a_cursor(api, world):
+    approve_hours(api, world, world.volunteer, 120)
+    served = api.clock.now - timedelta(days=1)
+    periods = (str(served.year), f"{served.year}-{served.month:02d}", "all")
+    made = [publish_list(api, world, world.street_a, period) for period in periods]
+    at = made[-1]["position"]
+    first = lists(api, limit=2, min_position=at)
+    rest = lists(api, limit=2, cursor=first["next_cursor"], min_position=at)
+    assert [i["id"] for i in first["items"] + rest["items"]] == [m["id"] for m in reversed(made)]
+    assert rest["next_cursor"] is None
+
+
+def test_current_without_an_organisation_is_invalid_input(api, world):
+    answer = api.client.get("/v1/recognition-lists", params={"period": "current"})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_the_lists_of_an_unknown_organisation_are_not_found(api, world):
+    answer = api.client.get(
+        "/v1/recognition-lists", params={"organization_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}
+    )
+    assert answer.status_code == 404

@@ -22,7 +22,7 @@ from api.pages.rendering import page_language, render, translate
 from api.pages.routing import page_router
 from api.pages.sessions import page_viewer
 from api.routes.leaderboards import LeaderboardPublic, get_leaderboard
-from api.routes.recognition_lists import RecognitionListPublic, get_list
+from api.routes.recognition_lists import RecognitionListPublic, RecognitionListSummary, get_list
 from domain.periods import Period
 from domain.values import local_date
 from projections.hours.report import hours_by_month
@@ -79,8 +79,7 @@ def recognition(
         picked={"organization_id": str(scope), "period": period, "category": category or ""},
         chart=month_chart(year, minutes, picked),
         lists=[
-            _shown(services, published)
-            for published in published_lists(services, scope, year, category)
+            _shown(services, published) for published in published_lists(services, scope, category)
         ],
     )
 
@@ -91,7 +90,9 @@ def recognition_list(request: Request, services: ServicesDep, list_id: UUID) -> 
     return render(request, "recognition_list.html", published=_shown(services, published))
 
 
-def _shown(services: Services, published: RecognitionListPublic) -> dict[str, object]:
+def _shown(
+    services: Services, published: RecognitionListPublic | RecognitionListSummary
+) -> dict[str, object]:
     """A list as the API shows it, with its organisation's name and where its notice stands:
     final, open to objections, or closed to them and waiting to be made final."""
     now: datetime = services.ledger.now()

@@ -130,10 +130,12 @@ def publish(api, world, title="和平里社区“好人榜”") -> str:
 def test_a_list_under_public_notice_shows_its_objection_window(api, world):
     caught_up(api, approve_hours(api, world, world.volunteer, 120))
     list_id = publish(api, world)
-    ends = api.client.get(f"/v1/recognition-lists/{list_id}").json()["publicity_ends_at_local"]
+    shown = api.client.get(f"/v1/recognition-lists/{list_id}").json()
+    ends = shown["publicity_ends_at_local"]
     html = page(api, organization_id=str(world.street_a))
     assert f'href="/recognition/lists/{list_id}"' in html
     assert "公示中" in html
+    assert f"自 {shown['published_at_local'][:16].replace('T', ' ')} 起公示" in html
     assert ends[:10] in html
     listed = api.client.get(f"/recognition/lists/{list_id}").text
     assert "王*明" in listed
