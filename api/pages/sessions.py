@@ -40,7 +40,8 @@ def _services(request: Request) -> Services:
     return services
 
 
-def _secure(request: Request) -> bool:
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies set for this request must only travel over HTTPS."""
     return request.url.scheme == "https" or _services(request).settings.public_url.startswith(
         "https:"
     )
@@ -71,7 +72,7 @@ def start_session(request: Request, response: Response, issued: IssuedToken) -> 
         max_age=issued.expires_in,
         httponly=True,
         samesite="lax",
-        secure=_secure(request),
+        secure=secure_cookies(request),
         path="/",
     )
     _set_csrf_cookie(request, response, secrets.token_urlsafe(32))
@@ -109,7 +110,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 def _set_csrf_cookie(request: Request, response: Response, value: str) -> None:
     request.state.new_csrf = None
     response.set_cookie(
-        CSRF_COOKIE, value, httponly=True, samesite="lax", secure=_secure(request), path="/"
+        CSRF_COOKIE, value, httponly=True, samesite="lax", secure=secure_cookies(request), path="/"
     )
 
 
@@ -127,7 +128,7 @@ def remember_choices(request: Request, response: Response) -> None:
             language,
             max_age=LANGUAGE_COOKIE_SECONDS,
             samesite="lax",
-            secure=_secure(request),
+            secure=secure_cookies(request),
             httponly=True,
             path="/",
         )

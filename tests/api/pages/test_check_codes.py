@@ -35,10 +35,20 @@ def test_the_code_of_the_minute_before_still_holds():
     assert shift_of(KEY, code, NOON + timedelta(seconds=119)) == shift
 
 
-def test_a_code_two_minutes_old_has_expired():
-    code = code_for(KEY, uuid4(), NOON)
-    with pytest.raises(ExpiredCode):
+def test_a_code_two_minutes_old_has_expired_and_says_for_which_shift():
+    shift = uuid4()
+    code = code_for(KEY, shift, NOON)
+    with pytest.raises(ExpiredCode) as expired:
         shift_of(KEY, code, NOON + timedelta(seconds=120))
+    assert expired.value.shift_id == shift
+
+
+def test_a_pass_holds_for_the_windows_it_is_given():
+    shift = uuid4()
+    kept = code_for(KEY, shift, NOON)
+    assert shift_of(KEY, kept, NOON + timedelta(seconds=599), windows=10) == shift
+    with pytest.raises(ExpiredCode):
+        shift_of(KEY, kept, NOON + timedelta(seconds=600), windows=10)
 
 
 def test_a_code_for_a_minute_still_to_come_is_refused():

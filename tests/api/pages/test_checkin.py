@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+from fastapi.testclient import TestClient
+
 from domain.account import Account
+from domain.attendance import Attendance
+from tests.api.conftest import PASSWORD
 from tests.api.pages.desk_world import current_code, into_the_shift, sign_up
 from tests.api.pages.sessions import csrf_of, logged_in
 
@@ -147,3 +151,61 @@ def test_the_link_on_the_roster_page_checks_in(api, world):
     volunteer = logged_in(api, "13911110001")
     _press(volunteer, volunteer.get(path))
     assert _attendance(api, world).checked_in_at == api.clock.now
+
+
+def test_a_volunteer_who_logs_in_after_scanning_is_not_sent_back_to_the_desk(api, world):
+    sign_up(api, world)
+    into_the_shift(api, world)
+    phone = TestClient(api.client.app)
+    code = current_code(api, world.shift)
+    assert phone.get(f"/checkin/{code}", follow_redirects=False).status_code == 303
+    api.clock.advance(minutes=4)  # the code has expired while they typed their password
+    form = phone.get(f"/login?next=/checkin/{code}").text
+    page = phone.post(
+        "/login",
+        data={
+            "login": "13911110001",
+            "password": PASSWORD,
+            "next": f"/checkin/{code}",
+            "csrf_token": csrf_of(form),
+        },
+    )
+    assert page.status_code == 200
+    assert 'id="checkin-submit"' in page.text
+    _press(phone, page)
+    assert _attendance(api, world).checked_in_at == api.clock.now
+
+
+def test_a_volunteer_may_wait_before_pressing_the_button(api, world):
+    sign_up(api, world)
+    into_the_shift(api, world)
+    volunteer = logged_in(api, "13911110001")
+    page = _scan(volunteer, api, world)
+    api.clock.advance(minutes=5)
+    assert _press(volunteer, page).status_code == 200
+    assert _attendance(api, world).checked_in_at == api.clock.now
+
+
+def test_the_phones_pass_lasts_ten_minutes(api, world):
+    sign_up(api, world)
+    into_the_shift(api, world)
+    volunteer = logged_in(api, "13911110001")
+    page = _scan(volunteer, api, world)
+    api.clock.advance(minutes=10)
+    assert _press(volunteer, page).status_code == 410
+    assert not _checked_in(api, world)
+
+
+def test_a_link_sent_on_to_another_phone_carries_no_pass(api, world):
+    sign_up(api, world)
+    into_the_shift(api, world)
+    code = current_code(api, world.shift)
+    assert logged_in(api, "13911110001").get(f"/checkin/{code}").status_code == 200
+    api.clock.advance(minutes=3)
+    assert logged_in(api, "13911110001").get(f"/checkin/{code}").status_code == 410
+
+
+def _checked_in(api, world) -> bool:
+    ledger = api.services.ledger
+    attendance_id = Attendance.id_for(world.shift, world.volunteer)
+    return attendance_id in ledger.repository and _attendance(api, world).checked_in_at is not None
