@@ -57,6 +57,8 @@ class Filters:
     from_: date | None = None
     to: date | None = None
     cursor: str | None = None
+    records_cursor: str | None = None
+    """Where the records shown begin: after the newest ones, for a reader paging back."""
     errors: dict[str, str] = field(default_factory=dict)
 
     def query(self) -> str:
@@ -88,6 +90,8 @@ def read_filters(request: Request, given: dict[str, str]) -> Filters:
                 )
     cursor = given.get("cursor", "").strip()
     filters.cursor = cursor[:500] or None
+    records_cursor = given.get("records_cursor", "").strip()
+    filters.records_cursor = records_cursor[:500] or None
     return filters
 
 
@@ -125,7 +129,9 @@ def me_context(
     volunteer_id = viewer.volunteer_id
     as_volunteer: Viewer = volunteer_viewer(volunteer_id, services, viewer)
     summary = get_summary(volunteer_id, services, as_volunteer)
-    records = list_service_records(volunteer_id, services, as_volunteer, "json", RECORDS_SHOWN)
+    records = list_service_records(
+        volunteer_id, services, as_volunteer, "json", RECORDS_SHOWN, filters.records_cursor
+    )
     assert isinstance(records, ServiceRecordPage)  # JSON, as asked
     names = Names(services.ledger, services.views)
     names.learn("activity", (str(r.activity_id) for r in records.items))
@@ -151,6 +157,10 @@ def me_context(
             }
             for r in records.items
         ],
+        "older_records": None
+        if records.next_cursor is None
+        else "/me?" + urlencode({"records_cursor": records.next_cursor}) + "#records",
+        "paging_records": filters.records_cursor is not None,
         "corrections": my_correction_requests(services, viewer, REQUESTS_SHOWN).items,
         "certificate_requests": my_certificate_requests(services, viewer, REQUESTS_SHOWN).items,
         "certificates": my_certificates(request, services, viewer, REQUESTS_SHOWN).items,

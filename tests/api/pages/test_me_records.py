@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 from tests.api.pages.me_world import ESCAPED, HOSTILE, element, page_text, post_form, signed_in
 
 
-def _record(api, world, volunteer=None):
-    """A pending record of two hours, made by an organiser two days ago."""
+def _record(api, world, volunteer=None, days_ago=2):
+    """A pending record of two hours, made by an organiser ``days_ago`` days ago."""
     ledger = api.services.ledger
-    start = api.clock.now - timedelta(days=2)
+    start = api.clock.now - timedelta(days=days_ago)
     return ledger.record_service(
         volunteer_id=volunteer or world.volunteer,
         activity_id=world.activity,
@@ -108,3 +110,17 @@ def test_i_confirm_the_minutes_an_organiser_entered(api, world):
     assert element(html, f"confirm-{record}") == ""
     assert "Confirmed by you" in page_text(element(html, f"history-{record}"))
     assert api.services.ledger.service_record(record).confirmed_by is not None
+
+
+def test_older_records_are_a_link_away(api, world, monkeypatch):
+    monkeypatch.setattr("api.pages.routes.me_view.RECORDS_SHOWN", 2)
+    oldest, middle, newest = (_record(api, world, days_ago=days) for days in (4, 3, 2))
+    client = signed_in(api)
+    first = client.get("/me").text
+    assert [f"record-{r}" in first for r in (newest, middle, oldest)] == [True, True, False]
+    link = re.search(r'href="([^"]+)" id="older-records"', first)
+    assert link is not None
+    older = client.get(html.unescape(link.group(1))).text
+    assert [f"record-{r}" in older for r in (newest, middle, oldest)] == [False, False, True]
+    assert 'id="older-records"' not in older
+    assert 'href="/me#records" id="newest-records"' in older
