@@ -30,7 +30,7 @@ from api.problems import Forbidden, NotFound
 CertificateNumber = Annotated[str, Path(pattern=r"^[Vv][Cc]\d{13}$", examples=["VC2026123456782"])]
 
 
-def admin(principal: PrincipalDep) -> Principal:
+async def admin(principal: PrincipalDep) -> Principal:
     require_admin(principal)
     return principal
 

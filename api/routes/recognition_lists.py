@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
@@ -16,6 +16,7 @@ from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.permissions import RecognitionListOrganiser
 from api.readable import PeriodPublic, hours, local, period_public
 from api.routes.leaderboards import board_for, public_entries
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import Period
@@ -23,7 +24,7 @@ from domain.policy import mask_volunteer_number
 from domain.volunteer import ERASED_NAME
 from projections.directory.names import pseudonyms_of
 
-router = APIRouter(
+router = PrefixedRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
 )
 
