@@ -275,7 +275,8 @@ def get_summary(
 ) -> SummaryPublic:
     """Approved hours as they stand (corrections and revocations included) and the star level."""
     ledger, places = services.ledger, services.places
-    today = local_date(ledger.now(), places.timezone(places.home_of(volunteer_id)))
+    home = viewer.home or places.home_of(volunteer_id)
+    today = local_date(ledger.now(), places.timezone(home))
     position = wait_for_position(services, min_position)
     summary = volunteer_summary(
         services.views, str(volunteer_id), today, ledger.policy.star_minutes
