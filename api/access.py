@@ -85,15 +85,18 @@ def require_self_or_organiser(
     require_organiser_of(ledger, principal, organisation_id)
 
 
-def require_may_see_volunteer(places: Places, principal: Principal, volunteer_id: UUID) -> bool:
-    """The volunteer, or an organiser of their home organisation. Returns whether the viewer
-    is an organiser (who sees a masked phone). Anyone else is told the volunteer does not
-    exist: whether someone is registered is private.
+def require_may_see_volunteer(
+    places: Places, principal: Principal, volunteer_id: UUID
+) -> UUID | None:
+    """The volunteer, or an organiser of their home organisation. Returns the home organisation
+    when the viewer is an organiser (who sees a masked phone), None for the volunteer. Anyone
+    else is told the volunteer does not exist: whether someone is registered is private.
     """
     if principal.is_volunteer(volunteer_id):
-        return False
-    if covers(places, principal, places.home_of(volunteer_id)):
-        return True
+        return None
+    home = places.home_of(volunteer_id)
+    if covers(places, principal, home):
+        return home
     raise NotFound(f"volunteer {volunteer_id} was not found")
 
 

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
 
@@ -19,6 +18,7 @@ from api.places import Places
 from api.principals import PrincipalCache
 from api.problems import Unauthenticated
 from api.registration_limits import PostgresRegistrationThrottle, RegistrationThrottle
+from api.routing import AnsweringRoute
 from api.security import TokenService
 from api.settings import Settings
 from domain.errors import NotFoundError
@@ -42,7 +42,8 @@ class Services:
     places: Places
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    """Async: it only reads the app's state, so it runs on the event loop, not in a thread."""
     services: Services = request.app.state.services
     return services
 
@@ -86,7 +87,7 @@ def principal_for_token(services: Services, token: str) -> Principal:
     return account.principal
 
 
-class TokenFirstRoute(APIRoute):
+class TokenFirstRoute(AnsweringRoute):
     """A route that answers 401 to a request without a bearer token before reading its body.
 
     FastAPI parses a JSON body before it runs any dependency, so a broken body would otherwise

@@ -56,7 +56,7 @@ def _chosen(request: Request, asked: str | None, offered: Iterable[str]) -> str:
     return "json"
 
 
-def _list_format(
+async def _list_format(
     request: Request,
     format: Annotated[
         ListFormat | None,
@@ -66,7 +66,7 @@ def _list_format(
     return _chosen(request, format, ("json", "csv"))
 
 
-def _report_format(
+async def _report_format(
     request: Request,
     format: Annotated[
         ReportFormat | None,

@@ -30,7 +30,7 @@ from api.problems import Forbidden, NotFound
 CertificateNumber = Annotated[str, Path(pattern=r"^[Vv][Cc]\d{13}$", examples=["VC2026123456782"])]
 
 
-def admin(principal: PrincipalDep) -> Principal:
+async def admin(principal: PrincipalDep) -> Principal:
     require_admin(principal)
     return principal
 
@@ -106,13 +106,15 @@ class Viewer:
 
     principal: Principal
     as_organiser: bool
+    home: UUID | None = None
+    """The volunteer's home organisation, when it was read to check an organiser."""
 
 
 def volunteer_viewer(volunteer_id: UUID, services: ServicesDep, principal: PrincipalDep) -> Viewer:
     """The volunteer, or an organiser of their home organisation; to anyone else the volunteer
     does not exist (404), since whether someone is registered is private."""
-    as_organiser = require_may_see_volunteer(services.places, principal, volunteer_id)
-    return Viewer(principal, as_organiser)
+    home = require_may_see_volunteer(services.places, principal, volunteer_id)
+    return Viewer(principal, as_organiser=home is not None, home=home)
 
 
 def recognition_list_organiser(

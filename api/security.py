@@ -8,6 +8,7 @@ import hmac
 import os
 import re
 import secrets
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from pwdlib.exceptions import UnknownHashError
 from api.problems import Unauthenticated
 
 SECRET_BYTES = 32
+#: How many checked tokens a service remembers (about 300 bytes each): the older half is
+#: forgotten when it is full, and a forgotten token is simply checked again.
+CHECKED_TOKENS = 20_000
 _ALGORITHM = "HS256"
 _SUBJECT = re.compile(r"[a-z][a-z_]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -95,6 +99,8 @@ class TokenService:
         self._secret = secret
         self._ttl = ttl
         self._clock = clock
+        self._checked: dict[str, tuple[TokenClaims, int]] = {}
+        self._checked_lock = threading.Lock()
 
     def issue(self, subject: str, *, epoch: int) -> IssuedToken:
         """A token for ``kind:uuid`` (``account:…``, ``volunteer:…``): never a name or phone."""
@@ -118,7 +124,29 @@ class TokenService:
 
     def verify(self, token: str) -> TokenClaims:
         """The token's subject and epoch; ``Unauthenticated`` if it is forged, malformed or
-        expired, or claims a longer life than this service gives."""
+        expired, or claims a longer life than this service gives.
+
+        A token's signature and claims are checked once; its expiry, on every call. A client
+        sends the same token with each request until it expires, and checking the signature
+        again (a third of an authenticated read's work) would tell nothing new: the secret does
+        not change while the service runs, and only tokens that passed are remembered.
+        """
+        checked = self._checked.get(token)
+        if checked is None:
+            claims, expires = self._check(token)
+            with self._checked_lock:
+                if len(self._checked) >= CHECKED_TOKENS:
+                    for old in list(self._checked)[: CHECKED_TOKENS // 2]:
+                        self._checked.pop(old, None)
+                self._checked[token] = (claims, expires)
+        else:
+            claims, expires = checked
+        if expires <= self._clock().timestamp():
+            raise Unauthenticated("The access token has expired.")
+        return claims
+
+    def _check(self, token: str) -> tuple[TokenClaims, int]:
+        """The claims of a token signed with our secret, and when it expires."""
         try:
             claims = jwt.decode(
                 token,
@@ -138,9 +166,7 @@ class TokenService:
             raise Unauthenticated("The access token is not valid.")
         if expires - issued > self._ttl.total_seconds():
             raise Unauthenticated("The access token claims a longer life than is given.")
-        if expires <= self._clock().timestamp():
-            raise Unauthenticated("The access token has expired.")
-        return TokenClaims(subject=str(claims["sub"]), epoch=epoch)
+        return TokenClaims(subject=str(claims["sub"]), epoch=epoch), expires
 
 
 def _is_int(value: object) -> bool:

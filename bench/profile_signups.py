@@ -32,10 +32,11 @@ async def _inline(func: Any, *args: Any, **_: Any) -> Any:
     return func(*args)
 
 
-async def _call(app: Any, method: str, path: str, headers: dict[str, str], body: bytes) -> int:
+async def _call(app: Any, method: str, target: str, headers: dict[str, str], body: bytes) -> int:
+    path, _, query = target.partition("?")
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
         "root_path": "", "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
         "state": {},
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]

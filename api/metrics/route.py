@@ -9,7 +9,7 @@ import os
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import Header, Request
 from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -18,8 +18,9 @@ from api.deps import ServicesDep
 from api.metrics.instruments import REGISTRY
 from api.metrics.live import StoreCollector
 from api.problems import Unauthenticated
+from api.routing import PrefixedRouter
 
-router = APIRouter(include_in_schema=False)
+router = PrefixedRouter(include_in_schema=False)
 #: The text format every Prometheus version reads.
 TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -28,6 +28,7 @@ from api.pages.forms import problem_text
 from api.pages.rendering import render, translate
 from api.pages.sessions import CsrfRefused, page_viewer, remember_choices
 from api.problems import ApiError, Unauthenticated, problem_for
+from api.routing import PrefixedRouter
 from domain.errors import LedgerError
 
 
@@ -91,9 +92,9 @@ def _wait_for_own_write(request: Request) -> None:
         wait_for_position(request.app.state.services, int(text))
 
 
-def page_router() -> APIRouter:
+def page_router() -> PrefixedRouter:
     """A router of pages: HTML for people, left out of the OpenAPI document."""
-    return APIRouter(route_class=PageRoute, include_in_schema=False)
+    return PrefixedRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep, TokenFirstRoute
 from api.login import RESET_CODE_LIFETIME, hash_reset_code, new_reset_code, no_store
 from api.permissions import Admin, VolunteerOrganiser
+from api.routing import PrefixedRouter
 from api.schemas import Done, Reason
 from domain.account import Account
 
-router = APIRouter(prefix="/v1", tags=["accounts"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1", tags=["accounts"], route_class=TokenFirstRoute)
 
 
 class ResetCodePublic(BaseModel):

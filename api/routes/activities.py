@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, status
+from fastapi import Body, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
@@ -23,13 +23,14 @@ from api.enumerations import CATEGORIES
 from api.pagination import decode_cursor, encode_cursor
 from api.permissions import ActivityOrganiser
 from api.readable_rows import local_of
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Day, Done, Instant, LocalTime, Text, Uuid
 from domain.errors import InvalidInputError
 from domain.shift import Phase, phase
 from domain.values import WeeklyRecurrence
 from projections.shift_board.queries import shifts_of_activity
 
-router = APIRouter(prefix="/v1/activities", tags=["activities"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/activities", tags=["activities"], route_class=TokenFirstRoute)
 
 
 class CreateActivity(Command):

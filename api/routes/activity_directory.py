@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import Cursor, Limit, MinPosition, ServicesDep, wait_for_position
@@ -16,10 +16,11 @@ from api.pagination import decode_cursor, encode_cursor
 from api.problems import NotFound
 from api.readable import local, utc
 from api.routes.shift_board import CategoryParam
+from api.routing import PrefixedRouter
 from domain.organisation import DEFAULT_TIMEZONE
 from projections.directory.activities import ActivityFilter, activities, activity
 
-router = APIRouter(prefix="/v1/activities", tags=["activities"])
+router = PrefixedRouter(prefix="/v1/activities", tags=["activities"])
 
 
 class ShiftsSummary(BaseModel):

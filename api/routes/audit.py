@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -20,12 +20,13 @@ from api.names import Names, directory_lookup
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound
 from api.readable_rows import local_of
+from api.routing import PrefixedRouter
 from domain.errors import InvalidInputError
 from domain.ledger import Ledger
 from domain.organisation import DEFAULT_TIMEZONE
 from projections.audit.queries import AuditFilter, audit_page
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = PrefixedRouter(prefix="/v1/audit", tags=["audit"])
 
 
 class AuditEntryPublic(BaseModel):

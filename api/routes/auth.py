@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,11 +21,12 @@ from api.login import (
     resolve_login,
 )
 from api.passwords import MAX_LENGTH, check_password
+from api.routing import PrefixedRouter
 from api.schemas import Command, Done, Secret
 from api.security import hash_password, verify_or_dummy
 from domain.errors import ResetCodeRefusedError
 
-router = APIRouter(prefix="/v1/auth", tags=["auth"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/auth", tags=["auth"], route_class=TokenFirstRoute)
 
 
 class TokenPublic(BaseModel):

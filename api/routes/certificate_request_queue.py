@@ -6,18 +6,19 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import encode_cursor
 from api.readable import local, utc
 from api.routes.queues import SCOPE_STATUSES, ScopeParam, position_cursor, scope_of
+from api.routing import PrefixedRouter
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.policy import mask_name
 from projections.certificate_requests.queries import requests_to
 
-router = APIRouter(prefix="/v1/certificate-requests", tags=["certificates"])
+router = PrefixedRouter(prefix="/v1/certificate-requests", tags=["certificates"])
 
 RequestStatus = Literal["open", "fulfilled", "declined"]
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 from pydantic import ConfigDict, Field
 
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.permissions import CertificateRequestOrganiser
 from api.problems import Forbidden
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Day, Done, Reason, Uuid
 
-router = APIRouter(
+router = PrefixedRouter(
     prefix="/v1/certificate-requests", tags=["certificates"], route_class=TokenFirstRoute
 )
 

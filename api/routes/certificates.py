@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Request, status
+from fastapi import Body, Depends, Request, status
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.convertors import Convertor, register_url_convertor
@@ -15,12 +15,15 @@ from api.certificate_service import CertificateService
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.permissions import CertificateNumber, CertificateOrganiser, CertificateReader
 from api.problems import PdfUnavailable
+from api.routing import PrefixedRouter
 from api.schemas import Command, Day, Done, Reason, Uuid
 from certificates import FontUnavailableError
 from domain.errors import InvalidInputError
 from projections.hours.queries import certifiable_records
 
-router = APIRouter(prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute)
+router = PrefixedRouter(
+    prefix="/v1/certificates", tags=["certificates"], route_class=TokenFirstRoute
+)
 
 
 class CertificateNumberSegment(Convertor[str]):

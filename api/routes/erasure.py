@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import ConfigDict, Field
 
 from api.deps import ServicesDep, TokenFirstRoute
@@ -13,11 +13,12 @@ from api.erasure import forget_person
 from api.login import client_address, refuse_login
 from api.permissions import VolunteerViewer
 from api.problems import Forbidden
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Secret, Text
 from api.security import verify_or_dummy
 from domain.errors import InvalidInputError
 
-router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
 
 
 class EraseVolunteer(Command):

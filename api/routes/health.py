@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import ServicesDep
 from api.problems import STORE_RETRY_AFTER_SECONDS
+from api.routing import PrefixedRouter
 from vault import Vault
 
-router = APIRouter(tags=["health"])
+router = PrefixedRouter(tags=["health"])
 logger = logging.getLogger(__name__)
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.routes.certificates import CertificatesDep
+from api.routing import PrefixedRouter
 from trust.ob3 import CONTEXT_PATH, ledger_context_bytes
 
 #: The context never changes under a URL: a new version gets a new file and a new URL.
 CONTEXT_CACHE = "public, max-age=31536000, immutable"
 
-router = APIRouter(tags=["certificates"])
+router = PrefixedRouter(tags=["certificates"])
 
 
 @router.get("/v1/issuer", summary="The issuer's public keys")

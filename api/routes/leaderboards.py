@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel, Field
 
 from api.access import covers
@@ -25,12 +25,13 @@ from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.readable import PeriodPublic, hours, period_public
+from api.routing import PrefixedRouter
 from domain.periods import Period
 from domain.policy import mask_name, mask_volunteer_number
 from domain.values import local_date
 from projections.hours.queries import Board, leaderboard
 
-router = APIRouter(prefix="/v1/leaderboards", tags=["recognition"])
+router = PrefixedRouter(prefix="/v1/leaderboards", tags=["recognition"])
 
 
 class EntryPublic(BaseModel):

@@ -11,13 +11,14 @@ import base64
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Cursor, Limit
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import NotFound
+from api.routing import PrefixedRouter
 from domain.errors import InvalidInputError, NotFoundError
 from projections.transparency.log import TransparencyLog
 from projections.transparency.records import SignedCheckpoint
@@ -26,14 +27,14 @@ from trust.tlog_proof import TlogProof, format_tlog_proof
 MAX_INDEX = 2**53 - 1
 TEXT = {"text/plain": {"schema": {"type": "string"}}}
 
-router = APIRouter(
+router = PrefixedRouter(
     prefix="/v1/log",
     tags=["transparency log"],
     responses={404: {"description": "Not there, or this service keeps no log"}},
 )
 
 
-def get_log(request: Request) -> TransparencyLog:
+async def get_log(request: Request) -> TransparencyLog:
     log: TransparencyLog | None = getattr(request.app.state, "transparency_log", None)
     if log is None:
         raise NotFound("this service keeps no transparency log")

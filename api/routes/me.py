@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.access import Principal
 from api.calendar_feed import (
@@ -55,13 +55,14 @@ from api.my_rows import my_certificate, my_certificate_request, my_correction_re
 from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden, NotFound, Unauthenticated
 from api.readable import hours, utc
+from api.routing import PrefixedRouter
 from api.schemas import Done
 from domain.errors import NotFoundError
 from domain.values import local_date
 from projections.hours.queries import volunteer_summary
 from projections.personal import queries
 
-router = APIRouter(prefix="/v1/me", tags=["me"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/me", tags=["me"], route_class=TokenFirstRoute)
 
 
 def _organization(services: Services, organisation_id: UUID) -> OrganizationRef:

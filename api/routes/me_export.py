@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, Services, ServicesDep, TokenFirstRoute
@@ -25,12 +25,13 @@ from api.problems import Forbidden
 from api.readable_events import ActorKind, own_events
 from api.readable_rows import readable_record
 from api.routes.volunteers import ServiceRecordPublic
+from api.routing import PrefixedRouter
 from domain.volunteer import VolunteerStatus
 from projections.paging import Page
 from projections.personal import queries
 from projections.service_records.queries import records_of_volunteer
 
-router = APIRouter(prefix="/v1/me", tags=["me"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/me", tags=["me"], route_class=TokenFirstRoute)
 
 ExportFormat = Literal["volunteer-ledger-export/1"]
 _PAGE = 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import Principal, require_admin, require_organiser_of
@@ -18,10 +17,13 @@ from api.deps import (
     wait_for_position,
 )
 from api.readable import local, utc
+from api.routing import PrefixedRouter
 from api.schemas import Command, Done, Reason
 from projections.staff.queries import organisers_of
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute)
+router = PrefixedRouter(
+    prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute
+)
 
 
 class RenameOrganization(Command):

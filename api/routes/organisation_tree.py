@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
 from api.enumerations import ORGANISATION_KINDS
 from api.openapi import NO_TOKEN_NEEDED
+from api.routing import PrefixedRouter
 from projections.directory.tree import organisation_tree
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
+router = PrefixedRouter(prefix="/v1/organizations", tags=["organizations"])
 
 
 class OrganisationNode(BaseModel):

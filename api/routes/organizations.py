@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_admin, require_organiser_of
@@ -12,11 +12,14 @@ from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
 from api.enumerations import ORGANISATION_KINDS
 from api.passwords import MAX_LENGTH, check_password
 from api.permissions import OrganisationOrganiser
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Secret, Uuid
 from api.security import hash_password
 from domain.organisation import DEFAULT_TIMEZONE
 
-router = APIRouter(prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute)
+router = PrefixedRouter(
+    prefix="/v1/organizations", tags=["organizations"], route_class=TokenFirstRoute
+)
 
 
 class CreateOrganization(Command):

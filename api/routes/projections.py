@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import PrincipalDep, ServicesDep
+from api.routing import PrefixedRouter
 
-router = APIRouter(prefix="/v1/projections", tags=["projections"])
+router = PrefixedRouter(prefix="/v1/projections", tags=["projections"])
 
 
 class ProjectionPublic(BaseModel):

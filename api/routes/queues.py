@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.access import Principal, require_organiser_of
@@ -24,6 +24,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.problems import Forbidden
 from api.readable import hours, local, utc
 from api.routes.audit import organisation_subtree
+from api.routing import PrefixedRouter
 from domain.errors import InvalidInputError
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.policy import mask_name
@@ -32,7 +33,7 @@ from domain.service_record import RecordSource, RecordStatus
 from projections.service_records.queue import queue
 from projections.supervision.correction_requests import open_correction_requests
 
-router = APIRouter(tags=["service records"])
+router = PrefixedRouter(tags=["service records"])
 
 ScopeParam = Annotated[
     UUID | None,

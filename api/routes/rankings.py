@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from api.deps import MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.readable import PeriodPublic, hours, period_public
+from api.routing import PrefixedRouter
 from projections.hours.queries import rank_children
 
-router = APIRouter(prefix="/v1/organizations", tags=["recognition"])
+router = PrefixedRouter(prefix="/v1/organizations", tags=["recognition"])
 
 
 class StandingPublic(BaseModel):

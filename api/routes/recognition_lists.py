@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
@@ -26,6 +26,7 @@ from api.permissions import RecognitionListOrganiser
 from api.readable import PeriodPublic, hours, local, period_public
 from api.routes.leaderboards import board_for, public_entries
 from api.routes.queues import position_cursor
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
 from domain.periods import CURRENT, Period
@@ -34,7 +35,7 @@ from domain.volunteer import ERASED_NAME
 from projections.directory.names import pseudonyms_of
 from projections.recognition_lists.queries import published_lists
 
-router = APIRouter(
+router = PrefixedRouter(
     prefix="/v1/recognition-lists", tags=["recognition"], route_class=TokenFirstRoute
 )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -24,11 +24,12 @@ from api.exports import CSV, XLSX, ReportFormatDep, csv_response, file_types, xl
 from api.pagination import decode_cursor, encode_cursor
 from api.period_query import PERIOD_DESCRIPTION, PERIOD_PATTERN, period_for
 from api.readable import PeriodPublic, hours, period_public
+from api.routing import PrefixedRouter
 from domain.periods import Period
 from projections.hours.report import hours_report, hours_totals
 from projections.stores.protocol import ViewStore
 
-router = APIRouter(prefix="/v1/reports", tags=["reports"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/reports", tags=["reports"], route_class=TokenFirstRoute)
 
 #: The columns of the report as a file.
 FILE_COLUMNS = (

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date, time
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import require_organiser_of
 from api.deps import PrincipalDep, ServicesDep, TokenFirstRoute
+from api.routing import PrefixedRouter
 from api.schemas import Command, Day, Done, LocalTime
 from domain.series import Series
 
-router = APIRouter(prefix="/v1/series", tags=["series"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/series", tags=["series"], route_class=TokenFirstRoute)
 
 FROM_DAY = Field(
     description="the first local date affected: shifts on it and after that have not started "

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import Depends, status
 from pydantic import ConfigDict, Field
 
 from api.access import Principal, covers, require_organiser_of
 from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
 from api.permissions import RecordOrganiser, record_volunteer
+from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Done, Instant, Reason, Uuid
 from domain.errors import NotFoundError, VolunteerOutOfReachError
 
-router = APIRouter(
+router = PrefixedRouter(
     prefix="/v1/service-records", tags=["service records"], route_class=TokenFirstRoute
 )
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import (
@@ -21,12 +21,13 @@ from api.enumerations import CATEGORIES
 from api.openapi import NO_TOKEN_NEEDED
 from api.pagination import decode_cursor, encode_cursor
 from api.readable import local, utc
+from api.routing import PrefixedRouter
 from domain.errors import InvalidInputError
 from domain.organisation import DEFAULT_TIMEZONE
 from domain.values import zone
 from projections.shift_board.board import BoardFilter, shift_board
 
-router = APIRouter(prefix="/v1/shifts", tags=["shifts"])
+router = PrefixedRouter(prefix="/v1/shifts", tags=["shifts"])
 
 ShiftStatus = Literal["scheduled", "running", "completed", "cancelled"]
 CategoryParam = Annotated[

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import Principal, require_self_or_organiser
@@ -27,11 +27,12 @@ from api.problems import Forbidden
 from api.readable import local
 from api.roster import RosterPublic, roster_public
 from api.routes.activities import ShiftPublic
+from api.routing import PrefixedRouter
 from api.schemas import Command, Done, Instant, Reason, Uuid
 from domain.shift import Shift, SignUpStatus, phase
 from projections.shift_board.queries import cancellation, roster
 
-router = APIRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/shifts", tags=["shifts"], route_class=TokenFirstRoute)
 
 
 class SignUp(Command):

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
 from api.permissions import ActivityOrganiser
 from api.readable import hours
 from api.readable_rows import local_of
+from api.routing import PrefixedRouter
 from domain.shift import ShiftStatus
 from projections.activity_stats.queries import activity_statistics
 
-router = APIRouter(prefix="/v1/activities", tags=["statistics"])
+router = PrefixedRouter(prefix="/v1/activities", tags=["statistics"])
 
 
 class CountsPublic(BaseModel):

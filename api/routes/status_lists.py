@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import Header, Path, Request
 from fastapi.responses import Response
 
+from api.routing import PrefixedRouter
 from api.status_lists import StatusListService
 
-router = APIRouter(prefix="/v1/status-lists", tags=["status lists"])
+router = PrefixedRouter(prefix="/v1/status-lists", tags=["status lists"])
 
 #: Verifiers may keep a list this long: a revocation reaches them within it.
 MAX_AGE_SECONDS = 300

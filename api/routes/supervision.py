@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from api.deps import MinPosition, ServicesDep, wait_for_position
@@ -16,10 +16,11 @@ from api.permissions import OrganisationOrganiser
 from api.readable import PeriodPublic, hours, local, period_public
 from api.readable_rows import local_of
 from api.routes.audit import organisation_subtree
+from api.routing import PrefixedRouter
 from domain.service_record import RecordStatus
 from projections.supervision.queries import supervision
 
-router = APIRouter(prefix="/v1/organizations", tags=["supervision"])
+router = PrefixedRouter(prefix="/v1/organizations", tags=["supervision"])
 
 
 class RecordOnFilePublic(BaseModel):

@@ -6,15 +6,16 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from api.access import mask_phone, require_organiser_of
 from api.deps import Cursor, Limit, MinPosition, PrincipalDep, ServicesDep, wait_for_position
 from api.pagination import decode_cursor, encode_cursor
+from api.routing import PrefixedRouter
 from projections.directory.search import volunteers_of
 
-router = APIRouter(prefix="/v1/organizations", tags=["volunteers"])
+router = PrefixedRouter(prefix="/v1/organizations", tags=["volunteers"])
 
 
 class VolunteerStatus(StrEnum):

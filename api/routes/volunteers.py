@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.access import mask_phone
@@ -27,6 +27,7 @@ from api.permissions import VolunteerViewer
 from api.problems import Forbidden
 from api.readable import PeriodPublic
 from api.readable_rows import readable_record, readable_summary
+from api.routing import PrefixedRouter
 from api.schemas import Command, Day, Done, Password, Uuid
 from api.security import hash_password
 from domain.service_record import RecordSource, RecordStatus
@@ -36,7 +37,7 @@ from projections.hours.queries import volunteer_summary
 from projections.service_records.queries import records_of_volunteer
 from projections.shift_board.queries import upcoming_shifts
 
-router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
+router = PrefixedRouter(prefix="/v1/volunteers", tags=["volunteers"], route_class=TokenFirstRoute)
 
 
 class Guardian(Command):
@@ -274,7 +275,8 @@ def get_summary(
 ) -> SummaryPublic:
     """Approved hours as they stand (corrections and revocations included) and the star level."""
     ledger, places = services.ledger, services.places
-    today = local_date(ledger.now(), places.timezone(places.home_of(volunteer_id)))
+    home = viewer.home or places.home_of(volunteer_id)
+    today = local_date(ledger.now(), places.timezone(home))
     position = wait_for_position(services, min_position)
     summary = volunteer_summary(
         services.views, str(volunteer_id), today, ledger.policy.star_minutes

@@ -104,6 +104,35 @@ def test_a_token_is_accepted_until_just_before_it_expires(clock: Clock) -> None:
     assert tokens(clock).verify(token).subject == ACCOUNT
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(clock: Clock) -> None:
+    service = tokens(clock)
+    token = service.issue(ACCOUNT, epoch=3).access_token
+    assert service.verify(token).subject == ACCOUNT
+    clock.advance(minutes=15)
+    with pytest.raises(Unauthenticated, match="expired"):
+        service.verify(token)
+
+
+def test_a_token_tampered_with_after_the_genuine_one_was_accepted_is_refused(
+    clock: Clock,
+) -> None:
+    service = tokens(clock)
+    genuine = service.issue(ACCOUNT, epoch=3).access_token
+    assert service.verify(genuine).epoch == 3
+    header, _, signature = genuine.split(".")
+    claims = {**claims_of(genuine), "epoch": 4}
+    with pytest.raises(Unauthenticated):
+        service.verify(f"{header}.{b64(claims)}.{signature}")
+
+
+def test_a_refused_token_is_refused_again(clock: Clock) -> None:
+    service = tokens(clock)
+    token = tokens(clock, OTHER_SECRET).issue(ACCOUNT, epoch=3).access_token
+    for _ in range(2):
+        with pytest.raises(Unauthenticated, match="not valid"):
+            service.verify(token)
+
+
 def test_a_token_carries_its_accounts_security_epoch(clock: Clock) -> None:
     token = tokens(clock).issue(ACCOUNT, epoch=3).access_token
     assert tokens(clock).verify(token).epoch == 3

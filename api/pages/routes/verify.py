@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.datastructures import UploadFile
@@ -34,12 +34,13 @@ from api.pages.verdicts import (
     shown_typed,
 )
 from api.routes.certificates import CertificatesDep, verify
+from api.routing import PrefixedRouter
 from certificates import CertificateRenderError, read_credential
 from domain.errors import NotFoundError
 
 router = page_router()
 #: ``/V/{number}`` stays in the OpenAPI document: it is the address printed on certificates.
-qr_router = APIRouter(route_class=PageRoute, tags=["certificates"])
+qr_router = PrefixedRouter(route_class=PageRoute, tags=["certificates"])
 
 #: Room in a request body for the form around the file (its boundaries, the CSRF token): a
 #: file the page takes fits the service's ``max_body_bytes``, which refuses larger bodies.
