@@ -14,19 +14,35 @@ in ascending order of key), from before its first load until its save has commit
 writers to one shift queue across workers and machines (``domain.ledger.locks``). The locks
 are released before the connection goes back to the pool; if that fails, the connection is
 closed, which releases them too.
+
+Round trips a command saves (each is a wait for the server, and a sign-up is a few of them):
+- a command that locks is lent its connection unchecked: taking the first lock is the check.
+  If that statement finds the connection broken (the server dropped it while it was idle),
+  the connection goes back to the pool, which discards it, and the locks are taken on a
+  checked one, as the pool's own check would have done;
+- a save sends its transaction (``BEGIN``, the library's ``LOCK TABLE ... IN EXCLUSIVE
+  MODE`` that keeps notification ids in commit order, ``NOTIFY``, the ``INSERT`` and
+  ``COMMIT``) in one pipeline with one wait, where the library waits twice (once for the
+  insert, then for the commit), so the table lock, which every writer queues for, is also
+  held one round trip less. A save that collides is rolled back and raises the
+  ``IntegrityError`` the command retries, as before.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
-from eventsourcing.persistence import OperationalError
-from eventsourcing.postgres import ConnectionPool, PostgresDatastore
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import (
+    ConnectionPool,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
 from eventsourcing.postgres import PostgresFactory as LibraryPostgresFactory
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import Environment, EnvType, retry
 
 from domain.storage import (
     POSTGRES_CONNECTION,
@@ -42,8 +58,17 @@ _pinned: ContextVar[tuple[ConnectionPool[Any], Any] | None] = ContextVar(
 )
 
 
+#: Set while a command borrows the connection it takes its locks on: the lock is the check.
+_unchecked: ContextVar[bool] = ContextVar("lent_unchecked", default=False)
+
+
 class _PinningPool(ConnectionPool[Any]):
-    """The library's pool, lending the command's own connection while a command holds one."""
+    """The library's pool, lending the command's own connection while a command holds one,
+    and lending without a check to a caller whose first statement checks the connection."""
+
+    def _check_connection(self, conn: Any) -> None:
+        if not _unchecked.get():
+            super()._check_connection(conn)
 
     @contextmanager
     def connection(self, timeout: float | None = None) -> Iterator[Any]:
@@ -69,16 +94,45 @@ class _FailFastDatastore(PostgresDatastore):
     @contextmanager
     def holding(self, keys: Sequence[int]) -> Iterator[None]:
         """Run the block on one connection, holding an advisory lock on each key."""
-        with self.get_connection() as connection:
+        keys = sorted(set(keys))
+        with ExitStack() as stack:
+            connection = self._locked_connection(keys, stack) if keys else None
+            if connection is None:
+                connection = stack.enter_context(self.get_connection())
             token = _pinned.set((self.pool, connection))
             try:
-                for key in sorted(set(keys)):
-                    connection.execute("SELECT pg_advisory_lock(%s)", (key,))
                 yield
             finally:
                 _pinned.reset(token)
                 if keys:
                     _unlock_all(connection)
+
+    def _locked_connection(self, keys: Sequence[int], stack: ExitStack) -> Any:
+        """A connection holding the locks of ``keys``, kept open by ``stack``: lent unchecked,
+        the first lock statement checking it; if that finds it broken, a checked one."""
+        with ExitStack() as attempt:
+            token = _unchecked.set(True)
+            try:
+                connection = attempt.enter_context(self.get_connection())
+            finally:
+                _unchecked.reset(token)
+            try:
+                _lock(connection, keys)
+            except Exception:
+                if not connection.broken:
+                    raise
+            else:
+                stack.push(attempt.pop_all())
+                return connection
+        # The broken connection has gone back to the pool, which discards it.
+        connection = stack.enter_context(self.get_connection())
+        _lock(connection, keys)
+        return connection
+
+
+def _lock(connection: Any, keys: Sequence[int]) -> None:
+    for key in keys:
+        connection.execute("SELECT pg_advisory_lock(%s)", (key,))
 
 
 def _unlock_all(connection: Any) -> None:
@@ -90,8 +144,56 @@ def _unlock_all(connection: Any) -> None:
         connection.close()
 
 
+class _OneTripRecorder(PostgresApplicationRecorder):
+    """The library's recorder, saving with one wait for the server (see the module docstring)."""
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if self.datastore.enable_db_functions or not stored_events:
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
+        with self.datastore.get_connection() as conn:
+            try:
+                return self._insert_in_one_trip(conn, stored_events, **kwargs)
+            except Exception:
+                # The transaction stopped at the failed statement: end it (only a warning
+                # if the server ended it already), never hiding the failure.
+                with suppress(Exception):
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _insert_in_one_trip(
+        self, conn: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        failure: Exception | None = None
+        try:
+            with conn.pipeline() as pipeline, conn.cursor() as curs:
+                curs.execute("BEGIN")
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                with conn.cursor() as ending:
+                    ending.execute("COMMIT")
+                try:
+                    pipeline.sync()
+                except Exception as error:
+                    failure = error
+                else:
+                    return self._fetch_ids_after_insert_events(curs, stored_events)
+        except Exception:
+            # Leaving the pipeline reports the statements the failure skipped ("pipeline
+            # aborted"); the failure itself is what the caller needs.
+            if failure is None:
+                raise
+        assert failure is not None
+        raise failure
+
+
 class PostgresFactory(LibraryPostgresFactory):
-    """The library's factory, with a datastore that fails fast (``PERSISTENCE_MODULE`` names it)."""
+    """The library's factory, with a datastore that fails fast (``PERSISTENCE_MODULE`` names it)
+    and the recorder that saves in one round trip."""
+
+    application_recorder_class = _OneTripRecorder
 
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)
