@@ -19,13 +19,19 @@ Round trips a command saves (each is a wait for the server, and a sign-up is a f
 - a command that locks is lent its connection unchecked: taking the first lock is the check.
   If that statement finds the connection broken (the server dropped it while it was idle),
   the connection goes back to the pool, which discards it, and the locks are taken on a
-  checked one, as the pool's own check would have done;
+  checked one, as the pool's own check would have done (unless the failure took the whole
+  wait for a connection, as a peer gone silent does: then the store is unavailable);
 - a save sends its transaction (``BEGIN``, the library's ``LOCK TABLE ... IN EXCLUSIVE
   MODE`` that keeps notification ids in commit order, ``NOTIFY``, the ``INSERT`` and
   ``COMMIT``) in one pipeline with one wait, where the library waits twice (once for the
   insert, then for the commit), so the table lock, which every writer queues for, is also
   held one round trip less. A save that collides is rolled back and raises the
-  ``IntegrityError`` the command retries, as before.
+  ``IntegrityError`` the command retries, as before;
+- the save of a command that holds advisory locks releases them in the same pipeline, after
+  its ``COMMIT``: a command ends with its save (``domain.ledger.command``), and the next
+  writer of the shift need not wait for one more round trip. If the insert fails, the server
+  skips the unlock with the rest of the pipeline, so the locks stay held for the retry; a
+  command whose save never succeeds releases them when it ends, as before.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
+from time import monotonic
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
@@ -56,6 +64,18 @@ from domain.storage import (
 _pinned: ContextVar[tuple[ConnectionPool[Any], Any] | None] = ContextVar(
     "pinned_connection", default=None
 )
+
+
+@dataclass
+class _Locks:
+    """The advisory locks of the command running on a connection, until they are released."""
+
+    connection: Any
+    held: bool = True
+
+
+#: The locks of the command running in this thread or task, if it took any.
+_locks: ContextVar[_Locks | None] = ContextVar("advisory_locks", default=None)
 
 
 #: Set while a command borrows the connection it takes its locks on: the lock is the check.
@@ -99,12 +119,14 @@ class _FailFastDatastore(PostgresDatastore):
             connection = self._locked_connection(keys, stack) if keys else None
             if connection is None:
                 connection = stack.enter_context(self.get_connection())
-            token = _pinned.set((self.pool, connection))
+            locks = _Locks(connection, held=bool(keys))
+            token, locks_token = _pinned.set((self.pool, connection)), _locks.set(locks)
             try:
                 yield
             finally:
+                _locks.reset(locks_token)
                 _pinned.reset(token)
-                if keys:
+                if locks.held:
                     _unlock_all(connection)
 
     def _locked_connection(self, keys: Sequence[int], stack: ExitStack) -> Any:
@@ -116,10 +138,12 @@ class _FailFastDatastore(PostgresDatastore):
                 connection = attempt.enter_context(self.get_connection())
             finally:
                 _unchecked.reset(token)
+            started = monotonic()
             try:
                 _lock(connection, keys)
             except Exception:
-                if not connection.broken:
+                # A peer gone silent takes its TCP timeout to fail: then the wait is spent.
+                if not connection.broken or monotonic() - started >= POSTGRES_WAIT_SECONDS:
                     raise
             else:
                 stack.push(attempt.pop_all())
@@ -172,13 +196,20 @@ class _OneTripRecorder(PostgresApplicationRecorder):
             with conn.pipeline() as pipeline, conn.cursor() as curs:
                 curs.execute("BEGIN")
                 self._insert_stored_events(curs, stored_events, **kwargs)
+                locks = _locks.get()
+                releasing = locks is not None and locks.held and locks.connection is conn
                 with conn.cursor() as ending:
                     ending.execute("COMMIT")
+                    if releasing:  # skipped by the server if the insert fails
+                        ending.execute("SELECT pg_advisory_unlock_all()")
                 try:
                     pipeline.sync()
                 except Exception as error:
                     failure = error
                 else:
+                    if releasing:
+                        assert locks is not None
+                        locks.held = False
                     return self._fetch_ids_after_insert_events(curs, stored_events)
         except Exception:
             # Leaving the pipeline reports the statements the failure skipped ("pipeline

@@ -12,8 +12,11 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from domain import postgres_store
 from domain.ledger import Ledger
+from domain.ledger.locks import advisory_key
 from domain.shift import SignUpStatus
+from domain.storage import StoreUnavailableError
 from domain.values import Actor
 from tests import factories as f
 from tests.conftest import postgres_dsn
@@ -109,3 +112,56 @@ def test_a_save_that_collides_stores_none_of_its_events_and_leaves_the_connectio
     positions = ledger.recorder.insert_events([_stored(fresh, 1)])  # the one connection again
     assert positions == [ledger.recorder.max_notification_id()]
     assert [e.originator_version for e in ledger.recorder.select_events(fresh)] == [1]
+
+
+def _locked(id: uuid.UUID) -> bool:
+    """Whether some session holds the advisory lock of an aggregate id (its 64-bit key is
+    shown in two unsigned halves)."""
+    key = advisory_key(id) & 0xFFFF_FFFF_FFFF_FFFF
+    with psycopg.connect(postgres_dsn(), autocommit=True) as other:
+        row = other.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid::bigint = %s AND objid::bigint = %s AND objsubid = 1",
+            (key >> 32, key & 0xFFFF_FFFF),
+        ).fetchone()
+    assert row is not None
+    return bool(row[0])
+
+
+def test_a_save_that_collides_keeps_the_locks_for_the_retry_and_one_that_lands_releases_them(
+    ledger,
+):
+    taken, fresh = uuid.uuid4(), uuid.uuid4()
+    ledger.recorder.insert_events([_stored(taken, 1)])
+    with ledger.holding([taken]):
+        assert _locked(taken)
+        with pytest.raises(IntegrityError):
+            ledger.recorder.insert_events([_stored(taken, 1)])
+        assert _locked(taken)
+
+        ledger.recorder.insert_events([_stored(fresh, 1)])
+        assert not _locked(taken)  # released with the commit, before the command ends
+    assert not _locked(taken)
+
+
+def test_a_command_that_stores_nothing_releases_its_locks_when_it_ends(ledger):
+    shift = uuid.uuid4()
+    with ledger.holding([shift]):
+        assert _locked(shift)
+    assert not _locked(shift)
+
+
+def test_a_sign_up_whose_connection_took_the_whole_wait_to_fail_is_not_tried_again(
+    ledger, monkeypatch
+):
+    community = f.community(ledger)
+    shift = f.shift(ledger, f.activity(ledger, community), starts_in=timedelta(days=2))
+    volunteer = f.volunteer(ledger, community)
+    _drop_pooled_connections(ledger)
+    ticks = iter(range(0, 1000, 2))  # each reading of the clock two seconds after the last
+    monkeypatch.setattr(postgres_store, "monotonic", lambda: next(ticks))
+    requests = _pool(ledger).get_stats()["requests_num"]
+
+    with pytest.raises(StoreUnavailableError):
+        ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
+    assert _pool(ledger).get_stats()["requests_num"] == requests + 1
