@@ -12,8 +12,8 @@ command use it, instead of borrowing a connection (and checking it) for each sta
 the command holds session-level advisory locks on the aggregates it names (``pg_advisory_lock``,
 in ascending order of key), from before its first load until its save has committed, so that
 writers to one shift queue across workers and machines (``domain.ledger.locks``). The locks
-are released before the connection goes back to the pool; if that fails, the connection is
-closed, which releases them too.
+are released with the save's commit (below), or at the latest before the connection goes back
+to the pool; if that fails, the connection is closed, which releases them too.
 
 Round trips a command saves (each is a wait for the server, and a sign-up is a few of them):
 - a command that locks is lent its connection unchecked: taking the first lock is the check.
