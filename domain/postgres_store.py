@@ -31,19 +31,29 @@ Round trips a command saves (each is a wait for the server, and a sign-up is a f
   its ``COMMIT``: a command ends with its save (``domain.ledger.command``), and the next
   writer of the shift need not wait for one more round trip. If the insert fails, the server
   skips the unlock with the rest of the pipeline, so the locks stay held for the retry; a
-  command whose save never succeeds releases them when it ends, as before.
+  command whose save never succeeds releases them when it ends, as before;
+- the events stored after the cached versions of the locked aggregates are read in the
+  pipeline of the locks (``PostgresFactory.holding``, ``LedgerRepository.prefetched``): each
+  select is a later statement than the locks, with a snapshot of its own, so it reads what a
+  load just after the locks would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from time import monotonic
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     ConnectionPool,
     PostgresApplicationRecorder,
@@ -112,26 +122,32 @@ class _FailFastDatastore(PostgresDatastore):
             raise
 
     @contextmanager
-    def holding(self, keys: Sequence[int]) -> Iterator[None]:
-        """Run the block on one connection, holding an advisory lock on each key."""
+    def holding(self, keys: Sequence[int], reads: _Reads | None = None) -> Iterator[Read]:
+        """Run the block on one connection, holding an advisory lock on each key; yields the
+        events ``reads`` asked for, read in the round trip of the locks."""
         keys = sorted(set(keys))
+        read: Read = {}
         with ExitStack() as stack:
-            connection = self._locked_connection(keys, stack) if keys else None
-            if connection is None:
+            if keys:
+                connection, read = self._locked_connection(keys, reads, stack)
+            else:
                 connection = stack.enter_context(self.get_connection())
             locks = _Locks(connection, held=bool(keys))
             token, locks_token = _pinned.set((self.pool, connection)), _locks.set(locks)
             try:
-                yield
+                yield read
             finally:
                 _locks.reset(locks_token)
                 _pinned.reset(token)
                 if locks.held:
                     _unlock_all(connection)
 
-    def _locked_connection(self, keys: Sequence[int], stack: ExitStack) -> Any:
-        """A connection holding the locks of ``keys``, kept open by ``stack``: lent unchecked,
-        the first lock statement checking it; if that finds it broken, a checked one."""
+    def _locked_connection(
+        self, keys: Sequence[int], reads: _Reads | None, stack: ExitStack
+    ) -> tuple[Any, Read]:
+        """A connection holding the locks of ``keys``, kept open by ``stack``, and what
+        ``reads`` asked for: lent unchecked, the first lock statement checking it; if that
+        finds it broken, a checked one."""
         with ExitStack() as attempt:
             token = _unchecked.set(True)
             try:
@@ -140,23 +156,65 @@ class _FailFastDatastore(PostgresDatastore):
                 _unchecked.reset(token)
             started = monotonic()
             try:
-                _lock(connection, keys)
+                read = _lock(connection, keys, reads)
             except Exception:
                 # A peer gone silent takes its TCP timeout to fail: then the wait is spent.
                 if not connection.broken or monotonic() - started >= POSTGRES_WAIT_SECONDS:
                     raise
             else:
                 stack.push(attempt.pop_all())
-                return connection
+                return connection, read
         # The broken connection has gone back to the pool, which discards it.
         connection = stack.enter_context(self.get_connection())
-        _lock(connection, keys)
-        return connection
+        return connection, _lock(connection, keys, reads)
 
 
-def _lock(connection: Any, keys: Sequence[int]) -> None:
-    for key in keys:
-        connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+#: Events read with a command's locks: by aggregate id, the version they follow and the events.
+Read = dict[UUID, tuple[int, list[StoredEvent]]]
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What to read after the locks: the events after these versions, with this statement."""
+
+    statement: str  # the recorder's select of one aggregate's events after a version
+    versions: Mapping[UUID, int]
+
+
+def _lock(connection: Any, keys: Sequence[int], reads: _Reads | None) -> Read:
+    """Take the locks, then read: in one pipeline, so one wait for the server. The reads are
+    later statements than the locks, each with a snapshot of its own, so they see every save
+    committed before the locks were granted, as a load after the locks would."""
+    if reads is None or not reads.versions:
+        for key in keys:
+            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        return {}
+    with connection.pipeline():
+        for key in keys:
+            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        cursors = [
+            (id, version, connection.execute(reads.statement, (id, version), prepare=True))
+            for id, version in reads.versions.items()
+        ]
+    return {
+        id: (
+            version,
+            [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in cursor.fetchall()
+            ],
+        )
+        for id, version, cursor in cursors
+    }
 
 
 def _unlock_all(connection: Any) -> None:
@@ -238,10 +296,26 @@ class PostgresFactory(LibraryPostgresFactory):
         pool.timeout = POSTGRES_WAIT_SECONDS
         pool.reconnect_timeout = POSTGRES_RECONNECT_SECONDS
 
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, PostgresApplicationRecorder):
+            # The recorder's select of one aggregate's events, after a version.
+            table = f"{_quoted(self.datastore.schema)}.{_quoted(recorder.events_table_name)}"
+            self._events_after = (
+                f"SELECT * FROM {table} WHERE originator_id = %s AND originator_version > %s "
+                "ORDER BY originator_version ASC"
+            )
+        return recorder
+
     @contextmanager
-    def holding(self, keys: Sequence[int]) -> Iterator[None]:
-        """A command's connection and advisory locks (see the module docstring)."""
+    def holding(
+        self, keys: Sequence[int], versions: Mapping[UUID, int] | None = None
+    ) -> Iterator[Read]:
+        """A command's connection and advisory locks (see the module docstring), and the
+        events stored after these versions of the locked aggregates, read with the locks."""
         datastore = self.datastore
         assert isinstance(datastore, _FailFastDatastore)
-        with datastore.holding(keys):
-            yield
+        statement = getattr(self, "_events_after", None)
+        reads = _Reads(statement, versions) if versions and statement is not None else None
+        with datastore.holding(keys, reads) as read:
+            yield read

@@ -165,3 +165,27 @@ def test_a_sign_up_whose_connection_took_the_whole_wait_to_fail_is_not_tried_aga
     with pytest.raises(StoreUnavailableError):
         ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer))
     assert _pool(ledger).get_stats()["requests_num"] == requests + 1
+
+
+def test_a_sign_up_reads_its_cached_shift_s_new_events_with_its_lock(postgres_schema, clock):
+    mine, other = (Ledger(postgres_schema, clock=clock, env=ONE_CONNECTION) for _ in range(2))
+    try:
+        community = f.community(mine)
+        shift = f.shift(mine, f.activity(mine, community), capacity=1)
+        early, late = f.volunteer(mine, community), f.volunteer(mine, community, name="李华")
+        mine.shift(shift)  # cached here at its first version
+        other.sign_up(shift, early, Actor.volunteer(early))  # another worker takes the place
+        asked: list[uuid.UUID] = []
+        select_events = mine.recorder.select_events
+
+        def counting(originator_id, **kwargs):
+            asked.append(originator_id)
+            return select_events(originator_id, **kwargs)
+
+        mine.recorder.select_events = counting  # type: ignore[method-assign]
+
+        assert mine.sign_up(shift, late, Actor.volunteer(late)) == SignUpStatus.WAITLISTED
+        assert shift not in asked  # read in the round trip of the lock, after it
+    finally:
+        mine.close()
+        other.close()
