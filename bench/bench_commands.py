@@ -6,11 +6,15 @@
 Measured, each as commands (or commits) per second, in one run on one store:
 - ``raw_commit``: one row of ``PAYLOAD_BYTES`` inserted and committed, one after another,
   timed before and after the commands and averaged (a shared disk's speed drifts);
+- ``raw_commit_threads`` (PostgreSQL only): the same from ``threads`` threads at once, each on a
+  connection of its own (the server then flushes several commits at once), the reference of
+  the threaded sign-ups;
 - ``spread``: sign-ups spread over ``SHIFTS`` shifts, one after another;
 - ``spread_threads``: the same from ``threads`` threads at once;
 - ``hot_shift``: sign-ups all for one shift from ``threads`` threads at once (its places fill,
   the rest go on the waitlist);
-and the ratios of each to the raw commit, and of the hot shift to the spread sign-ups (both
+and the ratios of each to the raw commit (the threaded ones also to the threaded raw commit on
+PostgreSQL), and of the hot shift to the spread sign-ups (both
 threaded). ``hot_shift_gave_up`` counts sign-ups that gave up after retries (wanted: 0).
 
 Prints figures; asserts nothing. ``run(store_url)`` returns them for ``volunteer-ledger bench``.
@@ -43,7 +47,9 @@ NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, float]:
     """The figures of the module docstring, measured on an empty store at ``store_url``."""
+    postgres = "SQLITE_DBNAME" not in store_env(store_url)
     raw_before = raw_commit_rate(store_url, sign_ups)
+    raw_threads_before = raw_commit_rate(store_url, sign_ups, threads) if postgres else 0.0
     ledger = Ledger(store_url, clock=lambda: NOW)
     try:
         community = ledger.create_organisation(name="和平里社区", kind="community")
@@ -70,7 +76,7 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
     finally:
         ledger.close()
     raw = (raw_before + raw_commit_rate(store_url, sign_ups)) / 2
-    return {
+    figures = {
         "raw_commit": raw,
         "spread": spread,
         "spread_threads": spread_threads,
@@ -81,10 +87,17 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
         "hot_shift_to_spread_threads": hot_shift / spread_threads,
         "hot_shift_gave_up": float(sum(gave_up)),
     }
+    if postgres:
+        raw_threads = (raw_threads_before + raw_commit_rate(store_url, sign_ups, threads)) / 2
+        figures["raw_commit_threads"] = raw_threads
+        figures["spread_threads_to_raw_threads"] = spread_threads / raw_threads
+        figures["hot_shift_to_raw_threads"] = hot_shift / raw_threads
+    return figures
 
 
-def raw_commit_rate(store_url: str, commits: int) -> float:
-    """Rows committed per second, one row per transaction, in a table of the same store."""
+def raw_commit_rate(store_url: str, commits: int, threads: int = 1) -> float:
+    """Rows committed per second, one row per transaction, in a table of the same store; on
+    PostgreSQL from ``threads`` threads at once, each on a connection of its own."""
     payload = b"x" * PAYLOAD_BYTES
     env = store_env(store_url)
     if "SQLITE_DBNAME" in env:
@@ -102,24 +115,37 @@ def raw_commit_rate(store_url: str, commits: int) -> float:
         finally:
             db.close()
     schema = env.get("POSTGRES_SCHEMA", "public")
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        autocommit=True,
-    ) as conn:
-        conn.execute(
+    connections = [
+        psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            autocommit=True,
+        )
+        for _ in range(threads)
+    ]
+    try:
+        connections[0].execute(
             f'CREATE TABLE IF NOT EXISTS "{schema}".bench_raw'
             " (id BIGSERIAL PRIMARY KEY, payload BYTEA)"
         )
+        insert = f'INSERT INTO "{schema}".bench_raw (payload) VALUES (%s)'
 
-        def commit_postgres() -> None:
-            for _ in range(commits):
-                conn.execute(f'INSERT INTO "{schema}".bench_raw (payload) VALUES (%s)', (payload,))
+        def commit_postgres(index: int) -> None:
+            conn = connections[index]
+            for _ in range(index, commits, threads):
+                conn.execute(insert, (payload,))
 
-        return _rate(commits, commit_postgres)
+        def commit_all() -> None:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(commit_postgres, range(threads)))
+
+        return _rate(commits, commit_all)
+    finally:
+        for conn in connections:
+            conn.close()
 
 
 def _rate(count: int, action: Callable[[], object]) -> float:

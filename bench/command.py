@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings
-from bench.builder import build_ledger
+from bench.builder import LoadPlan, build_ledger
 from bench.charts import write_charts
 from bench.context import SCALES, Context
 from bench.http_load import log_in, run_rounds, summarise
@@ -27,6 +27,7 @@ from bench.report import machine, write_json, write_markdown
 from bench.scratch_store import scratch_store
 from bench.sections import SECTIONS
 from bench.server import running_service
+from bench.workers import compare_workers
 from bench.wrk import WrkMissingError, ensure_wrk
 
 
@@ -50,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only", default="", help="comma-separated sections to run (default: every one)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API workers of the service the HTTP loads and the soak meet (above 1: postgres)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,15 +65,20 @@ def run(args: argparse.Namespace) -> int:
     if args.events:
         scale = dataclasses.replace(scale, events=args.events)
     only = {name for name in args.only.split(",") if name}
-    unknown = only - set(SECTIONS) - {"http", "memory"}
+    unknown = only - set(SECTIONS) - {"http", "memory", "workers"}
     if unknown:
-        known = ", ".join(["http", "memory", *SECTIONS])
+        known = ", ".join(["http", "memory", "workers", *SECTIONS])
         print(
             f"volunteer-ledger bench: unknown sections: {', '.join(sorted(unknown))} "
             f"(known: {known})",
             file=sys.stderr,
         )
         return 2
+    if args.workers > 1 and args.store != "postgres":
+        print("volunteer-ledger bench: --workers above 1 needs --store postgres", file=sys.stderr)
+        return 2
+    # One worker against two: on PostgreSQL (the only store several workers share).
+    workers = args.store == "postgres" and (not only or "workers" in only)
     try:
         ensure_wrk()
     except WrkMissingError as missing:
@@ -80,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings(data_dir=data or out / "data", store=store)
         bar = ProgressBar(f"building {scale.events:,} events")
         started = time.perf_counter()
-        built = build_ledger(settings, scale.events, seed=args.seed, progress=bar)
+        plan = LoadPlan(runs=scale.rounds * (3 if workers else 1))
+        built = build_ledger(settings, scale.events, seed=args.seed, plan=plan, progress=bar)
         bar.close()
         report["build"] = {
             "events": built.events,
@@ -90,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             "commands": dict(built.commands),
         }
         _say(f"built {built.events:,} events; starting the service")
-        with running_service(settings, out / "logs", args.port) as service:
+        with running_service(settings, out / "logs", args.port, args.workers) as service:
             token = log_in(service.url, built.organiser_login, built.organiser_password)
             if not only or "http" in only:
                 _say(f"HTTP: {scale.rounds} rounds of 5 loads, {scale.seconds:g} s each")
@@ -108,6 +121,17 @@ def run(args: argparse.Namespace) -> int:
                     cycles=scale.soak_cycles,
                     seconds=scale.soak_seconds,
                 )
+        if workers:
+            _say(f"API workers: 1 against 2, {scale.rounds} rounds")
+            report["workers"] = compare_workers(
+                settings,
+                built,
+                out / "logs",
+                rounds=scale.rounds,
+                seconds=scale.seconds,
+                first_shifts=scale.rounds,
+                port=args.port,
+            )
         context = Context(settings, built, scale, args.store, out)
         report["sections"] = {}
         for name, section in SECTIONS.items():

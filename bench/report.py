@@ -8,6 +8,7 @@ import os
 import platform
 import shutil
 import sqlite3
+import statistics
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
@@ -87,6 +88,39 @@ def http_table(http: dict[str, Any]) -> list[str]:
     return lines
 
 
+def workers_table(workers: dict[str, Any]) -> list[str]:
+    """Each number of workers: medians over the rounds (lowest–highest), and the cores used."""
+    lines = [
+        "| API workers | sign-ups/s | p50 ms | p99 ms | /healthz/s | 5xx + no answer | "
+        "cores: api | projections | postgres | wrk | machine |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for count, runs in workers["rounds"].items():
+
+        def median(values: list[float]) -> str:
+            return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+
+        def cores(name: str, runs: list[dict[str, Any]] = runs) -> str:
+            return f"{statistics.median(r['cores'].get(name, 0.0) for r in runs):.2f}"
+
+        lines.append(
+            f"| {count} | {median([r['rate'] for r in runs])} | "
+            f"{median([r['p50_ms'] for r in runs])} | {median([r['p99_ms'] for r in runs])} | "
+            f"{median([r['healthz_rate'] for r in runs])} | "
+            f"{sum(r['failures'] for r in runs)} | {cores('api')} | "
+            f"{cores('projections worker')} | {cores('postgres backends')} | "
+            f"{cores('load (wrk)')} | {cores('machine')} of {cores('machine_cores')} |"
+        )
+    ratio = workers["two_to_one"]
+    if ratio["median"] is not None:
+        lines += [
+            "",
+            f"Two workers beside one: {ratio['median']:.2f}× "
+            f"({ratio['low']:.2f}–{ratio['high']:.2f}), each round's pair measured in turn.",
+        ]
+    return lines
+
+
 def memory_table(memory: dict[str, Any]) -> list[str]:
     """Each phase's peak RSS per process, and what each process held after it (threads, open
     SQLite files: each a connection with its own page cache)."""
@@ -162,6 +196,13 @@ def write_markdown(out: Path, report: dict[str, Any], charts: list[str]) -> Path
         lines += ["", "## HTTP under load (wrk)", "", *http_table(report["http"])]
     if "memory" in report:
         lines += ["", "## Memory over a soak", "", *memory_table(report["memory"])]
+    if "workers" in report:
+        lines += [
+            "",
+            "## Spread sign-ups: one API worker against two (PostgreSQL)",
+            "",
+            *workers_table(report["workers"]),
+        ]
     for name, section in report["sections"].items():
         lines += ["", f"## {name.replace('_', ' ').capitalize()}", ""]
         if "error" in section:

@@ -44,9 +44,12 @@ def _command(*args: str) -> list[str]:
 
 
 @contextmanager
-def running_service(settings: Settings, logs: Path, port: int | None = None) -> Iterator[Service]:
-    """The API (one worker, projections not followed in-process) and a projections worker;
-    yields once the API answers and the read models have caught up; stops both after."""
+def running_service(
+    settings: Settings, logs: Path, port: int | None = None, workers: int = 1
+) -> Iterator[Service]:
+    """The API (``workers`` workers, projections not followed in-process) and a projections
+    worker; yields once the API answers and the read models have caught up; stops both after.
+    With several workers ``api_pid`` is their supervisor's."""
     port = port or free_port()
     env = {
         **os.environ,
@@ -61,7 +64,7 @@ def running_service(settings: Settings, logs: Path, port: int | None = None) -> 
     try:
         for name, args in (
             ("projections", _command("projections", "run")),
-            ("api", _command("serve", "--port", str(port))),
+            ("api", _command("serve", "--port", str(port), "--workers", str(workers))),
         ):
             with (logs / f"{name}.log").open("wb") as log:
                 processes.append(

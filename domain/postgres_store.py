@@ -12,21 +12,55 @@ command use it, instead of borrowing a connection (and checking it) for each sta
 the command holds session-level advisory locks on the aggregates it names (``pg_advisory_lock``,
 in ascending order of key), from before its first load until its save has committed, so that
 writers to one shift queue across workers and machines (``domain.ledger.locks``). The locks
-are released before the connection goes back to the pool; if that fails, the connection is
-closed, which releases them too.
+are released with the save's commit (below), or at the latest before the connection goes back
+to the pool; if that fails, the connection is closed, which releases them too.
+
+Round trips a command saves (each is a wait for the server, and a sign-up is a few of them):
+- a command that locks is lent its connection unchecked: taking the first lock is the check.
+  If that statement finds the connection broken (the server dropped it while it was idle),
+  the connection goes back to the pool, which discards it, and the locks are taken on a
+  checked one, as the pool's own check would have done (unless the failure took the whole
+  wait for a connection, as a peer gone silent does: then the store is unavailable);
+- a save sends its transaction (``BEGIN``, the library's ``LOCK TABLE ... IN EXCLUSIVE
+  MODE`` that keeps notification ids in commit order, ``NOTIFY``, the ``INSERT`` and
+  ``COMMIT``) in one pipeline with one wait, where the library waits twice (once for the
+  insert, then for the commit), so the table lock, which every writer queues for, is also
+  held one round trip less. A save that collides is rolled back and raises the
+  ``IntegrityError`` the command retries, as before;
+- the save of a command that holds advisory locks releases them in the same pipeline, after
+  its ``COMMIT``: a command ends with its save (``domain.ledger.command``), and the next
+  writer of the shift need not wait for one more round trip. If the insert fails, the server
+  skips the unlock with the rest of the pipeline, so the locks stay held for the retry; a
+  command whose save never succeeds releases them when it ends, as before;
+- the events stored after the cached versions of the locked aggregates are read in the
+  pipeline of the locks (``PostgresFactory.holding``, ``LedgerRepository.prefetched``): each
+  select is a later statement than the locks, with a snapshot of its own, so it reads what a
+  load just after the locks would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
+from dataclasses import dataclass
+from time import monotonic
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import OperationalError
-from eventsourcing.postgres import ConnectionPool, PostgresDatastore
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    ConnectionPool,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
 from eventsourcing.postgres import PostgresFactory as LibraryPostgresFactory
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import Environment, EnvType, retry
 
 from domain.storage import (
     POSTGRES_CONNECTION,
@@ -42,8 +76,29 @@ _pinned: ContextVar[tuple[ConnectionPool[Any], Any] | None] = ContextVar(
 )
 
 
+@dataclass
+class _Locks:
+    """The advisory locks of the command running on a connection, until they are released."""
+
+    connection: Any
+    held: bool = True
+
+
+#: The locks of the command running in this thread or task, if it took any.
+_locks: ContextVar[_Locks | None] = ContextVar("advisory_locks", default=None)
+
+
+#: Set while a command borrows the connection it takes its locks on: the lock is the check.
+_unchecked: ContextVar[bool] = ContextVar("lent_unchecked", default=False)
+
+
 class _PinningPool(ConnectionPool[Any]):
-    """The library's pool, lending the command's own connection while a command holds one."""
+    """The library's pool, lending the command's own connection while a command holds one,
+    and lending without a check to a caller whose first statement checks the connection."""
+
+    def _check_connection(self, conn: Any) -> None:
+        if not _unchecked.get():
+            super()._check_connection(conn)
 
     @contextmanager
     def connection(self, timeout: float | None = None) -> Iterator[Any]:
@@ -67,18 +122,99 @@ class _FailFastDatastore(PostgresDatastore):
             raise
 
     @contextmanager
-    def holding(self, keys: Sequence[int]) -> Iterator[None]:
-        """Run the block on one connection, holding an advisory lock on each key."""
-        with self.get_connection() as connection:
-            token = _pinned.set((self.pool, connection))
+    def holding(self, keys: Sequence[int], reads: _Reads | None = None) -> Iterator[Read]:
+        """Run the block on one connection, holding an advisory lock on each key; yields the
+        events ``reads`` asked for, read in the round trip of the locks."""
+        keys = sorted(set(keys))
+        read: Read = {}
+        with ExitStack() as stack:
+            if keys:
+                connection, read = self._locked_connection(keys, reads, stack)
+            else:
+                connection = stack.enter_context(self.get_connection())
+            locks = _Locks(connection, held=bool(keys))
+            token, locks_token = _pinned.set((self.pool, connection)), _locks.set(locks)
             try:
-                for key in sorted(set(keys)):
-                    connection.execute("SELECT pg_advisory_lock(%s)", (key,))
-                yield
+                yield read
             finally:
+                _locks.reset(locks_token)
                 _pinned.reset(token)
-                if keys:
+                if locks.held:
                     _unlock_all(connection)
+
+    def _locked_connection(
+        self, keys: Sequence[int], reads: _Reads | None, stack: ExitStack
+    ) -> tuple[Any, Read]:
+        """A connection holding the locks of ``keys``, kept open by ``stack``, and what
+        ``reads`` asked for: lent unchecked, the first lock statement checking it; if that
+        finds it broken, a checked one."""
+        with ExitStack() as attempt:
+            token = _unchecked.set(True)
+            try:
+                connection = attempt.enter_context(self.get_connection())
+            finally:
+                _unchecked.reset(token)
+            started = monotonic()
+            try:
+                read = _lock(connection, keys, reads)
+            except Exception:
+                # A peer gone silent takes its TCP timeout to fail: then the wait is spent.
+                if not connection.broken or monotonic() - started >= POSTGRES_WAIT_SECONDS:
+                    raise
+            else:
+                stack.push(attempt.pop_all())
+                return connection, read
+        # The broken connection has gone back to the pool, which discards it.
+        connection = stack.enter_context(self.get_connection())
+        return connection, _lock(connection, keys, reads)
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+#: Events read with a command's locks: by aggregate id, the version they follow and the events.
+Read = dict[UUID, tuple[int, list[StoredEvent]]]
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """What to read after the locks: the events after these versions, with this statement."""
+
+    statement: str  # the recorder's select of one aggregate's events after a version
+    versions: Mapping[UUID, int]
+
+
+def _lock(connection: Any, keys: Sequence[int], reads: _Reads | None) -> Read:
+    """Take the locks, then read: in one pipeline, so one wait for the server. The reads are
+    later statements than the locks, each with a snapshot of its own, so they see every save
+    committed before the locks were granted, as a load after the locks would."""
+    if reads is None or not reads.versions:
+        for key in keys:
+            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        return {}
+    with connection.pipeline():
+        for key in keys:
+            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        cursors = [
+            (id, version, connection.execute(reads.statement, (id, version), prepare=True))
+            for id, version in reads.versions.items()
+        ]
+    return {
+        id: (
+            version,
+            [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in cursor.fetchall()
+            ],
+        )
+        for id, version, cursor in cursors
+    }
 
 
 def _unlock_all(connection: Any) -> None:
@@ -90,8 +226,63 @@ def _unlock_all(connection: Any) -> None:
         connection.close()
 
 
+class _OneTripRecorder(PostgresApplicationRecorder):
+    """The library's recorder, saving with one wait for the server (see the module docstring)."""
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if self.datastore.enable_db_functions or not stored_events:
+            ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            return ids
+        with self.datastore.get_connection() as conn:
+            try:
+                return self._insert_in_one_trip(conn, stored_events, **kwargs)
+            except Exception:
+                # The transaction stopped at the failed statement: end it (only a warning
+                # if the server ended it already), never hiding the failure.
+                with suppress(Exception):
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _insert_in_one_trip(
+        self, conn: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        failure: Exception | None = None
+        try:
+            with conn.pipeline() as pipeline, conn.cursor() as curs:
+                curs.execute("BEGIN")
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                locks = _locks.get()
+                releasing = locks is not None and locks.held and locks.connection is conn
+                with conn.cursor() as ending:
+                    ending.execute("COMMIT")
+                    if releasing:  # skipped by the server if the insert fails
+                        ending.execute("SELECT pg_advisory_unlock_all()")
+                try:
+                    pipeline.sync()
+                except Exception as error:
+                    failure = error
+                else:
+                    if releasing:
+                        assert locks is not None
+                        locks.held = False
+                    return self._fetch_ids_after_insert_events(curs, stored_events)
+        except Exception:
+            # Leaving the pipeline reports the statements the failure skipped ("pipeline
+            # aborted"); the failure itself is what the caller needs.
+            if failure is None:
+                raise
+        assert failure is not None
+        raise failure
+
+
 class PostgresFactory(LibraryPostgresFactory):
-    """The library's factory, with a datastore that fails fast (``PERSISTENCE_MODULE`` names it)."""
+    """The library's factory, with a datastore that fails fast (``PERSISTENCE_MODULE`` names it)
+    and the recorder that saves in one round trip."""
+
+    application_recorder_class = _OneTripRecorder
 
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)
@@ -105,10 +296,26 @@ class PostgresFactory(LibraryPostgresFactory):
         pool.timeout = POSTGRES_WAIT_SECONDS
         pool.reconnect_timeout = POSTGRES_RECONNECT_SECONDS
 
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, PostgresApplicationRecorder):
+            # The recorder's select of one aggregate's events, after a version.
+            table = f"{_quoted(self.datastore.schema)}.{_quoted(recorder.events_table_name)}"
+            self._events_after = (
+                f"SELECT * FROM {table} WHERE originator_id = %s AND originator_version > %s "
+                "ORDER BY originator_version ASC"
+            )
+        return recorder
+
     @contextmanager
-    def holding(self, keys: Sequence[int]) -> Iterator[None]:
-        """A command's connection and advisory locks (see the module docstring)."""
+    def holding(
+        self, keys: Sequence[int], versions: Mapping[UUID, int] | None = None
+    ) -> Iterator[Read]:
+        """A command's connection and advisory locks (see the module docstring), and the
+        events stored after these versions of the locked aggregates, read with the locks."""
         datastore = self.datastore
         assert isinstance(datastore, _FailFastDatastore)
-        with datastore.holding(keys):
-            yield
+        statement = getattr(self, "_events_after", None)
+        reads = _Reads(statement, versions) if versions and statement is not None else None
+        with datastore.holding(keys, reads) as read:
+            yield read

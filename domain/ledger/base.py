@@ -140,15 +140,25 @@ class LedgerBase(Application[UUID]):
     def holding(self, ids: Iterable[UUID]) -> Iterator[None]:
         """Hold the locks of these aggregates (``domain.ledger.locks``): this process's, then,
         on PostgreSQL, the advisory locks that queue other processes, with the connection a
-        command runs on."""
+        command runs on. There the events stored after the cached copies of these aggregates
+        are read in the same round trip as the locks, and their loads use them."""
         ids = sorted(set(ids))
         across = getattr(self.factory, "holding", None)
         with self.locks.holding(ids):
             if across is None:
                 yield
-            else:
-                with across([advisory_key(id) for id in ids]):
+                return
+            repository = self.repository
+            if not isinstance(repository, LedgerRepository):
+                with across([advisory_key(id) for id in ids], {}):
                     yield
+                return
+            versions = repository.cached_versions(ids)
+            with (
+                across([advisory_key(id) for id in ids], versions) as read,
+                repository.prefetched(read),
+            ):
+                yield
 
     def construct_recorder(self) -> ApplicationRecorder:
         return _creating_tables(super().construct_recorder)

@@ -23,8 +23,9 @@ the lock is held, and an aggregate whose fast-forward failed is evicted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from copy import deepcopy
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -38,6 +39,7 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
 
 from domain.organisation import Organisation
 from domain.receipt import Receipt
@@ -58,6 +60,12 @@ CACHED_TYPES: tuple[type[Aggregate], ...] = (
     Receipt,
 )
 
+
+#: Events a command read for the aggregates it locked, in the round trip of its locks
+#: (``prefetched``): by id, the cached version they follow and the events stored after it.
+_prefetched: ContextVar[dict[UUID, tuple[int, Sequence[StoredEvent]]] | None] = ContextVar(
+    "prefetched_events", default=None
+)
 
 #: Values that never change once made: a copy shares them (``copy.deepcopy`` rebuilds UUIDs and
 #: datetimes one by one, which made the copy the largest cost of a cached load).
@@ -128,6 +136,28 @@ class LedgerRepository(Repository[UUID]):
             finally:
                 self._disuse_fastforward_lock(aggregate.id)
 
+    def cached_versions(self, ids: Iterable[UUID]) -> dict[UUID, int]:
+        """The version of each of these aggregates in the cache (those it holds)."""
+        cache, found = self.cache, {}
+        if cache is not None:
+            for id in ids:
+                with suppress(KeyError):
+                    found[id] = cache.get(id).version
+        return found
+
+    @contextmanager
+    def prefetched(self, reads: Mapping[UUID, tuple[int, Sequence[StoredEvent]]]) -> Iterator[None]:
+        """While the block runs, a fast-forward of one of these aggregates from the version
+        read after uses the events read instead of querying the store: once, and only if the
+        cached copy is still at that version (another load of this process may have moved it
+        on; a retry after a collision queries again). The caller read them after taking the
+        aggregates' locks, so they are what a query would return."""
+        token = _prefetched.set(dict(reads))
+        try:
+            yield
+        finally:
+            _prefetched.reset(token)
+
     def get(
         self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any
     ) -> Any:  # the library's signature is generic in the aggregate type
@@ -154,7 +184,7 @@ class LedgerRepository(Repository[UUID]):
             cache.put(aggregate_id, aggregate)
             return aggregate
         try:
-            new_events = self.event_store.get(originator_id=aggregate_id, gt=cached.version)
+            new_events = self._events_after(aggregate_id, cached.version)
             advanced = project_aggregate(cached, cast(Any, new_events))
         except BaseException:
             cache.evict(aggregate_id)
@@ -163,3 +193,10 @@ class LedgerRepository(Repository[UUID]):
             cache.evict(aggregate_id)
             raise AggregateNotFoundError(aggregate_id)
         return advanced
+
+    def _events_after(self, aggregate_id: UUID, version: int) -> Iterable[Any]:
+        pending = _prefetched.get()
+        read = pending.pop(aggregate_id, None) if pending else None
+        if read is not None and read[0] == version:
+            return [self.event_store.mapper.to_domain_event(event) for event in read[1]]
+        return self.event_store.get(originator_id=aggregate_id, gt=version)

@@ -26,6 +26,19 @@ def test_an_unknown_section_is_refused_in_one_line(capsys):
     assert "\n" not in err
 
 
+def test_several_api_workers_on_sqlite_are_refused_in_one_line(capsys):
+    assert main(["--workers", "2"]) == 2
+
+    err = capsys.readouterr().err.strip()
+    assert err == "volunteer-ledger bench: --workers above 1 needs --store postgres"
+
+
+def test_the_comparison_of_api_workers_is_a_part_one_may_choose(capsys):
+    assert main(["--only", "workers,speed"]) == 2
+
+    assert "(known: http, memory, workers," in capsys.readouterr().err
+
+
 def test_without_wrk_and_no_way_to_install_it_the_benchmark_stops_at_once(
     monkeypatch, capsys, tmp_path
 ):

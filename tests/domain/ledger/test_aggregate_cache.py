@@ -121,3 +121,25 @@ def test_a_copy_for_a_command_equals_the_cached_aggregate_and_shares_nothing_mut
     assert vars(copied) == vars(shift)
     copied.confirmed.append(uuid4())
     assert copied.confirmed != shift.confirmed
+
+
+def _sign_up_elsewhere(ledger: Ledger, shift, community) -> None:
+    someone = f.volunteer(ledger, community, name="李华")
+    ledger.sign_up(shift, someone, Actor.volunteer(someone))
+
+
+def test_events_read_beside_a_command_s_locks_are_used_once_and_only_from_their_version(
+    two_workers,
+):
+    mine, other = two_workers
+    community = f.community(mine)
+    shift = f.shift(mine, f.activity(mine, community))
+    version = mine.shift(shift).version  # cached here
+    _sign_up_elsewhere(other, shift, community)
+    repository = mine.repository
+
+    with repository.prefetched({shift: (version, [])}):  # read before the other's sign-up
+        assert mine.shift(shift).version == version
+        assert mine.shift(shift).version > version  # used once: then the store is asked
+    with repository.prefetched({shift: (version - 1, [])}):
+        assert mine.shift(shift).version > version  # not from the cached version: ignored
