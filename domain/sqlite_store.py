@@ -29,7 +29,8 @@ from __future__ import annotations
 import copy
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +252,26 @@ class GroupCommitDatastore(SQLiteDatastore):
         # subclass adds behaviour only, no state.
         self.pool.__class__ = _DurablePool
         self.committer = GroupCommitter(self.pool)
+
+    @contextmanager
+    def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
+        """For writing, the library's transaction; for reading, a cursor in autocommit mode.
+
+        Every read of the library's recorders is one ``SELECT``, which SQLite runs in a read
+        transaction of its own, on one snapshot: the library's ``BEGIN`` and ``ROLLBACK``
+        around it were two more statements for each load, and nothing more.
+        """
+        if commit:
+            with super().transaction(commit=True) as cursor:
+                yield cursor
+            return
+        with self.get_connection(commit=False) as connection:
+            cursor = connection.cursor()
+            try:
+                with cursor:
+                    yield cursor
+            except sqlite3.Error as error:
+                raise translated(error) from error
 
 
 class _GroupCommitting(SQLiteAggregateRecorder):

@@ -254,3 +254,11 @@ def test_a_command_whose_save_loses_in_its_group_is_tried_again_and_wins(tmp_pat
         assert reopened.volunteer(volunteer).version == before + 2
     finally:
         reopened.close()
+
+
+def test_a_read_that_fails_raises_the_library_s_error(factory):
+    recorder = factory.application_recorder()
+    with factory.datastore.transaction(commit=True) as cursor:
+        cursor.execute("DROP TABLE stored_events")
+    with pytest.raises(OperationalError, match="no such table"):
+        recorder.select_notifications(start=1, limit=10)
