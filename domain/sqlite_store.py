@@ -31,7 +31,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -56,7 +56,7 @@ from eventsourcing.sqlite import (
     SQLiteProcessRecorder,
 )
 from eventsourcing.sqlite import SQLiteFactory as LibrarySQLiteFactory
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.utils import Environment, EnvType, strtobool
 
 #: The library's error for each ``sqlite3`` error (subclasses first), as its transactions map them.
 _ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] = (
@@ -85,6 +85,12 @@ def translated(error: Exception) -> Exception:
     return error
 
 
+def _held_lock() -> Any:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class _Batch:
     """One save waiting for its group: the events and, once committed or failed, the outcome."""
@@ -97,6 +103,8 @@ class _Batch:
     #: Whether ``ids`` or ``error`` is final; ``done`` once its group's commit has returned.
     settled: bool = False
     done: bool = False
+    #: Held until its caller is woken: to return (``done``), or to lead the next group.
+    wake: Any = field(default_factory=_held_lock)
 
     def outcome(self) -> Sequence[int] | None:
         if self.error is not None:
@@ -105,11 +113,15 @@ class _Batch:
 
 
 class GroupCommitter:
-    """Writes the batches of concurrent saves in shared transactions (see the module docstring)."""
+    """Writes the batches of concurrent saves in shared transactions (see the module docstring).
+
+    A waiting caller sleeps on a lock of its own and is woken once: when its group has
+    committed, or when it is to lead the next group (the first one queued after a commit).
+    """
 
     def __init__(self, pool: SQLiteConnectionPool) -> None:
         self.pool = pool
-        self._turn = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
         self._queue: list[_Batch] = []
         self._leading = False
         #: How many groups have been committed (or tried), and how many batches they held.
@@ -118,7 +130,7 @@ class GroupCommitter:
 
     def waiting(self) -> int:
         """How many batches are queued for the next group."""
-        with self._turn:
+        with self._mutex:
             return len(self._queue)
 
     def insert(
@@ -129,24 +141,30 @@ class GroupCommitter:
     ) -> Sequence[int] | None:
         """Store one save's events in the next group; its notification ids once committed."""
         batch = _Batch(recorder, stored_events, kwargs)
-        with self._turn:
+        with self._mutex:
             self._queue.append(batch)
-            while self._leading and not batch.done:
-                self._turn.wait()
+            follows, self._leading = self._leading, True
+        if follows:
+            batch.wake.acquire()
             if batch.done:
                 return batch.outcome()
-            self._leading = True
+        with self._mutex:
             group, self._queue = self._queue, []
         try:
             self._write(group)
         finally:
-            with self._turn:
-                self._leading = False
+            with self._mutex:
                 for queued in group:
                     queued.done = True
                 self.groups += 1
                 self.batches += len(group)
-                self._turn.notify_all()
+                following = self._queue[0] if self._queue else None
+                self._leading = following is not None
+            if following is not None:  # first: the disk waits for nobody's answer
+                following.wake.release()
+            for queued in group:
+                if queued is not batch:
+                    queued.wake.release()
         return batch.outcome()
 
     def _write(self, group: list[_Batch]) -> None:
@@ -246,12 +264,14 @@ class _DurablePool(SQLiteConnectionPool):
 class GroupCommitDatastore(SQLiteDatastore):
     """The library's datastore, with a ``GroupCommitter`` for the saves of its recorders."""
 
-    def __init__(self, db_name: str, **kwargs: Any) -> None:
+    def __init__(self, db_name: str, *, group_commit: bool = True, **kwargs: Any) -> None:
         super().__init__(db_name, **kwargs)
         # The library builds its pool in this constructor and has no hook for the class; the
         # subclass adds behaviour only, no state.
         self.pool.__class__ = _DurablePool
-        self.committer = GroupCommitter(self.pool)
+        #: None with group commit turned off: each save then commits on its own, as the
+        #: library's recorders do.
+        self.committer = GroupCommitter(self.pool) if group_commit else None
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
@@ -279,7 +299,7 @@ class _GroupCommitting(SQLiteAggregateRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         datastore = self.datastore
-        if not isinstance(datastore, GroupCommitDatastore):
+        if not isinstance(datastore, GroupCommitDatastore) or datastore.committer is None:
             return super().insert_events(stored_events, **kwargs)
         return datastore.committer.insert(self, stored_events, kwargs)
 
@@ -298,7 +318,10 @@ class GroupCommitProcessRecorder(_GroupCommitting, SQLiteProcessRecorder):
 
 class SQLiteFactory(LibrarySQLiteFactory):
     """The library's factory, its recorders saving through one ``GroupCommitter`` per store
-    (``PERSISTENCE_MODULE`` names it)."""
+    (``PERSISTENCE_MODULE`` names it). ``SQLITE_GROUP_COMMIT=n`` in the environment (or
+    ``LEDGER_SQLITE_GROUP_COMMIT``) turns group commit off: each save commits on its own."""
+
+    SQLITE_GROUP_COMMIT = "SQLITE_GROUP_COMMIT"
 
     aggregate_recorder_class = GroupCommitAggregateRecorder
     application_recorder_class = GroupCommitApplicationRecorder
@@ -312,5 +335,6 @@ class SQLiteFactory(LibrarySQLiteFactory):
             lock_timeout=library.pool.lock_timeout,
             single_row_tracking=library.single_row_tracking,
             originator_id_type=library.originator_id_type,
+            group_commit=strtobool(self.env.get(self.SQLITE_GROUP_COMMIT) or "y"),
         )
         library.close()  # it has opened no connection yet

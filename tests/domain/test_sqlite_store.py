@@ -41,6 +41,7 @@ def factory(tmp_path) -> Iterator[SQLiteFactory]:
 def committer_of(factory: SQLiteFactory) -> GroupCommitter:
     datastore = factory.datastore
     assert isinstance(datastore, GroupCommitDatastore)
+    assert datastore.committer is not None
     return datastore.committer
 
 
@@ -262,3 +263,17 @@ def test_a_read_that_fails_raises_the_library_s_error(factory):
         cursor.execute("DROP TABLE stored_events")
     with pytest.raises(OperationalError, match="no such table"):
         recorder.select_notifications(start=1, limit=10)
+
+
+def test_with_group_commit_turned_off_each_save_commits_on_its_own(tmp_path):
+    env = {**store_env(f"sqlite:///{tmp_path}/ledger.db"), "SQLITE_GROUP_COMMIT": "n"}
+    factory = SQLiteFactory(Environment("Ledger", env))
+    try:
+        recorder = factory.application_recorder()
+        assert factory.datastore.committer is None
+        assert recorder.insert_events(events(uuid4(), 1, 2)) == [1, 2]
+        with pytest.raises(IntegrityError):
+            recorder.insert_events(events(uuid4(), 1) + events(uuid4(), 1) * 2)
+        assert recorder.max_notification_id() == 2
+    finally:
+        factory.close()
