@@ -1,13 +1,15 @@
 """How fast the ledger takes sign-ups in-process, beside a raw one-row commit of the same store.
 
     .venv/bin/python bench/bench_commands.py [--store sqlite|postgres] [--sign-ups 300]
-        [--threads 8]
+        [--threads 16]
 
 Measured, each as commands (or commits) per second, in one run on one store:
 - ``raw_commit``: one row of ``PAYLOAD_BYTES`` inserted and committed, one after another,
   timed before and after the commands and averaged (a shared disk's speed drifts);
 - ``spread``: sign-ups spread over ``SHIFTS`` shifts, one after another;
-- ``spread_threads``: the same from ``threads`` threads at once;
+- ``spread_threads``: the same from ``threads`` threads at once; on SQLite, where concurrent
+  saves share one commit (``domain.sqlite_store``), ``saves_per_commit`` says how many shared
+  one on average in that run;
 - ``hot_shift``: sign-ups all for one shift from ``threads`` threads at once (its places fill,
   the rest go on the waitlist);
 and the ratios of each to the raw commit, and of the hot shift to the spread sign-ups (both
@@ -32,6 +34,7 @@ import psycopg
 
 from domain.errors import ConcurrentUpdateError
 from domain.ledger import Ledger
+from domain.sqlite_store import GroupCommitDatastore
 from domain.storage import store_env
 from domain.values import SYSTEM, Actor
 
@@ -41,7 +44,7 @@ PAYLOAD_BYTES = 400  # about a sign-up's two events as the store keeps them
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, float]:
+def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, float]:
     """The figures of the module docstring, measured on an empty store at ``store_url``."""
     raw_before = raw_commit_rate(store_url, sign_ups)
     ledger = Ledger(store_url, clock=lambda: NOW)
@@ -58,10 +61,12 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
         hot = shifts.pop()
         people = [_volunteer(ledger, community, i) for i in range(3 * sign_ups)]
         spread = _rate(sign_ups, lambda: _sign_up_all(ledger, shifts, people[:sign_ups], 1))
+        commits_before = _commits(ledger)
         spread_threads = _rate(
             sign_ups,
             lambda: _sign_up_all(ledger, shifts, people[sign_ups : 2 * sign_ups], threads),
         )
+        commits_after = _commits(ledger)
         gave_up: list[int] = []
         hot_shift = _rate(
             sign_ups,
@@ -70,6 +75,11 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
     finally:
         ledger.close()
     raw = (raw_before + raw_commit_rate(store_url, sign_ups)) / 2
+    grouped = {}
+    if commits_before is not None and commits_after is not None:
+        saves = commits_after[0] - commits_before[0]
+        commits = commits_after[1] - commits_before[1]
+        grouped["saves_per_commit"] = saves / commits if commits else 0.0
     return {
         "raw_commit": raw,
         "spread": spread,
@@ -80,6 +90,7 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
         "hot_shift_to_raw": hot_shift / raw,
         "hot_shift_to_spread_threads": hot_shift / spread_threads,
         "hot_shift_gave_up": float(sum(gave_up)),
+        **grouped,
     }
 
 
@@ -120,6 +131,14 @@ def raw_commit_rate(store_url: str, commits: int) -> float:
                 conn.execute(f'INSERT INTO "{schema}".bench_raw (payload) VALUES (%s)', (payload,))
 
         return _rate(commits, commit_postgres)
+
+
+def _commits(ledger: Ledger) -> tuple[int, int] | None:
+    """Saves and commits so far, where saves share commits (SQLite); None elsewhere."""
+    datastore = getattr(ledger.factory, "datastore", None)
+    if not isinstance(datastore, GroupCommitDatastore) or datastore.committer is None:
+        return None
+    return datastore.committer.batches, datastore.committer.groups
 
 
 def _rate(count: int, action: Callable[[], object]) -> float:
@@ -170,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--sign-ups", type=int, default=300)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     args = parser.parse_args()
     with scratch_store(args.store) as url:
         figures = run(url, sign_ups=args.sign_ups, threads=args.threads)
