@@ -1,7 +1,7 @@
 """How fast the ledger takes sign-ups in-process, beside a raw one-row commit of the same store.
 
     .venv/bin/python bench/bench_commands.py [--store sqlite|postgres] [--sign-ups 300]
-        [--threads 8]
+        [--threads 16]
 
 Measured, each as commands (or commits) per second, in one run on one store:
 - ``raw_commit``: one row of ``PAYLOAD_BYTES`` inserted and committed, one after another,
@@ -10,7 +10,9 @@ Measured, each as commands (or commits) per second, in one run on one store:
   connection of its own (the server then flushes several commits at once), the reference of
   the threaded sign-ups;
 - ``spread``: sign-ups spread over ``SHIFTS`` shifts, one after another;
-- ``spread_threads``: the same from ``threads`` threads at once;
+- ``spread_threads``: the same from ``threads`` threads at once; on SQLite, where concurrent
+  saves share one commit (``domain.sqlite_store``), ``saves_per_commit`` says how many shared
+  one on average in that run;
 - ``hot_shift``: sign-ups all for one shift from ``threads`` threads at once (its places fill,
   the rest go on the waitlist);
 and the ratios of each to the raw commit (the threaded ones also to the threaded raw commit on
@@ -36,6 +38,7 @@ import psycopg
 
 from domain.errors import ConcurrentUpdateError
 from domain.ledger import Ledger
+from domain.sqlite_store import GroupCommitDatastore
 from domain.storage import store_env
 from domain.values import SYSTEM, Actor
 
@@ -45,7 +48,7 @@ PAYLOAD_BYTES = 400  # about a sign-up's two events as the store keeps them
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, float]:
+def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, float]:
     """The figures of the module docstring, measured on an empty store at ``store_url``."""
     postgres = "SQLITE_DBNAME" not in store_env(store_url)
     raw_before = raw_commit_rate(store_url, sign_ups)
@@ -64,10 +67,12 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
         hot = shifts.pop()
         people = [_volunteer(ledger, community, i) for i in range(3 * sign_ups)]
         spread = _rate(sign_ups, lambda: _sign_up_all(ledger, shifts, people[:sign_ups], 1))
+        commits_before = _commits(ledger)
         spread_threads = _rate(
             sign_ups,
             lambda: _sign_up_all(ledger, shifts, people[sign_ups : 2 * sign_ups], threads),
         )
+        commits_after = _commits(ledger)
         gave_up: list[int] = []
         hot_shift = _rate(
             sign_ups,
@@ -76,6 +81,11 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
     finally:
         ledger.close()
     raw = (raw_before + raw_commit_rate(store_url, sign_ups)) / 2
+    grouped = {}
+    if commits_before is not None and commits_after is not None:
+        saves = commits_after[0] - commits_before[0]
+        commits = commits_after[1] - commits_before[1]
+        grouped["saves_per_commit"] = saves / commits if commits else 0.0
     figures = {
         "raw_commit": raw,
         "spread": spread,
@@ -86,6 +96,7 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 8) -> dict[str, f
         "hot_shift_to_raw": hot_shift / raw,
         "hot_shift_to_spread_threads": hot_shift / spread_threads,
         "hot_shift_gave_up": float(sum(gave_up)),
+        **grouped,
     }
     if postgres:
         raw_threads = (raw_threads_before + raw_commit_rate(store_url, sign_ups, threads)) / 2
@@ -148,6 +159,14 @@ def raw_commit_rate(store_url: str, commits: int, threads: int = 1) -> float:
             conn.close()
 
 
+def _commits(ledger: Ledger) -> tuple[int, int] | None:
+    """Saves and commits so far, where saves share commits (SQLite); None elsewhere."""
+    datastore = getattr(ledger.factory, "datastore", None)
+    if not isinstance(datastore, GroupCommitDatastore) or datastore.committer is None:
+        return None
+    return datastore.committer.batches, datastore.committer.groups
+
+
 def _rate(count: int, action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -196,7 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--sign-ups", type=int, default=300)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=16)
     args = parser.parse_args()
     with scratch_store(args.store) as url:
         figures = run(url, sign_ups=args.sign_ups, threads=args.threads)

@@ -64,7 +64,7 @@ def store_env(url: str) -> dict[str, str]:
             raise InvalidInputError(f"the SQLite store URL {url!r} names no file")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "domain.sqlite_store:SQLiteFactory",
             "SQLITE_DBNAME": path,
             "SQLITE_LOCK_TIMEOUT": "10",
         }

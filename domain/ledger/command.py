@@ -16,9 +16,10 @@ it holds only the call in progress, not any result.
 A command may name the parameters that hold the ids of the aggregates it writes
 (``@command(locks=("shift_id",))``): it then holds their locks (``domain.ledger.locks``) from
 before its first load until its save has returned, so that writers to one aggregate queue
-instead of colliding. Only the "primary" aggregate a command names is locked (the shift of a
-sign-up, not the volunteer's timesheet, which only that volunteer's own commands write); the
-version check on save still guards everything, and a collision is still retried.
+instead of colliding. Only the aggregates a command names are locked (a sign-up names the
+shift and the volunteer, whose timesheet it writes; not the timesheets a cancellation's
+promotions write); the version check on save still guards everything, and a collision is still
+retried.
 """
 
 from __future__ import annotations

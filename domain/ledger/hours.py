@@ -85,7 +85,7 @@ class HoursCommands(LedgerBase):
         attendance = self._attendance(shift.id, volunteer_id, actor)
         record_id = self._record_id(attendance)
         try:
-            attendance.record_from_sheet(time, actor, has_record=record_id in self.repository)
+            attendance.record_from_sheet(time, actor, has_record=self._exists(record_id))
         except AttendanceError as refused:
             refused.context.setdefault("service_record_id", str(record_id))
             raise
@@ -103,7 +103,7 @@ class HoursCommands(LedgerBase):
         records = []
         for volunteer_id in shift.confirmed:
             attendance_id = Attendance.id_for(shift.id, volunteer_id)
-            if attendance_id not in self.repository:
+            if not self._exists(attendance_id):
                 continue
             attendance = self.attendance(shift.id, volunteer_id)
             if attendance.close_if_overdue(now, deadline):
@@ -119,7 +119,7 @@ class HoursCommands(LedgerBase):
             raise AttendanceError("a no-show can only be marked once the shift has started")
         attendance = self._attendance(shift.id, volunteer_id, actor)
         record_id = self._record_id(attendance)
-        attendance.mark_no_show(reason, actor, has_record=record_id in self.repository)
+        attendance.mark_no_show(reason, actor, has_record=self._exists(record_id))
         self._save(attendance)
 
     @command
@@ -130,7 +130,7 @@ class HoursCommands(LedgerBase):
 
     def _attendance_of(self, shift_id: UUID, volunteer_id: UUID) -> Attendance:
         """The attendance, or a refusal that says what comes first when there is none."""
-        if Attendance.id_for(shift_id, volunteer_id) not in self.repository:
+        if not self._exists(Attendance.id_for(shift_id, volunteer_id)):
             raise AttendanceError(
                 "no attendance is recorded for the volunteer on this shift; check in first, or "
                 "an organiser records the times from the sign-in sheet",

@@ -31,7 +31,7 @@ class RecognitionCommands(LedgerBase):
         """Freeze the given entries (from the leaderboard) as the period's published list."""
         self.organisation(organisation_id).require_open()
         list_id = RecognitionList.id_for(organisation_id, period, category)
-        if list_id in self.repository:
+        if self._exists(list_id):
             raise RecognitionListError(
                 "a list for this organisation, period and category is already published",
                 list_id=str(list_id),

@@ -159,28 +159,60 @@ class LedgerRepository(Repository[UUID]):
             _prefetched.reset(token)
 
     def get(
-        self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any
+        self,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        snapshotted: bool = True,
+        likely_new: bool = False,
+        **kwargs: Any,
     ) -> Any:  # the library's signature is generic in the aggregate type
+        """The aggregate (a copy, if it is of a cached type).
+
+        Hints for a replay (a load the cache cannot answer): ``snapshotted=False`` says that
+        the aggregate is of a type never snapshotted, so no snapshot is asked for;
+        ``likely_new`` that it most often does not exist yet (a volunteer's first timesheet, a
+        phone number not yet claimed), so for a snapshotted type one event is asked for
+        first, and only if there is one the snapshot and the rest (a type never snapshotted is
+        one query either way).
+        """
         cache = self.cache
-        if cache is None or version is not None:
+        if version is not None or (cache is None and snapshotted and not likely_new):
             return super().get(aggregate_id, version=version, **kwargs)
+        hints = (snapshotted, likely_new)
+        if cache is None:
+            return self._replayed(aggregate_id, *hints)
         assert isinstance(cache, _SelectiveCache)
         lock = self._use_fastforward_lock(aggregate_id)
         try:
             with lock:
-                aggregate = self._fast_forwarded(cache, aggregate_id)
+                aggregate = self._fast_forwarded(cache, aggregate_id, *hints)
                 cached = isinstance(aggregate, CACHED_TYPES)
                 return copy_aggregate(aggregate) if cached else aggregate
         finally:
             self._disuse_fastforward_lock(aggregate_id)
 
-    def _fast_forwarded(self, cache: _SelectiveCache, aggregate_id: UUID) -> Any:
+    def _replayed(self, aggregate_id: UUID, snapshotted: bool, likely_new: bool) -> Aggregate:
+        """The aggregate replayed from the store: from its latest snapshot if it may have one,
+        else from its events alone (one query either way for one that does not exist)."""
+        if snapshotted:
+            recorder = self.event_store.recorder
+            if likely_new and not recorder.select_events(aggregate_id, limit=1):
+                raise AggregateNotFoundError(aggregate_id)
+            replayed = self._reconstruct_aggregate(aggregate_id, None, cast(Any, project_aggregate))
+            return cast(Aggregate, replayed)
+        aggregate = project_aggregate(None, cast(Any, self.event_store.get(aggregate_id)))
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return cast(Aggregate, aggregate)
+
+    def _fast_forwarded(
+        self, cache: _SelectiveCache, aggregate_id: UUID, snapshotted: bool, likely_new: bool
+    ) -> Any:
         try:
             cached = cache.get(aggregate_id)
         except KeyError:
-            aggregate: Aggregate = self._reconstruct_aggregate(
-                aggregate_id, None, cast(Any, project_aggregate)
-            )
+            aggregate = self._replayed(aggregate_id, snapshotted, likely_new)
             cache.put(aggregate_id, aggregate)
             return aggregate
         try:

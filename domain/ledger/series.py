@@ -35,7 +35,7 @@ class SeriesCommands(OrganisingCommands):
         """
         activity = self.activity(activity_id)
         series_id = Series.id_for(activity.id, recurrence)
-        if series_id in self.repository:
+        if self._exists(series_id):
             raise SeriesExistsError(
                 "this weekly series exists already; change its capacity or times from a date "
                 "on, or cancel it from a date on",

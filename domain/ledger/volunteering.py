@@ -179,7 +179,7 @@ class VolunteeringCommands(LedgerBase):
         volunteer.change_listing(public=public, guardian_consent=guardian_consent, actor=actor)
         self._save(volunteer)
 
-    @command(locks=("shift_id",))
+    @command(locks=("shift_id", "volunteer_id"))
     def sign_up(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> SignUpStatus:
         """Confirmed while places remain, else waitlisted at the end of the line."""
         shift = self.shift(shift_id)

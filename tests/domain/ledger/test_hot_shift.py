@@ -152,3 +152,27 @@ def test_a_command_leaves_no_advisory_lock_behind(postgres_ledger):
             " AND pid = pg_backend_pid()"
         ).fetchone()
     assert held["n"] == 0
+
+
+def test_one_volunteer_signing_up_for_many_shifts_at_once_queues_on_their_timesheet(
+    tmp_path, clock
+):
+    ledger = Ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock, policy=ONCE)
+    try:
+        community = f.community(ledger)
+        activity = f.activity(ledger, community)
+        shifts = [f.shift(ledger, activity, starts_in=timedelta(days=1 + i)) for i in range(24)]
+        volunteer = f.volunteer(ledger, community, name="张敏")
+
+        def press(shift: UUID) -> str:
+            try:
+                return str(ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer)))
+            except ConcurrentUpdateError as error:
+                return type(error).__name__
+
+        with ThreadPoolExecutor(12) as pool:
+            outcomes = list(pool.map(press, shifts))
+        assert outcomes == ["confirmed"] * len(shifts)
+        assert all(ledger.timesheet(volunteer).holds(shift) for shift in shifts)
+    finally:
+        ledger.close()
