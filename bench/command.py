@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 import traceback
@@ -50,6 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only", default="", help="comma-separated sections to run (default: every one)"
     )
+    parser.add_argument(
+        "--breakdown",
+        help="projections whose catch-up is timed alone too: comma-separated names, or none "
+        "(default: every one at medium scale, none at small)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         built = build_ledger(settings, scale.events, seed=args.seed, progress=bar)
         bar.close()
         report["build"] = {
+            "load_average_after": _load_average(),
             "events": built.events,
             "seconds": time.perf_counter() - started,
             "seed": args.seed,
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
                 report["http"] = summarise(results)
             if not only or "memory" in only:
                 _say(f"memory soak: {scale.soak_cycles} cycles of 4 phases")
+                load = _load_average()
                 report["memory"] = soak(
                     service.url,
                     built,
@@ -108,7 +116,11 @@ def run(args: argparse.Namespace) -> int:
                     cycles=scale.soak_cycles,
                     seconds=scale.soak_seconds,
                 )
-        context = Context(settings, built, scale, args.store, out)
+                report["memory"]["load_average_before_and_after"] = f"{load} → {_load_average()}"
+        breakdown = None
+        if args.breakdown is not None:
+            breakdown = tuple(n for n in args.breakdown.split(",") if n and n != "none")
+        context = Context(settings, built, scale, args.store, out, breakdown)
         report["sections"] = {}
         for name, section in SECTIONS.items():
             if only and name not in only:
@@ -119,14 +131,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_section(section: Any, context: Context) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, load = time.perf_counter(), _load_average()
     try:
         figures = dict(section(context))
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         return {"error": f"{type(error).__name__}: {error}"}
     figures["section_seconds"] = time.perf_counter() - started
+    figures["load_average_before_and_after"] = f"{load} → {_load_average()}"
     return figures
+
+
+def _load_average() -> str:
+    """The machine's load average over the last minute (others' work too, on a shared one)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
 
 
 def _write(out: Path, report: dict[str, Any]) -> int:
