@@ -106,6 +106,9 @@ class BatchedLedger(Ledger):
     """The ledger for the one writer of a fresh store: see the module docstring. Call
     ``write()`` (or ``close()``) to store what the last commands made."""
 
+    #: The ledger's own name: PostgreSQL's tables are named after it.
+    name = "Ledger"
+
     def __init__(
         self,
         store: str,

@@ -128,6 +128,8 @@ def test_personal_data_is_sealed_in_the_store(built):
 class _OneSavePerCommand(Ledger):
     """The ledger as the service runs it: each command commits its own save."""
 
+    name = "Ledger"
+
     @property
     def made(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -222,3 +224,18 @@ def test_the_log_of_the_built_ledger_verifies_and_a_certificate_from_it_is_valid
     assert verdict == "valid"
     assert status == 0, out.getvalue()
     assert "everything matches" in out.getvalue()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_ledger_is_built_in_the_ledgers_own_tables(postgres_schema, tmp_path):
+    settings = Settings(data_dir=tmp_path, store=str(postgres_schema))
+    built = build_ledger(settings, 300, seed=11, plan=PLAN)
+    store = ledger_for(settings)  # what the service opens
+    try:
+        organiser = store.account_for_login(built.organiser_login)
+        stored = store.recorder.max_notification_id()
+    finally:
+        store.close()
+
+    assert organiser.username == built.organiser_login
+    assert stored == built.events
