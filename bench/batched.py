@@ -23,8 +23,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import ProcessingEvent, Repository
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent, Repository
+from eventsourcing.domain import Aggregate, Snapshot
 
 from api.personal_data import id_secret, open_vault
 from api.settings import Settings
@@ -74,18 +74,23 @@ class _LinksAtWrite:
 
 class _KeptFirst(LedgerRepository):
     """Loads what the ledger keeps in memory first (every aggregate saved since the last write,
-    and the last used ones), and the store after that."""
+    and the last used ones), and the store after that. On a store that was empty when the
+    ledger opened it (``saved`` is a set), an id this ledger never saved is not looked for:
+    a command's ``_load_or_new`` of a new attendance or timesheet asks the store nothing."""
 
     def __init__(self, *args: Any, keep: int, **kwargs: Any) -> None:
         super().__init__(*args, cache_maxsize=0, **kwargs)
         self.kept: OrderedDict[UUID, Aggregate] = OrderedDict()
         self.keep = keep
+        self.saved: set[UUID] | None = None
 
     def get(self, aggregate_id: UUID, *, version: int | None = None, **kwargs: Any) -> Any:
         if version is not None:
             return super().get(aggregate_id, version=version, **kwargs)
         kept = self.kept.get(aggregate_id)
         if kept is None:
+            if self.saved is not None and aggregate_id not in self.saved:
+                raise AggregateNotFoundError(aggregate_id)
             kept = self.kept[aggregate_id] = super().get(aggregate_id, **kwargs)
         else:
             self.kept.move_to_end(aggregate_id)
@@ -95,6 +100,8 @@ class _KeptFirst(LedgerRepository):
         for aggregate in aggregates:
             self.kept[aggregate.id] = aggregate
             self.kept.move_to_end(aggregate.id)
+            if self.saved is not None:
+                self.saved.add(aggregate.id)
 
     def trim(self) -> None:
         """Forget the least recently used beyond ``keep`` (call only once all are written)."""
@@ -121,9 +128,17 @@ class BatchedLedger(Ledger):
         self.batch, self.keep = batch, keep
         self.waiting: list[Any] = []
         self.waiting_aggregates: dict[UUID, Aggregate] = {}
+        self.waiting_snapshots: list[Any] = []
         self.written = 0
         self.links = None if sealer is None else _LinksAtWrite(sealer)
         super().__init__(store, sealer=self.links, **kwargs)
+        if self.recorder.max_notification_id() is None:
+            self._kept_first().saved = set()
+
+    def _kept_first(self) -> _KeptFirst:
+        repository = self.repository
+        assert isinstance(repository, _KeptFirst)
+        return repository
 
     def construct_repository(self) -> Repository[UUID]:
         return _KeptFirst(event_store=self.events, snapshot_store=self.snapshots, keep=self.keep)
@@ -143,12 +158,24 @@ class BatchedLedger(Ledger):
         """A command's save: its events wait, in the order the ledger's save would store them."""
         for aggregate in aggregates:
             if aggregate is not None:
-                self.waiting.extend(aggregate.collect_events())
+                events = aggregate.collect_events()
+                self.waiting.extend(events)
                 self.waiting_aggregates[aggregate.id] = aggregate
+                self._snapshot_if_due(aggregate, events)
         self._keep_saved([a for a in aggregates if a is not None])
         if len(self.waiting) >= self.batch:
             self.write()
         return None
+
+    def _snapshot_if_due(self, aggregate: Aggregate, events: Sequence[Any]) -> None:
+        """A snapshot where the ledger's save would take one (an event at a multiple of the
+        interval), of the aggregate as this command left it: nothing changes it afterwards
+        (loads hand out copies). Taken as the command saves, not replayed from the store, and
+        written with the others in one transaction."""
+        interval = self.snapshotting_intervals.get(type(aggregate))
+        if interval and any(event.originator_version % interval == 0 for event in events):
+            snapshot_class = getattr(type(aggregate), "Snapshot", Snapshot)
+            self.waiting_snapshots.append(snapshot_class.take(aggregate))
 
     def write(self) -> None:
         """Store the waiting events in one transaction, then the snapshots and links."""
@@ -157,16 +184,16 @@ class BatchedLedger(Ledger):
         processing = ProcessingEvent[UUID]()
         processing.events = self.waiting
         processing.aggregates.update(self.waiting_aggregates)
-        self.waiting, self.waiting_aggregates = [], {}
+        snapshots = self.waiting_snapshots
+        self.waiting, self.waiting_aggregates, self.waiting_snapshots = [], {}, []
         recordings = self._record(processing)
         self.written += len(recordings)
-        self._take_snapshots(processing)
+        if snapshots and self.snapshots is not None:
+            self.snapshots.put(snapshots)
         self._notify(recordings)
         if self.links is not None:
             self.links.write()
-        repository = self.repository
-        assert isinstance(repository, _KeptFirst)
-        repository.trim()
+        self._kept_first().trim()
 
     def close(self) -> None:
         self.write()
