@@ -161,7 +161,9 @@ def write_markdown(out: Path, report: dict[str, Any], charts: list[str]) -> Path
         "## The ledger",
         "",
         f"{build['events']:,} events stored through the application's commands in "
-        f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s), "
+        f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s; "
+        f"{build.get('cpu_seconds', 0):.0f} s of processor time, "
+        f"load average {build.get('load_average_after', '?')} after), "
         f"seed {build['seed']}, {build['volunteers']:,} volunteers.",
         "",
     ]
