@@ -31,6 +31,7 @@ from bench.batched import BatchedLedger, batched_ledger_for
 from bench.synthetic import ACTIVITIES, GIVEN_NAMES, SURNAMES
 from domain.errors import SignUpRefusedError
 from domain.policy import Policy
+from domain.shift import MAX_CAPACITY
 from domain.values import Actor
 
 ADMIN = Actor.account("bench-admin")
@@ -243,7 +244,9 @@ class _Builder:
                 actor=self.organiser,
             )
 
-        everyone = len(self.volunteers)
+        # Room for everyone, up to the most a shift may have (at 1,000,000 events there are
+        # more volunteers than that; a load never sends that many sign-ups to one shift).
+        everyone = min(len(self.volunteers), MAX_CAPACITY)
         for _ in range(plan.runs):
             built.spread_shifts.append([shift(everyone) for _ in range(plan.spread)])
             built.hot_shifts.append(shift(plan.hot_capacity))

@@ -239,3 +239,17 @@ def test_on_postgresql_the_ledger_is_built_in_the_ledgers_own_tables(postgres_sc
 
     assert organiser.username == built.organiser_login
     assert stored == built.events
+
+
+def test_the_spread_shifts_have_room_for_everyone_up_to_the_most_a_shift_may_have(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("bench.builder.MAX_CAPACITY", 5)  # fewer than the volunteers
+    settings, built = _build(tmp_path)
+    store = ledger_for(settings)
+    try:
+        capacities = {store.shift(id).capacity for id in built.spread_shifts[0]}
+    finally:
+        store.close()
+
+    assert capacities == {5}
