@@ -25,7 +25,11 @@ from projections.stores.protocol import Row, Transaction, ViewStore
 from projections.stores.sqlite_pool import WAIT_SECONDS, ReaderPool
 
 #: The page cache of a runner's SQLite connection (KiB), and its WAL checkpoint interval.
-RUNNER_CACHE_KIB = 256 * 1024
+#: 64 MiB: over a million events, with the audit trail remembering 20,000 subjects, a catch-up
+#: took 170 s and 63 processor seconds and held 251 MiB at its peak, against 180 s, 66 and
+#: 496 MiB with 256 MiB and 100,000 (side by side): the cache fills to its bound early, and
+#: the worker's memory then stays flat however large the read models grow.
+RUNNER_CACHE_KIB = 64 * 1024
 RUNNER_CHECKPOINT_PAGES = 10_000
 #: The page size of a new read-model file (bytes).
 PAGE_SIZE = 16_384
@@ -152,10 +156,9 @@ class SQLiteViewStore(ViewStore):
     @contextmanager
     def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
         if self._memory is None and not self._tuned:
-            # For the runner: a large page cache keeps the indexes it updates at random (ids
+            # For the runner: a larger page cache keeps the indexes it updates at random (ids
             # are UUIDs) in memory, and fewer, larger checkpoints write each page back once
-            # for many batches. Only on the writing connection, not the API's readers. About
-            # a fifth faster over a million events.
+            # for many batches. Only on the writing connection, not the API's readers.
             with self._writer() as connection:
                 connection.execute(f"PRAGMA cache_size=-{RUNNER_CACHE_KIB}")
                 connection.execute(f"PRAGMA wal_autocheckpoint={RUNNER_CHECKPOINT_PAGES}")
