@@ -31,8 +31,8 @@ class Subjects:
     """
 
     #: 20,000: most events concern a recent shift, record or volunteer. With this and the
-    #: runner's 64 MiB page cache a catch-up of a million events took 170 s and held 251 MiB
-    #: at its peak, against 180 s and 496 MiB with 100,000 and 256 MiB (side by side).
+    #: runner's smaller page cache (``RUNNER_CACHE_KIB``) a catch-up of a million events was
+    #: no slower and held a third of the memory (``projections/stores/sqlite.py``).
     limit = 20_000
 
     def __init__(self) -> None:
