@@ -211,22 +211,21 @@ class Raw:
 
 
 def measure(
-    ledger: Ledger, url: str, batch_size: int, names: list[str], breakdown: bool
+    ledger: Ledger, url: str, batch_size: int, names: list[str], alone: list[str]
 ) -> list[dict[str, object]]:
-    """Raw reading beside a catch-up of ``names`` together (and, with ``breakdown``, of each
-    alone) over the ledger's whole log, into fresh read models: the figures, quietly."""
+    """Raw reading beside a catch-up of ``names`` together (and of each of ``alone`` alone)
+    over the ledger's whole log, into fresh read models: the figures, quietly."""
     raw = Raw(ledger, batch_size, quiet=True)
     views_url = fresh_views(url, "views-measured")
     raw.compare(
         f"catch-up, {len(names)} projections",
         lambda: catch_up(ledger, views_url, batch_size, set(names)),
     )
-    if breakdown:
-        for name in names:
-            alone_url = fresh_views(url, f"views-{name}")
-            raw.compare(
-                f"{name} alone", lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n})
-            )
+    for name in alone:
+        alone_url = fresh_views(url, f"views-{name}")
+        raw.compare(
+            f"{name} alone", lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n})
+        )
     return raw.rows
 
 

@@ -1,12 +1,16 @@
 """A realistic ledger built through the application's commands, deterministic from a seed.
 
 Unlike ``bench/synthetic.py`` (aggregates driven in memory, events stored in bulk), every event
-here is stored by a ``Ledger`` command opened with ``ledger_for``, so personal data is sealed
-and ids of unique values are derived exactly as in production. A clock walks through the past
-year: a district's streets and communities, volunteers whose activity is long-tailed (a few
-sign up for almost everything, most now and then), shifts with sign-ups, waitlists,
-cancellations, check-ins and no-shows, and records approved, rejected and corrected. It then
-schedules the shifts the HTTP load signs up for (see ``LoadPlan``), in the days to come.
+here is made by a ``Ledger`` command, opened with the store's vault and id secret as
+``ledger_for`` opens it, so personal data is sealed and ids of unique values are derived
+exactly as in production. The commands' saves are written a few thousand events at a time
+(``bench.batched``): the same events in the same order, a million in minutes, not hours.
+
+A clock walks through the past year: a district's streets and communities, volunteers whose
+activity is long-tailed (a few sign up for almost everything, most now and then), shifts with
+sign-ups, waitlists, cancellations, check-ins and no-shows, and records approved, rejected and
+corrected. It then schedules the shifts the HTTP load signs up for (see ``LoadPlan``), in the
+days to come.
 
 The same seed gives the same commands in the same order, so the same mix of events (ids and
 timestamps aside).
@@ -21,13 +25,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from api.personal_data import ledger_for
 from api.security import hash_password
 from api.settings import Settings
+from bench.batched import BatchedLedger, batched_ledger_for
 from bench.synthetic import ACTIVITIES, GIVEN_NAMES, SURNAMES
 from domain.errors import SignUpRefusedError
-from domain.ledger import Ledger
 from domain.policy import Policy
+from domain.shift import MAX_CAPACITY
 from domain.values import Actor
 
 ADMIN = Actor.account("bench-admin")
@@ -73,7 +77,7 @@ class _Clock:
 
 
 class _Builder:
-    def __init__(self, ledger: Ledger, clock: _Clock, seed: int, target: int) -> None:
+    def __init__(self, ledger: BatchedLedger, clock: _Clock, seed: int, target: int) -> None:
         self.ledger, self.clock, self.rng, self.target = ledger, clock, random.Random(seed), target
         self.commands: Counter[str] = Counter()
         self.pending: deque[tuple[UUID, UUID]] = deque()  # (record, volunteer)
@@ -219,7 +223,7 @@ class _Builder:
             self.count("request_correction and accept")
 
     def events(self) -> int:
-        return self.ledger.recorder.max_notification_id() or 0
+        return self.ledger.made
 
     def load_shifts(self, plan: LoadPlan, built: BuiltLedger) -> None:
         """Shifts in the days to come, none overlapping another, capacity for everyone (spread)
@@ -240,7 +244,9 @@ class _Builder:
                 actor=self.organiser,
             )
 
-        everyone = len(self.volunteers)
+        # Room for everyone, up to the most a shift may have (at 1,000,000 events there are
+        # more volunteers than that; a load never sends that many sign-ups to one shift).
+        everyone = min(len(self.volunteers), MAX_CAPACITY)
         for _ in range(plan.runs):
             built.spread_shifts.append([shift(everyone) for _ in range(plan.spread)])
             built.hot_shifts.append(shift(plan.hot_capacity))
@@ -265,7 +271,7 @@ def build_ledger(
     shifts = max(10, events // EVENTS_PER_SHIFT)
     year_ago = _hour(datetime.now(UTC)) - timedelta(days=366)
     clock = _Clock(year_ago)
-    ledger = ledger_for(settings, clock=clock, policy=Policy())
+    ledger = batched_ledger_for(settings, clock=clock, policy=Policy())
     try:
         builder = _Builder(ledger, clock, seed, events)
         district = builder.organisations(organiser_password)
@@ -289,7 +295,8 @@ def build_ledger(
             volunteers=list(builder.volunteers),
         )
         builder.load_shifts(plan, built)
-        built.events = builder.events()
+        ledger.write()
+        built.events = ledger.recorder.max_notification_id() or 0
         if progress is not None:
             progress(built.events, events)
         return built

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 import traceback
@@ -57,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="API workers of the service the HTTP loads and the soak meet (above 1: postgres)",
     )
+    parser.add_argument(
+        "--breakdown",
+        help="projections whose catch-up is timed alone too: comma-separated names, or none "
+        "(default: every one at medium scale, none at small)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,13 +97,16 @@ def run(args: argparse.Namespace) -> int:
         data = Path(store.removeprefix("sqlite:///")).parent if args.store == "sqlite" else None
         settings = Settings(data_dir=data or out / "data", store=store)
         bar = ProgressBar(f"building {scale.events:,} events")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         plan = LoadPlan(runs=scale.rounds * (3 if workers else 1))
         built = build_ledger(settings, scale.events, seed=args.seed, plan=plan, progress=bar)
         bar.close()
         report["build"] = {
+            "load_average_after": _load_average(),
             "events": built.events,
             "seconds": time.perf_counter() - started,
+            # Of this process: on a shared machine it varies far less than the wall time.
+            "cpu_seconds": time.process_time() - cpu,
             "seed": args.seed,
             "volunteers": len(built.volunteers),
             "commands": dict(built.commands),
@@ -113,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
                 report["http"] = summarise(results)
             if not only or "memory" in only:
                 _say(f"memory soak: {scale.soak_cycles} cycles of 4 phases")
+                load = _load_average()
                 report["memory"] = soak(
                     service.url,
                     built,
@@ -121,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
                     cycles=scale.soak_cycles,
                     seconds=scale.soak_seconds,
                 )
+                report["memory"]["load_average_before_and_after"] = f"{load} → {_load_average()}"
         if workers:
             _say(f"API workers: 1 against 2, {scale.rounds} rounds")
             report["workers"] = compare_workers(
@@ -132,7 +143,10 @@ def run(args: argparse.Namespace) -> int:
                 first_shifts=scale.rounds,
                 port=args.port,
             )
-        context = Context(settings, built, scale, args.store, out)
+        breakdown = None
+        if args.breakdown is not None:
+            breakdown = tuple(n for n in args.breakdown.split(",") if n and n != "none")
+        context = Context(settings, built, scale, args.store, out, breakdown)
         report["sections"] = {}
         for name, section in SECTIONS.items():
             if only and name not in only:
@@ -143,14 +157,23 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_section(section: Any, context: Context) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, load = time.perf_counter(), _load_average()
     try:
         figures = dict(section(context))
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         return {"error": f"{type(error).__name__}: {error}"}
     figures["section_seconds"] = time.perf_counter() - started
+    figures["load_average_before_and_after"] = f"{load} → {_load_average()}"
     return figures
+
+
+def _load_average() -> str:
+    """The machine's load average over the last minute (others' work too, on a shared one)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
 
 
 def _write(out: Path, report: dict[str, Any]) -> int:

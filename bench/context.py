@@ -48,6 +48,8 @@ class Context:
     scale: Scale
     store_kind: str  # "sqlite" or "postgres"
     out: Path
+    #: The projections timed alone too, when given (``--breakdown``); else as the scale says.
+    breakdown: tuple[str, ...] | None = None
 
 
 Section = Callable[[Context], dict[str, Any]]

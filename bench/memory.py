@@ -14,15 +14,23 @@ from bench.http_load import sign_ups
 from bench.wrk import Request, WrkResult, run_wrk
 
 
-def rss_mib(pid: int) -> float | None:
-    """The resident set size of a process, in MiB; None when it is gone or not on Linux."""
+def rss_mib(pid: int, field: str = "VmRSS") -> float | None:
+    """The resident set size of a process, in MiB; None when it is gone or not on Linux.
+    ``field="VmHWM"``: the highest it has been since the process started."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def lifetime_peaks(pids: dict[str, int]) -> dict[str, float]:
+    """Each process's highest RSS since it started (the kernel's high-water mark): for the
+    projections worker, its catch-up over the whole store too."""
+    peaks = {name: rss_mib(pid, "VmHWM") for name, pid in pids.items()}
+    return {name: peak for name, peak in peaks.items() if peak is not None}
 
 
 def holdings(pid: int) -> dict[str, int]:
@@ -122,6 +130,7 @@ def soak(
     total = 0
     with Sampler(pids) as sampler:
         start = sampler.take()
+        start_lifetime = lifetime_peaks(pids)
         start_held = {name: holdings(pid) for name, pid in pids.items()}
         for cycle in range(cycles):
             for phase in phases(built):
@@ -140,6 +149,8 @@ def soak(
                     }
                 )
     return {
+        "lifetime_peak_rss_mib_at_start": start_lifetime,
+        "lifetime_peak_rss_mib_at_end": lifetime_peaks(pids),
         "start_holdings": start_held,
         "start_rss_mib": start,
         "points": points,

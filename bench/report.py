@@ -126,9 +126,17 @@ def memory_table(memory: dict[str, Any]) -> list[str]:
     SQLite files: each a connection with its own page cache)."""
     names = list(memory["peak_rss_mib"])
     start, held = memory["start_rss_mib"], memory.get("start_holdings", {})
+    lifetime = memory.get("lifetime_peak_rss_mib_at_start", {})
     lines = [
         "At start: "
         + "; ".join(f"{n} {start.get(n, 0):.0f} MiB ({_held(held.get(n, {}))})" for n in names),
+        "",
+        "Highest since each process started (catch-up included), before the soak and after: "
+        + "; ".join(
+            f"{n} {lifetime.get(n, 0):.0f} → "
+            f"{memory.get('lifetime_peak_rss_mib_at_end', {}).get(n, 0):.0f} MiB"
+            for n in names
+        ),
         "",
         "| cycle | phase | requests so far | answers | "
         + " | ".join(f"{n} peak MiB | {n} holds" for n in names)
@@ -187,7 +195,9 @@ def write_markdown(out: Path, report: dict[str, Any], charts: list[str]) -> Path
         "## The ledger",
         "",
         f"{build['events']:,} events stored through the application's commands in "
-        f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s), "
+        f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s; "
+        f"{build.get('cpu_seconds', 0):.0f} s of processor time, "
+        f"load average {build.get('load_average_after', '?')} after), "
         f"seed {build['seed']}, {build['volunteers']:,} volunteers.",
         "",
     ]

@@ -32,8 +32,9 @@ def projections_section(context: Context) -> dict[str, Any]:
     ledger = ledger_for(context.settings)
     try:
         names = [p.name for p in all_projections()]
+        alone = context.breakdown if context.breakdown is not None else context.scale.breakdown
         rows = bench_projections.measure(
-            ledger, context.built.store, 5000, names, context.scale.breakdown
+            ledger, context.built.store, 5000, names, names if alone is True else list(alone or [])
         )
     finally:
         ledger.close()

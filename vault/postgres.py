@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -118,6 +118,13 @@ class PostgresKeyStore:
             ),
             (id, subject),
         )
+
+    def link_all(self, links: Iterable[tuple[str, str]]) -> None:
+        statement = sql.SQL(
+            "INSERT INTO {} (id, subject) VALUES (%s, %s) ON CONFLICT DO NOTHING"
+        ).format(self._links)
+        with self._connect() as conn, conn.transaction(), conn.cursor() as cursor:
+            cursor.executemany(statement, list(links))
 
     def linked(self, id: str) -> str | None:
         row = self._row(sql.SQL("SELECT subject FROM {} WHERE id = %s").format(self._links), (id,))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -37,6 +38,9 @@ class KeyStore(Protocol):
         """Remember that the events of ``id`` hold the subject's data (first link wins)."""
 
     def linked(self, id: str) -> str | None: ...
+
+    def link_all(self, links: Iterable[tuple[str, str]]) -> None:
+        """``link`` each (id, subject) pair, all in one transaction: one commit for many."""
 
     def check_fingerprint(self, name: str, value: str) -> None:
         """Record the fingerprint the first time; later, refuse any other."""
@@ -90,6 +94,10 @@ class MemoryKeyStore:
 
     def linked(self, id: str) -> str | None:
         return self.links.get(id)
+
+    def link_all(self, links: Iterable[tuple[str, str]]) -> None:
+        for id, subject in links:
+            self.link(id, subject)
 
     def check_fingerprint(self, name: str, value: str) -> None:
         with self._lock:
@@ -168,6 +176,19 @@ class SQLiteKeyStore:
         with self._lock:
             row = self._db.execute("SELECT subject FROM vault_links WHERE id = ?", (id,)).fetchone()
         return str(row[0]) if row else None
+
+    def link_all(self, links: Iterable[tuple[str, str]]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT INTO vault_links (id, subject) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    list(links),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def check_fingerprint(self, name: str, value: str) -> None:
         with self._lock:

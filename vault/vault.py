@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -130,6 +130,11 @@ class Vault:
         linked = self.store.linked(str(id))
         if linked is not None:
             self._links.put(str(id), linked)
+
+    def link_all(self, links: Iterable[tuple[UUID, UUID]]) -> None:
+        """``link`` many at once, in one transaction of the key store (for a writer that
+        stores many events in one go; one by one, each link is a commit of its own)."""
+        self.store.link_all((str(id), str(subject)) for id, subject in links)
 
     def subject_linked_to(self, id: UUID) -> UUID | None:
         linked = self._links.get(str(id))

@@ -146,6 +146,16 @@ def test_links_remember_whose_data_an_aggregate_holds(key_store):
     assert vault.subject_linked_to(uuid4()) is None
 
 
+def test_links_made_all_at_once_are_remembered_as_those_made_one_by_one(key_store):
+    vault = Vault(MASTER, key_store)
+    record, attendance, person, earlier = uuid4(), uuid4(), uuid4(), uuid4()
+    vault.link(record, earlier)
+    vault.link_all([(record, person), (attendance, person)])  # the first link of record stays
+    again = Vault(MASTER, key_store)
+    assert again.subject_linked_to(record) == earlier
+    assert again.subject_linked_to(attendance) == person
+
+
 def test_the_cache_keeps_at_most_its_size_of_keys():
     keys = MemoryKeyStore()
     vault = Vault(MASTER, keys, cache_size=1)
