@@ -154,6 +154,15 @@ class BatchedLedger(Ledger):
         # would cost a round trip per command).
         yield
 
+    def _exists(self, id: UUID) -> bool:
+        """Whether an aggregate has this id, the ones still waiting to be written included."""
+        repository = self._kept_first()
+        if id in repository.kept:
+            return True
+        if repository.saved is not None:
+            return id in repository.saved
+        return super()._exists(id)
+
     def _commit(self, aggregates: Sequence[Aggregate | None]) -> int | None:
         """A command's save: its events wait, in the order the ledger's save would store them."""
         for aggregate in aggregates:
