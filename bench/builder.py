@@ -48,6 +48,10 @@ class LoadPlan:
     runs: int = 3
     spread: int = 30
     hot_capacity: int = 20
+    #: The least number of volunteers the loads sign up. A hot round sends one sign-up per
+    #: volunteer, so it lasts its whole time only with more volunteers than the service signs
+    #: up in that time (a few hundred a second): with fewer, its rate would be a count.
+    volunteers: int = 1_500
 
 
 @dataclass
@@ -225,6 +229,12 @@ class _Builder:
     def events(self) -> int:
         return self.ledger.made
 
+    def load_volunteers(self, least: int) -> None:
+        """Volunteers who joined lately and have served nowhere yet, in turn in each community,
+        until there are ``least`` in all (the loads sign every one up)."""
+        while len(self.volunteers) < least:
+            self.register(self.communities[len(self.volunteers) % len(self.communities)][0])
+
     def load_shifts(self, plan: LoadPlan, built: BuiltLedger) -> None:
         """Shifts in the days to come, none overlapping another, capacity for everyone (spread)
         or a few places (hot)."""
@@ -294,6 +304,8 @@ def build_ledger(
             district=district,
             volunteers=list(builder.volunteers),
         )
+        builder.load_volunteers(plan.volunteers)
+        built.volunteers = list(builder.volunteers)
         builder.load_shifts(plan, built)
         ledger.write()
         built.events = ledger.recorder.max_notification_id() or 0

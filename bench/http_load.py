@@ -116,6 +116,7 @@ def summarise(results: dict[str, list[WrkResult]]) -> dict[str, object]:
             "p99_ms": _spread([run.p99_ms for run in runs]),
             "ratio_to_healthz": _spread(ratios),
             "failures": sum(run.failures for run in runs),
+            "ran_out": sum(run.ran_out for run in runs),
             "statuses": statuses,
             "runs": [run.as_dict() for run in runs],
         }

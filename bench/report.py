@@ -85,6 +85,13 @@ def http_table(http: dict[str, Any]) -> list[str]:
         )
     lines.append("")
     lines.append(f"Hot shift beside spread sign-ups: {_percent(http['hot_to_spread'])}.")
+    for load in http["loads"].values():
+        if load.get("ran_out"):
+            lines.append(
+                f"{load['title']}: sent every request it had before its time was up in "
+                f"{load['ran_out']} of {len(load['runs'])} rounds, so its rate there is how many "
+                "it had, not how fast they were served: build more volunteers for the load."
+            )
     return lines
 
 

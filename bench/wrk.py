@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 SCRIPT = Path(__file__).parent / "lua" / "requests.lua"
@@ -35,6 +35,9 @@ class WrkResult:
     max_ms: float
     socket_errors: int
     statuses: dict[str, int]
+    #: A load whose requests go once only: whether it sent them all before its time was up,
+    #: so that its rate (requests over the whole run) says how many it had, not how fast.
+    ran_out: bool = False
 
     @property
     def rate(self) -> float:
@@ -113,5 +116,7 @@ def run_wrk(
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH "):
-            return WrkResult(**json.loads(line.removeprefix("BENCH ")))
+            result = WrkResult(**json.loads(line.removeprefix("BENCH ")))
+            # A thread that has sent its last line sends one filler before it stops.
+            return replace(result, ran_out=once and result.requests >= len(requests))
     raise RuntimeError(f"wrk gave no result: {done.stderr.strip() or done.stdout.strip()}")

@@ -25,7 +25,7 @@ from projections.running.runner import ProjectionRunner
 from projections.stores.factory import view_store_for
 
 TARGET = 900
-PLAN = LoadPlan(runs=1, spread=3, hot_capacity=2)
+PLAN = LoadPlan(runs=1, spread=3, hot_capacity=2, volunteers=0)
 
 
 def _build(folder: Path, seed: int = 11) -> tuple[Settings, BuiltLedger]:
@@ -253,3 +253,16 @@ def test_the_spread_shifts_have_room_for_everyone_up_to_the_most_a_shift_may_hav
         store.close()
 
     assert capacities == {5}
+
+
+def test_the_loads_have_at_least_the_volunteers_their_plan_asks_for(tmp_path):
+    settings = Settings(data_dir=tmp_path, store=f"sqlite:///{tmp_path}/ledger.db")
+    plan = LoadPlan(runs=1, spread=3, hot_capacity=2, volunteers=120)
+    built = build_ledger(settings, TARGET, seed=11, plan=plan)
+
+    assert len(built.volunteers) == 120
+    store = ledger_for(settings)
+    try:
+        assert all(store.volunteer(v).id == v for v in built.volunteers)
+    finally:
+        store.close()

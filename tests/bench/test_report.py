@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import replace
 from uuid import uuid4
 
 import pytest
@@ -174,3 +175,16 @@ def test_a_round_whose_reference_answered_nothing_gives_no_ratio(built):
     summary = summarise(results)
 
     assert summary["hot_to_spread"] == {"median": 1.0, "low": 1.0, "high": 1.0}
+
+
+def test_a_load_that_ran_out_of_requests_is_said_to_have(report, tmp_path):
+    answered = WrkResult(100, 2.0, 5.0, 8.0, 20.0, 30.0, 0, {"201": 100})
+    results = {s.name: [answered, answered] for s in SCENARIOS}
+    results["hot"] = [answered, replace(answered, ran_out=True)]
+
+    text = write_markdown(tmp_path, {**report, "http": summarise(results)}, []).read_text()
+
+    hot = next(s.title for s in SCENARIOS if s.name == "hot")
+    assert f"{hot}: sent every request it had before its time was up in 1 of 2 rounds" in text
+    spread = next(s.title for s in SCENARIOS if s.name == "spread")
+    assert f"{spread}: sent every request" not in text
