@@ -103,36 +103,29 @@ class ListedEntry(BaseModel):
     withdrawn: bool
 
 
-class RecognitionListPublic(BaseModel):
+class RecognitionListHead(BaseModel):
+    """What a list is and where its public notice stands, without its entries."""
+
     id: UUID
     organization_id: UUID
     period: str
     period_detail: PeriodPublic = Field(description="the period with its label and its days")
     category: str | None
     title: str
+    published_at: datetime = Field(description="when it was published: its public notice began")
+    published_at_local: AwareDatetime = Field(description="with the organisation's offset")
+    publicity_ends_at: datetime
+    publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
+    open_objections: int
+    final: bool
+
+
+class RecognitionListPublic(RecognitionListHead):
     entries: list[ListedEntry]
-    published_at: datetime = Field(description="when it was published: its public notice began")
-    published_at_local: AwareDatetime = Field(description="with the organisation's offset")
-    publicity_ends_at: datetime
-    publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
-    open_objections: int
-    final: bool
 
 
-class RecognitionListSummary(BaseModel):
-    id: UUID
-    organization_id: UUID
-    period: str
-    period_detail: PeriodPublic = Field(description="the period with its label and its days")
-    category: str | None
-    title: str
+class RecognitionListSummary(RecognitionListHead):
     places: int = Field(description="how many entries it has (withdrawn ones included)")
-    published_at: datetime = Field(description="when it was published: its public notice began")
-    published_at_local: AwareDatetime = Field(description="with the organisation's offset")
-    publicity_ends_at: datetime
-    publicity_ends_at_local: AwareDatetime = Field(description="with the organisation's offset")
-    open_objections: int
-    final: bool
 
 
 class RecognitionListPage(BaseModel):
