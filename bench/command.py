@@ -14,11 +14,14 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from api.cli.errors import CliError
+from api.cli.migrate import run_migrate
 from api.settings import Settings
-from bench.builder import LoadPlan, build_ledger
+from bench.builder import BuiltLedger, LoadPlan, build_ledger
 from bench.charts import write_charts
 from bench.context import SCALES, Context
 from bench.http_load import log_in, run_rounds, summarise
@@ -93,24 +96,14 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {"scale": scale.name, "store": args.store, "machine": machine()}
-    with scratch_store(args.store) as store:
-        data = Path(store.removeprefix("sqlite:///")).parent if args.store == "sqlite" else None
-        settings = Settings(data_dir=data or out / "data", store=store)
-        bar = ProgressBar(f"building {scale.events:,} events")
-        started, cpu = time.perf_counter(), time.process_time()
+    with ExitStack() as stack:
+        store = stack.enter_context(scratch_store(args.store))
         plan = LoadPlan(runs=scale.rounds * (3 if workers else 1))
-        built = build_ledger(settings, scale.events, seed=args.seed, plan=plan, progress=bar)
-        bar.close()
-        report["build"] = {
-            "load_average_after": _load_average(),
-            "events": built.events,
-            "seconds": time.perf_counter() - started,
-            # Of this process: on a shared machine it varies far less than the wall time.
-            "cpu_seconds": time.process_time() - cpu,
-            "seed": args.seed,
-            "volunteers": len(built.volunteers),
-            "commands": dict(built.commands),
-        }
+        try:
+            settings, built, report["build"] = build_in(stack, store, scale.events, args.seed, plan)
+        except CliError as error:  # the move into PostgreSQL failed: one line, as migrate says
+            print(f"volunteer-ledger bench: {error}", file=sys.stderr)
+            return 1
         _say(f"built {built.events:,} events; starting the service")
         with running_service(settings, out / "logs", args.port, args.workers) as service:
             token = log_in(service.url, built.organiser_login, built.organiser_password)
@@ -154,6 +147,41 @@ def run(args: argparse.Namespace) -> int:
             _say(f"section {name}")
             report["sections"][name] = _run_section(section, context)
     return _write(out, report)
+
+
+def build_in(
+    stack: ExitStack, store: str, events: int, seed: int, plan: LoadPlan
+) -> tuple[Settings, BuiltLedger, dict[str, Any]]:
+    """The settings of the service on ``store``, the ledger built there, and the build's
+    figures. A PostgreSQL store is loaded as a ledger that outgrew the embedded default would
+    be: built on SQLite in a folder of its own (which keeps its key files, the ledger's from then
+    on), then moved with ``volunteer-ledger migrate`` (read models rebuilt on the target)."""
+    postgres = not store.startswith("sqlite:")
+    built_on = stack.enter_context(scratch_store("sqlite")) if postgres else store
+    data = Path(built_on.removeprefix("sqlite:///")).parent
+    settings = Settings(data_dir=data, store=built_on)
+    bar = ProgressBar(f"building {events:,} events")
+    started, cpu = time.perf_counter(), time.process_time()
+    built = build_ledger(settings, events, seed=seed, plan=plan, progress=bar)
+    bar.close()
+    figures: dict[str, Any] = {
+        "load_average_after": _load_average(),
+        "events": built.events,
+        "seconds": time.perf_counter() - started,
+        # Of this process: on a shared machine it varies far less than the wall time.
+        "cpu_seconds": time.process_time() - cpu,
+        "seed": seed,
+        "volunteers": len(built.volunteers),
+        "commands": dict(built.commands),
+    }
+    if postgres:
+        _say("moving the ledger into PostgreSQL with volunteer-ledger migrate")
+        started = time.perf_counter()
+        run_migrate(settings, argparse.Namespace(to=store, progress="auto"))
+        figures["migrated_seconds"] = time.perf_counter() - started
+        settings = Settings(data_dir=data, store=store)
+        built.store = store
+    return settings, built, figures
 
 
 def _run_section(section: Any, context: Context) -> dict[str, Any]:
