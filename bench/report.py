@@ -205,7 +205,13 @@ def write_markdown(out: Path, report: dict[str, Any], charts: list[str]) -> Path
         f"{build['seconds']:.0f} s ({build['events'] / build['seconds']:,.0f} events/s; "
         f"{build.get('cpu_seconds', 0):.0f} s of processor time, "
         f"load average {build.get('load_average_after', '?')} after), "
-        f"seed {build['seed']}, {build['volunteers']:,} volunteers.",
+        f"seed {build['seed']}, {build['volunteers']:,} volunteers."
+        + (
+            f" Built on SQLite and moved into PostgreSQL with `volunteer-ledger migrate` in "
+            f"{build['migrated_seconds']:.0f} s (read models rebuilt there)."
+            if "migrated_seconds" in build
+            else ""
+        ),
         "",
     ]
     lines += [f"- {name}: {count:,}" for name, count in build["commands"].items()]

@@ -188,3 +188,12 @@ def test_a_load_that_ran_out_of_requests_is_said_to_have(report, tmp_path):
     assert f"{hot}: sent every request it had before its time was up in 1 of 2 rounds" in text
     spread = next(s.title for s in SCENARIOS if s.name == "spread")
     assert f"{spread}: sent every request" not in text
+
+
+def test_a_ledger_moved_into_postgresql_says_how_long_the_move_took(report, tmp_path):
+    moved = {**report, "build": {**report["build"], "migrated_seconds": 12.4}}
+
+    text = write_markdown(tmp_path, moved, []).read_text()
+
+    assert "moved into PostgreSQL with `volunteer-ledger migrate` in 12 s" in text
+    assert "volunteer-ledger migrate" not in write_markdown(tmp_path, report, []).read_text()
