@@ -34,7 +34,10 @@ import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from api.personal_data import ledger_for
+from api.settings import Settings
 from bench.scratch_store import scratch_store
 from bench.synthetic import generate
 from domain.ledger import Ledger
@@ -87,36 +90,67 @@ def catch_up(ledger: Ledger, url: str, batch_size: int, names: set[str] | None =
     return done
 
 
-def _catch_up_part(store_url: str, views_url: str, batch_size: int, names: set[str]) -> None:
-    ledger = Ledger(store_url)
+def _catch_up_part(
+    store_url: str,
+    views_url: str,
+    batch_size: int,
+    names: set[str],
+    settings: Settings | None = None,
+    ready: Any = None,
+    go: Any = None,
+) -> None:
+    ledger = Ledger(store_url) if settings is None else ledger_for(settings)
     views = view_store_for(views_url)
-    ProjectionRunner(
+    runner = ProjectionRunner(
         ledger, views, [p for p in all_projections() if p.name in names], batch_size=batch_size
-    ).catch_up()
+    )
+    if ready is not None:  # opened, as a running worker is: wait for the others
+        ready.release()
+        go.wait()
+    runner.catch_up()
     views.close()
     ledger.close()
 
 
 def catch_up_in_processes(
-    store_url: str, views_url: str, batch_size: int, parts: list[set[str]]
+    store_url: str,
+    views_url: str,
+    batch_size: int,
+    parts: list[set[str]],
+    settings: Settings | None = None,
+    took: list[float] | None = None,
 ) -> int:
     """Every projection caught up by several processes at once, each with its own share (as
-    several ``projections run`` workers would share them); returns the events in the log."""
+    several ``projections run`` workers would share them); returns the events in the log.
+    ``settings``: open the ledger as the service does (with its keys), not bare. Each process
+    starts, opens its stores and waits for the others, then they go together: ``took`` gets
+    the seconds from then to the last one's end (a worker's start-up left out, as a running
+    worker has it behind it)."""
     drop_views(views_url)
     context = multiprocessing.get_context("spawn")
+    ready, go = context.Semaphore(0), context.Event()
     workers = [
-        context.Process(target=_catch_up_part, args=(store_url, views_url, batch_size, part))
+        context.Process(
+            target=_catch_up_part,
+            args=(store_url, views_url, batch_size, part, settings, ready, go),
+        )
         for part in parts
     ]
     for worker in workers:
         worker.start()
+    for _ in workers:
+        ready.acquire()
+    started = time.perf_counter()
+    go.set()
     for worker in workers:
         worker.join()
         if worker.exitcode != 0:
             raise SystemExit(f"a catch-up process failed ({worker.exitcode})")
+    if took is not None:
+        took.append(time.perf_counter() - started)
     ledger = Ledger(store_url)
     try:
-        return len(ledger.recorder.select_notifications(start=1, limit=10**9))
+        return ledger.recorder.max_notification_id() or 0  # not every row: a million is a GiB
     finally:
         ledger.close()
 
@@ -203,7 +237,10 @@ class Raw:
 
     def compare(self, label: str, action: object) -> None:
         """Time ``action`` (a catch-up), read raw again, and report the catch-up."""
-        timing = timed(action)
+        self.record(label, timed(action))
+
+    def record(self, label: str, timing: Timing) -> None:
+        """Read raw again, and report ``timing`` (of a catch-up timed by its caller)."""
         after = self._timed()
         rates = [raw.count / raw.seconds for raw in (self.before, after)]
         self.rows.insert(-1, report(label, timing, sum(rates) / len(rates), self.quiet))
@@ -227,6 +264,38 @@ def measure(
             f"{name} alone", lambda u=alone_url, n=name: catch_up(ledger, u, batch_size, {n})
         )
     return raw.rows
+
+
+def measure_split(
+    ledger: Ledger,
+    url: str,
+    batch_size: int,
+    parts: list[set[str]],
+    settings: Settings | None = None,
+) -> tuple[list[dict[str, object]], float]:
+    """Each group's catch-up alone, then every group at once, a process each (as one
+    ``projections run`` worker per group shares the cores), over the ledger's whole log: the
+    figures, and the time of all at once over that of the slowest group alone (issue 19's
+    target: 1.3 at most)."""
+    raw = Raw(ledger, batch_size, quiet=True)
+    for index, part in enumerate(parts):
+        alone_url = fresh_views(url, f"views-group-{index}")
+        raw.compare(
+            f"group alone: {', '.join(sorted(part))}",
+            lambda u=alone_url, p=part: catch_up(ledger, u, batch_size, p),
+        )
+    split_url = fresh_views(url, "views-groups")
+    took: list[float] = []
+    cpu = cpu_seconds()
+    count = catch_up_in_processes(url, split_url, batch_size, parts, settings, took)
+    # The processes' processor time includes their start (imports): their wall time does not.
+    raw.record(
+        f"{len(parts)} groups at once, a process each",
+        Timing(took[0], count, cpu_seconds() - cpu, None),
+    )
+    alone = [float(str(r["seconds"])) for r in raw.rows if str(r["label"]).startswith("group")]
+    together = next(float(str(r["seconds"])) for r in raw.rows if "at once" in str(r["label"]))
+    return raw.rows, together / max(alone)
 
 
 def run(
