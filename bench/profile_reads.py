@@ -12,18 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
 from bench.builder import build_ledger
-from bench.profile_signups import _call, _inline
+from bench.profile_signups import _call, _inline, scratch_settings
 
 Request = tuple[str, dict[str, str]]
 
@@ -62,12 +59,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000, help="events in the ledger")
     parser.add_argument("--prof", help="write cProfile stats to FILE.summary, FILE.leaderboard")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    settings = Settings(
-        data_dir=folder / "data",
-        store=f"sqlite:///{folder}/data/ledger.db",
-        follow_projections=False,
-    )
+    settings = scratch_settings()
     built = build_ledger(settings, args.events)
     app = create_app(settings)
     with TestClient(app) as client:

@@ -126,17 +126,22 @@ async def _measure(app: Any, requests: list[Request], prof: str | None) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prof", help="write cProfile stats of the sign-ups to this file")
-    args = parser.parse_args()
+def scratch_settings() -> Settings:
+    """A service on a SQLite ledger in a new temporary folder, its read models caught up by
+    the profile itself (no background thread to blur the profile)."""
     folder = Path(tempfile.mkdtemp())
-    settings = Settings(
+    return Settings(
         data_dir=folder / "data",
         store=f"sqlite:///{folder}/data/ledger.db",
         follow_projections=False,
     )
-    app = create_app(settings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prof", help="write cProfile stats of the sign-ups to this file")
+    args = parser.parse_args()
+    app = create_app(scratch_settings())
     with TestClient(app) as client:
         requests = _world(client.app.state.services, 330)  # type: ignore[attr-defined]
         # sync routes inline: one thread to profile
