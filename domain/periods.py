@@ -53,6 +53,15 @@ class Period:
         return self.kind == "all" or periods_of(day)[self.kind] == self.text
 
 
+def periods_in_year(year: int) -> list[str]:
+    """Every period that lies within ``year``: the year, its two-month cycles and its months."""
+    return [
+        str(year),
+        *(f"{year}-B{n}" for n in range(1, 7)),
+        *(f"{year}-{n:02d}" for n in range(1, 13)),
+    ]
+
+
 def periods_of(day: date) -> dict[str, str]:
     """The year, bi-month and month a service date belongs to."""
     return {

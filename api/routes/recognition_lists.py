@@ -29,7 +29,7 @@ from api.routes.queues import position_cursor
 from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Done, Uuid
 from domain.errors import InvalidInputError
-from domain.periods import CURRENT, Period
+from domain.periods import CURRENT, Period, periods_in_year
 from domain.policy import mask_volunteer_number
 from domain.volunteer import ERASED_NAME
 from projections.directory.names import pseudonyms_of
@@ -205,7 +205,7 @@ def list_lists(
     its public notice stands; `GET /v1/recognition-lists/{list_id}` shows one's entries."""
     if organization_id is not None:
         services.places.timezone(organization_id)  # an unknown organisation is a 404
-    periods = None if year is None else year_periods(year)
+    periods = None if year is None else periods_in_year(year)
     if period is not None:
         if period == CURRENT and organization_id is None:
             raise InvalidInputError(
@@ -250,15 +250,6 @@ def list_lists(
     return RecognitionListPage(
         items=items, next_cursor=encode_cursor(page.next_after), position=position
     )
-
-
-def year_periods(year: int) -> list[str]:
-    """The periods of a year: the year, its two-month cycles and its months."""
-    return [
-        str(year),
-        *(f"{year}-B{n}" for n in range(1, 7)),
-        *(f"{year}-{n:02d}" for n in range(1, 13)),
-    ]
 
 
 @router.get("/{list_id}", responses={404: {}})

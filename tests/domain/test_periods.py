@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from domain.errors import InvalidInputError
-from domain.periods import Period, periods_of
+from domain.periods import Period, periods_in_year, periods_of
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,18 @@ def test_the_current_period_is_the_bimonth_of_today(today, bimonth):
 def test_current_without_a_date_is_not_a_period():
     with pytest.raises(InvalidInputError):
         Period.parse("current")
+
+
+def test_a_year_holds_itself_its_six_cycles_and_its_twelve_months():
+    inside = periods_in_year(2026)
+    assert (inside[0], inside[1], inside[6], inside[7], inside[-1]) == (
+        "2026",
+        "2026-B1",
+        "2026-B6",
+        "2026-01",
+        "2026-12",
+    )
+    assert len(inside) == 19
+    parsed = [Period.parse(text) for text in inside]
+    assert all(any(p.contains(date(2026, m, 15)) for m in range(1, 13)) for p in parsed)
+    assert not any(p.contains(date(2025, 12, 31)) for p in parsed)
