@@ -149,7 +149,7 @@ class BatchedLedger(Ledger):
         return self.written + len(self.waiting)
 
     @contextmanager
-    def holding(self, ids: Iterable[UUID]) -> Iterator[None]:
+    def holding(self, ids: Iterable[UUID], reads: Iterable[UUID] = ()) -> Iterator[None]:
         # The only writer: no other process to queue behind (PostgreSQL's advisory locks
         # would cost a round trip per command).
         yield

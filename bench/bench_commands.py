@@ -15,6 +15,9 @@ Measured, each as commands (or commits) per second, in one run on one store:
   one on average in that run;
 - ``hot_shift``: sign-ups all for one shift from ``threads`` threads at once (its places fill,
   the rest go on the waitlist);
+``spread_cpu_ms``, ``spread_threads_cpu_ms`` and ``raw_commit_cpu_ms``: this process's processor
+time (all threads, ``time.process_time``) per sign-up and per raw commit, in milliseconds, which
+the machine's other load disturbs less than the rates;
 and the ratios of each to the raw commit (the threaded ones also to the threaded raw commit on
 PostgreSQL), and of the hot shift to the spread sign-ups (both
 threaded). ``hot_shift_gave_up`` counts sign-ups that gave up after retries (wanted: 0).
@@ -51,7 +54,8 @@ NOW = datetime(2026, 3, 2, tzinfo=UTC)
 def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, float]:
     """The figures of the module docstring, measured on an empty store at ``store_url``."""
     postgres = "SQLITE_DBNAME" not in store_env(store_url)
-    raw_before = raw_commit_rate(store_url, sign_ups)
+    raw_cpu: dict[str, float] = {}
+    raw_before = raw_commit_rate(store_url, sign_ups, cpu=raw_cpu)
     raw_threads_before = raw_commit_rate(store_url, sign_ups, threads) if postgres else 0.0
     ledger = Ledger(store_url, clock=lambda: NOW)
     try:
@@ -66,11 +70,16 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, 
         shifts = [_shift(ledger, activity, day) for day in range(1, SHIFTS + 2)]
         hot = shifts.pop()
         people = [_volunteer(ledger, community, i) for i in range(3 * sign_ups)]
-        spread = _rate(sign_ups, lambda: _sign_up_all(ledger, shifts, people[:sign_ups], 1))
+        spread_cpu: dict[str, float] = {}
+        spread = _rate(
+            sign_ups, lambda: _sign_up_all(ledger, shifts, people[:sign_ups], 1), spread_cpu
+        )
         commits_before = _commits(ledger)
+        threads_cpu: dict[str, float] = {}
         spread_threads = _rate(
             sign_ups,
             lambda: _sign_up_all(ledger, shifts, people[sign_ups : 2 * sign_ups], threads),
+            threads_cpu,
         )
         commits_after = _commits(ledger)
         gave_up: list[int] = []
@@ -91,6 +100,9 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, 
         "spread": spread,
         "spread_threads": spread_threads,
         "hot_shift": hot_shift,
+        "spread_cpu_ms": spread_cpu["ms"],
+        "spread_threads_cpu_ms": threads_cpu["ms"],
+        "raw_commit_cpu_ms": raw_cpu["ms"],
         "spread_to_raw": spread / raw,
         "spread_threads_to_raw": spread_threads / raw,
         "hot_shift_to_raw": hot_shift / raw,
@@ -106,9 +118,12 @@ def run(store_url: str, *, sign_ups: int = 300, threads: int = 16) -> dict[str, 
     return figures
 
 
-def raw_commit_rate(store_url: str, commits: int, threads: int = 1) -> float:
+def raw_commit_rate(
+    store_url: str, commits: int, threads: int = 1, *, cpu: dict[str, float] | None = None
+) -> float:
     """Rows committed per second, one row per transaction, in a table of the same store; on
-    PostgreSQL from ``threads`` threads at once, each on a connection of its own."""
+    PostgreSQL from ``threads`` threads at once, each on a connection of its own. With
+    ``cpu``, this process's processor time per commit (``_rate``)."""
     payload = b"x" * PAYLOAD_BYTES
     env = store_env(store_url)
     if "SQLITE_DBNAME" in env:
@@ -122,7 +137,7 @@ def raw_commit_rate(store_url: str, commits: int, threads: int = 1) -> float:
                 db.execute("COMMIT")
 
         try:
-            return _rate(commits, commit_sqlite)
+            return _rate(commits, commit_sqlite, cpu)
         finally:
             db.close()
     schema = env.get("POSTGRES_SCHEMA", "public")
@@ -153,7 +168,7 @@ def raw_commit_rate(store_url: str, commits: int, threads: int = 1) -> float:
             with ThreadPoolExecutor(threads) as pool:
                 list(pool.map(commit_postgres, range(threads)))
 
-        return _rate(commits, commit_all)
+        return _rate(commits, commit_all, cpu)
     finally:
         for conn in connections:
             conn.close()
@@ -167,9 +182,13 @@ def _commits(ledger: Ledger) -> tuple[int, int] | None:
     return datastore.committer.batches, datastore.committer.groups
 
 
-def _rate(count: int, action: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _rate(count: int, action: Callable[[], object], cpu: dict[str, float] | None = None) -> float:
+    """``count`` over the seconds ``action`` took; with ``cpu``, also the process's processor
+    time per unit (all threads, in milliseconds) under ``cpu["ms"]``."""
+    start, started_cpu = time.perf_counter(), time.process_time()
     action()
+    if cpu is not None:
+        cpu["ms"] = (time.process_time() - started_cpu) * 1000 / count
     return count / (time.perf_counter() - start)
 
 

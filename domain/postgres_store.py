@@ -32,10 +32,12 @@ Round trips a command saves (each is a wait for the server, and a sign-up is a f
   writer of the shift need not wait for one more round trip. If the insert fails, the server
   skips the unlock with the rest of the pipeline, so the locks stay held for the retry; a
   command whose save never succeeds releases them when it ends, as before;
-- the events stored after the cached versions of the locked aggregates are read in the
-  pipeline of the locks (``PostgresFactory.holding``, ``LedgerRepository.prefetched``): each
-  select is a later statement than the locks, with a snapshot of its own, so it reads what a
-  load just after the locks would.
+- the locks are one statement, and what the command will load is read in their pipeline by
+  one more (``PostgresFactory.holding``, ``LedgerRepository.prefetched``): the events stored
+  after the cached versions of the locked aggregates and of those it names as read
+  (``@command(reads=...)``), and whether each one not cached exists. That select is a later
+  statement than the locks, with a snapshot of its own, so it reads what a load just after
+  the locks would.
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ class _FailFastDatastore(PostgresDatastore):
                 connection, read = self._locked_connection(keys, reads, stack)
             else:
                 connection = stack.enter_context(self.get_connection())
+                read = _lock(connection, keys, reads)
             locks = _Locks(connection, held=bool(keys))
             token, locks_token = _pinned.set((self.pool, connection)), _locks.set(locks)
             try:
@@ -173,48 +176,64 @@ def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-#: Events read with a command's locks: by aggregate id, the version they follow and the events.
-Read = dict[UUID, tuple[int, list[StoredEvent]]]
+#: Events read with a command's locks, in the shape of ``LedgerRepository.prefetched``: by
+#: aggregate id, the version they follow and the events after it, or None and at most the
+#: first event of an aggregate read as not cached.
+Read = dict[UUID, tuple[int | None, list[StoredEvent]]]
+
+#: Takes the advisory lock of each key in the array, in the array's order (ascending).
+_LOCK = "SELECT pg_advisory_lock(key) FROM unnest(%s::bigint[]) AS key"
 
 
 @dataclass(frozen=True)
 class _Reads:
-    """What to read after the locks: the events after these versions, with this statement."""
+    """What to read after the locks, with this statement (``_read_statement``): the events
+    after each of ``versions``, and the first event of each of ``probes``."""
 
-    statement: str  # the recorder's select of one aggregate's events after a version
+    statement: str
     versions: Mapping[UUID, int]
+    probes: Sequence[UUID] = ()
+
+
+def _read_statement(table: str) -> str:
+    """One select of several aggregates' events: for each, those after a version, up to a limit
+    (none for the events after a cached version, one for a probe)."""
+    return (
+        "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+        "FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[]) AS r(id, after, most) "
+        f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE originator_id = r.id "
+        "AND originator_version > r.after ORDER BY originator_version LIMIT r.most) AS e"
+    )
 
 
 def _lock(connection: Any, keys: Sequence[int], reads: _Reads | None) -> Read:
-    """Take the locks, then read: in one pipeline, so one wait for the server. The reads are
-    later statements than the locks, each with a snapshot of its own, so they see every save
+    """Take the locks, then read: in one pipeline, so one wait for the server. The read is a
+    later statement than the locks, with a snapshot of its own, so it sees every save
     committed before the locks were granted, as a load after the locks would."""
-    if reads is None or not reads.versions:
-        for key in keys:
-            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+    if reads is None or not (reads.versions or reads.probes):
+        if keys:
+            connection.execute(_LOCK, (list(keys),), prepare=True)
         return {}
+    ids = [*reads.versions, *reads.probes]
+    afters = [*reads.versions.values(), *(0 for _ in reads.probes)]
+    most = [*(None for _ in reads.versions), *(1 for _ in reads.probes)]
     with connection.pipeline():
-        for key in keys:
-            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
-        cursors = [
-            (id, version, connection.execute(reads.statement, (id, version), prepare=True))
-            for id, version in reads.versions.items()
-        ]
-    return {
-        id: (
-            version,
-            [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in cursor.fetchall()
-            ],
+        if keys:
+            connection.execute(_LOCK, (list(keys),), prepare=True)
+        cursor = connection.execute(reads.statement, (ids, afters, most), prepare=True)
+    found: dict[UUID, list[StoredEvent]] = {}
+    for row in cursor.fetchall():
+        found.setdefault(row["originator_id"], []).append(
+            StoredEvent(
+                originator_id=row["originator_id"],
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
         )
-        for id, version, cursor in cursors
-    }
+    read: Read = {id: (version, found.get(id, [])) for id, version in reads.versions.items()}
+    read.update((id, (None, found.get(id, []))) for id in reads.probes)
+    return read
 
 
 def _unlock_all(connection: Any) -> None:
@@ -299,23 +318,25 @@ class PostgresFactory(LibraryPostgresFactory):
     def application_recorder(self) -> ApplicationRecorder:
         recorder = super().application_recorder()
         if isinstance(recorder, PostgresApplicationRecorder):
-            # The recorder's select of one aggregate's events, after a version.
             table = f"{_quoted(self.datastore.schema)}.{_quoted(recorder.events_table_name)}"
-            self._events_after = (
-                f"SELECT * FROM {table} WHERE originator_id = %s AND originator_version > %s "
-                "ORDER BY originator_version ASC"
-            )
+            self._events_after = _read_statement(table)
         return recorder
 
     @contextmanager
     def holding(
-        self, keys: Sequence[int], versions: Mapping[UUID, int] | None = None
+        self,
+        keys: Sequence[int],
+        versions: Mapping[UUID, int] | None = None,
+        probes: Sequence[UUID] = (),
     ) -> Iterator[Read]:
-        """A command's connection and advisory locks (see the module docstring), and the
-        events stored after these versions of the locked aggregates, read with the locks."""
+        """A command's connection and advisory locks (see the module docstring), and, read
+        with the locks, the events stored after these versions of cached aggregates and the
+        first event of each of ``probes`` (``LedgerRepository.prefetched``)."""
         datastore = self.datastore
         assert isinstance(datastore, _FailFastDatastore)
         statement = getattr(self, "_events_after", None)
-        reads = _Reads(statement, versions) if versions and statement is not None else None
+        reads = None
+        if statement is not None and (versions or probes):
+            reads = _Reads(statement, versions or {}, probes)
         with datastore.holding(keys, reads) as read:
             yield read

@@ -29,12 +29,14 @@ from __future__ import annotations
 import copy
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     DatabaseError,
     DataError,
     IntegrityError,
@@ -57,6 +59,9 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.sqlite import SQLiteFactory as LibrarySQLiteFactory
 from eventsourcing.utils import Environment, EnvType, strtobool
+
+if TYPE_CHECKING:
+    from domain.ledger.repository import Read
 
 #: The library's error for each ``sqlite3`` error (subclasses first), as its transactions map them.
 _ERRORS: tuple[tuple[type[sqlite3.Error], type[PersistenceError]], ...] = (
@@ -83,6 +88,10 @@ def translated(error: Exception) -> Exception:
         new.__cause__ = error
         return new
     return error
+
+
+def _version(event: StoredEvent) -> int:
+    return event.originator_version
 
 
 def _held_lock() -> Any:
@@ -326,6 +335,57 @@ class SQLiteFactory(LibrarySQLiteFactory):
     aggregate_recorder_class = GroupCommitAggregateRecorder
     application_recorder_class = GroupCommitApplicationRecorder
     process_recorder_class = GroupCommitProcessRecorder
+
+    #: The application recorder's events table, once made (``read_after`` reads it).
+    _events_table: str | None = None
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            self._events_table = recorder.events_table_name
+        return recorder
+
+    def read_after(self, versions: Mapping[UUID, int], probes: Sequence[UUID]) -> Read:
+        """In one ``SELECT`` (one snapshot): the events stored after each of ``versions``, and
+        the first event of each of ``probes`` (whether it exists), in the shape of
+        ``LedgerRepository.prefetched``. Nothing (an empty read) before the recorder is made."""
+        table = self._events_table
+        if table is None or not (versions or probes):
+            return {}
+        parts: list[str] = []
+        params: list[Any] = []
+        columns = "originator_id, originator_version, topic, state"
+        for id, version in versions.items():
+            parts.append(
+                f"SELECT {columns} FROM {table} WHERE originator_id=? AND originator_version>?"
+            )
+            params += (id.hex, version)
+        for id in probes:
+            parts.append(
+                f"SELECT * FROM (SELECT {columns} FROM {table} WHERE originator_id=? "
+                "ORDER BY originator_version LIMIT 1)"
+            )
+            params.append(id.hex)
+        found: dict[str, list[StoredEvent]] = {}
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for row in cursor.fetchall():
+                found.setdefault(row["originator_id"], []).append(
+                    StoredEvent(
+                        originator_id=UUID(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    )
+                )
+        read: dict[UUID, tuple[int | None, Sequence[StoredEvent]]] = {}
+        for id, version in versions.items():
+            events = found.get(id.hex, [])
+            events.sort(key=_version)
+            read[id] = (version, events)
+        for id in probes:
+            read[id] = (None, found.get(id.hex, []))
+        return read
 
     def __init__(self, env: Environment | EnvType | None) -> None:
         super().__init__(env)

@@ -142,27 +142,40 @@ class LedgerBase(Application[UUID]):
         )
 
     @contextmanager
-    def holding(self, ids: Iterable[UUID]) -> Iterator[None]:
-        """Hold the locks of these aggregates (``domain.ledger.locks``): this process's, then,
+    def holding(self, ids: Iterable[UUID], reads: Iterable[UUID] = ()) -> Iterator[None]:
+        """Hold the locks of aggregates ``ids`` (``domain.ledger.locks``): this process's, then,
         on PostgreSQL, the advisory locks that queue other processes, with the connection a
-        command runs on. There the events stored after the cached copies of these aggregates
-        are read in the same round trip as the locks, and their loads use them."""
+        command runs on. Then read, in one statement, what the store holds of these and of the
+        aggregates ``reads`` beyond the cached copies (the events after each cached version;
+        of one not cached, whether it exists), which the command's loads use instead of a query
+        each (``LedgerRepository.prefetched``). On PostgreSQL that read goes in the round trip
+        of the locks."""
         ids = sorted(set(ids))
+        wanted = list(dict.fromkeys((*ids, *reads)))
         across = getattr(self.factory, "holding", None)
         with self.locks.holding(ids):
-            if across is None:
-                yield
-                return
             repository = self.repository
             if not isinstance(repository, LedgerRepository):
-                with across([advisory_key(id) for id in ids], {}):
+                if across is None:
+                    yield
+                else:
+                    with across([advisory_key(id) for id in ids], {}):
+                        yield
+                return
+            versions = repository.cached_versions(wanted)
+            probes = [id for id in wanted if id not in versions]
+            if across is not None:
+                with (
+                    across([advisory_key(id) for id in ids], versions, probes) as read,
+                    repository.prefetched(read),
+                ):
                     yield
                 return
-            versions = repository.cached_versions(ids)
-            with (
-                across([advisory_key(id) for id in ids], versions) as read,
-                repository.prefetched(read),
-            ):
+            read_after = getattr(self.factory, "read_after", None)
+            if read_after is None or not wanted:
+                yield
+                return
+            with repository.prefetched(read_after(versions, probes)):
                 yield
 
     def construct_recorder(self) -> ApplicationRecorder:

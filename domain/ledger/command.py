@@ -20,6 +20,11 @@ instead of colliding. Only the aggregates a command names are locked (a sign-up 
 shift and the volunteer, whose timesheet it writes; not the timesheets a cancellation's
 promotions write); the version check on save still guards everything, and a collision is still
 retried.
+
+Once its locks are held, what the store holds beyond the cached copies of the locked
+aggregates, and of those a command says it will load (``@command(reads=...)``, a function of
+its arguments: a sign-up loads the volunteer's timesheet), is read in one statement
+(``LedgerBase.holding``), instead of one query for each load.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from __future__ import annotations
 import inspect
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import (
@@ -80,6 +85,10 @@ class Call:
     pending: list[Aggregate] = field(default_factory=list)
 
 
+#: From a command's arguments by name, the ids of further aggregates it will load (beyond those
+#: it locks): read with the locked ones, in one statement, before it runs.
+Reads = Callable[[Mapping[str, Any]], Iterable[UUID]]
+
 _running: ContextVar[Call | None] = ContextVar("running_command", default=None)
 
 #: Called with a command's name, and whether it is tried again, each time its save collides
@@ -97,24 +106,47 @@ class LedgerCommand(Generic[L, P, R]):
     """A ledger method run as a command (see the module docstring and ``written``)."""
 
     def __init__(
-        self, method: Callable[Concatenate[L, P], R], *, keyed: bool, locks: Sequence[str] = ()
+        self,
+        method: Callable[Concatenate[L, P], R],
+        *,
+        keyed: bool,
+        locks: Sequence[str] = (),
+        reads: Reads | None = None,
     ) -> None:
         self.__doc__ = method.__doc__
         self.method = method
         self.name = method.__name__
         self.keyed = keyed
         self.locks = tuple(locks)
+        self.reads = reads
         self.signature = inspect.signature(method)
         unknown = set(self.locks) - set(self.signature.parameters)
         if unknown:
             raise TypeError(f"{self.name} has no parameter {', '.join(sorted(unknown))} to lock")
+        #: The names of the parameters after ``self`` that can be given by position.
+        self._positional = [
+            parameter.name
+            for parameter in list(self.signature.parameters.values())[1:]
+            if parameter.kind
+            in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        ]
+
+    def arguments(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The call's arguments by parameter name (the call itself checks them)."""
+        return {**dict(zip(self._positional, args, strict=False)), **kwargs}
 
     def locked_ids(self, ledger: L, *args: Any, **kwargs: Any) -> list[UUID]:
         """The ids in the parameters named by ``locks`` (those holding a UUID)."""
         if not self.locks:
             return []
-        bound = self.signature.bind_partial(ledger, *args, **kwargs).arguments
+        bound = self.arguments(*args, **kwargs)
         return [bound[name] for name in self.locks if isinstance(bound.get(name), UUID)]
+
+    def read_ids(self, *args: Any, **kwargs: Any) -> list[UUID]:
+        """The ids of the further aggregates the command will load (``reads``)."""
+        if self.reads is None:
+            return []
+        return list(self.reads(self.arguments(*args, **kwargs)))
 
     @overload
     def __get__(self, ledger: None, owner: type[Any]) -> LedgerCommand[L, P, R]: ...
@@ -152,7 +184,8 @@ class LedgerCommand(Generic[L, P, R]):
                 "ask that command for its position"
             )
         try:
-            with ledger.holding(self.locked_ids(ledger, *args, **kwargs)):
+            locked = self.locked_ids(ledger, *args, **kwargs)
+            with ledger.holding(locked, self.read_ids(*args, **kwargs)):
                 return self._attempts(ledger, *args, **kwargs)
         except LockWaitTimeoutError as error:
             raise ConcurrentUpdateError(
@@ -231,12 +264,14 @@ def _actor_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor:
 
 @dataclass(frozen=True)
 class _Locking:
-    """``@command(locks=...)``: makes commands that lock the named parameters' ids."""
+    """``@command(locks=..., reads=...)``: makes commands that lock the named parameters' ids
+    and read ahead what they load."""
 
     locks: tuple[str, ...]
+    reads: Reads | None = None
 
     def __call__(self, method: Callable[Concatenate[L, P], R], /) -> LedgerCommand[L, P, R]:
-        return LedgerCommand(method, keyed=True, locks=self.locks)
+        return LedgerCommand(method, keyed=True, locks=self.locks, reads=self.reads)
 
 
 @overload
@@ -244,15 +279,20 @@ def command(method: Callable[Concatenate[L, P], R], /) -> LedgerCommand[L, P, R]
 
 
 @overload
-def command(*, locks: Sequence[str]) -> _Locking: ...
+def command(*, locks: Sequence[str], reads: Reads | None = None) -> _Locking: ...
 
 
 def command(
-    method: Callable[Concatenate[L, P], R] | None = None, /, *, locks: Sequence[str] = ()
+    method: Callable[Concatenate[L, P], R] | None = None,
+    /,
+    *,
+    locks: Sequence[str] = (),
+    reads: Reads | None = None,
 ) -> LedgerCommand[L, P, R] | _Locking:
     """A command (see ``LedgerCommand.written``); ``locks`` names the parameters holding the
-    ids of the aggregates whose writers it queues behind (see the module docstring)."""
-    locking = _Locking(tuple(locks))
+    ids of the aggregates whose writers it queues behind, ``reads`` gives the ids of further
+    aggregates it loads, from its arguments by name (see the module docstring)."""
+    locking = _Locking(tuple(locks), reads)
     return locking if method is None else locking(method)
 
 

@@ -61,9 +61,13 @@ CACHED_TYPES: tuple[type[Aggregate], ...] = (
 )
 
 
-#: Events a command read for the aggregates it locked, in the round trip of its locks
-#: (``prefetched``): by id, the cached version they follow and the events stored after it.
-_prefetched: ContextVar[dict[UUID, tuple[int, Sequence[StoredEvent]]] | None] = ContextVar(
+#: What a command read, in one statement after taking its locks, for the aggregates it will
+#: load (``prefetched``): by id, the cached version the events follow and the events stored
+#: after it; or, for an aggregate not in the cache, ``None`` and at most its first event, which
+#: says whether it exists.
+Read = Mapping[UUID, tuple[int | None, Sequence[StoredEvent]]]
+
+_prefetched: ContextVar[dict[UUID, tuple[int | None, Sequence[StoredEvent]]] | None] = ContextVar(
     "prefetched_events", default=None
 )
 
@@ -146,12 +150,14 @@ class LedgerRepository(Repository[UUID]):
         return found
 
     @contextmanager
-    def prefetched(self, reads: Mapping[UUID, tuple[int, Sequence[StoredEvent]]]) -> Iterator[None]:
+    def prefetched(self, reads: Read) -> Iterator[None]:
         """While the block runs, a fast-forward of one of these aggregates from the version
         read after uses the events read instead of querying the store: once, and only if the
         cached copy is still at that version (another load of this process may have moved it
-        on; a retry after a collision queries again). The caller read them after taking the
-        aggregates' locks, so they are what a query would return."""
+        on; a retry after a collision queries again). Likewise a load of an aggregate that was
+        not cached and had no first event is answered "not found" without a query, once; one
+        that had is replayed from the store as usual. The caller read them after taking the
+        command's locks, so they are what a query would return."""
         token = _prefetched.set(dict(reads))
         try:
             yield
@@ -195,9 +201,12 @@ class LedgerRepository(Repository[UUID]):
     def _replayed(self, aggregate_id: UUID, snapshotted: bool, likely_new: bool) -> Aggregate:
         """The aggregate replayed from the store: from its latest snapshot if it may have one,
         else from its events alone (one query either way for one that does not exist)."""
+        probed = _probed(aggregate_id)
+        if probed is False:
+            raise AggregateNotFoundError(aggregate_id)
         if snapshotted:
             recorder = self.event_store.recorder
-            if likely_new and not recorder.select_events(aggregate_id, limit=1):
+            if likely_new and probed is None and not recorder.select_events(aggregate_id, limit=1):
                 raise AggregateNotFoundError(aggregate_id)
             replayed = self._reconstruct_aggregate(aggregate_id, None, cast(Any, project_aggregate))
             return cast(Aggregate, replayed)
@@ -232,3 +241,16 @@ class LedgerRepository(Repository[UUID]):
         if read is not None and read[0] == version:
             return [self.event_store.mapper.to_domain_event(event) for event in read[1]]
         return self.event_store.get(originator_id=aggregate_id, gt=version)
+
+
+def _probed(aggregate_id: UUID) -> bool | None:
+    """Whether the command's read found a first event of this aggregate, which it read as not
+    cached (once); None if it did not read it so."""
+    pending = _prefetched.get()
+    if not pending:
+        return None
+    read = pending.get(aggregate_id)
+    if read is None or read[0] is not None:
+        return None
+    del pending[aggregate_id]
+    return bool(read[1])

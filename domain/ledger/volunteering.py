@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.account import Account
@@ -21,6 +23,12 @@ from domain.values import (
     volunteer_number_from,
 )
 from domain.volunteer import Volunteer
+
+
+def _timesheet_of_volunteer(arguments: Mapping[str, Any]) -> list[UUID]:
+    """The timesheet a command on a volunteer loads, read ahead with its locks."""
+    volunteer_id = arguments.get("volunteer_id")
+    return [Timesheet.id_for(volunteer_id)] if isinstance(volunteer_id, UUID) else []
 
 
 class VolunteeringCommands(LedgerBase):
@@ -179,7 +187,7 @@ class VolunteeringCommands(LedgerBase):
         volunteer.change_listing(public=public, guardian_consent=guardian_consent, actor=actor)
         self._save(volunteer)
 
-    @command(locks=("shift_id", "volunteer_id"))
+    @command(locks=("shift_id", "volunteer_id"), reads=_timesheet_of_volunteer)
     def sign_up(self, shift_id: UUID, volunteer_id: UUID, actor: Actor) -> SignUpStatus:
         """Confirmed while places remain, else waitlisted at the end of the line."""
         shift = self.shift(shift_id)
