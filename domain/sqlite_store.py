@@ -12,7 +12,8 @@ datastore's ``GroupCommitter`` and waits:
 - a batch that fails (an ``IntegrityError`` on ``(originator_id, originator_version)``: a
   concurrent change won) is rolled back to its savepoint and fails alone, with the library's
   error; the rest of the group goes on, and no row id is lost (SQLite gives the next batch the
-  id the rolled-back one had);
+  id the rolled-back one had). A group of one batch has no savepoint: if it fails, its
+  transaction is rolled back and nothing is committed;
 - callers that arrive while a group is committing queue for the next group, which one of them
   leads as soon as the commit returns;
 - nobody returns before the ``COMMIT`` holding their events has returned: a caller is told its
@@ -214,7 +215,13 @@ class GroupCommitter:
         cursor: SQLiteCursor, group: list[_Batch]
     ) -> list[tuple[_Batch, Sequence[int] | None]]:
         """Each batch in its savepoint; a batch that fails is undone and settled with its
-        error. The ids of the others, to hand out once the transaction has committed."""
+        error. The ids of the others, to hand out once the transaction has committed. A group
+        of one batch needs no savepoint: if it fails, the whole transaction is rolled back."""
+        if len(group) == 1:
+            batch = group[0]
+            return [
+                (batch, batch.recorder._insert_events(cursor, batch.stored_events, **batch.kwargs))
+            ]
         written: list[tuple[_Batch, Sequence[int] | None]] = []
         for batch in group:
             cursor.execute("SAVEPOINT batch")

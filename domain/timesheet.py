@@ -8,6 +8,7 @@ concurrent commands for the same volunteer collide on its version instead of bot
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -52,7 +53,10 @@ class Timesheet(Aggregate):
         actor: str
 
     @staticmethod
+    @lru_cache(maxsize=4096)
     def id_for(volunteer_id: UUID) -> UUID:
+        """The id of a volunteer's timesheet (a sign-up works it out three times: kept for
+        the volunteers signing up most recently)."""
         return derived_id("timesheet", volunteer_id)
 
     @classmethod

@@ -70,6 +70,10 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+#: ``LedgerBase._may_be_snapshotted`` by ledger class and loaded class: a few dozen pairs.
+_SNAPSHOTTED: dict[tuple[type[Any], type[Aggregate]], bool] = {}
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -265,11 +269,15 @@ class LedgerBase(Application[UUID]):
 
     @classmethod
     def _may_be_snapshotted(cls, expected: type[Aggregate]) -> bool:
-        """Whether an aggregate loaded as ``expected`` can be of a snapshotted type."""
-        return any(
-            issubclass(kind, expected) or issubclass(expected, kind)
-            for kind in cls.snapshotting_intervals
-        )
+        """Whether an aggregate loaded as ``expected`` can be of a snapshotted type (worked
+        out once for each class, both fixed when the ledger class is defined)."""
+        known = _SNAPSHOTTED.get((cls, expected))
+        if known is None:
+            known = _SNAPSHOTTED[cls, expected] = any(
+                issubclass(kind, expected) or issubclass(expected, kind)
+                for kind in cls.snapshotting_intervals
+            )
+        return known
 
     def _exists(self, id: UUID) -> bool:
         """Whether any aggregate has this id: one indexed read of one row, nothing decoded."""

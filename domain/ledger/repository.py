@@ -23,6 +23,7 @@ the lock is held, and an aggregate whose fast-forward failed is evicted.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -113,13 +114,31 @@ class _SelectiveCache(LRUCache[UUID, Any]):
             self.get(key, evict=True)
 
 
+#: How many locks guard the cached aggregates' fast-forwards (``LedgerRepository``).
+FASTFORWARD_STRIPES = 256
+
+
 class LedgerRepository(Repository[UUID]):
-    """The library's repository, with the selective cache and a copy made under the lock."""
+    """The library's repository, with the selective cache and a copy made under the lock.
+
+    The lock that keeps two fast-forwards of one cached aggregate from interleaving is one of
+    a fixed set, chosen by the id's hash, where the library makes one per id and keeps it in a
+    cache of locks of its own: five dictionary and cache updates under a lock each time (a
+    sign-up loads three aggregates and caches two). Two aggregates that share a lock only take
+    turns; no thread holds one while taking another, so they cannot deadlock.
+    """
 
     def __init__(self, *args: Any, cache_maxsize: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, cache_maxsize=None, fastforward=True, **kwargs)
+        self._stripes = tuple(threading.Lock() for _ in range(FASTFORWARD_STRIPES))
         self.cache_maxsize = cache_maxsize
         self.clear_cache()
+
+    def _use_fastforward_lock(self, aggregate_id: UUID) -> threading.Lock:
+        return self._stripes[hash(aggregate_id) % FASTFORWARD_STRIPES]
+
+    def _disuse_fastforward_lock(self, aggregate_id: UUID) -> None:
+        """Nothing to release: the striped locks are never dropped."""
 
     def clear_cache(self) -> None:
         """Forget every cached aggregate (loads replay from the store until cached again)."""
