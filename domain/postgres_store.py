@@ -185,7 +185,11 @@ Read = dict[UUID, tuple[int | None, list[StoredEvent]]]
 
 # Statements take their rows as scalar parameters, one statement text for each number of rows:
 # psycopg dumps a list as an array in Python, element by element (about 30 µs of processor
-# time a list, where a scalar costs a few).
+# time a list, where a scalar costs a few). A save of more events than ``SCALAR_ROWS`` sends
+# them as arrays (one statement for any number, and far from PostgreSQL's 65,535 parameters).
+
+#: The most events a save sends as scalar parameters.
+SCALAR_ROWS = 16
 
 
 @lru_cache(maxsize=16)
@@ -285,6 +289,18 @@ class _OneTripRecorder(PostgresApplicationRecorder):
             prepare=True,
         )
         curs.execute(statements.lock_table, prepare=True)
+        if len(stored_events) > SCALAR_ROWS:
+            curs.execute(
+                statements.insert_arrays(),
+                (
+                    [event.originator_id for event in stored_events],
+                    [event.originator_version for event in stored_events],
+                    [event.topic for event in stored_events],
+                    [event.state for event in stored_events],
+                ),
+                prepare=True,
+            )
+            return
         curs.execute(
             statements.insert(len(stored_events)),
             [
@@ -373,6 +389,14 @@ class _SaveStatements:
     def insert(self, count: int) -> str:
         """The insert of ``count`` events, returning their notification ids in order."""
         return _insert_statement(self.table, self.id_type, count)
+
+    def insert_arrays(self) -> str:
+        """The insert of any number of events, given as four arrays (a large save)."""
+        return (
+            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
+            f"SELECT * FROM unnest(%s::{self.id_type}[], %s::bigint[], %s::text[], "
+            "%s::bytea[]) RETURNING notification_id"
+        )
 
 
 @lru_cache(maxsize=64)

@@ -189,3 +189,33 @@ def test_a_sign_up_reads_its_cached_shift_s_new_events_with_its_lock(postgres_sc
     finally:
         mine.close()
         other.close()
+
+
+def test_a_save_larger_than_its_scalar_rows_returns_its_positions_in_order(ledger):
+    before = ledger.recorder.max_notification_id() or 0
+    many = uuid.uuid4()
+    count = postgres_store.SCALAR_ROWS + 4
+
+    positions = ledger.recorder.insert_events([_stored(many, v) for v in range(1, count + 1)])
+
+    assert positions == list(range(before + 1, before + count + 1))
+    stored = ledger.recorder.select_events(many)
+    assert [e.originator_version for e in stored] == list(range(1, count + 1))
+
+
+def test_a_sign_up_reads_the_volunteer_s_missing_timesheet_with_its_locks(ledger):
+    community = f.community(ledger)
+    shift = f.shift(ledger, f.activity(ledger, community), starts_in=timedelta(days=2))
+    volunteer = f.volunteer(ledger, community)
+    asked: list[uuid.UUID] = []
+    select_events = ledger.recorder.select_events
+
+    def counting(originator_id, **kwargs):
+        asked.append(originator_id)
+        return select_events(originator_id, **kwargs)
+
+    ledger.recorder.select_events = counting  # type: ignore[method-assign]
+
+    assert ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer)) == SignUpStatus.CONFIRMED
+    assert asked == []  # shift and volunteer cached, the timesheet known to be new
+    assert ledger.timesheet(volunteer).holds(shift)

@@ -277,3 +277,42 @@ def test_with_group_commit_turned_off_each_save_commits_on_its_own(tmp_path):
         assert recorder.max_notification_id() == 2
     finally:
         factory.close()
+
+
+def test_a_sign_up_reads_what_it_loads_in_one_select_after_its_locks(tmp_path, clock):
+    ledger = Ledger(f"sqlite:///{tmp_path}/ledger.db", clock=clock)
+    try:
+        community = f.community(ledger)
+        shift = f.shift(ledger, f.activity(ledger, community))
+        volunteer = f.volunteer(ledger, community)
+        asked: list[UUID] = []
+        select_events = ledger.recorder.select_events
+
+        def counting(originator_id: UUID, **kwargs: Any) -> Any:
+            asked.append(originator_id)
+            return select_events(originator_id, **kwargs)
+
+        ledger.recorder.select_events = counting  # type: ignore[method-assign]
+
+        assert ledger.sign_up(shift, volunteer, Actor.volunteer(volunteer)) == "confirmed"
+        assert asked == []  # shift and volunteer cached, the timesheet known to be new
+        assert ledger.timesheet(volunteer).holds(shift)
+    finally:
+        ledger.close()
+
+
+def test_a_sign_up_sees_a_change_another_process_stored_after_its_cached_copy(tmp_path, clock):
+    url = f"sqlite:///{tmp_path}/ledger.db"
+    mine, other = Ledger(url, clock=clock), Ledger(url, clock=clock)
+    try:
+        community = f.community(mine)
+        shift = f.shift(mine, f.activity(mine, community), capacity=1)
+        early, late = f.volunteer(mine, community), f.volunteer(mine, community, name="李华")
+        mine.shift(shift)  # cached here with its place free
+        other.sign_up(shift, early, Actor.volunteer(early))  # another process takes it
+
+        assert mine.sign_up(shift, late, Actor.volunteer(late)) == "waitlisted"
+        assert mine.shift(shift).confirmed == [early]
+    finally:
+        mine.close()
+        other.close()
