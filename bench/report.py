@@ -80,7 +80,8 @@ def http_table(http: dict[str, Any]) -> list[str]:
     for load in http["loads"].values():
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(load["statuses"].items()))
         lines.append(
-            f"| {load['title']} | {load.get('connections', '')} | {_range(load['rate'])} | {_range(load['p50_ms'], 1)} | "
+            f"| {load['title']} | {load.get('connections', '')} | {_range(load['rate'])} | "
+            f"{_range(load['p50_ms'], 1)} | "
             f"{_range(load['p99_ms'], 1)} | {_percent(load['ratio_to_healthz'])} | "
             f"{load['failures']} | {statuses} |"
         )

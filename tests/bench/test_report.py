@@ -118,7 +118,9 @@ def test_the_reads_and_their_reference_run_at_one_connection_too(built):
     run_rounds("http://bench", built, token="t", rounds=1, seconds=1, runner=fake)
 
     at_one = [
-        requests[0].path for (requests, _, _), n in zip(fake.calls, fake.connections) if n == 1
+        requests[0].path
+        for (requests, _, _), n in zip(fake.calls, fake.connections, strict=True)
+        if n == 1
     ]
     assert at_one == ["/healthz", f"/v1/volunteers/{built.volunteers[0]}/summary",
                       f"/v1/leaderboards?organization_id={built.district}"]  # fmt: skip
