@@ -17,6 +17,7 @@ from api.idempotency import IdempotencyMiddleware, idempotency_store_for
 from api.issuer import IssuerKeyring, did_web
 from api.limits import BodySizeLimit, PostgresLoginThrottle, login_throttle_for
 from api.log_privacy import hide_query_values
+from api.memory_trim import start_memory_trimmer
 from api.metrics import install_metrics
 from api.openapi import install_problem_openapi
 from api.pages import install_pages
@@ -168,6 +169,7 @@ def create_app(
         app.state.certificates = CertificateService(
             services.ledger, log, keyring, settings.public_url, app.state.status_lists
         )
+        trimmer = start_memory_trimmer()
         timer = None
         if settings.follow_projections:
             services.runner.follow()
@@ -175,6 +177,8 @@ def create_app(
         try:
             yield
         finally:
+            if trimmer is not None:
+                trimmer.stop()
             if timer is not None:
                 timer.stop()
             services.runner.stop()

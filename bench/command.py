@@ -24,7 +24,7 @@ from api.settings import Settings
 from bench.builder import BuiltLedger, LoadPlan, build_ledger
 from bench.charts import write_charts
 from bench.context import SCALES, Context
-from bench.http_load import log_in, run_rounds, summarise
+from bench.http_load import SCENARIOS, log_in, run_rounds, summarise
 from bench.memory import soak
 from bench.progress import ProgressBar
 from bench.report import machine, write_json, write_markdown
@@ -108,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
         with running_service(settings, out / "logs", args.port, args.workers) as service:
             token = log_in(service.url, built.organiser_login, built.organiser_password)
             if not only or "http" in only:
-                _say(f"HTTP: {scale.rounds} rounds of 5 loads, {scale.seconds:g} s each")
+                _say(
+                    f"HTTP: {scale.rounds} rounds of {len(SCENARIOS)} loads, "
+                    f"{scale.seconds:g} s each"
+                )
                 results = run_rounds(
                     service.url, built, token=token, rounds=scale.rounds, seconds=scale.seconds
                 )

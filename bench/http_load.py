@@ -1,6 +1,10 @@
 """The HTTP section: sign-ups spread over 30 shifts, everyone on one hot shift, a volunteer's
 summary and the leaderboard (authenticated), each beside ``/healthz`` measured in the same
-round on the same server; rounds repeated and their medians reported with the spread."""
+round on the same server; rounds repeated and their medians reported with the spread.
+
+The reads are run twice: at the run's connections (16), and at one connection, the case issue
+19's target 4 names (what one client waits for when nothing queues in front of it), each beside
+``/healthz`` at the same number of connections."""
 
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ class Scenario:
     requests: Load
     once: bool = False
     authenticated: bool = True
+    #: Connections of its wrk run (None: the run's), and the load its ratio is taken to.
+    connections: int | None = None
+    reference: str = "healthz"
 
 
 def sign_ups(volunteers: list[UUID], shifts: list[UUID]) -> list[Request]:
@@ -35,6 +42,10 @@ def sign_ups(volunteers: list[UUID], shifts: list[UUID]) -> list[Request]:
         for v in volunteers
         for shift in shifts
     ]
+
+
+def _healthz(built: BuiltLedger, round_: int) -> list[Request]:
+    return [Request("GET", "/healthz")]
 
 
 def _summaries(built: BuiltLedger, round_: int) -> list[Request]:
@@ -47,7 +58,7 @@ def _leaderboard(built: BuiltLedger, round_: int) -> list[Request]:
 
 SCENARIOS = (
     Scenario(
-        "healthz", "GET /healthz (reference)", lambda b, r: [Request("GET", "/healthz")], False,
+        "healthz", "GET /healthz (reference)", _healthz, False,
         authenticated=False,
     ),
     Scenario(
@@ -60,6 +71,18 @@ SCENARIOS = (
     ),
     Scenario("summary", "GET /v1/volunteers/{id}/summary", _summaries),
     Scenario("leaderboard", "GET /v1/leaderboards", _leaderboard),
+    Scenario(
+        "healthz_1", "GET /healthz, one connection (reference)", _healthz, False,
+        authenticated=False, connections=1, reference="healthz_1",
+    ),
+    Scenario(
+        "summary_1", "GET /v1/volunteers/{id}/summary, one connection", _summaries,
+        connections=1, reference="healthz_1",
+    ),
+    Scenario(
+        "leaderboard_1", "GET /v1/leaderboards, one connection", _leaderboard,
+        connections=1, reference="healthz_1",
+    ),
 )  # fmt: skip
 
 
@@ -90,27 +113,27 @@ def run_rounds(
                     scenario.requests(built, round_),
                     token=token if scenario.authenticated else None,
                     seconds=seconds,
-                    connections=connections,
+                    connections=scenario.connections or connections,
                     once=scenario.once,
                 )
             )
     return results
 
 
-def summarise(results: dict[str, list[WrkResult]]) -> dict[str, object]:
+def summarise(results: dict[str, list[WrkResult]], connections: int = 16) -> dict[str, object]:
     """Medians over the rounds, the spread (lowest and highest), and each round's ratio to the
-    reference of the same round."""
-    reference = results["healthz"]
+    reference of the same round (at the same number of connections)."""
     loads: dict[str, object] = {}
     for scenario in SCENARIOS:
         runs = results[scenario.name]
-        ratios = _ratios(runs, reference)
+        ratios = _ratios(runs, results[scenario.reference])
         statuses: dict[str, int] = {}
         for run in runs:
             for status, n in run.statuses.items():
                 statuses[status] = statuses.get(status, 0) + n
         loads[scenario.name] = {
             "title": scenario.title,
+            "connections": scenario.connections or connections,
             "rate": _spread([run.rate for run in runs]),
             "p50_ms": _spread([run.p50_ms for run in runs]),
             "p99_ms": _spread([run.p99_ms for run in runs]),

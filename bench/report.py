@@ -73,18 +73,23 @@ def _percent(figure: dict[str, Any]) -> str:
 
 def http_table(http: dict[str, Any]) -> list[str]:
     lines = [
-        "| load | requests/s | p50 ms | p99 ms | beside /healthz | 5xx + no answer | answers |",
-        "|---|---|---|---|---|---|---|",
+        "| load | connections | requests/s | p50 ms | p99 ms | beside /healthz | 5xx + no answer "
+        "| answers |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for load in http["loads"].values():
         statuses = ", ".join(f"{s}×{n}" for s, n in sorted(load["statuses"].items()))
         lines.append(
-            f"| {load['title']} | {_range(load['rate'])} | {_range(load['p50_ms'], 1)} | "
+            f"| {load['title']} | {load.get('connections', '')} | {_range(load['rate'])} | "
+            f"{_range(load['p50_ms'], 1)} | "
             f"{_range(load['p99_ms'], 1)} | {_percent(load['ratio_to_healthz'])} | "
             f"{load['failures']} | {statuses} |"
         )
     lines.append("")
-    lines.append(f"Hot shift beside spread sign-ups: {_percent(http['hot_to_spread'])}.")
+    lines.append(
+        f"Hot shift beside spread sign-ups: {_percent(http['hot_to_spread'])}. Each load is "
+        "set beside /healthz at the same number of connections."
+    )
     for load in http["loads"].values():
         if load.get("ran_out"):
             lines.append(

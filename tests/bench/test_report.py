@@ -25,11 +25,15 @@ class FakeWrk:
 
     def __init__(self) -> None:
         self.calls: list[tuple[list[Request], str | None, bool]] = []
+        self.connections: list[int] = []
 
     def __call__(self, url, requests, *, token, seconds, once, connections=16) -> WrkResult:
         self.calls.append((requests, token, once))
+        self.connections.append(connections)
         path = requests[0].path
         rate = next(r for prefix, r in RATES.items() if path.startswith(prefix))
+        if connections == 1:
+            rate //= 4 if path == "/healthz" else 2  # one client: reads lose less than /healthz
         if requests[0].method == "POST" and len({r.path for r in requests}) == 1:
             rate //= 2  # everyone on one shift
         status = "201" if requests[0].method == "POST" else "200"
@@ -105,7 +109,31 @@ def test_the_reference_goes_without_a_token_and_the_rest_with_one(built):
 
     run_rounds("http://bench", built, token="t", rounds=1, seconds=1, runner=fake)
 
-    assert [token for _, token, _ in fake.calls] == [None, "t", "t", "t", "t"]
+    assert [token for _, token, _ in fake.calls] == [None, "t", "t", "t", "t", None, "t", "t"]
+
+
+def test_the_reads_and_their_reference_run_at_one_connection_too(built):
+    fake = FakeWrk()
+
+    run_rounds("http://bench", built, token="t", rounds=1, seconds=1, runner=fake)
+
+    at_one = [
+        requests[0].path
+        for (requests, _, _), n in zip(fake.calls, fake.connections, strict=True)
+        if n == 1
+    ]
+    assert at_one == ["/healthz", f"/v1/volunteers/{built.volunteers[0]}/summary",
+                      f"/v1/leaderboards?organization_id={built.district}"]  # fmt: skip
+    assert fake.connections.count(16) == 5
+
+
+def test_a_one_connection_read_is_set_beside_healthz_at_one_connection(report):
+    loads = report["http"]["loads"]
+
+    assert loads["summary_1"]["ratio_to_healthz"]["median"] == pytest.approx(1.0)
+    assert loads["leaderboard_1"]["ratio_to_healthz"]["median"] == pytest.approx(1.5)
+    assert loads["summary"]["ratio_to_healthz"]["median"] == pytest.approx(0.5)
+    assert (loads["summary_1"]["connections"], loads["summary"]["connections"]) == (1, 16)
 
 
 def test_spread_sign_ups_ask_for_every_volunteer_on_every_shift_of_their_round(built):
@@ -143,6 +171,7 @@ def test_the_markdown_report_shows_each_load_with_its_ratio(report, tmp_path):
     for scenario in SCENARIOS:
         assert scenario.title in text
     assert "| 25% (25%–25%) |" in text
+    assert "| GET /v1/volunteers/{id}/summary, one connection | 1 | 100 (100–100) |" in text
     assert "![http.png](http.png)" in text
 
 
