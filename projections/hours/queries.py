@@ -92,29 +92,54 @@ def leaderboard(
             " AND (v.birth_date <= ? OR v.guardian_listing_consent = 1)"
         )
         visible_params = [(adult_born_by or public_as_of).isoformat()]
+    # The ranked rows, read in the order of the index on (period, category, minutes DESC):
+    # a page reads its own rows and stops, instead of ranking the whole district first (at
+    # 1,000,000 events a ranking of every volunteer took 160 ms a request; docs/benchmarks.md).
+    ranked = (
+        f"WITH RECURSIVE {SUBTREE} SELECT {{columns}} "
+        "FROM hours_totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
+        "WHERE t.period = ? AND t.category = ? AND t.minutes > 0 "
+        f"AND v.organisation_id IN (SELECT id FROM subtree){visible}"
+    )
+    params = [
+        organisation_id,
+        period.text,
+        EVERY_CATEGORY if category is None else category,
+        *visible_params,
+    ]
     page = ""
     page_params: list[Any] = []
     if after is not None:
-        page = " WHERE minutes < ? OR (minutes = ? AND volunteer_number > ?)"
+        # ``t.minutes <= ?`` keeps the read on the index's range; the rest is the tie-break.
+        page = " AND t.minutes <= ? AND (t.minutes < ? OR v.volunteer_number > ?)"
         page_params = [int(after[0]), int(after[0]), after[1]]
     rows = views.query(
-        f"WITH RECURSIVE {SUBTREE}, "
-        "ranked AS (SELECT v.id, v.volunteer_number, v.name, t.minutes, "
-        "RANK() OVER (ORDER BY t.minutes DESC) AS rank "
-        "FROM hours_totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
-        "WHERE t.period = ? AND t.category = ? AND t.minutes > 0 "
-        f"AND v.organisation_id IN (SELECT id FROM subtree){visible}) "
-        f"SELECT id, volunteer_number, name, minutes, rank FROM ranked{page} "
-        "ORDER BY minutes DESC, volunteer_number LIMIT ?",
-        [
-            organisation_id,
-            period.text,
-            EVERY_CATEGORY if category is None else category,
-            *visible_params,
-            *page_params,
-            limit + 1,
-        ],
+        ranked.format(columns="v.id, v.volunteer_number, v.name, t.minutes")
+        + f"{page} ORDER BY t.minutes DESC, v.volunteer_number LIMIT ?",
+        [*params, *page_params, limit + 1],
     )
+    # Competition ranking: one more than the ranked volunteers with more minutes. Before a
+    # page after the first, two counts: those with more minutes than the cursor's, and those
+    # listed before the page (the cursor's ties up to it as well). A volunteer on the page tied
+    # with the cursor ranks after the first count; any other after the second, plus those on
+    # the page above their own minutes.
+    greater = before = 0
+    if rows and after is not None:
+        [(greater, before)] = views.query(
+            ranked.format(columns="COALESCE(SUM(CASE WHEN t.minutes > ? THEN 1 END), 0), COUNT(*)")
+            + " AND t.minutes >= ? AND (t.minutes > ? OR v.volunteer_number <= ?)",
+            # The subtree's parameter comes first in the text, then the column's.
+            [params[0], int(after[0]), *params[1:], int(after[0]), int(after[0]), after[1]],
+        )
+    ranks: list[int] = []
+    for place, (_, _, _, minutes) in enumerate(rows):
+        if place and minutes == rows[place - 1][3]:
+            ranks.append(ranks[-1])
+        elif after is not None and minutes == int(after[0]):
+            ranks.append(int(greater) + 1)
+        else:
+            ranks.append(int(before) + place + 1)
+    rows = [(*row, rank) for row, rank in zip(rows, ranks, strict=True)]
     entries = [
         {
             "rank": int(rank),

@@ -162,6 +162,24 @@ def test_pages_of_two_join_up_into_the_whole_board(views, varied):
     assert paged(views, varied["district"], period, None, 2, **EVERYONE) == expected
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_ties_split_across_pages_keep_their_shared_rank(views, varied, limit):
+    boards = [
+        (varied[scope], Period.parse(text), category, visibility)
+        for scope in ("district", "east", "west")
+        for text in PERIODS
+        for category in CATEGORIES
+        for visibility in (EVERYONE, PUBLIC)
+    ]
+    tied = 0
+    for organisation_id, period, category, visibility in boards:
+        expected = summed_on_each_call(views, organisation_id, period, category, **visibility)
+        ranks = [row[4] for row in expected]
+        tied += len(ranks) - len(set(ranks))
+        assert paged(views, organisation_id, period, category, limit, **visibility) == expected
+    assert tied > 10  # the boards have ties for the pages to split
+
+
 def test_a_volunteer_who_moved_counts_in_the_new_community_with_all_their_minutes(views, varied):
     west = summed_on_each_call(views, varied["west"], Period.parse("all"), None, **EVERYONE)
     east = summed_on_each_call(views, varied["east"], Period.parse("all"), None, **EVERYONE)
