@@ -98,7 +98,7 @@ def leaderboard(
     ranked = (
         f"WITH RECURSIVE {SUBTREE} SELECT {{columns}} "
         "FROM hours_totals t JOIN dir_volunteers v ON v.id = t.volunteer_id "
-        "WHERE t.period = ? AND t.category = ? AND t.minutes > 0 "
+        "WHERE t.period = ? AND t.category = ? AND t.minutes >= {least} "
         f"AND v.organisation_id IN (SELECT id FROM subtree){visible}"
     )
     params = [
@@ -114,7 +114,7 @@ def leaderboard(
         page = " AND t.minutes <= ? AND (t.minutes < ? OR v.volunteer_number > ?)"
         page_params = [int(after[0]), int(after[0]), after[1]]
     rows = views.query(
-        ranked.format(columns="v.id, v.volunteer_number, v.name, t.minutes")
+        ranked.format(columns="v.id, v.volunteer_number, v.name, t.minutes", least="1")
         + f"{page} ORDER BY t.minutes DESC, v.volunteer_number LIMIT ?",
         [*params, *page_params, limit + 1],
     )
@@ -126,10 +126,15 @@ def leaderboard(
     greater = before = 0
     if rows and after is not None:
         [(greater, before)] = views.query(
-            ranked.format(columns="COALESCE(SUM(CASE WHEN t.minutes > ? THEN 1 END), 0), COUNT(*)")
-            + " AND t.minutes >= ? AND (t.minutes > ? OR v.volunteer_number <= ?)",
+            # One lower bound on the index's range (minutes are whole and above 0): with two,
+            # SQLite would range over one and check the other row by row.
+            ranked.format(
+                columns="COALESCE(SUM(CASE WHEN t.minutes > ? THEN 1 END), 0), COUNT(*)",
+                least=str(max(int(after[0]), 1)),
+            )
+            + " AND (t.minutes > ? OR v.volunteer_number <= ?)",
             # The subtree's parameter comes first in the text, then the column's.
-            [params[0], int(after[0]), *params[1:], int(after[0]), int(after[0]), after[1]],
+            [params[0], int(after[0]), *params[1:], int(after[0]), after[1]],
         )
     ranks: list[int] = []
     for place, (_, _, _, minutes) in enumerate(rows):
