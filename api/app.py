@@ -132,6 +132,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
         ),
         principals=PrincipalCache(ledger),
         places=Places(ledger),
+        reads_on_loop=not store.startswith(("postgresql:", "postgres:")),
     )
 
 
