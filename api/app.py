@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
@@ -133,6 +134,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
         ),
         principals=PrincipalCache(ledger),
         places=Places(ledger),
+        reads_on_loop=urlsplit(store).scheme not in ("postgresql", "postgres"),
     )
 
 

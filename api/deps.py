@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import Dependant
 from fastapi.security import OAuth2PasswordBearer
 from fastapi.security.utils import get_authorization_scheme_param
@@ -40,6 +42,35 @@ class Services:
     registrations: RegistrationThrottle | PostgresRegistrationThrottle
     principals: PrincipalCache
     places: Places
+    #: Whether a dependency's read of the store runs on the event loop (SQLite, a local file)
+    #: rather than in a worker thread (PostgreSQL): see ``store_read``.
+    reads_on_loop: bool = False
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def store_read(function: Callable[P, T]) -> Callable[P, Coroutine[Any, Any, T]]:
+    """A dependency that reads the store (it takes ``services``), run where that is cheapest.
+
+    FastAPI runs a plain ``def`` dependency in a worker thread: on this machine the trip there
+    and back costs more processor time than the one or two indexed reads of a local SQLite
+    file that a principal or a permission makes (and under load, more again in waiting for
+    the loop and the thread to take turns). So on SQLite (``Services.reads_on_loop``) the
+    function is called on the event loop; on PostgreSQL, whose queries wait on the network,
+    in a worker thread as before, so that a slow query holds up no other request.
+    """
+
+    @functools.wraps(function)
+    async def dependency(*args: P.args, **values: P.kwargs) -> T:
+        services = values["services"]
+        assert isinstance(services, Services)
+        if services.reads_on_loop:
+            return function(*args, **values)
+        return await run_in_threadpool(function, *args, **values)
+
+    return dependency
 
 
 async def get_services(request: Request) -> Services:
@@ -53,6 +84,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", auto_error=False)
 
 
+@store_read
 def get_principal(
     services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Principal:
@@ -61,6 +93,7 @@ def get_principal(
     return principal_for_token(services, token)
 
 
+@store_read
 def get_optional_principal(
     services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> Principal | None:

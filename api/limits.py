@@ -277,12 +277,17 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
         if length is not None and length.isdigit():
             if int(length) > self.max_bytes:
                 await self._refuse(scope, receive, send)
             else:
                 await self.app(scope, receive, send)
+            return
+        if length is None and "transfer-encoding" not in headers:
+            # A request with neither header has no body (RFC 9112, 6.3): most GETs.
+            await self.app(scope, receive, send)
             return
         try:
             body = await read_body(receive, self.max_bytes)

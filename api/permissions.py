@@ -24,7 +24,7 @@ from api.access import (
     require_organiser_of,
     require_self_or_organiser,
 )
-from api.deps import PrincipalDep, Services, ServicesDep
+from api.deps import PrincipalDep, Services, ServicesDep, store_read
 from api.problems import Forbidden, NotFound
 
 CertificateNumber = Annotated[str, Path(pattern=r"^[Vv][Cc]\d{13}$", examples=["VC2026123456782"])]
@@ -158,14 +158,16 @@ def certificate_reader(
 
 
 Admin = Annotated[Principal, Depends(admin)]
-OrganisationOrganiser = Annotated[Principal, Depends(organisation_organiser)]
-ActivityOrganiser = Annotated[Principal, Depends(activity_organiser)]
-ShiftOrganiser = Annotated[Principal, Depends(shift_organiser)]
-SignedUpOrShiftOrganiser = Annotated[Principal, Depends(signed_up_or_shift_organiser)]
-RecordOrganiser = Annotated[Principal, Depends(record_organiser)]
-VolunteerOrganiser = Annotated[Principal, Depends(volunteer_organiser)]
-VolunteerViewer = Annotated[Viewer, Depends(volunteer_viewer)]
-RecognitionListOrganiser = Annotated[Principal, Depends(recognition_list_organiser)]
-CertificateRequestOrganiser = Annotated[Principal, Depends(certificate_request_organiser)]
-CertificateOrganiser = Annotated[Principal, Depends(certificate_organiser)]
-CertificateReader = Annotated[Principal, Depends(certificate_reader)]
+OrganisationOrganiser = Annotated[Principal, Depends(store_read(organisation_organiser))]
+ActivityOrganiser = Annotated[Principal, Depends(store_read(activity_organiser))]
+ShiftOrganiser = Annotated[Principal, Depends(store_read(shift_organiser))]
+SignedUpOrShiftOrganiser = Annotated[Principal, Depends(store_read(signed_up_or_shift_organiser))]
+RecordOrganiser = Annotated[Principal, Depends(store_read(record_organiser))]
+VolunteerOrganiser = Annotated[Principal, Depends(store_read(volunteer_organiser))]
+VolunteerViewer = Annotated[Viewer, Depends(store_read(volunteer_viewer))]
+RecognitionListOrganiser = Annotated[Principal, Depends(store_read(recognition_list_organiser))]
+CertificateRequestOrganiser = Annotated[
+    Principal, Depends(store_read(certificate_request_organiser))
+]
+CertificateOrganiser = Annotated[Principal, Depends(store_read(certificate_organiser))]
+CertificateReader = Annotated[Principal, Depends(store_read(certificate_reader))]

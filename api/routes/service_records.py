@@ -9,7 +9,7 @@ from fastapi import Depends, status
 from pydantic import ConfigDict, Field
 
 from api.access import Principal, covers, require_organiser_of
-from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute
+from api.deps import PrincipalDep, Services, ServicesDep, TokenFirstRoute, store_read
 from api.permissions import RecordOrganiser, record_volunteer
 from api.routing import PrefixedRouter
 from api.schemas import Command, Created, Done, Instant, Reason, Uuid
@@ -131,7 +131,7 @@ def approve(record_id: UUID, services: ServicesDep, principal: RecordOrganiser) 
 def confirm(
     record_id: UUID,
     services: ServicesDep,
-    principal: Annotated[Principal, Depends(record_volunteer("confirm it"))],
+    principal: Annotated[Principal, Depends(store_read(record_volunteer("confirm it")))],
 ) -> Done:
     """The volunteer confirms a pending record's minutes as they stand: the second party that
     lets whoever recorded them approve them. A later correction needs a new confirmation."""
@@ -197,7 +197,9 @@ def request_correction(
     record_id: UUID,
     body: Correct,
     services: ServicesDep,
-    principal: Annotated[Principal, Depends(record_volunteer("ask for its correction"))],
+    principal: Annotated[
+        Principal, Depends(store_read(record_volunteer("ask for its correction")))
+    ],
 ) -> Done:
     """The volunteer asks for their record to be corrected; an organiser resolves it."""
     position = services.ledger.request_correction.written(
