@@ -98,9 +98,10 @@ def _catch_up_part(
     settings: Settings | None = None,
     ready: Any = None,
     go: Any = None,
+    one_file: bool = False,
 ) -> None:
     ledger = Ledger(store_url) if settings is None else ledger_for(settings)
-    views = view_store_for(views_url)
+    views = view_store_for(views_url, apart=()) if one_file else view_store_for(views_url)
     runner = ProjectionRunner(
         ledger, views, [p for p in all_projections() if p.name in names], batch_size=batch_size
     )
@@ -119,20 +120,22 @@ def catch_up_in_processes(
     parts: list[set[str]],
     settings: Settings | None = None,
     took: list[float] | None = None,
+    one_file: bool = False,
 ) -> int:
     """Every projection caught up by several processes at once, each with its own share (as
     several ``projections run`` workers would share them); returns the events in the log.
     ``settings``: open the ledger as the service does (with its keys), not bare. Each process
     starts, opens its stores and waits for the others, then they go together: ``took`` gets
     the seconds from then to the last one's end (a worker's start-up left out, as a running
-    worker has it behind it)."""
+    worker has it behind it). ``one_file``: on SQLite, every read model in one file, as before
+    the audit trail had one of its own (for comparison)."""
     drop_views(views_url)
     context = multiprocessing.get_context("spawn")
     ready, go = context.Semaphore(0), context.Event()
     workers = [
         context.Process(
             target=_catch_up_part,
-            args=(store_url, views_url, batch_size, part, settings, ready, go),
+            args=(store_url, views_url, batch_size, part, settings, ready, go, one_file),
         )
         for part in parts
     ]
@@ -272,11 +275,13 @@ def measure_split(
     batch_size: int,
     parts: list[set[str]],
     settings: Settings | None = None,
+    compare_one_file: bool = False,
 ) -> tuple[list[dict[str, object]], float]:
     """Each group's catch-up alone, then every group at once, a process each (as one
     ``projections run`` worker per group shares the cores), over the ledger's whole log: the
     figures, and the time of all at once over that of the slowest group alone (issue 19's
-    target: 1.3 at most)."""
+    target: 1.3 at most). ``compare_one_file``: on SQLite, also at once with every read model
+    in one file, as before the audit trail had its own."""
     raw = Raw(ledger, batch_size, quiet=True)
     for index, part in enumerate(parts):
         alone_url = fresh_views(url, f"views-group-{index}")
@@ -284,17 +289,25 @@ def measure_split(
             f"group alone: {', '.join(sorted(part))}",
             lambda u=alone_url, p=part: catch_up(ledger, u, batch_size, p),
         )
-    split_url = fresh_views(url, "views-groups")
-    took: list[float] = []
-    cpu = cpu_seconds()
-    count = catch_up_in_processes(url, split_url, batch_size, parts, settings, took)
-    # The processes' processor time includes their start (imports): their wall time does not.
-    raw.record(
-        f"{len(parts)} groups at once, a process each",
-        Timing(took[0], count, cpu_seconds() - cpu, None),
-    )
+    # On SQLite, first as before (every read model in one file, where the groups' writers
+    # take turns), then as now (the audit trail in a file of its own).
+    for one_file in (True, False) if url.startswith("sqlite:") and compare_one_file else (False,):
+        split_url = fresh_views(url, "views-groups-one-file" if one_file else "views-groups")
+        took: list[float] = []
+        cpu = cpu_seconds()
+        count = catch_up_in_processes(url, split_url, batch_size, parts, settings, took, one_file)
+        # The processes' processor time includes their start (imports): their wall time does
+        # not.
+        raw.record(
+            f"{len(parts)} groups at once, a process each" + (", one file" if one_file else ""),
+            Timing(took[0], count, cpu_seconds() - cpu, None),
+        )
     alone = [float(str(r["seconds"])) for r in raw.rows if str(r["label"]).startswith("group")]
-    together = next(float(str(r["seconds"])) for r in raw.rows if "at once" in str(r["label"]))
+    together = next(
+        float(str(r["seconds"]))
+        for r in raw.rows
+        if str(r["label"]).endswith("at once, a process each")
+    )
     return raw.rows, together / max(alone)
 
 

@@ -80,7 +80,7 @@ def _subjects(views: ViewStore, ids: set[str]) -> dict[str, tuple[str, str, dict
     """What the trail keeps of each of these aggregates: its kind, label and refs."""
     if not ids:
         return {}
-    with views.transaction() as tx:
+    with views.read() as tx:
         sql = "SELECT id, kind, label, refs FROM audit_subjects WHERE id"
         rows = select_in(tx, sql, sorted(ids))
     return {row[0]: (row[1], row[2], json.loads(row[3])) for row in rows}

@@ -21,7 +21,7 @@ def names_of(views: ViewStore, kind: str, ids: Collection[str]) -> dict[str, dic
     if not ids:
         return {}
     table, columns = NAMED[kind]
-    with views.transaction() as tx:
+    with views.read() as tx:
         rows = select_in(tx, f"SELECT id, {', '.join(columns)} FROM {table} WHERE id", sorted(ids))
     return {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
 
@@ -30,7 +30,7 @@ def pseudonyms_of(views: ViewStore, ids: Collection[str]) -> dict[str, str]:
     """For each of these volunteers that has been erased, the pseudonym that stands for them."""
     if not ids:
         return {}
-    with views.transaction() as tx:
+    with views.read() as tx:
         rows = select_in(
             tx, "SELECT id, name FROM dir_volunteers WHERE status = 'erased' AND id", sorted(ids)
         )

@@ -106,12 +106,37 @@ class ProjectionRunner:
         self._indexed: dict[str, bool] = {}
         self._reader = BatchReader(ledger, batch_size)
         self._applying = threading.Lock()
+        #: Each projection's store: the one given, or a file of its own there (``part_for``).
+        self._store = {p.name: views.part_for(p.name) for p in self.projections}
         with views.transaction() as tx:
             views.serialise_setup(tx)
             tx.execute(TRACKING_TABLE)
             if prepare:
                 for projection in self.projections:
-                    self._prepare(tx, projection)
+                    if self._store[projection.name] is views:
+                        self._prepare(tx, projection)
+                    else:  # kept apart now: drop what an earlier layout left in the main file
+                        self._move_out(tx, projection)
+        for part in self._parts():
+            with part.transaction() as tx:
+                part.serialise_setup(tx)
+                tx.execute(TRACKING_TABLE)
+                if prepare:
+                    for projection in self.projections:
+                        if self._store[projection.name] is part:
+                            self._prepare(tx, projection)
+
+    def _parts(self) -> list[ViewStore]:
+        """The stores other than ``views`` that hold some of the projections."""
+        return list({id(s): s for s in self._store.values() if s is not self.views}.values())
+
+    @staticmethod
+    def _move_out(tx: Transaction, projection: Projection) -> None:
+        """Drop the projection's tables and position from the main store, where an earlier
+        layout kept them: queries would find them first. It is replayed in its own."""
+        if tx.query("SELECT 1 FROM projection_tracking WHERE name = ?", (projection.name,)):
+            projection.drop(tx)
+            tx.execute("DELETE FROM projection_tracking WHERE name = ?", (projection.name,))
 
     def _prepare(self, tx: Transaction, projection: Projection) -> None:
         rows = tx.query(
@@ -131,14 +156,19 @@ class ProjectionRunner:
 
     def positions(self) -> dict[str, int]:
         """Each projection's position, by name (0 for one never run)."""
-        rows = {
-            name: int(position)
-            for name, position in self.views.query("SELECT name, position FROM projection_tracking")
-        }
+        rows: dict[str, int] = {}
+        for store in (self.views, *self._parts()):
+            found = store.query("SELECT name, position FROM projection_tracking")
+            rows.update(
+                (name, int(position)) for name, position in found if store is self._of(name)
+            )
         return {p.name: rows.get(p.name, 0) for p in self.projections}
 
+    def _of(self, name: str) -> ViewStore:
+        return self.views.part_for(name)
+
     def position(self, projection: Projection) -> int:
-        rows = self.views.query(
+        rows = self._of(projection.name).query(
             "SELECT position FROM projection_tracking WHERE name = ?", (projection.name,)
         )
         return int(rows[0][0]) if rows else 0
@@ -211,9 +241,35 @@ class ProjectionRunner:
         # With no group ahead and a full batch, the next step will most likely read on from
         # ``end``: read that while this batch commits (a guess checked when it is used).
         next_start = end if stop is None and batch.read == self.batch_size else None
-        applied, moved = self._apply(
-            group, start, end, head, batch.events, read_ahead=next_start, handled=handled
-        )
+        # One transaction per store the group's projections live in, each committing while
+        # the next store's share is applied (the last one's, while the next batch is read).
+        by_store: dict[int, list[Projection]] = {}
+        for projection in group:
+            by_store.setdefault(id(self._of(projection.name)), []).append(projection)
+        shares = list(by_store.values())
+        applied: list[Projection] = []
+        moved = False
+
+        def apply_share(index: int) -> None:
+            nonlocal moved
+            if index == len(shares):
+                if next_start is not None:
+                    self._reader.read_ahead(next_start, handled)
+                return
+            share_applied, share_moved = self._apply(
+                shares[index],
+                start,
+                end,
+                head,
+                batch.events,
+                meanwhile=lambda: apply_share(index + 1),
+            )
+            applied.extend(share_applied)
+            moved = moved or share_moved
+
+        with self._applying:
+            apply_share(0)
+        applied = [p for p in group if p in applied]  # in the group's order, not commit order
         if on_batch is not None:
             for projection in applied:
                 on_batch(projection.name, batch.read)
@@ -227,28 +283,23 @@ class ProjectionRunner:
         head: int,
         events: list[tuple[Any, int]],
         *,
-        read_ahead: int | None,
-        handled: frozenset[type],
+        meanwhile: Callable[[], None],
     ) -> tuple[list[Projection], bool]:
-        """Apply the events to the group and move it to ``end``, in one transaction; in a long
-        catch-up (``bulk_lag``), without the query indexes until its last batch.
+        """Apply the events to the group (whose projections live in one store) and move it to
+        ``end``, in one transaction; in a long catch-up (``bulk_lag``), without the query
+        indexes until its last batch.
 
         Returns the projections it applied them to, and whether any position moved (by this
-        batch, or by another runner since we read it, in which case we read it again). While
-        it commits, the batch after ``read_ahead`` (if not None) is read for the ``handled``
-        classes.
+        batch, or by another runner since we read it, in which case we read it again).
+        ``meanwhile`` runs while it commits.
         """
         names = [p.name for p in group]
         marks = ", ".join("?" * len(names))
-
-        def read_next() -> None:
-            if read_ahead is not None:
-                self._reader.read_ahead(read_ahead, handled)
-
-        with self._applying, self.views.batch(meanwhile=read_next) as tx:
+        views = self._of(names[0])
+        with views.batch(meanwhile=meanwhile) as tx:
             rows = tx.query(
                 f"SELECT name, position FROM projection_tracking WHERE name IN ({marks}) "
-                "ORDER BY name" + self.views.row_lock,
+                "ORDER BY name" + views.row_lock,
                 names,
             )
             current = {name: int(position) for name, position in rows}
@@ -276,7 +327,7 @@ class ProjectionRunner:
                     [end, *(p.name for p in active)],
                 )
         if active and any(type(event) in ERASURE_EVENTS for event, _ in events):
-            self.views.scrub()  # the erased person's data must not linger in old pages
+            views.scrub()  # the erased person's data must not linger in old pages
         for projection in active:  # committed: their memory now matches the tables at ``end``
             self._memory_at[projection.name] = end
             if (state := indexed[projection.name]) is not None:
@@ -288,7 +339,7 @@ class ProjectionRunner:
         """Drop the projection's tables and its position; the next catch-up replays it."""
         self._memory_at.pop(projection.name, None)
         self._indexed.pop(projection.name, None)
-        with self.views.transaction() as tx:
+        with self._of(projection.name).transaction() as tx:
             tx.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE name = ?", (projection.name,)
             )

@@ -44,6 +44,12 @@ class ViewStore(ABC):
     #: Appended to a SELECT that must lock the rows it reads until the transaction ends.
     row_lock = ""
 
+    def part_for(self, name: str) -> ViewStore:
+        """The store that holds the tables and the position of the projection of this name:
+        this one, unless some read models live apart (``SQLiteViewStore``'s ``parts``).
+        Queries through this store see them all."""
+        return self
+
     def serialise_setup(self, tx: Transaction) -> None:  # noqa: B027 - most stores need nothing
         """Make concurrent table set-ups (several processes starting at once) take turns."""
 
@@ -63,8 +69,15 @@ class ViewStore(ABC):
         if meanwhile is not None:
             meanwhile()
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A transaction for several queries and no writes (which, where a store has read
+        models apart, sees them all)."""
         with self.transaction() as tx:
+            yield tx
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.read() as tx:
             return tx.query(sql, params)
 
     def scrub(self) -> None:  # noqa: B027 - a store that keeps no old page versions needs nothing

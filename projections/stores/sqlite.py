@@ -8,6 +8,12 @@ worker threads come and go keeps a fixed number of files and page caches open.
 A runner writes its batches through ``batch()``: the writing connection gets a larger page cache
 and fewer, larger WAL checkpoints, and each batch commits in a thread of its own while the runner
 reads the next (SQLite writes the pages out without holding the GIL).
+
+Some read models may live in files of their own (``parts``): a projection worker that runs them
+then writes beside the workers that write the main file instead of taking turns with them on
+its one write lock and each emptying the other's page cache. Every reading connection attaches
+those files, so a query names a table wherever it lives; the runner writes each projection
+through ``part_for`` its name.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -57,15 +63,29 @@ class _SQLiteTransaction(Transaction):
 
 class SQLiteViewStore(ViewStore):
     """Read models in a SQLite file (``:memory:`` for tests): one writing connection, and at
-    most ``readers`` reading ones shared by the threads."""
+    most ``readers`` reading ones shared by the threads.
 
-    def __init__(self, path: str, readers: int = READERS) -> None:
+    ``parts`` maps the names of projections whose tables live in another file to that file
+    (several projections may share one); SQLite attaches at most ten files to a connection.
+    """
+
+    def __init__(
+        self, path: str, readers: int = READERS, *, parts: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self._memory: sqlite3.Connection | None = None
         self._lock = threading.RLock()  # the writing connection's (or the in-memory one's)
         self._writing: sqlite3.Connection | None = None
         self._tuned = False  # whether the writing connection has a runner's settings
-        self._readers = ReaderPool(self._connect, readers)
+        if path == ":memory:" and parts:
+            raise ValueError("an in-memory read-model store has no other files")
+        #: One store per other file (made now, so that the file is in WAL before it is
+        #: attached), and which of them holds each projection named in ``parts``.
+        self._files = {
+            file: SQLiteViewStore(file, 1) for file in dict.fromkeys((parts or {}).values())
+        }
+        self._parts = {name: self._files[file] for name, file in (parts or {}).items()}
+        self._readers = ReaderPool(self._connect_reader, readers)
         if path == ":memory:":
             self._memory = sqlite3.connect(":memory:", check_same_thread=False)
             self._memory.execute("PRAGMA secure_delete=ON")
@@ -94,6 +114,15 @@ class SQLiteViewStore(ViewStore):
         # not linger in free pages (see ``scrub`` for the WAL).
         connection.execute("PRAGMA secure_delete=ON")
         return connection
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        connection = self._connect()
+        for number, file in enumerate(self._files):
+            connection.execute(f"ATTACH DATABASE ? AS part_{number}", (file,))
+        return connection
+
+    def part_for(self, name: str) -> ViewStore:
+        return self._parts.get(name, self)
 
     @contextmanager
     def _writer(self) -> Iterator[sqlite3.Connection]:
@@ -141,9 +170,10 @@ class SQLiteViewStore(ViewStore):
             else:
                 _commit_while(connection, meanwhile)
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """A read in a deferred transaction: in WAL mode it waits for no writer, and sees one
-        snapshot of the file from its first step to its last.
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """Reads in a deferred transaction: in WAL mode it waits for no writer, and sees one
+        snapshot of each file from its first step to its last.
 
         (A write transaction begins IMMEDIATE, taking the write lock at once; a reader that did
         the same would queue behind a runner's batches, and could starve while it catches up.)
@@ -151,9 +181,13 @@ class SQLiteViewStore(ViewStore):
         with self._reader() as connection:
             connection.execute("BEGIN")
             try:
-                return _SQLiteTransaction(connection).query(sql, params)
+                yield _SQLiteTransaction(connection)
             finally:
                 connection.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.read() as tx:
+            return tx.query(sql, params)
 
     @contextmanager
     def batch(self, meanwhile: Callable[[], None] | None = None) -> Iterator[Transaction]:
@@ -179,6 +213,8 @@ class SQLiteViewStore(ViewStore):
         if self._memory is None:
             with self._writer() as connection:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for part in self._files.values():
+                part.scrub()
 
     def close(self) -> None:
         """Close every connection (a reader in use, when its read ends)."""
@@ -188,6 +224,8 @@ class SQLiteViewStore(ViewStore):
                 if connection is not None:
                     connection.close()
             self._writing = None
+        for part in self._files.values():
+            part.close()
 
 
 def _commit_while(connection: sqlite3.Connection, meanwhile: Callable[[], None]) -> None:

@@ -44,7 +44,8 @@ def test_every_file_of_a_demo_run_is_private(tmp_path, monkeypatch, usual_umask)
         client.app.state.services.runner.catch_up()  # type: ignore[attr-defined]
         client.get("/v1/log/checkpoint")
         modes = modes_under(data)
-    expected = {"ledger.db", "ledger-views.db", "idempotency.db", "token-secret.key"}
+    expected = {"ledger.db", "ledger-views.db", "ledger-views-audit.db", "idempotency.db"}
+    expected |= {"token-secret.key"}
     assert expected | {"log-signing.key", "issuer-keys/current.key", "ledger.db-wal"} <= set(modes)
     assert {name: mode for name, mode in modes.items() if mode not in ("0o700", "0o600")} == {}
     folders = {name for name in modes if (data / name).is_dir()}

@@ -44,11 +44,13 @@ def contents(views: ViewStore, projections: Sequence[Projection]) -> dict[str, C
         for projection in projections
         for table in tables_of(projection)
     }
-    names = [p.name for p in projections]
+    # Each projection's position is in the file that holds its tables (``part_for``).
     rows["projection_tracking"] = Counter(
         row
-        for row in views.query("SELECT name, version, position FROM projection_tracking")
-        if row[0] in names
+        for p in projections
+        for row in views.part_for(p.name).query(
+            "SELECT name, version, position FROM projection_tracking WHERE name = ?", (p.name,)
+        )
     )
     return rows
 
