@@ -108,23 +108,17 @@ class ProjectionRunner:
         self._applying = threading.Lock()
         #: Each projection's store: the one given, or a file of its own there (``part_for``).
         self._store = {p.name: views.part_for(p.name) for p in self.projections}
-        with views.transaction() as tx:
-            views.serialise_setup(tx)
-            tx.execute(TRACKING_TABLE)
-            if prepare:
-                for projection in self.projections:
-                    if self._store[projection.name] is views:
-                        self._prepare(tx, projection)
-                    else:  # kept apart now: drop what an earlier layout left in the main file
-                        self._move_out(tx, projection)
-        for part in self._parts():
-            with part.transaction() as tx:
-                part.serialise_setup(tx)
+        for store in (views, *self._parts()):  # the main store first, as queries find it
+            with store.transaction() as tx:
+                store.serialise_setup(tx)
                 tx.execute(TRACKING_TABLE)
-                if prepare:
-                    for projection in self.projections:
-                        if self._store[projection.name] is part:
-                            self._prepare(tx, projection)
+                if not prepare:
+                    continue
+                for projection in self.projections:
+                    if self._store[projection.name] is store:
+                        self._prepare(tx, projection)
+                    elif store is views:  # kept apart now: drop what an earlier layout left
+                        self._move_out(tx, projection)
 
     def _parts(self) -> list[ViewStore]:
         """The stores other than ``views`` that hold some of the projections."""
